@@ -1,0 +1,22 @@
+# The production image: gunicorn for the web, the same image runs the Celery worker.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_DATA_DIR=/app/var
+
+WORKDIR /app
+RUN useradd --system --create-home --home-dir /home/app app
+
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+# Static files are collected, compressed and hashed at build time; whitenoise serves them.
+RUN DJANGO_DEBUG=1 python manage.py collectstatic --noinput --verbosity 0 \
+    && chown -R app:app /app/var
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,79 @@
+# The two commands in the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STATIC_FILES := $(shell find static -type f 2>/dev/null)
+
+# `make run` is the one place DEBUG is on: the embedded default on this machine only.
+RUN_ENV := DJANGO_DEBUG=1
+# The tests run with DEBUG off and the production checks on, except the HTTPS redirect (the test
+# client speaks plain HTTP). The key below is for tests only and never leaves this Makefile.
+TEST_ENV := DJANGO_DEBUG=0 \
+	DJANGO_SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+	DJANGO_SECURE_SSL_REDIRECT=0
+PYTEST_ARGS ?=
+
+.PHONY: help run test install install-dev static lint check vendor clean
+
+help:
+	@echo "make run    set up everything, load the demo data and serve http://127.0.0.1:8000/"
+	@echo "make test   set up what is missing and run the whole test suite"
+	@echo "make lint   ruff, import contracts, Django checks and migrations check"
+	@echo "make vendor refresh static/vendor/ from npm (bootstrap, htmx, plotly.js basic)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+# Collected, compressed (gzip + brotli) and content-hashed static files for whitenoise.
+var/static/staticfiles.json: $(VENV)/.installed-run $(STATIC_FILES)
+	$(RUN_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+static: var/static/staticfiles.json
+
+run: install static
+	$(RUN_ENV) $(MANAGE) migrate --noinput --verbosity 0
+	$(RUN_ENV) $(MANAGE) load_demo
+	@echo
+	@echo "Serving the product on its embedded default (SQLite, Celery eager) at:"
+	@echo "    http://127.0.0.1:8000/"
+	@echo "Sign in at http://127.0.0.1:8000/admin/ with a demo login above. Stop with Ctrl-C."
+	@echo
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install-dev static
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy procurement/engine
+	$(TEST_ENV) $(MANAGE) check --fail-level WARNING
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/plotly
+	sed '/sourceMappingURL=/d' node_modules/bootstrap/dist/css/bootstrap.min.css > static/vendor/bootstrap/bootstrap.min.css
+	sed '/sourceMappingURL=/d' node_modules/bootstrap/dist/js/bootstrap.bundle.min.js > static/vendor/bootstrap/bootstrap.bundle.min.js
+	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+	cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js node_modules/plotly.js-basic-dist-min/LICENSE static/vendor/plotly/
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

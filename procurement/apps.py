@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ProcurementConfig(AppConfig):
+    name = "procurement"
+    verbose_name = "Procurement"
+
+    def ready(self) -> None:
+        from procurement.roles import ensure_roles
+
+        # Groups need the permissions that migrate creates, so they are set after it, every time.
+        post_migrate.connect(ensure_roles, dispatch_uid="procurement.ensure_roles")

@@ -1,0 +1,184 @@
+"""Django admin for the catalogue: every model searchable and filterable, evidence inline."""
+
+from django.contrib import admin
+
+from providers.models import (
+    Certification,
+    Evaluator,
+    FxRate,
+    Language,
+    Offering,
+    PriceRecord,
+    Provider,
+    QualityEvaluation,
+    Region,
+)
+
+PROVENANCE_FIELDS = ("source_url", "source_note", "checked_on", "is_demo")
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+class CertificationInline(admin.TabularInline):
+    model = Certification
+    extra = 0
+    fields = ("kind", "issuer", "offering", "issued_on", "expires_on", "evidence_url", "is_demo")
+
+
+class OfferingInline(admin.TabularInline):
+    model = Offering
+    extra = 0
+    fields = ("name", "model_name", "pricing_mode", "is_demo")
+    show_change_link = True
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "legal_name",
+        "headquarters_country",
+        "ownership",
+        "local_content_pct",
+        "mse_status",
+        "land_border_country",
+        "is_demo",
+    )
+    list_filter = (
+        "ownership",
+        "headquarters_country",
+        "mse_status",
+        "land_border_country",
+        "is_demo",
+    )
+    search_fields = ("name", "legal_name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [OfferingInline, CertificationInline]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "operator", "country", "city", "operator_type", "is_demo")
+    list_filter = ("country", "operator_type", "is_demo")
+    search_fields = ("code", "name", "operator", "city")
+
+
+class PriceRecordInline(admin.StackedInline):
+    model = PriceRecord
+    extra = 0
+    fieldsets = (
+        (None, {"fields": ("effective_from", "currency")}),
+        ("Serverless", {"fields": ("input_per_mtok", "cached_input_per_mtok", "output_per_mtok")}),
+        (
+            "Dedicated",
+            {
+                "fields": (
+                    "gpu_hour_price",
+                    "output_tokens_per_sec_per_gpu",
+                    "gpus_per_node",
+                    "min_gpus",
+                )
+            },
+        ),
+        ("One-time", {"fields": ("onboarding_fee", "exit_fee")}),
+        ("Provenance", {"fields": PROVENANCE_FIELDS}),
+    )
+
+
+class QualityEvaluationInline(admin.TabularInline):
+    model = QualityEvaluation
+    extra = 0
+    fields = (
+        "evaluator",
+        "use_case",
+        "language",
+        "score",
+        "evaluated_on",
+        "valid_until",
+        "is_demo",
+    )
+    autocomplete_fields = ("evaluator", "language")
+
+
+@admin.register(Offering)
+class OfferingAdmin(admin.ModelAdmin):
+    list_display = ("name", "provider", "model_name", "pricing_mode", "open_weights", "is_demo")
+    list_filter = (
+        "pricing_mode",
+        "open_weights",
+        "provider__ownership",
+        "trains_on_customer_data",
+        "india_processing_guaranteed",
+        "languages",
+        "is_demo",
+    )
+    search_fields = ("name", "slug", "model_name", "model_family", "provider__name", "litellm_key")
+    list_select_related = ("provider",)
+    autocomplete_fields = ("provider",)
+    filter_horizontal = ("processing_regions", "storage_regions", "log_regions", "languages")
+    inlines = [PriceRecordInline, QualityEvaluationInline]
+
+
+@admin.register(PriceRecord)
+class PriceRecordAdmin(admin.ModelAdmin):
+    list_display = (
+        "offering",
+        "effective_from",
+        "currency",
+        "input_per_mtok",
+        "output_per_mtok",
+        "gpu_hour_price",
+        "checked_on",
+        "is_demo",
+    )
+    list_filter = ("currency", "offering__pricing_mode", "offering__provider", "is_demo")
+    search_fields = ("offering__name", "offering__slug", "offering__provider__name", "source_url")
+    list_select_related = ("offering__provider",)
+    autocomplete_fields = ("offering",)
+    date_hierarchy = "effective_from"
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ("provider", "kind", "issuer", "offering", "issued_on", "expires_on", "is_demo")
+    list_filter = ("kind", "provider", "is_demo")
+    search_fields = ("provider__name", "issuer", "reference")
+    list_select_related = ("provider", "offering__provider")
+    autocomplete_fields = ("provider", "offering")
+
+
+@admin.register(Evaluator)
+class EvaluatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "accredited", "accreditation", "is_demo")
+    list_filter = ("accredited", "is_demo")
+    search_fields = ("name", "slug", "accreditation")
+
+
+@admin.register(QualityEvaluation)
+class QualityEvaluationAdmin(admin.ModelAdmin):
+    list_display = (
+        "offering",
+        "use_case",
+        "language",
+        "score",
+        "evaluator",
+        "evaluated_on",
+        "valid_until",
+        "is_demo",
+    )
+    list_filter = ("use_case", "language", "evaluator", "is_demo")
+    search_fields = ("offering__name", "offering__provider__name", "method")
+    list_select_related = ("offering__provider", "evaluator", "language")
+    autocomplete_fields = ("offering", "evaluator", "language")
+
+
+@admin.register(FxRate)
+class FxRateAdmin(admin.ModelAdmin):
+    list_display = ("currency", "date", "rate_to_inr", "source_note", "is_demo")
+    list_filter = ("currency", "is_demo")
+    search_fields = ("currency", "source_url", "source_note")
+    date_hierarchy = "date"

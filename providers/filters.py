@@ -1,0 +1,140 @@
+"""Catalogue filters, shared by the pages and the API so both answer the same way."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from providers.models import Certification, Language, Offering, Provider, QualityEvaluation
+from providers.selectors import valid_certifications
+
+
+class BootstrapFilterForm(forms.Form):
+    """Filter forms styled with Bootstrap's form classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+def language_filter() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        method="filter_language",
+        label="Language",
+        help_text="ISO 639-1 code, e.g. hi.",
+    )
+
+
+class ProviderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Name")
+    ownership = django_filters.ChoiceFilter(choices=Provider.Ownership.choices)
+    hosted_in_india = django_filters.BooleanFilter(
+        method="filter_hosted_in_india",
+        label="Hosted in India",
+        help_text="Has an offering processed, stored and logged only in India.",
+    )
+    certification = django_filters.ChoiceFilter(
+        choices=Certification.Kind.choices,
+        method="filter_certification",
+        label="Certification",
+        help_text="Holds this certification, valid today.",
+    )
+    pricing_mode = django_filters.ChoiceFilter(
+        choices=Offering.PricingMode.choices,
+        method="filter_pricing_mode",
+        label="Pricing mode",
+    )
+    language = language_filter()
+
+    class Meta:
+        model = Provider
+        fields = ["ownership"]
+        form = BootstrapFilterForm
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(name__icontains=value) | Q(legal_name__icontains=value))
+
+    def filter_hosted_in_india(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        hosted = Exists(Offering.objects.hosted_in_india().filter(provider=OuterRef("pk")))
+        return queryset.filter(hosted) if value else queryset.exclude(hosted)
+
+    def filter_certification(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        today = timezone.localdate()
+        held = valid_certifications(today).filter(provider=OuterRef("pk"), kind=value)
+        return queryset.filter(Exists(held))
+
+    def filter_pricing_mode(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        offers = Offering.objects.filter(provider=OuterRef("pk"), pricing_mode=value)
+        return queryset.filter(Exists(offers))
+
+    def filter_language(self, queryset: QuerySet, name: str, value: Language) -> QuerySet:
+        offers = Offering.objects.filter(provider=OuterRef("pk"), languages=value)
+        return queryset.filter(Exists(offers))
+
+
+class OfferingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Name or model")
+    provider = django_filters.CharFilter(field_name="provider__slug", label="Provider (slug)")
+    ownership = django_filters.ChoiceFilter(
+        field_name="provider__ownership", choices=Provider.Ownership.choices
+    )
+    pricing_mode = django_filters.ChoiceFilter(choices=Offering.PricingMode.choices)
+    open_weights = django_filters.BooleanFilter()
+    hosted_in_india = django_filters.BooleanFilter(
+        method="filter_hosted_in_india",
+        label="Hosted in India",
+        help_text="Prompts processed, data and logs stored only in India.",
+    )
+    language = language_filter()
+    certification = django_filters.ChoiceFilter(
+        choices=Certification.Kind.choices,
+        method="filter_certification",
+        label="Certification",
+        help_text="Covered by this certification, valid today (provider-wide or for the offering).",
+    )
+    use_case = django_filters.ChoiceFilter(
+        choices=QualityEvaluation.UseCase.choices,
+        method="filter_use_case",
+        label="Evaluated for",
+        help_text="Has a quality evaluation for this use case.",
+    )
+
+    class Meta:
+        model = Offering
+        fields = ["pricing_mode", "open_weights"]
+        form = BootstrapFilterForm
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(model_name__icontains=value)
+            | Q(model_family__icontains=value)
+            | Q(provider__name__icontains=value)
+        )
+
+    def filter_hosted_in_india(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        hosted = Offering.objects.hosted_in_india().values("pk")
+        return queryset.filter(pk__in=hosted) if value else queryset.exclude(pk__in=hosted)
+
+    def filter_language(self, queryset: QuerySet, name: str, value: Language) -> QuerySet:
+        speaks = Offering.languages.through.objects.filter(offering=OuterRef("pk"), language=value)
+        return queryset.filter(Exists(speaks))
+
+    def filter_certification(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        today = timezone.localdate()
+        covering = valid_certifications(today).filter(
+            Q(offering__isnull=True) | Q(offering=OuterRef("pk")),
+            provider=OuterRef("provider"),
+            kind=value,
+        )
+        return queryset.filter(Exists(covering))
+
+    def filter_use_case(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        evaluated = QualityEvaluation.objects.filter(offering=OuterRef("pk"), use_case=value)
+        return queryset.filter(Exists(evaluated))

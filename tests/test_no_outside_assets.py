@@ -1,0 +1,189 @@
+"""No page loads anything from outside the app: district offices may be offline, and a CDN leaks
+who reads what. Every route in Django's URL resolver is requested (as a superuser so that admin
+pages are included, and anonymously where a signed-in user is redirected, as from the login form).
+Every HTML page is scanned for what a browser would fetch by itself: ``src``, ``srcset``,
+``<link href>``, SVG ``href``, ``<object data>``, form actions, refreshes, and ``url()`` or
+``@import`` in inline styles and in the stylesheets the page links.
+
+Links a person clicks to read a source (``<a href="https://…">``) are navigation, not assets: the
+catalogue must cite its sources. They are allowed only as ``rel="external noopener noreferrer"``.
+
+A new route fails this test until it is given sample arguments below or a reason to skip it.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.admin.sites import site as admin_site
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+# Routes that are not pages a browser loads by navigating to them, and why.
+NOT_PAGES = {
+    "schema": "the OpenAPI document (YAML), checked in test_catalogue_api",
+    "admin:logout": "POST only",
+    "admin:view_on_site": "a redirect to the object's own page",
+    "admin:autocomplete": "JSON for admin widgets",
+    "admin:jsi18n": "JavaScript catalogue",
+}
+URL_IN_CSS = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""")
+
+
+def local(url: str) -> bool:
+    """Same-origin path, fragment, query, or an inline data: URI."""
+    url = url.strip()
+    if url.startswith(("data:", "#", "?")) or url == "":
+        return True
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and not url.startswith("//")
+
+
+class AssetScanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.assets: list[tuple[str, str]] = []  # (where, url)
+        self.stylesheets: list[str] = []
+        self.bad_links: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        for attr in ("src", "poster", "data", "background"):
+            if attr in a:
+                self.assets.append((f"<{tag} {attr}>", a[attr]))
+        for candidate in a.get("srcset", "").split(","):
+            if candidate.strip():
+                self.assets.append((f"<{tag} srcset>", candidate.split()[0]))
+        if tag == "link" and "href" in a:
+            self.assets.append(("<link href>", a["href"]))
+            if "stylesheet" in a.get("rel", ""):
+                self.stylesheets.append(a["href"])
+        if tag in ("use", "image", "base") and ("href" in a or "xlink:href" in a):
+            self.assets.append((f"<{tag} href>", a.get("href") or a["xlink:href"]))
+        if tag == "form" and a.get("action"):
+            self.assets.append(("<form action>", a["action"]))
+        if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+            self.assets.append(("<meta refresh>", a.get("content", "").partition("url=")[2]))
+        for url in URL_IN_CSS.findall(a.get("style", "")):
+            self.assets.append((f"<{tag} style>", url))
+        if tag == "a" and not local(a.get("href", "")):
+            rel = set(a.get("rel", "").split())
+            if not {"external", "noopener", "noreferrer"} <= rel:
+                self.bad_links.append(a["href"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.assets.extend(("<style>", url) for url in URL_IN_CSS.findall(data))
+
+
+def all_routes(
+    resolver: URLResolver | None = None, namespace: str = ""
+) -> list[tuple[str, list[str]]]:
+    """(name, [parameter names]) for every named route, following includes."""
+    resolver = resolver or get_resolver()
+    routes = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            routes.extend(all_routes(entry, inner))
+        elif isinstance(entry, URLPattern) and entry.name:
+            routes.append((f"{namespace}{entry.name}", list(entry.pattern.regex.groupindex)))
+    return routes
+
+
+def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
+    """Arguments that reach a real object for ``name``, or None if the route is not understood."""
+    from providers.models import Offering, Provider
+
+    if not params:
+        return {}
+    if params == ["format"]:
+        return {"format": "json"}
+    samples = {
+        "catalogue:provider_detail": {"slug": Provider.objects.first().slug},
+        "catalogue:offering_detail": {"slug": Offering.objects.first().slug},
+        "api:provider-detail": {"slug": Provider.objects.first().slug},
+        "api:offering-detail": {"slug": Offering.objects.first().slug},
+        "admin:app_list": {"app_label": "providers"},
+        "admin:auth_user_password_change": {"id": "1"},
+    }
+    if name in samples:
+        return {**samples[name], **({"format": "json"} if "format" in params else {})}
+    match = re.fullmatch(r"admin:(\w+?)_(\w+)_(change|delete|history)", name)
+    if match and params == ["object_id"]:
+        for model in admin_site._registry:
+            if (model._meta.app_label, model._meta.model_name) == match.group(1, 2):
+                obj = model._default_manager.first()
+                return {"object_id": str(obj.pk)} if obj else None
+    return None
+
+
+def test_no_page_loads_an_asset_from_outside_the_app(admin_client, client, small_catalogue):
+    pages, problems, unknown = 0, [], []
+    stylesheets: set[str] = set()
+    for name, params in all_routes():
+        if name in NOT_PAGES:
+            continue
+        kwargs = sample_kwargs(name, params)
+        if kwargs is None:
+            unknown.append(f"{name} {params}")
+            continue
+        url = reverse(name, kwargs=kwargs)
+        response = admin_client.get(url)
+        if response.status_code == 302:  # a page for visitors only, such as the login form
+            response = client.get(url)
+        assert response.status_code == 200, f"{name} → {url}: {response.status_code}"
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        pages += 1
+        scanner = AssetScanner()
+        scanner.feed(response.content.decode())
+        problems += [
+            f"{url}: {where} {asset}" for where, asset in scanner.assets if not local(asset)
+        ]
+        problems += [
+            f"{url}: <a> to {link} without rel=external noopener noreferrer"
+            for link in scanner.bad_links
+        ]
+        stylesheets.update(scanner.stylesheets)
+
+    for sheet in sorted(stylesheets):
+        response = admin_client.get(sheet)
+        assert response.status_code == 200, sheet
+        css = b"".join(response.streaming_content if response.streaming else [response.content])
+        problems += [
+            f"{sheet}: {url}" for url in URL_IN_CSS.findall(css.decode()) if not local(url)
+        ]
+
+    assert not unknown, f"routes without sample arguments in this test: {unknown}"
+    assert not problems, "\n".join(problems)
+    assert pages >= 50, f"only {pages} HTML pages were scanned"
+    assert any(s.startswith("/static/vendor/bootstrap/bootstrap.min.") for s in stylesheets)
+
+
+def test_the_scanner_catches_what_it_must():
+    scanner = AssetScanner()
+    scanner.feed(
+        '<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//cdn/y.css">'
+        '<img srcset="/ok.png 1x, http://x/y.png 2x"><div style="background:url(https://x/i.png)">'
+        '<style>@import "https://fonts.example/f.css";</style><a href="https://x.org">x</a>'
+        '<a href="https://docs.example" rel="external noopener noreferrer">source</a>'
+    )
+    outside = [url for _, url in scanner.assets if not local(url)]
+    assert outside == [
+        "https://cdn.example/x.js",
+        "//cdn/y.css",
+        "http://x/y.png",
+        "https://x/i.png",
+        "https://fonts.example/f.css",
+    ]
+    assert scanner.bad_links == ["https://x.org"]
