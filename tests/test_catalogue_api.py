@@ -120,3 +120,17 @@ def test_swagger_ui_is_served_from_local_static_files(client, db):
     html = client.get(reverse("swagger-ui")).content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
+
+
+def test_swagger_ui_page_satisfies_the_content_security_policy(client, db):
+    import base64
+    import hashlib
+    import re
+
+    response = client.get(reverse("swagger-ui"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src" not in policy and "'unsafe-inline'" not in policy
+    assert not re.search(r"<script>(?!\s*</script>)", response.content.decode())
+    for style in re.findall(r"<style>(.*?)</style>", response.content.decode(), re.S):
+        digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy

@@ -102,6 +102,8 @@ def all_routes(
 
 def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
     """Arguments that reach a real object for ``name``, or None if the route is not understood."""
+    from django.contrib.auth import get_user_model
+
     from providers.models import Offering, Provider
 
     if not params:
@@ -114,7 +116,7 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "api:provider-detail": {"slug": Provider.objects.first().slug},
         "api:offering-detail": {"slug": Offering.objects.first().slug},
         "admin:app_list": {"app_label": "providers"},
-        "admin:auth_user_password_change": {"id": "1"},
+        "admin:auth_user_password_change": {"id": str(get_user_model().objects.first().pk)},
     }
     if name in samples:
         return {**samples[name], **({"format": "json"} if "format" in params else {})}
@@ -127,7 +129,7 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
     return None
 
 
-def test_no_page_loads_an_asset_from_outside_the_app(admin_client, client, small_catalogue):
+def test_no_page_loads_an_asset_from_outside_the_app(admin_client, client, demo_catalogue):
     pages, problems, unknown = 0, [], []
     stylesheets: set[str] = set()
     for name, params in all_routes():
