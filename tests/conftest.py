@@ -76,18 +76,21 @@ def _clear_cache():
 
 @pytest.fixture
 def model_prices_file() -> Path:
-    """LiteLLM's real price file, read in place from ../shared/data (never copied here)."""
-    path = Path(
-        os.environ.get(
-            "MODEL_PRICES_JSON",
-            Path(settings.BASE_DIR).parent / "shared" / "data" / "model_prices.json",
-        )
+    """LiteLLM's real price file, read in place (never copied into the repository): from
+    MODEL_PRICES_JSON, else the workplace's shared data beside the checkout."""
+    candidates = [
+        Path(settings.BASE_DIR).parent / "shared" / "data" / "model_prices.json",
+        Path("/work/shared/data/model_prices.json"),
+    ]
+    if os.environ.get("MODEL_PRICES_JSON"):
+        candidates = [Path(os.environ["MODEL_PRICES_JSON"])]
+    for path in candidates:
+        if path.exists():
+            return path
+    pytest.skip(
+        f"LiteLLM price file not found (looked in {', '.join(map(str, candidates))}): "
+        "set MODEL_PRICES_JSON to its location"
     )
-    if not path.exists():
-        pytest.skip(
-            f"LiteLLM price file not found at {path}: set MODEL_PRICES_JSON to its location"
-        )
-    return path
 
 
 @pytest.fixture
