@@ -1,0 +1,296 @@
+"""Evaluation (L1 or QCBS) and preferences, written once for ``Decimal`` and for ``float``.
+
+The Decimal engine (:func:`procurement.engine.compare`) and the plain-Python reference loop of the
+sensitivity analysis both run these functions; the NumPy version in sensitivity.py mirrors them,
+and a test checks it against them scenario by scenario.
+
+Evaluation
+    L1: offers in order of evaluated cost (ties: lowest offer id — the tender's own tie-break
+    procedure then applies and the engine flags the tie). QCBS (GFR Rule 192):
+    S_F = 100 × F_min / F, S = S_T × w_T + S_F × w_F, highest S first.
+
+Preferences, in the order the pack lists them, each acting on the current award:
+    price_evaluation_factor — re-evaluate with non-domestic costs loaded by the factor (must be
+    first); mii_match_l1 — when the award (L1) is not Class-I, the lowest Class-I offer within the
+    margin is invited to match L1 and, if it accepts, takes the award at the L1 price (price-only
+    evaluation; not defined under QCBS); transition_premium and tie_band — the best-ranked domestic
+    offer whose cost ≤ (1 + p) × the price being paid (and within the cap) takes the award at its
+    own price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from procurement.engine.inputs import EvaluationMethod
+from procurement.engine.numbers import engine_precision
+from procurement.engine.results import PreferenceKind
+
+N = TypeVar("N", Decimal, float)
+
+
+@dataclass(frozen=True, slots=True)
+class Contender(Generic[N]):
+    """One eligible offer as evaluation sees it: its cost on the policy's basis, whether it is
+    Class-I and domestic infrastructure, and its technical score (QCBS only)."""
+
+    cost: N
+    class_i: bool
+    domestic: bool
+    technical: N | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpec(Generic[N]):
+    """One preference as evaluation applies it. ``fraction`` is the margin, premium, factor or
+    band as a fraction (0.20 for 20 %); a non-empty ``inactive_reason`` records the step as not
+    applied (e.g. the Make in India exemption, or a premium not in force)."""
+
+    kind: PreferenceKind
+    fraction: N
+    cap: N | None = None
+    inclusive: bool = True
+    inactive_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRules(Generic[N]):
+    """The evaluation method, QCBS weights (fractions), the preference steps, the planning
+    assumption for Make in India matching, and the constants 0, 1 and 100 in the number type."""
+
+    method: EvaluationMethod
+    technical_weight: N
+    financial_weight: N
+    steps: tuple[StepSpec[N], ...]
+    class_i_accepts_match: bool
+    zero: N
+    one: N
+    hundred: N
+    normalise_technical: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation(Generic[N]):
+    """A ranking: contender indices best first, and the figures behind it."""
+
+    order: tuple[int, ...]
+    evaluated_costs: tuple[N, ...]
+    technical: tuple[N, ...] | None
+    financial: tuple[N, ...] | None
+    combined: tuple[N, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecord(Generic[N]):
+    """What one preference did: the award and price before and after, the offer it considered,
+    the limit it tested, and whether the test was met exactly at the boundary."""
+
+    kind: PreferenceKind
+    applied: bool
+    reason: str
+    award_before: int
+    award_after: int
+    price_before: N
+    price_after: N
+    candidate: int | None = None
+    candidate_cost: N | None = None
+    limit: N | None = None
+    at_boundary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AwardDecision(Generic[N]):
+    """The outcome of evaluation and preferences.
+
+    ``price`` is what the buyer pays (on the cost basis) and ``price_source`` the contender whose
+    cost that is (L1's after a Make in India match). ``raw_award`` is the evaluation's winner
+    before any preference; ``raw_l1`` the lowest cost.
+    """
+
+    raw: Evaluation[N]
+    final: Evaluation[N]
+    raw_award: int
+    raw_l1: int
+    award: int
+    price: N
+    price_source: int
+    steps: tuple[StepRecord[N], ...]
+    runner_up: int | None
+
+
+def evaluate(
+    contenders: Sequence[Contender[N]], rules: AwardRules[N], factor: N | None = None
+) -> Evaluation[N]:
+    """Rank contenders by L1 or QCBS; ``factor`` loads non-domestic costs for evaluation only."""
+    if factor is None:
+        costs = tuple(c.cost for c in contenders)
+    else:
+        load = rules.one + factor
+        costs = tuple(c.cost if c.domestic else c.cost * load for c in contenders)
+    indices = range(len(contenders))
+    if rules.method == "l1":
+        order = tuple(sorted(indices, key=lambda k: (costs[k], k)))
+        return Evaluation(order, costs, None, None, None)
+    technical: list[N] = []
+    for c in contenders:
+        if c.technical is None:
+            raise ValueError("QCBS needs a technical score for every contender")
+        technical.append(c.technical)
+    if rules.normalise_technical:
+        top = max(technical)
+        if top > rules.zero:
+            technical = [rules.hundred * t / top for t in technical]
+    f_min = min(costs)
+    # S_F = 100 × F_min / F; the lowest offer scores exactly 100 (also when F_min is zero).
+    financial = [rules.hundred if f == f_min else rules.hundred * f_min / f for f in costs]
+    combined = [
+        t * rules.technical_weight + s * rules.financial_weight
+        for t, s in zip(technical, financial, strict=True)
+    ]
+    order = tuple(sorted(indices, key=lambda k: (-combined[k], k)))
+    return Evaluation(order, costs, tuple(technical), tuple(financial), tuple(combined))
+
+
+def decide_award(contenders: Sequence[Contender[N]], rules: AwardRules[N]) -> AwardDecision[N]:
+    """Evaluate, then apply every preference step in order. Needs at least one contender."""
+    if not contenders:
+        raise ValueError("no contenders to award")
+    raw = evaluate(contenders, rules)
+    costs = [c.cost for c in contenders]
+    raw_l1 = min(range(len(contenders)), key=lambda k: (costs[k], k))
+    award = raw.order[0]
+    price = costs[award]
+    source = award
+    current = raw
+    records: list[StepRecord[N]] = []
+    for spec in rules.steps:
+        before, price_before = award, price
+        if spec.inactive_reason:
+            records.append(
+                StepRecord(spec.kind, False, spec.inactive_reason, award, award, price, price)
+            )
+            continue
+        if spec.kind == "price_evaluation_factor":
+            current = evaluate(contenders, rules, spec.fraction)
+            award = current.order[0]
+            price = costs[award]
+            source = award
+            moved = award != before
+            records.append(
+                StepRecord(
+                    spec.kind,
+                    moved,
+                    "AWARD_MOVED" if moved else "NO_CHANGE",
+                    before,
+                    award,
+                    price_before,
+                    price,
+                )
+            )
+        elif spec.kind == "mii_match_l1":
+            record = _mii_match(contenders, rules, spec, award, price)
+            records.append(record)
+            award = record.award_after  # the buyer still pays L1: price and source unchanged
+        else:
+            record = _domestic_band(contenders, rules, current, spec, award, price)
+            records.append(record)
+            if record.applied:
+                award = record.award_after
+                price = record.price_after
+                source = award
+    runner_up = next((k for k in current.order if k != award), None)
+    return AwardDecision(
+        raw=raw,
+        final=current,
+        raw_award=raw.order[0],
+        raw_l1=raw_l1,
+        award=award,
+        price=price,
+        price_source=source,
+        steps=tuple(records),
+        runner_up=runner_up,
+    )
+
+
+def _mii_match(
+    contenders: Sequence[Contender[N]],
+    rules: AwardRules[N],
+    spec: StepSpec[N],
+    award: int,
+    price: N,
+) -> StepRecord[N]:
+    # MII Order para 3A(c): services evaluated on price alone; nothing is defined for QCBS.
+    kind = spec.kind
+    if rules.method != "l1":
+        return StepRecord(kind, False, "QCBS_UNDEFINED", award, award, price, price)
+    if contenders[award].class_i:
+        return StepRecord(kind, False, "L1_IS_CLASS_I", award, award, price, price)
+    class_i = sorted(
+        (k for k, c in enumerate(contenders) if c.class_i), key=lambda k: (contenders[k].cost, k)
+    )
+    if not class_i:
+        return StepRecord(kind, False, "NO_CLASS_I", award, award, price, price)
+    lowest = class_i[0]
+    cost = contenders[lowest].cost
+    limit = price * (rules.one + spec.fraction)
+    within = cost <= limit if spec.inclusive else cost < limit
+    boundary = cost == limit
+    if not within:
+        reason = "NO_CLASS_I_WITHIN_MARGIN"
+        return StepRecord(
+            kind, False, reason, award, award, price, price, lowest, cost, limit, boundary
+        )
+    if not rules.class_i_accepts_match:
+        reason = "CLASS_I_DECLINES"
+        return StepRecord(
+            kind, False, reason, award, award, price, price, lowest, cost, limit, boundary
+        )
+    return StepRecord(
+        kind, True, "MATCHED", award, lowest, price, price, lowest, cost, limit, boundary
+    )
+
+
+def _domestic_band(
+    contenders: Sequence[Contender[N]],
+    rules: AwardRules[N],
+    current: Evaluation[N],
+    spec: StepSpec[N],
+    award: int,
+    price: N,
+) -> StepRecord[N]:
+    kind = spec.kind
+    if contenders[award].domestic:
+        return StepRecord(kind, False, "ALREADY_DOMESTIC", award, award, price, price)
+    domestic = [k for k in current.order if contenders[k].domestic]
+    if not domestic:
+        return StepRecord(kind, False, "NO_DOMESTIC", award, award, price, price)
+    limit = price * (rules.one + spec.fraction)
+    for k in domestic:
+        cost = contenders[k].cost
+        if cost <= limit and (spec.cap is None or cost - price <= spec.cap):
+            return StepRecord(
+                kind, True, "WITHIN_BAND", award, k, price, cost, k, cost, limit, cost == limit
+            )
+    first = domestic[0]
+    cost = contenders[first].cost
+    reason = "OUTSIDE_BAND" if cost > limit else "OVER_CAP"
+    return StepRecord(kind, False, reason, award, award, price, price, first, cost, limit)
+
+
+@engine_precision
+def rank_offers(
+    contenders: Sequence[Contender[Decimal]], rules: AwardRules[Decimal]
+) -> Evaluation[Decimal]:
+    """Rank eligible offers by L1 or QCBS (no preferences), in exact Decimal arithmetic."""
+    return evaluate(contenders, rules)
+
+
+@engine_precision
+def apply_preferences(
+    contenders: Sequence[Contender[Decimal]], rules: AwardRules[Decimal]
+) -> AwardDecision[Decimal]:
+    """Rank eligible offers and apply the pack's preferences in order, in exact Decimal."""
+    return decide_award(contenders, rules)

@@ -1,0 +1,874 @@
+"""The engine's entry point: :func:`compare` runs every step of DESIGN §4 for one workload.
+
+Order: validate → sort offers by id → price (FX, TCO) → value-independent rules → estimated value
+→ value-dependent rules → evaluation (L1 or QCBS) → preferences in pack order → recommendation,
+domestic share, explanation → optional sensitivity. Input order never matters and nothing is read
+from the clock, the disk or the network.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from procurement.engine.award import AwardDecision, AwardRules, StepSpec, decide_award
+from procurement.engine.codec import normalise_decimals
+from procurement.engine.eligibility import (
+    check_value_dependent,
+    check_value_independent,
+    evaluation_method,
+    format_inr_short,
+    from_ref,
+    gte_permitted,
+    is_eligible,
+    mii_exempt,
+    outcome,
+)
+from procurement.engine.errors import FieldError, raise_if
+from procurement.engine.explain import explain, preference_message
+from procurement.engine.facts import hosting_bucket, is_domestic_infrastructure, mii_class
+from procurement.engine.facts import supplier_location as supplier_location_of
+from procurement.engine.inputs import (
+    Certification,
+    EvaluationMethod,
+    FxRate,
+    Offer,
+    QualityEvaluation,
+    Region,
+    Workload,
+)
+from procurement.engine.numbers import (
+    DAYS_PER_YEAR,
+    HUNDRED,
+    ONE,
+    ZERO,
+    engine_precision,
+    format_inr,
+    format_pct,
+    fraction,
+    ratio2,
+    round_int,
+)
+from procurement.engine.policy import (
+    MiiMatchL1Preference,
+    Policy,
+    PriceEvaluationFactorPreference,
+    TransitionPremiumPreference,
+    confidence_label,
+    premium_in_force,
+)
+from procurement.engine.results import (
+    AwardOutcome,
+    ComparisonResult,
+    DomesticShare,
+    EstimatedValue,
+    Mechanism,
+    MiiPlanning,
+    OfferResult,
+    PreferenceResult,
+    Recommendation,
+    RuleOutcome,
+    SensitivityConfig,
+    SensitivityResult,
+)
+from procurement.engine.sensitivity import build_model, run_sensitivity
+from procurement.engine.state import OfferState, Prepared, contenders_of
+from procurement.engine.tco import NPV_CONVENTION, compute_tco, select_fx
+from procurement.engine.validation import (
+    validate_against_policy,
+    validate_fx,
+    validate_offers,
+    validate_policy,
+    validate_sensitivity,
+    validate_workload,
+)
+from procurement.engine.version import ENGINE_VERSION
+
+ROUNDING_RULE = (
+    "Every money amount is rounded to the paisa (0.01, ROUND_HALF_UP) exactly once, when it is "
+    "produced, from full-precision Decimal arithmetic on the inputs and on amounts already "
+    "reported; totals are exact sums of the amounts shown. Scores and percentages are shown to "
+    "two decimals (ROUND_HALF_UP); token counts, FX rates and discount factors are never rounded "
+    "in a calculation."
+)
+
+DOMESTIC_DEFINITION = (
+    "Domestic infrastructure: prompts processed and data and logs stored in {home} by a provider "
+    "headquartered and majority-owned in {home} (the pack's definition: locations {locations}; "
+    "headquarters required: {hq}; domestic ownership required: {own})."
+)
+
+
+def _region_key(r: Region) -> tuple[str, str, str, str]:
+    return (r.code, r.country, r.city, r.operator_type)
+
+
+def _certification_key(c: Certification) -> tuple[object, ...]:
+    return (c.kind, c.issued_on, c.expires_on or dt.date.max, c.issuer, c.evidence_url, c.is_demo)
+
+
+def _evaluation_key(e: QualityEvaluation) -> tuple[object, ...]:
+    return (
+        e.use_case,
+        e.language,
+        e.evaluated_on,
+        e.valid_until,
+        e.evaluator,
+        e.score,
+        e.evaluator_accredited,
+        e.method,
+        e.evidence_url,
+        e.is_demo,
+    )
+
+
+def canonical_offers(offers: Sequence[Offer]) -> tuple[Offer, ...]:
+    """Offers sorted by id, and inside each offer every unordered list in a fixed order, so the
+    order a catalogue returns rows in can change neither the result nor the fingerprint."""
+    return tuple(_canonical_offer(o) for o in sorted(offers, key=lambda o: o.offer_id))
+
+
+def _canonical_offer(o: Offer) -> Offer:
+    changes: dict[str, object] = {}
+    for name, key in _UNORDERED:
+        items = getattr(o, name)
+        if len(items) > 1:
+            ordered = tuple(sorted(items, key=key))
+            if ordered != items:
+                changes[name] = ordered
+    return dataclasses.replace(o, **changes) if changes else o  # type: ignore[arg-type]
+
+
+_UNORDERED: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("processing_regions", _region_key),
+    ("storage_regions", _region_key),
+    ("log_regions", _region_key),
+    ("languages", str),
+    ("certifications", _certification_key),
+    ("evaluations", _evaluation_key),
+)
+
+
+def canonical_fx(rates: Sequence[FxRate]) -> tuple[FxRate, ...]:
+    """FX rates sorted by currency, then date."""
+    return tuple(sorted(rates, key=lambda r: (r.currency, r.date, r.source, r.rate_to_inr)))
+
+
+def validate_inputs(
+    workload: Workload,
+    offers: Sequence[Offer],
+    policy: Policy,
+    fx_rates: Sequence[FxRate],
+    decision_date: dt.date,
+    sensitivity: SensitivityConfig | None = None,
+) -> None:
+    """Raise :class:`EngineValidationError` with every problem in the inputs."""
+    errors: list[FieldError] = []
+    if not isinstance(decision_date, dt.date) or isinstance(decision_date, dt.datetime):
+        errors.append(FieldError("decision_date", "must be a date"))
+    if not isinstance(workload, Workload):
+        errors.append(FieldError("workload", "must be a Workload"))
+    else:
+        errors.extend(validate_workload(workload))
+    errors.extend(validate_offers(offers))
+    errors.extend(validate_fx(fx_rates))
+    policy_errors = validate_policy(policy)
+    errors.extend(policy_errors)
+    if isinstance(workload, Workload) and not policy_errors:
+        errors.extend(validate_against_policy(workload, policy))
+    if sensitivity is not None:
+        errors.extend(validate_sensitivity(sensitivity, workload, policy))
+    raise_if(errors)
+
+
+def _estimated_value(
+    workload: Workload, first_pass: Sequence[tuple[OfferState, list[RuleOutcome]]]
+) -> EstimatedValue:
+    # DESIGN §4.3: the officer's figure when given; otherwise the nominal TCO (taxes included) of
+    # the cheapest offer passing every rule that does not depend on value — breaking the
+    # circularity once, visibly.
+    if workload.estimated_value_inr is not None:
+        return EstimatedValue(
+            amount_inr=workload.estimated_value_inr,
+            source="officer",
+            basis_offer_id=None,
+            explanation=(
+                f"Estimated value {format_inr(workload.estimated_value_inr)}, as entered by the "
+                f"officer."
+            ),
+        )
+    passing = [s for s, outcomes in first_pass if s.tco is not None and is_eligible(outcomes)]
+    if not passing:
+        return EstimatedValue(
+            amount_inr=None,
+            source="unknown",
+            basis_offer_id=None,
+            explanation=(
+                "Estimated value unknown: no offer passes the rules that do not depend on value, "
+                "so value-dependent rules are applied conservatively."
+            ),
+        )
+    cheapest = min(passing, key=lambda s: (s.priced().nominal_total_inr, s.offer.offer_id))
+    amount = cheapest.priced().nominal_total_inr
+    return EstimatedValue(
+        amount_inr=amount,
+        source="derived",
+        basis_offer_id=cheapest.offer.offer_id,
+        explanation=(
+            f"Estimated value {format_inr(amount)} (derived): the nominal TCO including taxes of "
+            f"{cheapest.offer.offer_id}, the cheapest offer that passes every rule not depending "
+            f"on value. Enter the officer's own estimate to override it."
+        ),
+    )
+
+
+def _award_rules(
+    workload: Workload,
+    policy: Policy,
+    decision_date: dt.date,
+    method: EvaluationMethod,
+    value: EstimatedValue,
+    accepts: bool,
+) -> AwardRules[Decimal]:
+    weight_pct = workload.qcbs_technical_weight_pct
+    if weight_pct is None:
+        weight_pct = policy.evaluation.qcbs.technical_weight_pct
+    steps: list[StepSpec[Decimal]] = []
+    for pref in policy.preferences:
+        if isinstance(pref, MiiMatchL1Preference):
+            exempt = policy.mii is not None and mii_exempt(value, policy.mii)
+            steps.append(
+                StepSpec(
+                    pref.kind,
+                    fraction(pref.margin_pct),
+                    inclusive=pref.boundary_inclusive,
+                    inactive_reason="EXEMPT" if exempt else "",
+                )
+            )
+        elif isinstance(pref, TransitionPremiumPreference):
+            pct = premium_in_force(pref, decision_date)
+            steps.append(
+                StepSpec(
+                    pref.kind,
+                    fraction(pct),
+                    cap=pref.cap_inr,
+                    inactive_reason="NOT_IN_FORCE" if pct == 0 else "",
+                )
+            )
+        elif isinstance(pref, PriceEvaluationFactorPreference):
+            steps.append(StepSpec(pref.kind, fraction(pref.factor_pct)))
+        else:
+            steps.append(StepSpec(pref.kind, fraction(pref.band_pct)))
+    return AwardRules(
+        method=method,
+        technical_weight=fraction(weight_pct),
+        financial_weight=ONE - fraction(weight_pct),
+        steps=tuple(steps),
+        class_i_accepts_match=accepts,
+        zero=ZERO,
+        one=ONE,
+        hundred=HUNDRED,
+        normalise_technical=policy.evaluation.qcbs.normalise_technical,
+    )
+
+
+@engine_precision
+def prepare(
+    workload: Workload,
+    offers: Sequence[Offer],
+    policy: Policy,
+    fx_rates: Sequence[FxRate],
+    decision_date: dt.date,
+    *,
+    class_i_accepts_match: bool = True,
+    sensitivity: SensitivityConfig | None = None,
+) -> Prepared:
+    """Run the exact (Decimal) comparison and return its working state; :func:`compare` turns it
+    into a :class:`ComparisonResult`, and the sensitivity model is built from it.
+    ``sensitivity`` is only validated here (with the other inputs)."""
+    validate_inputs(workload, offers, policy, fx_rates, decision_date, sensitivity)
+    # Decimals without trailing zeros: "91.0870" and "91.087" must give identical results.
+    workload = normalise_decimals(workload)
+    policy = normalise_decimals(policy)
+    offers_sorted = normalise_decimals(canonical_offers(offers))
+    rates = normalise_decimals(canonical_fx(fx_rates))
+    method: EvaluationMethod = "qcbs" if evaluation_method(workload, policy) == "qcbs" else "l1"
+    currencies = sorted({o.price.currency for o in offers_sorted} - {"INR"})
+    fx_by_currency = {c: select_fx(rates, c, decision_date) for c in currencies}
+    first: list[tuple[OfferState, list[RuleOutcome]]] = []
+    for offer in offers_sorted:
+        fx = fx_by_currency.get(offer.price.currency)
+        outcomes, technical = check_value_independent(workload, offer, policy, decision_date, fx)
+        priced = offer.price.currency == "INR" or fx is not None
+        tco = compute_tco(workload, offer, policy, fx) if priced else None
+        first.append((OfferState(offer, fx, tco, technical, ()), outcomes))
+    value = _estimated_value(workload, first)
+    states = tuple(
+        dataclasses.replace(
+            s, outcomes=(*outcomes, *check_value_dependent(workload, s.offer, policy, value))
+        )
+        for s, outcomes in first
+    )
+    del first  # the first-pass states are superseded: let them go before the heavy part
+    eligible = tuple(s for s in states if s.tco is not None and is_eligible(s.outcomes))
+    rules = decision = alternative = None
+    if eligible:
+        rules = _award_rules(workload, policy, decision_date, method, value, class_i_accepts_match)
+        contenders = contenders_of(eligible, policy)
+        decision = decide_award(contenders, rules)
+        mii_step = next((r for r in decision.steps if r.kind == "mii_match_l1"), None)
+        if mii_step is not None and mii_step.reason in ("MATCHED", "CLASS_I_DECLINES"):
+            other = dataclasses.replace(rules, class_i_accepts_match=not class_i_accepts_match)
+            alternative = decide_award(contenders, other)
+    fx_used = tuple(fx for c in currencies if (fx := fx_by_currency[c]) is not None)
+    return Prepared(
+        workload=workload,
+        policy=policy,
+        decision_date=decision_date,
+        method=method,
+        states=states,
+        eligible=eligible,
+        value=value,
+        rules=rules,
+        decision=decision,
+        alternative=alternative,
+        fx_used=fx_used,
+        class_i_accepts_match=class_i_accepts_match,
+    )
+
+
+@engine_precision
+def compare(
+    workload: Workload,
+    offers: Sequence[Offer],
+    policy: Policy,
+    fx_rates: Sequence[FxRate],
+    decision_date: dt.date,
+    *,
+    class_i_accepts_match: bool = True,
+    sensitivity: SensitivityConfig | None = None,
+) -> ComparisonResult:
+    """Compare ``offers`` for ``workload`` under ``policy`` on ``decision_date``.
+
+    Contract: pure and deterministic — the same inputs give the same result in any order, on
+    any machine, in any Decimal context. Raises :class:`EngineValidationError` listing every
+    invalid field. ``class_i_accepts_match`` is the planning-mode assumption for the Make in
+    India match-L1 invitation (both outcomes are reported). ``sensitivity`` runs the seeded
+    Monte Carlo analysis when given.
+    """
+    p = prepare(
+        workload,
+        offers,
+        policy,
+        fx_rates,
+        decision_date,
+        class_i_accepts_match=class_i_accepts_match,
+        sensitivity=sensitivity,
+    )
+    sens = None
+    if sensitivity is not None:
+        sens = run_sensitivity(build_model(p), sensitivity)
+    return build_result(p, sens)
+
+
+def build_result(p: Prepared, sensitivity: SensitivityResult | None = None) -> ComparisonResult:
+    """Assemble the :class:`ComparisonResult` from the prepared state."""
+    policy = p.policy
+    eligible_ids = [s.offer.offer_id for s in p.eligible]
+    decision = p.decision
+    ranks: dict[str, int] = {}
+    scores: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
+    ranking: tuple[str, ...] = ()
+    if decision is not None:
+        ranking = tuple(eligible_ids[k] for k in decision.final.order)
+        ranks = {offer_id: i + 1 for i, offer_id in enumerate(ranking)}
+        ev = decision.final
+        if ev.technical is not None and ev.financial is not None and ev.combined is not None:
+            for k, offer_id in enumerate(eligible_ids):
+                scores[offer_id] = (ev.technical[k], ev.financial[k], ev.combined[k])
+    offer_results = tuple(_offer_result(s, policy, ranks, scores) for s in p.states)
+    preferences = _preference_results(p)
+    recommendation = _recommendation(p)
+    gates = _gates(p)
+    mii_planning = _mii_planning(p)
+    domestic = _domestic_share(p)
+    uses_demo = any(s.offer.uses_demo_data() for s in p.states) or any(f.is_demo for f in p.fx_used)
+    result = ComparisonResult(
+        engine_version=ENGINE_VERSION,
+        decision_date=p.decision_date,
+        policy_pack_id=policy.pack_id,
+        policy_version=policy.version,
+        evaluation_method=p.method,
+        cost_basis=policy.evaluation.cost_basis,
+        npv_convention=NPV_CONVENTION,
+        rounding_rule=ROUNDING_RULE,
+        fx_used=p.fx_used,
+        estimated_value=p.value,
+        gates=gates,
+        offers=offer_results,
+        ranking=ranking,
+        preferences=preferences,
+        recommendation=recommendation,
+        mii_planning=mii_planning,
+        domestic_share=domestic,
+        sensitivity=sensitivity,
+        explanation=(),
+        uses_demo_data=uses_demo,
+    )
+    return dataclasses.replace(result, explanation=explain(result, p))
+
+
+def _offer_result(
+    s: OfferState,
+    policy: Policy,
+    ranks: dict[str, int],
+    scores: dict[str, tuple[Decimal, Decimal, Decimal]],
+) -> OfferResult:
+    o = s.offer
+    triple = scores.get(o.offer_id)
+    return OfferResult(
+        offer_id=o.offer_id,
+        name=o.name,
+        model_name=o.model_name,
+        provider_id=o.provider.provider_id,
+        provider_name=o.provider.provider_name,
+        pricing_mode=o.pricing_mode,
+        price_currency=o.price.currency,
+        mii_class=mii_class(o, policy),
+        supplier_location=supplier_location_of(o, policy),
+        domestic_infrastructure=is_domestic_infrastructure(o, policy),
+        hosting=hosting_bucket(o, policy),
+        eligible=s.tco is not None and is_eligible(s.outcomes),
+        outcomes=s.outcomes,
+        tco=s.tco,
+        evaluated_cost_inr=s.tco.evaluated_cost_inr if s.tco else None,
+        technical_score=ratio2(s.technical) if s.technical is not None else None,
+        financial_score=ratio2(triple[1]) if triple else None,
+        combined_score=ratio2(triple[2]) if triple else None,
+        rank=ranks.get(o.offer_id),
+        uses_demo_data=o.uses_demo_data(),
+    )
+
+
+def _basis_word(policy: Policy) -> str:
+    return "NPV" if policy.evaluation.cost_basis == "npv" else "nominal TCO"
+
+
+def _mechanism(decision: AwardDecision[Decimal], method: EvaluationMethod) -> Mechanism:
+    mechanism: Mechanism = method
+    for record in decision.steps:
+        if record.applied:
+            mechanism = record.kind
+    return mechanism
+
+
+def _award_outcome(p: Prepared, decision: AwardDecision[Decimal] | None) -> AwardOutcome:
+    if decision is None:
+        zero = Decimal("0.00")
+        return AwardOutcome(None, "none", None, None, None, zero, zero, zero)
+    ids = [s.offer.offer_id for s in p.eligible]
+    raw_cost = p.cost(decision.raw_award)
+    raw_nominal = p.nominal(decision.raw_award)
+    premium = max(ZERO, decision.price - raw_cost)
+    premium_nominal = max(ZERO, p.nominal(decision.price_source) - raw_nominal)
+    pct = ratio2(premium / raw_cost * HUNDRED) if raw_cost > 0 else Decimal("0.00")
+    return AwardOutcome(
+        offer_id=ids[decision.award],
+        mechanism=_mechanism(decision, p.method),
+        price_offer_id=ids[decision.price_source],
+        cost_inr=decision.price,
+        nominal_inr=p.nominal(decision.price_source),
+        premium_paid_inr=premium + Decimal("0.00"),
+        premium_paid_nominal_inr=premium_nominal + Decimal("0.00"),
+        premium_paid_pct=pct,
+    )
+
+
+def _recommendation(p: Prepared) -> Recommendation:
+    decision = p.decision
+    award = _award_outcome(p, decision)
+    if decision is None:
+        return Recommendation(
+            award=award,
+            cost_basis=p.policy.evaluation.cost_basis,
+            evaluation_method=p.method,
+            raw_l1_offer_id=None,
+            raw_l1_cost_inr=None,
+            raw_award_offer_id=None,
+            raw_award_cost_inr=None,
+            runner_up_offer_id=None,
+            premium_statement="No award: no offer is eligible.",
+        )
+    ids = [s.offer.offer_id for s in p.eligible]
+    return Recommendation(
+        award=award,
+        cost_basis=p.policy.evaluation.cost_basis,
+        evaluation_method=p.method,
+        raw_l1_offer_id=ids[decision.raw_l1],
+        raw_l1_cost_inr=p.cost(decision.raw_l1),
+        raw_award_offer_id=ids[decision.raw_award],
+        raw_award_cost_inr=p.cost(decision.raw_award),
+        runner_up_offer_id=ids[decision.runner_up] if decision.runner_up is not None else None,
+        premium_statement=_premium_statement(p, award, ids[decision.raw_award]),
+    )
+
+
+def _premium_statement(p: Prepared, award: AwardOutcome, raw_id: str) -> str:
+    basis = _basis_word(p.policy)
+    if award.premium_paid_inr <= 0:
+        if award.mechanism == "mii_match_l1":
+            return (
+                f"No premium: the Class-I supplier matches L1 and the buyer pays the L1 price "
+                f"({format_inr(award.cost_inr or ZERO)}, {basis})."
+            )
+        if award.mechanism in ("l1", "qcbs"):
+            return "No premium: the buyer pays the evaluation winner's own price."
+        return (
+            f"No premium: {award.offer_id} costs {format_inr(award.cost_inr or ZERO)} ({basis}), "
+            f"no more than {raw_id}, the award before preferences."
+        )
+    source = {
+        "transition_premium": "the buying authority's own transition-premium policy, which is "
+        "not the Make in India order (that order never pays above L1)",
+        "tie_band": "the pack's tie band for domestic offers",
+        "price_evaluation_factor": "the pack's price evaluation factor for non-domestic offers",
+    }.get(award.mechanism, award.mechanism)
+    return (
+        f"Premium paid: {format_inr(award.premium_paid_inr)} ({basis}; "
+        f"{format_inr(award.premium_paid_nominal_inr)} nominal), "
+        f"{format_pct(award.premium_paid_pct)} above {raw_id}, the award before preferences, "
+        f"under {source}."
+    )
+
+
+def _preference_results(p: Prepared) -> tuple[PreferenceResult, ...]:
+    decision = p.decision
+    policy = p.policy
+    results: list[PreferenceResult] = []
+    ids = [s.offer.offer_id for s in p.eligible]
+    source = decision.raw_award if decision is not None else None
+    for i, pref in enumerate(policy.preferences):
+        if decision is None:
+            results.append(
+                PreferenceResult(
+                    kind=pref.kind,
+                    status="not_applied",
+                    reason="NO_ELIGIBLE_OFFER",
+                    message="Not applied: no offer is eligible.",
+                    award_before=None,
+                    award_after=None,
+                    candidate_offer_id=None,
+                    effect_inr=Decimal("0.00"),
+                    effect_nominal_inr=Decimal("0.00"),
+                    is_make_in_india_order=pref.kind == "mii_match_l1",
+                    interpretation="",
+                    citation=pref.citation,
+                    confidence=pref.confidence,
+                    confidence_label=confidence_label(pref.confidence),
+                )
+            )
+            continue
+        record = decision.steps[i]
+        assert source is not None
+        source_before = source
+        if record.applied and record.kind != "mii_match_l1":
+            source = record.award_after
+        message, interpretation = preference_message(p, pref, record)
+        results.append(
+            PreferenceResult(
+                kind=pref.kind,
+                status="applied" if record.applied else "not_applied",
+                reason=record.reason,
+                message=message,
+                award_before=ids[record.award_before],
+                award_after=ids[record.award_after],
+                candidate_offer_id=ids[record.candidate] if record.candidate is not None else None,
+                effect_inr=record.price_after - record.price_before + Decimal("0.00"),
+                effect_nominal_inr=p.nominal(source) - p.nominal(source_before) + Decimal("0.00"),
+                is_make_in_india_order=pref.kind == "mii_match_l1",
+                interpretation=interpretation,
+                citation=pref.citation,
+                confidence=pref.confidence,
+                confidence_label=confidence_label(pref.confidence),
+            )
+        )
+    return tuple(results)
+
+
+def _mii_planning(p: Prepared) -> MiiPlanning | None:
+    if p.decision is None or p.alternative is None:
+        return None
+    accepts, declines = (
+        (p.decision, p.alternative) if p.class_i_accepts_match else (p.alternative, p.decision)
+    )
+    if_accepts = _award_outcome(p, accepts)
+    if_declines = _award_outcome(p, declines)
+    mii_step = next(r for r in p.decision.steps if r.kind == "mii_match_l1")
+    ids = [s.offer.offer_id for s in p.eligible]
+    class_i = ids[mii_step.candidate] if mii_step.candidate is not None else "the Class-I offer"
+    assumed = "accepts" if p.class_i_accepts_match else "declines"
+    statement = (
+        f"Planning mode: catalogue prices stand in for bids, so whether {class_i} accepts to "
+        f"match L1 is an assumption (assumed: it {assumed}). If it accepts: award to "
+        f"{if_accepts.offer_id} at {format_inr(if_accepts.cost_inr or ZERO)} by "
+        f"{if_accepts.mechanism}. If it declines: award to {if_declines.offer_id} at "
+        f"{format_inr(if_declines.cost_inr or ZERO)} by {if_declines.mechanism}"
+        + (
+            f", premium {format_inr(if_declines.premium_paid_inr)}."
+            if if_declines.premium_paid_inr > 0
+            else "."
+        )
+    )
+    return MiiPlanning(
+        assumption_class_i_accepts=p.class_i_accepts_match,
+        statement=statement,
+        if_accepts=if_accepts,
+        if_declines=if_declines,
+    )
+
+
+def total_inferences(workload: Workload) -> Decimal:
+    """Requests over the whole term (exact; fractional when growth is not whole)."""
+    growth = ONE + fraction(workload.annual_growth_pct)
+    per_year = Decimal(workload.requests_per_day) * DAYS_PER_YEAR
+    return sum((per_year * growth**y for y in range(workload.term_years)), ZERO)
+
+
+def _domestic_share(p: Prepared) -> DomesticShare | None:
+    if p.decision is None:
+        return None
+    d = p.policy.domestic_infrastructure
+    definition = DOMESTIC_DEFINITION.format(
+        home=d.home_country,
+        locations=", ".join(d.locations),
+        hq="yes" if d.require_headquarters_in_home else "no",
+        own="yes" if d.require_domestic_ownership else "no",
+    )
+    award = p.eligible[p.decision.award].offer
+    bucket = hosting_bucket(award, p.policy)
+    total = round_int(total_inferences(p.workload))
+    counts = {b: (total if b == bucket else 0) for b in _BUCKETS}
+    pcts = {b: Decimal("100.00") if b == bucket else Decimal("0.00") for b in _BUCKETS}
+    return DomesticShare(
+        total_inferences=total,
+        domestic_infrastructure_inferences=counts["domestic_infrastructure"],
+        in_country_other_operator_inferences=counts["in_country_other_operator"],
+        abroad_inferences=counts["abroad"],
+        domestic_infrastructure_pct=pcts["domestic_infrastructure"],
+        in_country_other_operator_pct=pcts["in_country_other_operator"],
+        abroad_pct=pcts["abroad"],
+        definition=definition,
+    )
+
+
+_BUCKETS = ("domestic_infrastructure", "in_country_other_operator", "abroad")
+
+
+def _gates(p: Prepared) -> tuple[RuleOutcome, ...]:
+    policy, workload, value = p.policy, p.workload, p.value
+    gates: list[RuleOutcome] = []
+    for tag in workload.data_classification:
+        rule = policy.residency_rule(tag)
+        if rule is not None and not rule.cloud_allowed:
+            gates.append(
+                outcome(
+                    "NO_CLOUD",
+                    "fail",
+                    f"Data classified '{tag}' may not be processed on any cloud: no offer can be "
+                    f"recommended; use on-premises systems under the applicable security policy.",
+                    rule.citation,
+                    rule.confidence,
+                )
+            )
+    gates.append(
+        from_ref("ESTIMATED_VALUE", "pass", value.explanation, policy.evaluation.estimated_value)
+    )
+    mii = policy.mii
+    if mii is not None:
+        exempt = mii_exempt(value, mii)
+        threshold = format_inr_short(mii.exemption_below_inr)
+        if value.amount_inr is None:
+            gates.append(
+                from_ref(
+                    "MII_APPLICABILITY",
+                    "warning",
+                    f"The estimated value is unknown: the Make in India order is applied (it is "
+                    f"not applied only below {threshold}).",
+                    mii.exemption,
+                )
+            )
+        else:
+            gates.append(
+                from_ref(
+                    "MII_APPLICABILITY",
+                    "pass",
+                    (
+                        f"The Make in India order is not applied: the estimated value "
+                        f"{format_inr(value.amount_inr)} is below {threshold}."
+                        if exempt
+                        else f"The Make in India order applies: the estimated value "
+                        f"{format_inr(value.amount_inr)} is not below {threshold}."
+                    ),
+                    mii.exemption,
+                )
+            )
+        if not exempt:
+            permitted, why = gte_permitted(workload, value, mii)
+            non_local = [
+                s.offer.offer_id for s in p.states if mii_class(s.offer, policy) == "non_local"
+            ]
+            if permitted:
+                message = (
+                    f"A global tender enquiry is permitted: {why}; non-local suppliers may bid."
+                )
+            else:
+                message = f"No global tender enquiry: {why}. Non-local suppliers are excluded" + (
+                    f" ({len(non_local)} offers)." if non_local else "."
+                )
+            gates.append(
+                from_ref(
+                    "GLOBAL_TENDER",
+                    "pass" if permitted or not non_local else "warning",
+                    message,
+                    mii.gte,
+                )
+            )
+    gates.extend(_method_gates(p))
+    for fx in p.fx_used:
+        if fx.age_days > policy.data_quality.fx_stale_after_days:
+            gates.append(
+                outcome(
+                    "FX_STALE",
+                    "warning",
+                    f"The {fx.currency} rate used ({fx.rate_to_inr} on {fx.date.isoformat()}, "
+                    f"{fx.source}) is {fx.age_days} days older than the decision date (limit "
+                    f"{policy.data_quality.fx_stale_after_days} days).",
+                    policy.data_quality.citation,
+                    policy.data_quality.confidence,
+                )
+            )
+    if not p.eligible:
+        fails = Counter(o.code for s in p.states for o in s.outcomes if o.status == "fail")
+        top = ", ".join(
+            f"{code} ({n})" for code, n in sorted(fails.items(), key=lambda x: (-x[1], x[0]))
+        )
+        gates.append(
+            from_ref(
+                "NO_ELIGIBLE_OFFER",
+                "fail",
+                f"No offer is eligible ({len(p.states)} compared). Failed rules: {top or 'none'}.",
+                policy.evaluation.l1,
+            )
+        )
+    elif p.decision is not None:
+        gates.extend(_tie_gates(p))
+    if any(s.offer.uses_demo_data() for s in p.states) or any(f.is_demo for f in p.fx_used):
+        gates.append(
+            outcome(
+                "DEMO_DATA",
+                "warning",
+                "This comparison uses demo data: it illustrates the method and must not be used "
+                "for a real tender.",
+                policy.data_quality.citation,
+                policy.data_quality.confidence,
+            )
+        )
+    return tuple(gates)
+
+
+def _method_gates(p: Prepared) -> list[RuleOutcome]:
+    policy, workload, value = p.policy, p.workload, p.value
+    ev = policy.evaluation
+    basis = _basis_word(policy)
+    if p.method == "l1":
+        return [
+            from_ref(
+                "EVALUATION_METHOD",
+                "pass",
+                f"Least cost (L1): the lowest {basis} including non-recoverable taxes wins.",
+                ev.l1,
+            )
+        ]
+    q = ev.qcbs
+    weight = workload.qcbs_technical_weight_pct or q.technical_weight_pct
+    gates = [
+        outcome(
+            "EVALUATION_METHOD",
+            "pass",
+            f"QCBS: S = S_T × {format_pct(weight)} + S_F × {format_pct(HUNDRED - weight)}, "
+            f"S_F = 100 × F_min / F on {basis}; S_T is the mean certified score over the "
+            f"workload's languages; minimum qualifying technical score "
+            f"{q.min_technical_score}.",
+            q.citation,
+            q.confidence,
+        )
+    ]
+    if workload.procurement_category == "non_consultancy":
+        limit = format_inr_short(q.ncs_value_limit_inr)
+        amount = value.amount_inr
+        small = amount is None or amount <= q.ncs_value_limit_inr
+        if small and weight > q.ncs_max_technical_weight_pct:
+            shown = "unknown" if amount is None else format_inr(amount)
+            gates.append(
+                from_ref(
+                    "QCBS_WEIGHT_CAP",
+                    "warning",
+                    f"Technical weight {format_pct(weight)} exceeds the "
+                    f"{format_pct(q.ncs_max_technical_weight_pct)} cap on non-financial "
+                    f"parameters for a non-consultancy service of estimated value up to {limit} "
+                    f"(estimated value {shown}).",
+                    q.ncs_cap,
+                )
+            )
+        if amount is not None and amount > q.ncs_value_limit_inr:
+            gates.append(
+                from_ref(
+                    "QCBS_NCS_VALUE",
+                    "warning",
+                    f"QCBS for a non-consultancy service is reported as permitted up to {limit} "
+                    f"(estimated value {format_inr(amount)}): record the basis for using it.",
+                    q.ncs_cap,
+                )
+            )
+        if not workload.quality_oriented_procurement_declared:
+            gates.append(
+                from_ref(
+                    "QCBS_QOP_DECLARATION",
+                    "warning",
+                    "QCBS for a non-consultancy service needs the competent authority's "
+                    "'Quality-Oriented Procurement' declaration; none is recorded.",
+                    q.ncs_cap,
+                )
+            )
+    return gates
+
+
+def _tie_gates(p: Prepared) -> list[RuleOutcome]:
+    decision = p.decision
+    assert decision is not None
+    ev = decision.final
+    if len(ev.order) < 2:
+        return []
+    first, second = ev.order[0], ev.order[1]
+    ids = [s.offer.offer_id for s in p.eligible]
+    if ev.combined is not None:
+        tied = ev.combined[first] == ev.combined[second]
+        what = f"the same combined score {ratio2(ev.combined[first])}"
+    else:
+        tied = ev.evaluated_costs[first] == ev.evaluated_costs[second]
+        what = f"the same evaluated cost {format_inr(ev.evaluated_costs[first])}"
+    if not tied:
+        return []
+    return [
+        from_ref(
+            "EVALUATION_TIE",
+            "warning",
+            f"{ids[first]} and {ids[second]} have {what}: the engine lists the lower offer id "
+            f"first; apply the tender's own tie-break procedure.",
+            p.policy.evaluation.tie,
+        )
+    ]

@@ -1,0 +1,112 @@
+"""Facts derived from an offer under a policy: Make in India class, supplier location, whether the
+offer is domestic infrastructure, where its inferences run, and certified evidence on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from procurement.engine.inputs import Certification, Offer, QualityEvaluation, Region, Workload
+from procurement.engine.policy import Location, Policy, SupplierLocation
+from procurement.engine.results import HostingBucket, MiiClass
+
+_REGION_FIELD: dict[str, str] = {
+    "processing": "processing_regions",
+    "storage": "storage_regions",
+    "logs": "log_regions",
+}
+
+
+def regions_at(offer: Offer, location: Location | str) -> tuple[Region, ...]:
+    """The offer's regions for one location: ``processing``, ``storage`` or ``logs``."""
+    regions: tuple[Region, ...] = getattr(offer, _REGION_FIELD[location])
+    return regions
+
+
+def mii_class(offer: Offer, policy: Policy) -> MiiClass | None:
+    """Class-I (local content ≥ 50 %), Class-II (> 20 %) or non-local, per the pack's thresholds
+    (MII Order para 2, boundaries as written there); None when the pack has no MII section."""
+    if policy.mii is None:
+        return None
+    lc = offer.provider.local_content_pct
+    if lc >= policy.mii.class_i_min_lc_pct:
+        return "class_i"
+    if lc > policy.mii.class_ii_min_lc_pct_exclusive:
+        return "class_ii"
+    return "non_local"
+
+
+def supplier_location(offer: Offer, policy: Policy) -> SupplierLocation:
+    """Domestic when the invoicing entity (billing country, else headquarters) is in the pack's
+    home country; it decides domestic GST versus a foreign supplier's IGST."""
+    country = offer.provider.billing_country or offer.provider.headquarters_country
+    return "domestic" if country == policy.domestic_infrastructure.home_country else "foreign"
+
+
+def is_domestic_infrastructure(offer: Offer, policy: Policy) -> bool:
+    """Whether the offer is domestic infrastructure under the pack's own definition (data, not
+    code): every region of every listed location in the home country, and, as the pack requires,
+    a provider headquartered and majority-owned there. A foreign cloud's in-country region is in
+    the country but is not domestic infrastructure."""
+    d = policy.domestic_infrastructure
+    for location in d.locations:
+        regions = regions_at(offer, location)
+        # A location with no region stated cannot be shown to be at home.
+        if not regions or any(r.country != d.home_country for r in regions):
+            return False
+    if d.require_headquarters_in_home and offer.provider.headquarters_country != d.home_country:
+        return False
+    return not (d.require_domestic_ownership and offer.provider.ownership != "domestic")
+
+
+def hosting_bucket(offer: Offer, policy: Policy) -> HostingBucket:
+    """Where the offer's inferences run: on domestic infrastructure, in the home country on
+    another operator, or abroad. Processing split between home and abroad counts as in-country
+    only when in-country processing is guaranteed; otherwise it is counted abroad."""
+    if is_domestic_infrastructure(offer, policy):
+        return "domestic_infrastructure"
+    home = policy.domestic_infrastructure.home_country
+    processing = offer.processing_regions
+    if processing and all(r.country == home for r in processing):
+        return "in_country_other_operator"
+    if any(r.country == home for r in processing) and offer.india_processing_guaranteed:
+        return "in_country_other_operator"
+    return "abroad"
+
+
+def certification_valid_on(cert: Certification, on: dt.date) -> bool:
+    """Issued on or before ``on`` and not expired on ``on`` (expiry date inclusive)."""
+    return cert.issued_on <= on and (cert.expires_on is None or on <= cert.expires_on)
+
+
+def evaluation_certified_on(ev: QualityEvaluation, on: dt.date, *, need_accredited: bool) -> bool:
+    """Certified evidence: from an accredited evaluator (when required) and valid on ``on``."""
+    return (not need_accredited or ev.evaluator_accredited) and ev.evaluated_on <= on <= (
+        ev.valid_until
+    )
+
+
+def best_certified_evaluation(
+    offer: Offer, use_case: str, language: str, on: dt.date, *, need_accredited: bool
+) -> QualityEvaluation | None:
+    """The evaluation the engine relies on: the most recent certified one for this use case and
+    language; among several of the same date, the lowest score (the conservative reading)."""
+    found = [
+        ev
+        for ev in offer.evaluations
+        if ev.use_case == use_case
+        and ev.language == language
+        and evaluation_certified_on(ev, on, need_accredited=need_accredited)
+    ]
+    if not found:
+        return None
+    return min(found, key=lambda ev: (-ev.evaluated_on.toordinal(), ev.score, ev.evaluator))
+
+
+def contract_end(workload: Workload) -> dt.date:
+    """The day the contract ends: start date plus the term (29 February falls back to the 28th)."""
+    start = workload.start_date
+    year = start.year + workload.term_years
+    try:
+        return start.replace(year=year)
+    except ValueError:
+        return start.replace(year=year, day=28)

@@ -1,0 +1,481 @@
+"""The policy pack: every rule the engine applies, as versioned data with its legal source.
+
+A pack is a tree of frozen dataclasses loaded from JSON by :func:`load_policy`, which reports every
+problem with the field it concerns. Each rule carries a :class:`Citation` (document, clause) and a
+confidence tag, as in POLICY-RULES.md:
+
+* ``P`` — primary or near-verbatim rule text seen;
+* ``S`` — secondary sources only ("reported, primary text not verified");
+* ``M`` — recalled, unconfirmed;
+* ``D`` — derived from a stated rule by arithmetic or reading;
+* ``A`` — an assumption, or a choice made by the pack's own authority (e.g. a discount rate).
+
+The engine shows the label of every rule that is not ``P`` next to the outcome it produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from procurement.engine.inputs import (
+    CertificationKind,
+    DataClassification,
+    EvaluationMethod,
+    OperatorType,
+    TrainingTerms,
+    UseCase,
+)
+
+Confidence = Literal["P", "S", "M", "D", "A"]
+Location = Literal["processing", "storage", "logs"]
+Severity = Literal["fail", "warning"]
+CostBasis = Literal["npv", "nominal"]
+SupplierLocation = Literal["domestic", "foreign"]
+
+CONFIDENCE_LABELS: Mapping[str, str] = {
+    "P": "primary text seen",
+    "S": "reported, primary text not verified",
+    "M": "recalled, unconfirmed",
+    "D": "derived from a stated rule",
+    "A": "assumption or choice of this policy pack's authority",
+}
+
+
+def confidence_label(confidence: str) -> str:
+    """The words shown next to a rule's outcome for its confidence tag."""
+    return CONFIDENCE_LABELS.get(confidence, confidence)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a rule comes from: a document and a clause (and a link when there is one)."""
+
+    document: str
+    clause: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRef:
+    """The source of a rule whose parameters live elsewhere in the pack."""
+
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResidencyRule:
+    """Where data of one classification may go.
+
+    An offer passes when cloud use is allowed at all, every region of every listed location is in
+    ``required_country`` (None: anywhere), every region's operator type is allowed (None: any),
+    and, with ``require_processing_guarantee``, the provider guarantees in-country processing.
+    ``rank`` orders strictness (higher is stricter); a workload must satisfy the rule of every one
+    of its classification tags, and the strictest is named in the explanation.
+    """
+
+    classification: DataClassification
+    rank: int
+    cloud_allowed: bool
+    required_country: str | None
+    locations: tuple[Location, ...]
+    allowed_operator_types: tuple[OperatorType, ...] | None
+    require_processing_guarantee: bool
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResidencyPolicy:
+    """The residency matrix: one rule per data classification."""
+
+    rules: tuple[ResidencyRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CloudEmpanelmentRule:
+    """Commercial cloud must be an approved (empanelled) offering holding a valid certification.
+
+    Applies when the workload carries any classification in ``applies_to``. Regions whose operator
+    type is in ``commercial_operator_types`` must have an operator type in
+    ``approved_operator_types``, and the offer must hold a ``certification_kind`` certification
+    valid on the decision date. Government and sovereign clouds are not commercial.
+    """
+
+    applies_to: tuple[DataClassification, ...]
+    commercial_operator_types: tuple[OperatorType, ...]
+    approved_operator_types: tuple[OperatorType, ...]
+    certification_kind: CertificationKind
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CertificationRequirement:
+    """A certification that must be valid on the decision date (for the listed classifications)."""
+
+    kind: CertificationKind
+    citation: Citation
+    confidence: Confidence
+    applies_to: tuple[DataClassification, ...] | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CertificationPolicy:
+    """Required certifications; optionally warn when one expires before the contract ends."""
+
+    required: tuple[CertificationRequirement, ...]
+    warn_if_expiring_during_term: bool
+    expiry: RuleRef
+
+
+@dataclass(frozen=True, slots=True)
+class QualityBar:
+    """The minimum certified score for a use case (``default`` applies to any other use case)."""
+
+    use_case: UseCase | Literal["default"]
+    min_score: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class QualityPolicy:
+    """Quality bars met by certified evidence in every language the workload needs."""
+
+    bars: tuple[QualityBar, ...]
+    require_accredited_evaluator: bool
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementsPolicy:
+    """Sources for the workload's own technical requirements (tender specification)."""
+
+    latency: RuleRef
+    availability: RuleRef
+    languages: RuleRef
+    context_window: RuleRef
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingTermsRule:
+    """Which data-use terms are acceptable (e.g. only a contractual no-training commitment)."""
+
+    accepted: tuple[TrainingTerms, ...]
+    severity: Severity
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LimitRule:
+    """A numeric contract-term limit (days), with the outcome when it is not met."""
+
+    limit_days: int
+    severity: Severity
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityRule:
+    """A yes/no contract-term check and the outcome when it is not met."""
+
+    severity: Severity
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContractTermsPolicy:
+    """Automatic checks of data-use and lifecycle terms (POLICY-RULES.md §9); each optional.
+
+    ``max_retention`` and ``min_deprecation_notice`` compare days; ``shutdown`` flags a published
+    shutdown before the contract ends; ``pinned_snapshot`` flags floating model aliases.
+    """
+
+    training: TrainingTermsRule | None = None
+    max_retention: LimitRule | None = None
+    min_deprecation_notice: LimitRule | None = None
+    shutdown: SeverityRule | None = None
+    pinned_snapshot: SeverityRule | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MiiPolicy:
+    """Make in India thresholds (DPIIT PPP-MII Order 2017, revised 16.09.2020).
+
+    Class-I: local content ≥ ``class_i_min_lc_pct``; Class-II: local content >
+    ``class_ii_min_lc_pct_exclusive``; otherwise non-local. The order is not applied below
+    ``exemption_below_inr``. Non-local suppliers may bid only in a global tender enquiry, allowed
+    at an estimated value ≥ ``gte_threshold_inr`` or with competent-authority approval. Above
+    ``lc_certificate_above_inr`` local content needs an auditor's certificate.
+    ``only_class_i_eligible`` models para 3(a) (sufficient local capacity notified).
+    """
+
+    class_i_min_lc_pct: Decimal
+    class_ii_min_lc_pct_exclusive: Decimal
+    classification: RuleRef
+    exemption_below_inr: Decimal
+    exemption: RuleRef
+    gte_threshold_inr: Decimal
+    gte: RuleRef
+    lc_certificate_above_inr: Decimal
+    lc_certificate: RuleRef
+    only_class_i_eligible: bool
+    only_class_i: RuleRef
+
+
+@dataclass(frozen=True, slots=True)
+class QcbsPolicy:
+    """Quality and cost based selection: S = S_T × w_T + S_F × w_F, S_F = 100 × F_min / F.
+
+    ``technical_weight_pct`` is w_T (w_F = 100 − w_T); it may not exceed
+    ``max_technical_weight_pct`` (GFR Rule 192: 80 %). For a non-consultancy service of estimated
+    value ≤ ``ncs_value_limit_inr`` a technical weight above ``ncs_max_technical_weight_pct`` is
+    flagged. ``min_technical_score`` is the minimum qualifying technical score.
+    ``normalise_technical`` scales S_T to 100 × T / T_max (common practice, not a GFR rule).
+    """
+
+    technical_weight_pct: Decimal
+    min_technical_score: Decimal
+    max_technical_weight_pct: Decimal
+    max_weight: RuleRef
+    ncs_max_technical_weight_pct: Decimal
+    ncs_value_limit_inr: Decimal
+    ncs_cap: RuleRef
+    citation: Citation
+    confidence: Confidence
+    normalise_technical: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationPolicy:
+    """How offers are evaluated: the default method, the cost basis (NPV or nominal TCO), and
+    the sources for L1, QCBS, ties and the estimated value used by value-dependent gates."""
+
+    default_method: EvaluationMethod
+    cost_basis: CostBasis
+    l1: RuleRef
+    qcbs: QcbsPolicy
+    tie: RuleRef
+    estimated_value: RuleRef
+
+
+@dataclass(frozen=True, slots=True)
+class MiiMatchL1Preference:
+    """Make in India purchase preference: the lowest Class-I offer within the margin of L1 is
+    invited to match L1 and, if it does, gets the whole contract at the L1 price (para 3A(c)).
+
+    Never a premium: the buyer pays L1. Defined for services evaluated on price alone only.
+    ``boundary_inclusive``: a Class-I price exactly at L1 × (1 + margin) counts as within it.
+    """
+
+    kind: Literal["mii_match_l1"]
+    margin_pct: Decimal
+    boundary_inclusive: bool
+    citation: Citation
+    confidence: Confidence
+    boundary_note: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PremiumStep:
+    """From ``effective_from`` (decision dates on or after it) the premium is ``premium_pct``."""
+
+    effective_from: dt.date
+    premium_pct: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionPremiumPreference:
+    """The buying authority's own transition premium for domestic infrastructure.
+
+    NOT the Make in India order (which never pays above L1). A domestic offer may be chosen over
+    the current award when its evaluated cost ≤ (1 + p) × the award's cost and the extra cost is
+    within ``cap_inr`` (None: no cap). p comes from ``schedule`` at the decision date (0 before the
+    first step). ``authority`` and the citation name the authority's own instrument.
+    """
+
+    kind: Literal["transition_premium"]
+    authority: str
+    schedule: tuple[PremiumStep, ...]
+    citation: Citation
+    confidence: Confidence
+    cap_inr: Decimal | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PriceEvaluationFactorPreference:
+    """Add ``factor_pct`` to the cost of non-domestic offers for evaluation only (e.g. US Buy
+    American 20 %/30 %); the buyer pays the awarded offer's own price."""
+
+    kind: Literal["price_evaluation_factor"]
+    factor_pct: Decimal
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TieBandPreference:
+    """Prefer a domestic offer whose cost is within ``band_pct`` of the award (e.g. EU 3 %)."""
+
+    kind: Literal["tie_band"]
+    band_pct: Decimal
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+Preference = (
+    MiiMatchL1Preference
+    | TransitionPremiumPreference
+    | PriceEvaluationFactorPreference
+    | TieBandPreference
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TaxRule:
+    """The tax a supplier of this location charges the buyer on an inference service."""
+
+    rule_id: str
+    supplier_location: SupplierLocation
+    levy: str
+    rate_pct: Decimal
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TaxPolicy:
+    """Tax rules by supplier location; ``input_tax_credit`` cites why a GST-registered buyer using
+    the service for taxable business bears no tax cost."""
+
+    rules: tuple[TaxRule, ...]
+    input_tax_credit: RuleRef
+
+
+@dataclass(frozen=True, slots=True)
+class FinancePolicy:
+    """Discount rate for NPV, expected annual INR depreciation against foreign currencies, and the
+    target utilisation used to size dedicated capacity."""
+
+    discount_rate_pct: Decimal
+    discount_rate: RuleRef
+    expected_inr_depreciation_pct: Decimal
+    depreciation: RuleRef
+    dedicated_target_utilisation_pct: Decimal
+    utilisation: RuleRef
+
+
+@dataclass(frozen=True, slots=True)
+class DomesticInfrastructure:
+    """What counts as domestic infrastructure (for preferences and the national share).
+
+    Every region of every listed location is in ``home_country``; with
+    ``require_headquarters_in_home`` the provider is headquartered there; with
+    ``require_domestic_ownership`` it is majority-owned there.
+    """
+
+    home_country: str
+    locations: tuple[Location, ...]
+    require_headquarters_in_home: bool
+    require_domestic_ownership: bool
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DataQualityPolicy:
+    """When a catalogue price or an FX rate is old enough to warn about."""
+
+    price_stale_after_days: int
+    fx_stale_after_days: int
+    citation: Citation
+    confidence: Confidence
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A versioned policy pack. Preferences apply in the order listed."""
+
+    pack_id: str
+    version: int
+    title: str
+    jurisdiction: str
+    authority: str
+    effective_from: dt.date
+    residency: ResidencyPolicy
+    certifications: CertificationPolicy
+    quality: QualityPolicy
+    requirements: RequirementsPolicy
+    contract_terms: ContractTermsPolicy
+    evaluation: EvaluationPolicy
+    preferences: tuple[Preference, ...]
+    taxes: TaxPolicy
+    finance: FinancePolicy
+    domestic_infrastructure: DomesticInfrastructure
+    data_quality: DataQualityPolicy
+    cloud_empanelment: CloudEmpanelmentRule | None = None
+    mii: MiiPolicy | None = None
+    land_border: RuleRef | None = None
+    description: str = ""
+
+    def residency_rule(self, classification: str) -> ResidencyRule | None:
+        """The residency rule for one classification, or None when the pack has none."""
+        for rule in self.residency.rules:
+            if rule.classification == classification:
+                return rule
+        return None
+
+    def quality_bar(self, use_case: str) -> Decimal | None:
+        """The minimum certified score for ``use_case`` (falling back to ``default``)."""
+        default: Decimal | None = None
+        for bar in self.quality.bars:
+            if bar.use_case == use_case:
+                return bar.min_score
+            if bar.use_case == "default":
+                default = bar.min_score
+        return default
+
+    def tax_rule(self, location: str) -> TaxRule | None:
+        """The tax rule for a domestic or foreign supplier."""
+        for rule in self.taxes.rules:
+            if rule.supplier_location == location:
+                return rule
+        return None
+
+    def transition_premium_pct(self, on: dt.date) -> Decimal:
+        """The transition premium in force on ``on`` (0 when the pack has none or not yet)."""
+        for pref in self.preferences:
+            if isinstance(pref, TransitionPremiumPreference):
+                return premium_in_force(pref, on)
+        return Decimal(0)
+
+
+def premium_in_force(pref: TransitionPremiumPreference, on: dt.date) -> Decimal:
+    """The premium of the latest schedule step effective on or before ``on``; 0 before the first."""
+    pct = Decimal(0)
+    for step in sorted(pref.schedule, key=lambda s: s.effective_from):
+        if step.effective_from <= on:
+            pct = step.premium_pct
+    return pct

@@ -1,0 +1,81 @@
+"""Working state of one comparison, shared by compare, explain and sensitivity (internal)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from procurement.engine.award import AwardDecision, AwardRules, Contender
+from procurement.engine.facts import is_domestic_infrastructure, mii_class
+from procurement.engine.inputs import EvaluationMethod, Offer, Workload
+from procurement.engine.policy import Policy
+from procurement.engine.results import EstimatedValue, FxUsed, RuleOutcome, TcoBreakdown
+
+
+@dataclass(frozen=True, slots=True)
+class OfferState:
+    """One offer through the pipeline: its FX rate, TCO (None: cannot be priced), technical
+    score and rule outcomes so far."""
+
+    offer: Offer
+    fx: FxUsed | None
+    tco: TcoBreakdown | None
+    technical: Decimal | None
+    outcomes: tuple[RuleOutcome, ...]
+
+    @property
+    def offer_id(self) -> str:
+        return self.offer.offer_id
+
+    def priced(self) -> TcoBreakdown:
+        """The TCO of an offer known to be priced."""
+        if self.tco is None:
+            raise ValueError(f"{self.offer.offer_id} has no TCO")
+        return self.tco
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything the exact (Decimal) comparison computed. ``eligible`` is in offer-id order and
+    the award indices of ``decision`` point into it; ``alternative`` is the decision under the
+    opposite Make in India planning assumption, when that assumption matters."""
+
+    workload: Workload
+    policy: Policy
+    decision_date: dt.date
+    method: EvaluationMethod
+    states: tuple[OfferState, ...]
+    eligible: tuple[OfferState, ...]
+    value: EstimatedValue
+    rules: AwardRules[Decimal] | None
+    decision: AwardDecision[Decimal] | None
+    alternative: AwardDecision[Decimal] | None
+    fx_used: tuple[FxUsed, ...]
+    class_i_accepts_match: bool
+
+    def eligible_ids(self) -> list[str]:
+        """Offer ids of the eligible offers, in the order award indices use."""
+        return [s.offer.offer_id for s in self.eligible]
+
+    def cost(self, index: int) -> Decimal:
+        """Evaluated cost (policy basis) of eligible offer ``index``."""
+        return self.eligible[index].priced().evaluated_cost_inr
+
+    def nominal(self, index: int) -> Decimal:
+        """Nominal TCO of eligible offer ``index``."""
+        return self.eligible[index].priced().nominal_total_inr
+
+
+def contenders_of(states: tuple[OfferState, ...], policy: Policy) -> list[Contender[Decimal]]:
+    """Eligible offers as evaluation sees them: cost on the policy's basis, Class-I, domestic
+    infrastructure, technical score."""
+    return [
+        Contender(
+            cost=s.priced().evaluated_cost_inr,
+            class_i=mii_class(s.offer, policy) == "class_i",
+            domestic=is_domestic_infrastructure(s.offer, policy),
+            technical=s.technical,
+        )
+        for s in states
+    ]

@@ -1,0 +1,583 @@
+"""Semantic validation of engine inputs, with messages that name the field.
+
+The JSON parser (codec) checks shapes and types; these checks cover ranges, consistency and
+membership, and also run on dataclasses built directly in Python (the service layer's path), so
+:func:`procurement.engine.compare` never computes on an input it has not checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+from procurement.engine.errors import FieldError
+from procurement.engine.inputs import (
+    CERTIFICATION_KINDS,
+    DATA_CLASSIFICATIONS,
+    OPERATOR_TYPES,
+    TRAINING_TERMS,
+    USE_CASES,
+    FxRate,
+    Offer,
+    Region,
+    Workload,
+)
+from procurement.engine.policy import (
+    CONFIDENCE_LABELS,
+    Citation,
+    MiiMatchL1Preference,
+    Policy,
+    PriceEvaluationFactorPreference,
+    TieBandPreference,
+    TransitionPremiumPreference,
+)
+from procurement.engine.results import SensitivityConfig
+
+_LANG = re.compile(r"^[a-z]{2}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+_MAX_MONEY = Decimal("999999999999.99")
+_LOCATIONS = ("processing", "storage", "logs")
+
+
+class _Checker:
+    """Collects field errors; small helpers keep each message in one consistent form."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.errors.append(FieldError(path, message))
+
+    def is_type(self, path: str, value: object, kind: type | tuple[type, ...], what: str) -> bool:
+        if isinstance(value, bool) and kind is not bool and kind != (bool,):
+            self.add(path, f"must be {what}")
+            return False
+        if not isinstance(value, kind):
+            self.add(path, f"must be {what}")
+            return False
+        return True
+
+    def decimal(
+        self,
+        path: str,
+        value: object,
+        *,
+        low: Decimal | int | None = None,
+        high: Decimal | int | None = None,
+        low_open: bool = False,
+        optional: bool = False,
+    ) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, Decimal) or not value.is_finite():
+            self.add(path, "must be a finite Decimal")
+            return
+        self._range(path, value, low, high, low_open)
+
+    def integer(
+        self,
+        path: str,
+        value: object,
+        *,
+        low: int | None = None,
+        high: int | None = None,
+        optional: bool = False,
+    ) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.add(path, "must be a whole number")
+            return
+        self._range(path, Decimal(value), low, high, False)
+
+    def _range(
+        self,
+        path: str,
+        value: Decimal,
+        low: Decimal | int | None,
+        high: Decimal | int | None,
+        low_open: bool,
+    ) -> None:
+        if low is not None and high is not None and not low_open and not low <= value <= high:
+            self.add(path, f"must be between {low} and {high}")
+        elif low is not None and low_open and value <= low:
+            self.add(path, f"must be greater than {low}")
+        elif low is not None and value < low:
+            self.add(path, f"must be at least {low}")
+        elif high is not None and value > high:
+            self.add(path, f"must be at most {high}")
+
+    def member(self, path: str, value: object, allowed: Iterable[str]) -> None:
+        options = tuple(allowed)
+        if value not in options:
+            self.add(path, f"must be one of: {', '.join(options)}")
+
+    def pattern(self, path: str, value: object, regex: re.Pattern[str], what: str) -> None:
+        if not isinstance(value, str) or not regex.match(value):
+            self.add(path, f"must be {what}")
+
+    def date(self, path: str, value: object, *, optional: bool = False) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            self.add(path, "must be a date")
+
+    def text(self, path: str, value: object, *, allow_empty: bool = False) -> None:
+        if not isinstance(value, str) or (not allow_empty and not value.strip()):
+            self.add(path, "must be non-empty text")
+
+    def boolean(self, path: str, value: object) -> None:
+        if not isinstance(value, bool):
+            self.add(path, "must be true or false")
+
+    def unique(self, path: str, values: Sequence[object], what: str) -> None:
+        seen: set[object] = set()
+        for i, v in enumerate(values):
+            if v in seen:
+                self.add(f"{path}[{i}]", f"duplicate {what} {v!r}")
+            seen.add(v)
+
+
+def validate_workload(w: Workload, path: str = "workload") -> list[FieldError]:
+    """Every problem with a workload, each naming its field."""
+    c = _Checker()
+    c.member(f"{path}.use_case", w.use_case, sorted(USE_CASES))
+    if not isinstance(w.languages, tuple) or not w.languages:
+        c.add(f"{path}.languages", "must list at least one language (ISO 639-1, e.g. hi)")
+    else:
+        for i, lang in enumerate(w.languages):
+            c.pattern(f"{path}.languages[{i}]", lang, _LANG, "a two-letter ISO 639-1 code")
+        c.unique(f"{path}.languages", w.languages, "language")
+    c.integer(f"{path}.requests_per_day", w.requests_per_day, low=1, high=10**12)
+    c.decimal(f"{path}.mean_input_tokens", w.mean_input_tokens, low=0, high=10**9)
+    c.decimal(f"{path}.mean_output_tokens", w.mean_output_tokens, low=0, high=10**9)
+    if (
+        isinstance(w.mean_input_tokens, Decimal)
+        and isinstance(w.mean_output_tokens, Decimal)
+        and w.mean_input_tokens.is_finite()
+        and w.mean_output_tokens.is_finite()
+        and w.mean_input_tokens + w.mean_output_tokens <= 0
+    ):
+        c.add(f"{path}.mean_output_tokens", "input and output tokens cannot both be zero")
+    c.decimal(f"{path}.cached_input_share_pct", w.cached_input_share_pct, low=0, high=100)
+    c.decimal(f"{path}.annual_growth_pct", w.annual_growth_pct, low=-99, high=1000)
+    c.decimal(f"{path}.peak_to_average", w.peak_to_average, low=1, high=1000)
+    c.integer(f"{path}.term_years", w.term_years, low=1, high=10)
+    c.date(f"{path}.start_date", w.start_date)
+    if not isinstance(w.data_classification, tuple) or not w.data_classification:
+        c.add(f"{path}.data_classification", "must list at least one classification")
+    else:
+        for i, tag in enumerate(w.data_classification):
+            c.member(f"{path}.data_classification[{i}]", tag, DATA_CLASSIFICATIONS)
+        c.unique(f"{path}.data_classification", w.data_classification, "classification")
+    c.integer(f"{path}.max_p95_latency_ms", w.max_p95_latency_ms, low=1, optional=True)
+    c.decimal(
+        f"{path}.min_availability_pct", w.min_availability_pct, low=0, high=100, optional=True
+    )
+    c.decimal(
+        f"{path}.estimated_value_inr", w.estimated_value_inr, low=0, high=_MAX_MONEY, optional=True
+    )
+    c.member(
+        f"{path}.procurement_category", w.procurement_category, ("non_consultancy", "consultancy")
+    )
+    if w.evaluation_method is not None:
+        c.member(f"{path}.evaluation_method", w.evaluation_method, ("l1", "qcbs"))
+    c.decimal(
+        f"{path}.qcbs_technical_weight_pct",
+        w.qcbs_technical_weight_pct,
+        low=0,
+        high=100,
+        optional=True,
+    )
+    for name in (
+        "quality_oriented_procurement_declared",
+        "global_tender_approved",
+        "buyer_gst_registered_business_use",
+    ):
+        c.boolean(f"{path}.{name}", getattr(w, name))
+    return c.errors
+
+
+def _validate_region(c: _Checker, path: str, region: object) -> None:
+    if not isinstance(region, Region):
+        c.add(path, "must be a Region")
+        return
+    c.text(f"{path}.code", region.code)
+    c.pattern(f"{path}.country", region.country, _COUNTRY, "an ISO 3166-1 alpha-2 code, e.g. IN")
+    c.text(f"{path}.city", region.city, allow_empty=True)
+    c.member(f"{path}.operator_type", region.operator_type, sorted(OPERATOR_TYPES))
+
+
+def validate_offer(o: Offer, path: str) -> list[FieldError]:
+    """Every problem with one offer, each naming its field."""
+    c = _Checker()
+    c.pattern(f"{path}.offer_id", o.offer_id, _SLUG, "a slug (letters, digits, . _ : -)")
+    for name in ("name", "model_name", "model_family"):
+        c.text(f"{path}.{name}", getattr(o, name))
+    c.boolean(f"{path}.open_weights", o.open_weights)
+    c.member(f"{path}.pricing_mode", o.pricing_mode, ("serverless", "dedicated"))
+    p = o.provider
+    pp = f"{path}.provider"
+    c.pattern(f"{pp}.provider_id", p.provider_id, _SLUG, "a slug (letters, digits, . _ : -)")
+    c.text(f"{pp}.provider_name", p.provider_name)
+    c.pattern(f"{pp}.headquarters_country", p.headquarters_country, _COUNTRY, "an ISO alpha-2 code")
+    if p.billing_country is not None:
+        c.pattern(f"{pp}.billing_country", p.billing_country, _COUNTRY, "an ISO alpha-2 code")
+    c.member(f"{pp}.ownership", p.ownership, ("domestic", "foreign"))
+    c.decimal(f"{pp}.local_content_pct", p.local_content_pct, low=0, high=100)
+    c.member(f"{pp}.mse_status", p.mse_status, ("none", "micro", "small"))
+    c.boolean(f"{pp}.land_border_country", p.land_border_country)
+    c.date(f"{pp}.dpiit_registered_until", p.dpiit_registered_until, optional=True)
+    _validate_price(c, o, f"{path}.price")
+    for loc in _LOCATIONS:
+        regions = getattr(o, f"{loc if loc != 'logs' else 'log'}_regions")
+        rp = f"{path}.{loc if loc != 'logs' else 'log'}_regions"
+        if not isinstance(regions, tuple):
+            c.add(rp, "must be a tuple of regions")
+            continue
+        for i, region in enumerate(regions):
+            _validate_region(c, f"{rp}[{i}]", region)
+    c.integer(f"{path}.context_window", o.context_window, low=1)
+    if not isinstance(o.languages, tuple):
+        c.add(f"{path}.languages", "must be a tuple of ISO 639-1 codes")
+    else:
+        for i, lang in enumerate(o.languages):
+            c.pattern(f"{path}.languages[{i}]", lang, _LANG, "a two-letter ISO 639-1 code")
+    c.integer(f"{path}.p95_latency_ms", o.p95_latency_ms, low=0, optional=True)
+    c.decimal(
+        f"{path}.sla_availability_pct", o.sla_availability_pct, low=0, high=100, optional=True
+    )
+    c.member(f"{path}.trains_on_customer_data", o.trains_on_customer_data, sorted(TRAINING_TERMS))
+    c.integer(f"{path}.retention_days", o.retention_days, low=0, optional=True)
+    c.boolean(f"{path}.india_processing_guaranteed", o.india_processing_guaranteed)
+    c.integer(f"{path}.deprecation_notice_days", o.deprecation_notice_days, low=0, optional=True)
+    c.date(f"{path}.shutdown_date", o.shutdown_date, optional=True)
+    c.boolean(f"{path}.pinned_snapshot", o.pinned_snapshot)
+    for i, cert in enumerate(o.certifications):
+        cp = f"{path}.certifications[{i}]"
+        c.member(f"{cp}.kind", cert.kind, sorted(CERTIFICATION_KINDS))
+        c.text(f"{cp}.issuer", cert.issuer)
+        c.date(f"{cp}.issued_on", cert.issued_on)
+        c.date(f"{cp}.expires_on", cert.expires_on, optional=True)
+        if (
+            isinstance(cert.expires_on, dt.date)
+            and isinstance(cert.issued_on, dt.date)
+            and cert.expires_on < cert.issued_on
+        ):
+            c.add(f"{cp}.expires_on", "must not be before issued_on")
+    for i, ev in enumerate(o.evaluations):
+        ep = f"{path}.evaluations[{i}]"
+        c.member(f"{ep}.use_case", ev.use_case, sorted(USE_CASES))
+        c.pattern(f"{ep}.language", ev.language, _LANG, "a two-letter ISO 639-1 code")
+        c.decimal(f"{ep}.score", ev.score, low=0, high=100)
+        c.text(f"{ep}.evaluator", ev.evaluator)
+        c.boolean(f"{ep}.evaluator_accredited", ev.evaluator_accredited)
+        c.text(f"{ep}.method", ev.method, allow_empty=True)
+        c.date(f"{ep}.evaluated_on", ev.evaluated_on)
+        c.date(f"{ep}.valid_until", ev.valid_until)
+        if (
+            isinstance(ev.valid_until, dt.date)
+            and isinstance(ev.evaluated_on, dt.date)
+            and ev.valid_until < ev.evaluated_on
+        ):
+            c.add(f"{ep}.valid_until", "must not be before evaluated_on")
+    return c.errors
+
+
+def _validate_price(c: _Checker, o: Offer, path: str) -> None:
+    pr = o.price
+    c.pattern(f"{path}.currency", pr.currency, _CURRENCY, "an ISO 4217 code, e.g. INR or USD")
+    c.text(f"{path}.source_url", pr.source_url)
+    c.date(f"{path}.checked_on", pr.checked_on)
+    if o.pricing_mode == "serverless":
+        for name in ("input_per_mtok", "output_per_mtok"):
+            value = getattr(pr, name)
+            if value is None:
+                c.add(f"{path}.{name}", "is required for a serverless offer")
+            else:
+                c.decimal(f"{path}.{name}", value, low=0, high=_MAX_MONEY)
+        c.decimal(
+            f"{path}.cached_input_per_mtok",
+            pr.cached_input_per_mtok,
+            low=0,
+            high=_MAX_MONEY,
+            optional=True,
+        )
+    elif o.pricing_mode == "dedicated":
+        if pr.gpu_hour_price is None:
+            c.add(f"{path}.gpu_hour_price", "is required for a dedicated offer")
+        else:
+            c.decimal(f"{path}.gpu_hour_price", pr.gpu_hour_price, low=0, high=_MAX_MONEY)
+        if pr.output_tokens_per_sec_per_gpu is None:
+            c.add(f"{path}.output_tokens_per_sec_per_gpu", "is required for a dedicated offer")
+        else:
+            c.decimal(
+                f"{path}.output_tokens_per_sec_per_gpu",
+                pr.output_tokens_per_sec_per_gpu,
+                low=0,
+                high=10**9,
+                low_open=True,
+            )
+        c.integer(f"{path}.gpus_per_node", pr.gpus_per_node, low=1, high=1024)
+        c.integer(f"{path}.min_gpus", pr.min_gpus, low=1, high=10**6)
+    c.decimal(f"{path}.onboarding_fee", pr.onboarding_fee, low=0, high=_MAX_MONEY)
+    c.decimal(f"{path}.exit_fee", pr.exit_fee, low=0, high=_MAX_MONEY)
+
+
+def validate_offers(offers: Sequence[Offer], path: str = "offers") -> list[FieldError]:
+    """Every problem with the offers, including duplicate offer ids (paths use input positions)."""
+    errors: list[FieldError] = []
+    seen: dict[str, int] = {}
+    for i, offer in enumerate(offers):
+        if not isinstance(offer, Offer):
+            errors.append(FieldError(f"{path}[{i}]", "must be an Offer"))
+            continue
+        errors.extend(validate_offer(offer, f"{path}[{i}]"))
+        if offer.offer_id in seen:
+            errors.append(
+                FieldError(
+                    f"{path}[{i}].offer_id",
+                    f"duplicate offer id {offer.offer_id!r} (also {path}[{seen[offer.offer_id]}])",
+                )
+            )
+        seen.setdefault(offer.offer_id, i)
+    return errors
+
+
+def validate_fx(rates: Sequence[FxRate], path: str = "fx_rates") -> list[FieldError]:
+    """Every problem with the FX table; two rates for one currency on one date are ambiguous."""
+    c = _Checker()
+    seen: dict[tuple[str, dt.date], int] = {}
+    for i, r in enumerate(rates):
+        rp = f"{path}[{i}]"
+        if not isinstance(r, FxRate):
+            c.add(rp, "must be an FxRate")
+            continue
+        c.pattern(f"{rp}.currency", r.currency, _CURRENCY, "an ISO 4217 code, e.g. USD")
+        if r.currency == "INR":
+            c.add(f"{rp}.currency", "INR needs no rate (the engine reports in INR)")
+        c.decimal(f"{rp}.rate_to_inr", r.rate_to_inr, low=0, high=10**9, low_open=True)
+        c.date(f"{rp}.date", r.date)
+        c.text(f"{rp}.source", r.source)
+        key = (r.currency, r.date)
+        if key in seen:
+            c.add(
+                f"{rp}.date",
+                f"a second {r.currency} rate for {r.date.isoformat()} "
+                f"(also {path}[{seen[key]}]): keep one so the rate used is unambiguous",
+            )
+        seen.setdefault(key, i)
+    return c.errors
+
+
+@runtime_checkable
+class _Cited(Protocol):
+    """A rule of a pack: anything with a citation and a confidence tag."""
+
+    citation: object
+    confidence: object
+
+
+def _check_citations(c: _Checker, node: object, path: str) -> None:
+    """Every rule of a pack carries a citation (document and clause) and a confidence tag."""
+    if isinstance(node, tuple):
+        for i, item in enumerate(node):
+            _check_citations(c, item, f"{path}[{i}]")
+        return
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return
+    if isinstance(node, _Cited) and not isinstance(node, Citation):
+        if not isinstance(node.citation, Citation):
+            c.add(f"{path}.citation", "must be a Citation (document, clause)")
+        else:
+            c.text(f"{path}.citation.document", node.citation.document)
+            c.text(f"{path}.citation.clause", node.citation.clause)
+        c.member(f"{path}.confidence", node.confidence, sorted(CONFIDENCE_LABELS))
+    for f in dataclasses.fields(node):
+        if f.name != "citation":
+            _check_citations(c, getattr(node, f.name), f"{path}.{f.name}")
+
+
+def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
+    """Every problem with a policy pack, including legal limits such as GFR Rule 192."""
+    c = _Checker()
+    c.text(f"{path}.pack_id", p.pack_id)
+    c.integer(f"{path}.version", p.version, low=1)
+    c.pattern(f"{path}.jurisdiction", p.jurisdiction, _COUNTRY, "an ISO alpha-2 code")
+    # Residency: one rule per classification, distinct ranks.
+    rules = p.residency.rules
+    c.unique(f"{path}.residency.rules", [r.classification for r in rules], "classification")
+    c.unique(f"{path}.residency.rules", [r.rank for r in rules], "rank")
+    for i, rule in enumerate(rules):
+        rp = f"{path}.residency.rules[{i}]"
+        c.member(f"{rp}.classification", rule.classification, DATA_CLASSIFICATIONS)
+        if rule.required_country is not None:
+            c.pattern(f"{rp}.required_country", rule.required_country, _COUNTRY, "an alpha-2 code")
+        for j, loc in enumerate(rule.locations):
+            c.member(f"{rp}.locations[{j}]", loc, _LOCATIONS)
+    for i, bar in enumerate(p.quality.bars):
+        c.decimal(f"{path}.quality.bars[{i}].min_score", bar.min_score, low=0, high=100)
+    c.unique(f"{path}.quality.bars", [b.use_case for b in p.quality.bars], "use case")
+    terms = p.contract_terms
+    for name in ("max_retention", "min_deprecation_notice"):
+        rule = getattr(terms, name)
+        if rule is not None:
+            c.integer(f"{path}.contract_terms.{name}.limit_days", rule.limit_days, low=0)
+    if p.mii is not None:
+        m = p.mii
+        mp = f"{path}.mii"
+        c.decimal(f"{mp}.class_i_min_lc_pct", m.class_i_min_lc_pct, low=0, high=100)
+        c.decimal(
+            f"{mp}.class_ii_min_lc_pct_exclusive", m.class_ii_min_lc_pct_exclusive, low=0, high=100
+        )
+        if m.class_ii_min_lc_pct_exclusive >= m.class_i_min_lc_pct:
+            c.add(
+                f"{mp}.class_ii_min_lc_pct_exclusive",
+                "must be below class_i_min_lc_pct (Class-II sits between the two)",
+            )
+        for name in ("exemption_below_inr", "gte_threshold_inr", "lc_certificate_above_inr"):
+            c.decimal(f"{mp}.{name}", getattr(m, name), low=0)
+    _validate_evaluation(c, p, f"{path}.evaluation")
+    _validate_preferences(c, p, f"{path}.preferences")
+    # Taxes: exactly one rule per supplier location.
+    locations = [r.supplier_location for r in p.taxes.rules]
+    for needed in ("domestic", "foreign"):
+        if needed not in locations:
+            c.add(f"{path}.taxes.rules", f"needs a rule for {needed} suppliers")
+    c.unique(f"{path}.taxes.rules", locations, "supplier location")
+    for i, tax in enumerate(p.taxes.rules):
+        c.decimal(f"{path}.taxes.rules[{i}].rate_pct", tax.rate_pct, low=0, high=100)
+    f = p.finance
+    c.decimal(f"{path}.finance.discount_rate_pct", f.discount_rate_pct, low=0, high=100)
+    c.decimal(
+        f"{path}.finance.expected_inr_depreciation_pct",
+        f.expected_inr_depreciation_pct,
+        low=-50,
+        high=100,
+    )
+    c.decimal(
+        f"{path}.finance.dedicated_target_utilisation_pct",
+        f.dedicated_target_utilisation_pct,
+        low=0,
+        high=100,
+        low_open=True,
+    )
+    d = p.domestic_infrastructure
+    c.pattern(f"{path}.domestic_infrastructure.home_country", d.home_country, _COUNTRY, "alpha-2")
+    if not d.locations:
+        c.add(f"{path}.domestic_infrastructure.locations", "must list at least one location")
+    c.integer(
+        f"{path}.data_quality.price_stale_after_days", p.data_quality.price_stale_after_days, low=1
+    )
+    c.integer(f"{path}.data_quality.fx_stale_after_days", p.data_quality.fx_stale_after_days, low=1)
+    _check_citations(c, p, path)
+    return c.errors
+
+
+def _validate_evaluation(c: _Checker, p: Policy, path: str) -> None:
+    q = p.evaluation.qcbs
+    qp = f"{path}.qcbs"
+    c.decimal(f"{qp}.max_technical_weight_pct", q.max_technical_weight_pct, low=0, high=100)
+    c.decimal(f"{qp}.min_technical_score", q.min_technical_score, low=0, high=100)
+    c.decimal(f"{qp}.ncs_max_technical_weight_pct", q.ncs_max_technical_weight_pct, low=0, high=100)
+    c.decimal(f"{qp}.ncs_value_limit_inr", q.ncs_value_limit_inr, low=0)
+    c.decimal(f"{qp}.technical_weight_pct", q.technical_weight_pct, low=0, high=100)
+    if q.technical_weight_pct > q.max_technical_weight_pct:
+        c.add(f"{qp}.technical_weight_pct", technical_weight_message(q.technical_weight_pct, p))
+
+
+def technical_weight_message(weight: Decimal, p: Policy) -> str:
+    """Why a technical weight above the pack's maximum is refused (GFR Rule 192 in India)."""
+    q = p.evaluation.qcbs
+    cite = q.max_weight.citation
+    return (
+        f"must not exceed {q.max_technical_weight_pct} (got {weight}): the weight of technical "
+        f"(non-financial) parameters is capped at {q.max_technical_weight_pct} % "
+        f"({cite.document}, {cite.clause})"
+    )
+
+
+def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
+    kinds = [pref.kind for pref in p.preferences]
+    c.unique(path, kinds, "preference kind")
+    for i, pref in enumerate(p.preferences):
+        pp = f"{path}[{i}]"
+        if isinstance(pref, MiiMatchL1Preference) and p.mii is None:
+            c.add(f"{pp}.kind", "mii_match_l1 needs the pack's mii section (class thresholds)")
+        if isinstance(pref, PriceEvaluationFactorPreference):
+            c.decimal(f"{pp}.factor_pct", pref.factor_pct, low=0, high=1000)
+            if i != 0:
+                # The factor changes how offers are evaluated, so every other preference must
+                # see the evaluation it produces; anything else would make the order ambiguous.
+                c.add(f"{pp}.kind", "price_evaluation_factor must be the first preference")
+        elif isinstance(pref, MiiMatchL1Preference):
+            c.decimal(f"{pp}.margin_pct", pref.margin_pct, low=0, high=100)
+        elif isinstance(pref, TieBandPreference):
+            c.decimal(f"{pp}.band_pct", pref.band_pct, low=0, high=100)
+        elif isinstance(pref, TransitionPremiumPreference):
+            c.text(f"{pp}.authority", pref.authority)
+            c.decimal(f"{pp}.cap_inr", pref.cap_inr, low=0, optional=True)
+            dates = [s.effective_from for s in pref.schedule]
+            if not dates:
+                c.add(f"{pp}.schedule", "must have at least one step")
+            if dates != sorted(dates):
+                c.add(f"{pp}.schedule", "steps must be in date order")
+            c.unique(f"{pp}.schedule", dates, "effective_from date")
+            for j, step in enumerate(pref.schedule):
+                c.decimal(f"{pp}.schedule[{j}].premium_pct", step.premium_pct, low=0, high=100)
+
+
+def validate_against_policy(w: Workload, p: Policy) -> list[FieldError]:
+    """Problems that only show when a workload meets a policy."""
+    c = _Checker()
+    for i, tag in enumerate(w.data_classification):
+        if p.residency_rule(tag) is None:
+            c.add(
+                f"workload.data_classification[{i}]",
+                f"policy {p.pack_id} v{p.version} has no residency rule for {tag!r}",
+            )
+    if p.quality_bar(w.use_case) is None:
+        c.add("workload.use_case", f"policy has no quality bar for {w.use_case!r} and no default")
+    weight = w.qcbs_technical_weight_pct
+    if weight is not None and weight > p.evaluation.qcbs.max_technical_weight_pct:
+        c.add("workload.qcbs_technical_weight_pct", technical_weight_message(weight, p))
+    return c.errors
+
+
+def validate_sensitivity(
+    config: SensitivityConfig, workload: Workload, policy: Policy, path: str = "sensitivity"
+) -> list[FieldError]:
+    """Every problem with a sensitivity configuration, including spreads that would take
+    growth or the INR's value below −100 %."""
+    c = _Checker()
+    c.integer(f"{path}.scenarios", config.scenarios, low=1, high=1_000_000)
+    c.integer(f"{path}.seed", config.seed, low=0, high=2**63 - 1)
+    c.decimal(f"{path}.growth_spread_pct", config.growth_spread_pct, low=0, high=100)
+    c.decimal(
+        f"{path}.fx_depreciation_spread_pct", config.fx_depreciation_spread_pct, low=0, high=50
+    )
+    c.decimal(f"{path}.price_spread_pct", config.price_spread_pct, low=0, high=99)
+    c.integer(
+        f"{path}.break_even_max_requests_per_day",
+        config.break_even_max_requests_per_day,
+        low=1,
+        high=10**12,
+    )
+    if c.errors:
+        return c.errors
+    if workload.annual_growth_pct - config.growth_spread_pct <= -100:
+        c.add(
+            f"{path}.growth_spread_pct",
+            f"takes growth to {workload.annual_growth_pct - config.growth_spread_pct} %: "
+            f"must keep it above -100 %",
+        )
+    depreciation = policy.finance.expected_inr_depreciation_pct
+    if depreciation - config.fx_depreciation_spread_pct <= -100:
+        c.add(f"{path}.fx_depreciation_spread_pct", "must keep depreciation above -100 %")
+    return c.errors
