@@ -17,8 +17,10 @@ TEST_ENV := DJANGO_DEBUG=0 \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DJANGO_SECURE_SSL_REDIRECT=0
 PYTEST_ARGS ?=
+# Debian packages the tests need: Chromium drives the browser tests.
+SYSTEM_PACKAGES := chromium
 
-.PHONY: help run test install install-dev static lint check vendor clean
+.PHONY: help run test install install-dev system-packages static lint check vendor clean
 
 help:
 	@echo "make run    set up everything, load the demo data and serve http://127.0.0.1:8000/"
@@ -55,7 +57,23 @@ run: install static
 	@echo
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
-test: install-dev static
+# Installs missing Debian packages when run as root; otherwise stops with the command to run.
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+		| grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages: $$missing"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y -q --no-install-recommends $$missing \
+				|| { apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; }; \
+		else \
+			echo "Missing system packages. Run: sudo apt-get install -y $$(echo $$missing)" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+test: install-dev static system-packages
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev

@@ -9,5 +9,6 @@ class ProcurementConfig(AppConfig):
     def ready(self) -> None:
         from procurement.roles import ensure_roles
 
-        # Groups need the permissions that migrate creates, so they are set after it, every time.
-        post_migrate.connect(ensure_roles, dispatch_uid="procurement.ensure_roles")
+        # Groups need the permissions that migrate creates (for this app last: it comes after
+        # providers in INSTALLED_APPS), so they are set after it, every time.
+        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="procurement.ensure_roles")

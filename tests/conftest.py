@@ -8,7 +8,9 @@ never go green having quietly skipped them.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,8 @@ def _missing(service: str) -> str | None:
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
+    if not settings.configured:  # e.g. the engine's tests alone, with -p no:django
+        return []
     db = settings.DATABASES["default"]
     where = f"{db.get('HOST') or 'local socket'}:{db.get('PORT') or '-'}" if db.get("HOST") else ""
     return [
@@ -110,3 +114,112 @@ def demo_catalogue(db):
     from providers.services import catalogue_load
 
     catalogue_load(parse_catalogue(DEMO_CATALOGUE.read_text()))
+
+
+# The officer's workflow: three users as healthchecks does — alice (officer) and bob (approver)
+# in one department, charlie (officer) in another — so every cross-tenant check is one line.
+
+PASSWORD = "correct-horse-battery-2026"
+
+
+def make_user(username: str, department, role: str):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from procurement.models import Membership
+
+    user = get_user_model().objects.create_user(username, password=PASSWORD, first_name=username)
+    user.groups.add(Group.objects.get(name=role))
+    Membership.objects.create(user=user, department=department)
+    return user
+
+
+@pytest.fixture
+def departments(db):
+    from procurement.models import Department
+
+    return (
+        Department.objects.create(slug="health", name="eHealth Division"),
+        Department.objects.create(slug="revenue", name="Tax Systems Directorate"),
+    )
+
+
+@pytest.fixture
+def alice(departments):
+    from procurement.roles import OFFICER
+
+    return make_user("alice", departments[0], OFFICER)
+
+
+@pytest.fixture
+def bob(departments):
+    from procurement.roles import APPROVER
+
+    return make_user("bob", departments[0], APPROVER)
+
+
+@pytest.fixture
+def charlie(departments):
+    from procurement.roles import OFFICER
+
+    return make_user("charlie", departments[1], OFFICER)
+
+
+@pytest.fixture
+def policy_pack(db):
+    """The shipped India pack, published (migration 0003 stores it; a flush between browser
+    tests removes it, so tests ask for it explicitly)."""
+    from procurement.engine import load_policy, policy_to_dict
+    from procurement.engine.packs import pack_data
+    from procurement.models import PolicyPack
+
+    policy = load_policy(pack_data("india-default"))
+    pack, _ = PolicyPack.objects.get_or_create(
+        slug=policy.pack_id,
+        version=policy.version,
+        defaults={
+            "title": policy.title,
+            "status": PolicyPack.Status.PUBLISHED,
+            "document": policy_to_dict(policy),
+            "effective_from": policy.effective_from,
+            "published_at": dt.datetime(2026, 4, 1, tzinfo=dt.UTC),
+        },
+    )
+    return pack
+
+
+def workload_data(**overrides):
+    """A valid workload for the small and demo catalogues: a Hindi/English citizen helpline."""
+    data = {
+        "title": "Citizen helpline",
+        "description": "Answers questions about schemes in Hindi and English.",
+        "use_case": "citizen_services",
+        "languages": ["en", "hi"],
+        "requests_per_day": 50_000,
+        "mean_input_tokens": Decimal("800"),
+        "mean_output_tokens": Decimal("300"),
+        "cached_input_share_pct": Decimal("20"),
+        "annual_growth_pct": Decimal("15"),
+        "peak_to_average": Decimal("3"),
+        "term_years": 3,
+        "start_date": dt.date(2027, 1, 1),
+        "data_classification": ["personal"],
+        "max_p95_latency_ms": 3000,
+        "min_availability_pct": Decimal("99.5"),
+        "procurement_category": "non_consultancy",
+    }
+    return {**data, **overrides}
+
+
+@pytest.fixture
+def workload(alice):
+    from procurement import services
+
+    return services.workload_create(alice, workload_data())
+
+
+@pytest.fixture
+def comparison(alice, workload, policy_pack, demo_catalogue):
+    from procurement import services
+
+    return services.comparison_run(alice, workload, decision_date=dt.date(2026, 11, 26))

@@ -5,13 +5,26 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 from procurement.management.commands.load_demo import DEMO_PASSWORD
-from procurement.roles import CATALOGUE_ADMINISTRATORS
+from procurement.roles import (
+    APPROVER,
+    CATALOGUE_ADMINISTRATORS,
+    EVALUATOR,
+    OFFICER,
+    POLICY_ADMINISTRATORS,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+def signed_in(username: str, password: str = DEMO_PASSWORD):
+    """The user, if ``password`` is theirs (through the same check a login makes)."""
+    user = get_user_model().objects.get(username=username)
+    return user if user.check_password(password) else None
 
 
 def run() -> str:
@@ -22,37 +35,62 @@ def run() -> str:
 
 def test_running_it_twice_changes_nothing_the_second_time():
     first = run()
-    assert "Demo users: 2 created" in first
+    assert "Demo users: 11 created, 0 already present." in first
     second = run()
     total = next(line for line in second.splitlines() if line.startswith("total")).split()
     assert total[1:3] == ["0", "0"] and int(total[3]) > 0
-    assert "Demo users: 0 created, 2 already present." in second
+    assert "Demo users: 0 created, 11 already present." in second
     assert f"password for each: {DEMO_PASSWORD}" in second
 
 
-def test_demo_users_can_sign_in_with_their_roles():
+DEMO_ROLES = {
+    "health-officer": (OFFICER, "demo-health"),
+    "health-approver": (APPROVER, "demo-health"),
+    "health-evaluator": (EVALUATOR, "demo-health"),
+    "health-catalogue": (CATALOGUE_ADMINISTRATORS, "demo-health"),
+    "health-policy": (POLICY_ADMINISTRATORS, "demo-health"),
+    "revenue-officer": (OFFICER, "demo-revenue"),
+    "revenue-approver": (APPROVER, "demo-revenue"),
+    "revenue-evaluator": (EVALUATOR, "demo-revenue"),
+    "revenue-catalogue": (CATALOGUE_ADMINISTRATORS, "demo-revenue"),
+    "revenue-policy": (POLICY_ADMINISTRATORS, "demo-revenue"),
+}
+
+
+def test_demo_users_have_their_role_and_department():
     run()
-    admin = authenticate(username="admin", password=DEMO_PASSWORD)
-    catalogue = authenticate(username="catalogue", password=DEMO_PASSWORD)
-    assert admin.is_superuser
-    assert catalogue.is_staff and not catalogue.is_superuser
-    assert catalogue.groups.filter(name=CATALOGUE_ADMINISTRATORS).exists()
-    assert catalogue.has_perm("providers.change_pricerecord")
+    for username, (role, department) in DEMO_ROLES.items():
+        user = signed_in(username)
+        assert user.groups.filter(name=role).exists() and not user.is_superuser, username
+        assert user.membership.department.slug == department, username
+
+
+def test_demo_roles_carry_their_permissions():
+    run()
+    catalogue = signed_in("health-catalogue")
+    officer = signed_in("health-officer")
+    approver = signed_in("health-approver")
+    assert signed_in("admin").is_superuser
+    assert catalogue.is_staff and catalogue.has_perm("providers.change_pricerecord")
     assert not catalogue.has_perm("auth.change_user")
+    assert officer.has_perm("procurement.add_workload") and not officer.is_staff
+    assert not officer.has_perm("procurement.approve_decision")
+    assert approver.has_perm("procurement.approve_decision")
+    assert not approver.has_perm("procurement.add_workload")
 
 
 def test_an_existing_demo_user_keeps_a_changed_password():
     run()
-    user = get_user_model().objects.get(username="catalogue")
+    user = get_user_model().objects.get(username="health-catalogue")
     user.set_password("a-new-long-password-2026")
     user.save()
     run()
-    assert authenticate(username="catalogue", password="a-new-long-password-2026")
+    assert signed_in("health-catalogue", "a-new-long-password-2026")
 
 
 def test_catalogue_administrators_can_edit_the_catalogue_in_the_admin(client):
     run()
-    client.login(username="catalogue", password=DEMO_PASSWORD)
+    client.post(reverse("login"), {"username": "health-catalogue", "password": DEMO_PASSWORD})
     for path in ("/admin/providers/offering/", "/admin/providers/pricerecord/?q=sarvam"):
         assert client.get(path).status_code == 200
     assert client.get("/admin/auth/user/").status_code == 403

@@ -26,6 +26,14 @@ pytestmark = pytest.mark.django_db
 # Routes that are not pages a browser loads by navigating to them, and why.
 NOT_PAGES = {
     "schema": "the OpenAPI document (YAML), checked in test_catalogue_api",
+    "logout": "POST only",
+    "workload_clone": "POST only",
+    "workload_archive": "POST only",
+    "comparison_create": "POST only",
+    "decision_propose": "POST only",
+    "decision_approve": "POST only",
+    "decision_return": "POST only",
+    "comparison_snapshot": "a JSON download",
     "admin:logout": "POST only",
     "admin:view_on_site": "a redirect to the object's own page",
     "admin:autocomplete": "JSON for admin widgets",
@@ -104,6 +112,7 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
     """Arguments that reach a real object for ``name``, or None if the route is not understood."""
     from django.contrib.auth import get_user_model
 
+    from procurement.models import Comparison, Decision, PolicyPack, Workload
     from providers.models import Offering, Provider
 
     if not params:
@@ -117,6 +126,12 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "api:offering-detail": {"slug": Offering.objects.first().slug},
         "admin:app_list": {"app_label": "providers"},
         "admin:auth_user_password_change": {"id": str(get_user_model().objects.first().pk)},
+        "workload_detail": {"pk": Workload.objects.first().pk},
+        "workload_edit": {"pk": Workload.objects.first().pk},
+        "comparison_detail": {"pk": Comparison.objects.first().pk},
+        "decision_detail": {"pk": Decision.objects.first().pk},
+        "policy_detail": {"slug": "india-default", "version": 1},
+        "policy_diff": {"slug": "india-default", "old": 1, "new": PolicyPack.objects.count()},
     }
     if name in samples:
         return {**samples[name], **({"format": "json"} if "format" in params else {})}
@@ -129,7 +144,25 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
     return None
 
 
-def test_no_page_loads_an_asset_from_outside_the_app(admin_client, client, demo_catalogue):
+@pytest.fixture
+def signed_in_admin(admin_client, admin_user, alice, comparison):
+    """A superuser who belongs to alice's department, with one record of every kind there."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    from procurement import services
+    from procurement.models import Membership
+
+    Membership.objects.create(user=admin_user, department=alice.membership.department)
+    who = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "alice", "path_info": "/"}
+    AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**who)
+    services.decision_propose(alice, comparison, comparison.recommended_offer_id, "")
+    services.policy_pack_new_version(admin_user, comparison.policy_pack)
+    return admin_client
+
+
+def test_no_page_loads_an_asset_from_outside_the_app(signed_in_admin, client):
+    admin_client = signed_in_admin
     pages, problems, unknown = 0, [], []
     stylesheets: set[str] = set()
     for name, params in all_routes():
@@ -143,6 +176,8 @@ def test_no_page_loads_an_asset_from_outside_the_app(admin_client, client, demo_
         response = admin_client.get(url)
         if response.status_code == 302:  # a page for visitors only, such as the login form
             response = client.get(url)
+        if response.status_code == 403 and name.startswith("admin:"):
+            continue  # an admin page this model refuses to everyone (e.g. adding audit events)
         assert response.status_code == 200, f"{name} → {url}: {response.status_code}"
         if not response["Content-Type"].startswith("text/html"):
             continue

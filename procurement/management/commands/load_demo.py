@@ -1,4 +1,5 @@
-"""python manage.py load_demo: the demo catalogue and demo users, for `make run` (idempotent)."""
+"""python manage.py load_demo: the demo catalogue, two demo departments and a demo user for every
+role in each, for `make run` and docker-compose. Idempotent: running it twice changes nothing."""
 
 from pathlib import Path
 
@@ -7,21 +8,44 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from procurement.roles import CATALOGUE_ADMINISTRATORS
+from procurement.models import Department, Membership
+from procurement.roles import (
+    APPROVER,
+    CATALOGUE_ADMINISTRATORS,
+    EVALUATOR,
+    OFFICER,
+    POLICY_ADMINISTRATORS,
+)
 from providers.catalogue_format import CatalogueError, parse_catalogue
 from providers.services import catalogue_load
 
 DEMO_CATALOGUE = Path(__file__).resolve().parents[3] / "providers" / "data" / "demo-catalogue.json"
 DEMO_PASSWORD = "demo-password-2026"
-DEMO_USERS = (
-    # username, full name, role (group), staff, superuser
-    ("admin", "Demo platform administrator", None, True, True),
-    ("catalogue", "Demo catalogue administrator", CATALOGUE_ADMINISTRATORS, True, False),
+DEMO_DEPARTMENTS = (
+    # slug, name, parent
+    ("demo-health", "Demo: eHealth Division", "Ministry of Health and Family Welfare (demo)"),
+    ("demo-revenue", "Demo: Tax Systems Directorate", "Department of Revenue (demo)"),
+)
+ROLES = (
+    # username suffix, title, group, may use the admin
+    ("officer", "procurement officer", OFFICER, False),
+    ("approver", "approver", APPROVER, False),
+    ("evaluator", "evaluator", EVALUATOR, True),
+    ("catalogue", "catalogue administrator", CATALOGUE_ADMINISTRATORS, True),
+    ("policy", "policy administrator", POLICY_ADMINISTRATORS, True),
 )
 
 
+def demo_users():
+    """(username, full name, department slug, role group, staff) for every demo login."""
+    for slug, _, _ in DEMO_DEPARTMENTS:
+        short = slug.removeprefix("demo-")
+        for suffix, title, group, staff in ROLES:
+            yield f"{short}-{suffix}", f"Demo {short} {title}", slug, group, staff
+
+
 class Command(BaseCommand):
-    help = "Load the demo catalogue and create the demo users. Running it twice changes nothing."
+    help = "Load the demo catalogue, departments and users. Running it twice changes nothing."
 
     def handle(self, *args, **options) -> None:
         try:
@@ -30,31 +54,41 @@ class Command(BaseCommand):
             raise CommandError(f"{DEMO_CATALOGUE}: {exc}") from None
         with transaction.atomic():
             report = catalogue_load(data)
-            created_users = [name for name, *rest in DEMO_USERS if self._ensure_user(name, *rest)]
+            departments = {
+                slug: Department.objects.get_or_create(
+                    slug=slug, defaults={"name": name, "parent": parent}
+                )[0]
+                for slug, name, parent in DEMO_DEPARTMENTS
+            }
+            created = [u[0] for u in demo_users() if self._ensure_user(departments, *u)]
+            created += ["admin"] if self._ensure_admin() else []
+        total = len(list(demo_users())) + 1
         self.stdout.write(f"Demo catalogue ({DEMO_CATALOGUE.name}):")
         self.stdout.write(report.table())
         self.stdout.write(
-            f"Demo users: {len(created_users)} created, "
-            f"{len(DEMO_USERS) - len(created_users)} already present."
+            f"Demo users: {len(created)} created, {total - len(created)} already present."
         )
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-        for username, full_name, role, *_ in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {full_name}{f' — {role}' if role else ''}")
+        for username, full_name, department, _, _ in demo_users():
+            self.stdout.write(f"  {username:<20} {full_name} ({departments[department].name})")
+        self.stdout.write(f"  {'admin':<20} platform administrator (all of the admin)")
 
-    def _ensure_user(self, username, full_name, role, staff, superuser) -> bool:
+    def _ensure_user(self, departments, username, full_name, department, group, staff) -> bool:
         """Create a missing demo user; an existing one (maybe with a changed password) is kept."""
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             return False
         first, _, last = full_name.partition(" ")
         user = User.objects.create_user(
-            username,
-            password=DEMO_PASSWORD,
-            first_name=first,
-            last_name=last,
-            is_staff=staff,
-            is_superuser=superuser,
+            username, password=DEMO_PASSWORD, first_name=first, last_name=last, is_staff=staff
         )
-        if role:
-            user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get(name=group))
+        Membership.objects.create(user=user, department=departments[department])
+        return True
+
+    def _ensure_admin(self) -> bool:
+        User = get_user_model()
+        if User.objects.filter(username="admin").exists():
+            return False
+        User.objects.create_superuser("admin", password=DEMO_PASSWORD, first_name="Demo")
         return True

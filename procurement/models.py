@@ -1,0 +1,356 @@
+"""Departments (the tenants), policy packs, workloads, comparisons, decisions and the audit trail.
+
+Every department-owned row carries ``department``; pages and the API reach them only through the
+``get_<x>_for_user()`` selectors, which answer 404 across departments. Comparisons and audit
+events are insert-only: on PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE (migration
+0002), and each department's audit events form a hash chain that ``verify_audit_chain`` checks.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from providers.models import QualityEvaluation
+
+
+class Department(models.Model):
+    """A buying body: a ministry, department, public-sector bank, hospital or university."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.CharField(
+        max_length=200, blank=True, help_text="Ministry or parent body, e.g. 'Ministry of Health'."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """The one department a user belongs to. Roles are Django groups (procurement.roles)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="members")
+    designation = models.CharField(max_length=120, blank=True, help_text="e.g. 'Under Secretary'.")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.department}"
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def for_department(self, department: Department) -> DepartmentQuerySet:
+        return self.filter(department=department)
+
+
+class PolicyPack(models.Model):
+    """One version of a policy pack: the engine's policy as data, with its citations.
+
+    A draft can be edited; a published version never changes (a change is a new version).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(max_length=80, help_text="The pack's id, e.g. 'india-default'.")
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    document = models.JSONField(help_text="The policy in the engine's JSON format.")
+    effective_from = models.DateField()
+    change_note = models.TextField(blank=True, help_text="What changed from the last version.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="policy_pack_unique_version"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="policy_pack_published_has_date",
+            ),
+        ]
+        permissions = [("publish_policypack", "Can publish a policy pack version")]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Workload(models.Model):
+    """What a department needs to buy, in the engine's terms (DESIGN §4.1)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ARCHIVED = "archived", "Archived"
+
+    class Classification(models.TextChoices):
+        PUBLIC = "public", "Public — RTI-disclosable, no personal data"
+        INTERNAL = "internal", "Internal — official use"
+        PERSONAL = "personal", "Personal data"
+        SENSITIVE_PERSONAL = (
+            "sensitive_personal",
+            "Sensitive personal or sectoral (health, payments)",
+        )
+        CATEGORY_A = "category_a", "Category A — critical government system (Aadhaar, tax, courts…)"
+        SECRET = "secret", "Secret or top secret — no cloud at all"
+
+    class Category(models.TextChoices):
+        NON_CONSULTANCY = "non_consultancy", "Non-consultancy service (an API or GPU-hours)"
+        CONSULTANCY = "consultancy", "Consultancy"
+
+    class Method(models.TextChoices):
+        L1 = "l1", "Least cost (L1)"
+        QCBS = "qcbs", "Quality and cost (QCBS)"
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="workloads")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    use_case = models.CharField(max_length=20, choices=QualityEvaluation.UseCase.choices)
+    languages = models.JSONField(default=list, help_text="ISO 639-1 codes.")
+    requests_per_day = models.PositiveIntegerField(
+        validators=[MinValueValidator(1, "Enter at least 1 request a day.")]
+    )
+    mean_input_tokens = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), "A request needs some input: more than 0.")],
+    )
+    mean_output_tokens = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), "An answer has some tokens: more than 0.")],
+    )
+    cached_input_share_pct = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    annual_growth_pct = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("-50")), MaxValueValidator(Decimal("500"))],
+    )
+    peak_to_average = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
+    term_years = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(1, "A contract lasts at least 1 year."),
+            MaxValueValidator(10, "The product plans contracts of up to 10 years."),
+        ]
+    )
+    start_date = models.DateField()
+    data_classification = models.JSONField(default=list, help_text="Every tag that applies.")
+    max_p95_latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    min_availability_pct = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    estimated_value_inr = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    procurement_category = models.CharField(
+        max_length=20, choices=Category.choices, default=Category.NON_CONSULTANCY
+    )
+    evaluation_method = models.CharField(max_length=4, choices=Method.choices, blank=True)
+    qcbs_technical_weight_pct = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    quality_oriented_procurement_declared = models.BooleanField(default=False)
+    global_tender_approved = models.BooleanField(default=False)
+    buyer_gst_registered_business_use = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_years__gte=1) & Q(term_years__lte=10), name="workload_term_1_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(requests_per_day__gte=1), name="workload_requests_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(mean_input_tokens__gt=0) & Q(mean_output_tokens__gt=0),
+                name="workload_tokens_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Comparison(models.Model):
+    """One run of the engine for one workload: a self-contained snapshot, never changed.
+
+    ``snapshot`` is the canonical JSON text of every input and the results; ``fingerprint`` is
+    its SHA-256 as the engine computes it. The summary columns repeat what the snapshot says, for
+    lists and search.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="comparisons")
+    workload = models.ForeignKey(Workload, on_delete=models.PROTECT, related_name="comparisons")
+    policy_pack = models.ForeignKey(PolicyPack, on_delete=models.PROTECT, related_name="+")
+    decision_date = models.DateField()
+    snapshot = models.TextField()
+    fingerprint = models.CharField(max_length=64, unique=True)
+    engine_version = models.CharField(max_length=40)
+    offer_count = models.PositiveIntegerField()
+    eligible_count = models.PositiveIntegerField()
+    recommended_offer_id = models.CharField(max_length=120, blank=True)
+    recommended_name = models.CharField(max_length=300, blank=True)
+    recommended_total_inr = models.DecimalField(
+        max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    mechanism = models.CharField(max_length=60, blank=True)
+    uses_demo_data = models.BooleanField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Comparison {self.pk} of {self.workload}"
+
+    def snapshot_document(self) -> dict[str, Any]:
+        return json.loads(self.snapshot)
+
+
+class Decision(models.Model):
+    """An award proposed by an officer and approved or returned by an approver (maker-checker).
+
+    Its history is its audit events. A returned proposal stays as it was; the officer proposes
+    again, which makes a new Decision.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned to the officer"
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="decisions")
+    comparison = models.ForeignKey(Comparison, on_delete=models.PROTECT, related_name="decisions")
+    offer_id = models.CharField(max_length=120)
+    offer_name = models.CharField(max_length=300)
+    follows_recommendation = models.BooleanField()
+    reason = models.TextField(
+        blank=True, help_text="Required when the award departs from the recommendation."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        permissions = [("approve_decision", "Can approve or return a proposed award")]
+        constraints = [
+            # At most one live proposal or approval per comparison.
+            models.UniqueConstraint(
+                fields=["comparison"],
+                condition=Q(status__in=["proposed", "approved"]),
+                name="decision_one_live_per_comparison",
+            ),
+            models.CheckConstraint(
+                condition=Q(follows_recommendation=True) | ~Q(reason=""),
+                name="decision_departure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.pk}: {self.offer_name} ({self.get_status_display()})"
+
+
+class AuditEvent(models.Model):
+    """One step someone took, in an insert-only, per-department hash chain.
+
+    ``content_hash`` is the SHA-256 of the event's canonical content; ``chain_hash`` =
+    SHA-256(previous chain_hash ‖ content_hash). ``sequence`` numbers a department's events from 1.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    sequence = models.PositiveIntegerField()
+    action = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    summary = models.CharField(max_length=500)
+    payload = models.TextField(help_text="Canonical JSON of the facts recorded.")
+    created_at = models.DateTimeField()
+    content_hash = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["department", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "sequence"], name="audit_event_unique_sequence"
+            ),
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.department} #{self.sequence}: {self.action}"

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from procurement import views
+
+urlpatterns = [
+    path("workloads/", views.workload_list, name="workload_list"),
+    path("workloads/new/", views.workload_create, name="workload_create"),
+    path("workloads/<int:pk>/", views.workload_detail, name="workload_detail"),
+    path("workloads/<int:pk>/edit/", views.workload_edit, name="workload_edit"),
+    path("workloads/<int:pk>/clone/", views.workload_clone, name="workload_clone"),
+    path("workloads/<int:pk>/archive/", views.workload_archive, name="workload_archive"),
+    path("workloads/<int:pk>/compare/", views.comparison_create, name="comparison_create"),
+    path("comparisons/<int:pk>/", views.comparison_detail, name="comparison_detail"),
+    path(
+        "comparisons/<int:pk>/snapshot.json", views.comparison_snapshot, name="comparison_snapshot"
+    ),
+    path("comparisons/<int:pk>/propose/", views.decision_propose, name="decision_propose"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
+    path("decisions/<int:pk>/return/", views.decision_return, name="decision_return"),
+    path("history/", views.history, name="history"),
+    path("policies/", views.policy_list, name="policy_list"),
+    path("policies/<slug:slug>/v<int:version>/", views.policy_detail, name="policy_detail"),
+    path("policies/<slug:slug>/v<int:old>...v<int:new>/", views.policy_diff, name="policy_diff"),
+]

@@ -1,0 +1,330 @@
+"""The officer's pages. Each view parses the request, calls one selector or service, renders.
+
+Department-owned objects are fetched only through ``selectors.get_<x>_for_user()``, which answer
+404 across departments.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from procurement import presenters, selectors, services
+from procurement.forms import DecisionProposeForm, DecisionReviewForm, WorkloadForm
+from procurement.models import Comparison, Decision, PolicyPack, Workload
+from procurement.policy_diff import diff_documents
+
+PER_PAGE = 20
+
+
+def _page(request: HttpRequest, items: Any) -> Any:
+    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Workloads ----------------------------------------------------------------------------------
+
+
+@login_required
+def workload_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    archived = request.GET.get("archived") == "1"
+    page = _page(request, selectors.workload_list(request.user, query=query, archived=archived))
+    return render(
+        request,
+        "procurement/workload_list.html",
+        {"page": page, "query": query, "archived": archived},
+    )
+
+
+@login_required
+def workload_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("procurement.add_workload"):
+        raise PermissionDenied("Only procurement officers create workloads.")
+    form = WorkloadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workload = services.workload_create(request.user, form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Workload saved. Run a comparison when you are ready.")
+            return redirect("workload_detail", pk=workload.pk)
+    return render(request, "procurement/workload_form.html", {"form": form, "workload": None})
+
+
+@login_required
+def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    workload = selectors.get_workload_for_user(request.user, pk)
+    comparisons = workload.comparisons.select_related("created_by", "policy_pack").defer("snapshot")
+    return render(
+        request,
+        "procurement/workload_detail.html",
+        {"workload": workload, "comparisons": comparisons},
+    )
+
+
+@login_required
+def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    workload = selectors.get_workload_for_user(request.user, pk)
+    if not request.user.has_perm("procurement.change_workload"):
+        raise PermissionDenied("Only procurement officers edit workloads.")
+    form = WorkloadForm(request.POST or None, instance=workload)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # Apply the cleaned values to a fresh copy, so a refused edit leaves the row as it was.
+            services.workload_update(
+                request.user, Workload.objects.get(pk=workload.pk), form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Workload updated. Earlier comparisons keep their inputs.")
+            return redirect("workload_detail", pk=workload.pk)
+    return render(request, "procurement/workload_form.html", {"form": form, "workload": workload})
+
+
+@login_required
+@require_POST
+def workload_clone(request: HttpRequest, pk: int) -> HttpResponse:
+    workload = selectors.get_workload_for_user(request.user, pk)
+    clone = services.workload_clone(request.user, workload)
+    messages.success(request, f"Cloned into “{clone.title}”.")
+    return redirect("workload_edit", pk=clone.pk)
+
+
+@login_required
+@require_POST
+def workload_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    workload = selectors.get_workload_for_user(request.user, pk)
+    services.workload_archive(request.user, workload)
+    messages.success(request, f"Archived “{workload.title}”. Its comparisons stay on record.")
+    return redirect("workload_list")
+
+
+# Comparisons --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comparison_create(request: HttpRequest, pk: int) -> HttpResponse:
+    workload = selectors.get_workload_for_user(request.user, pk)
+    try:
+        comparison = services.comparison_run(request.user, workload)
+    except (ValidationError, PolicyPack.DoesNotExist) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("workload_detail", pk=workload.pk)
+    return redirect("comparison_detail", pk=comparison.pk)
+
+
+@login_required
+def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    comparison = selectors.get_comparison_for_user(request.user, pk)
+    view = presenters.comparison_view(comparison.snapshot_document())
+    return render(
+        request,
+        "procurement/comparison_detail.html",
+        _comparison_context(
+            request, comparison, view, DecisionProposeForm(offers=_award_choices(view))
+        ),
+    )
+
+
+def _award_choices(view: presenters.ComparisonView) -> list[tuple[str, str]]:
+    recommended = view.award["offer_id"]
+    return [
+        (o["offer_id"], o["name"] + (" (recommended)" if o["offer_id"] == recommended else ""))
+        for o in view.eligible
+    ]
+
+
+def _comparison_context(
+    request: HttpRequest,
+    comparison: Comparison,
+    view: presenters.ComparisonView,
+    form: DecisionProposeForm,
+) -> dict[str, Any]:
+    decisions = selectors.decisions_of(comparison)
+    live = next((d for d in decisions if d.status != Decision.Status.RETURNED), None)
+    if not form.is_bound and view.award["offer_id"]:
+        form.initial["offer_id"] = view.award["offer_id"]
+    return {
+        "comparison": comparison,
+        "view": view,
+        "decisions": decisions,
+        "live_decision": live,
+        "can_propose": (
+            live is None and view.eligible and request.user.has_perm("procurement.add_decision")
+        ),
+        "form": form,
+        "has_demo": comparison.uses_demo_data,
+    }
+
+
+@login_required
+def comparison_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    comparison = selectors.get_comparison_for_user(request.user, pk)
+    response = HttpResponse(comparison.snapshot, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="comparison-{comparison.pk}-{comparison.fingerprint[:12]}.json"'
+    )
+    return response
+
+
+# Decisions ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def decision_propose(request: HttpRequest, pk: int) -> HttpResponseBase:
+    comparison = selectors.get_comparison_for_user(request.user, pk)
+    view = presenters.comparison_view(comparison.snapshot_document())
+    form = DecisionProposeForm(request.POST, offers=_award_choices(view))
+    if form.is_valid():
+        try:
+            decision = services.decision_propose(
+                request.user, comparison, form.cleaned_data["offer_id"], form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Award proposed. An approver of your department reviews it.")
+            return redirect("decision_detail", pk=decision.pk)
+    return render(
+        request,
+        "procurement/comparison_detail.html",
+        _comparison_context(request, comparison, view, form),
+        status=400,
+    )
+
+
+@login_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.get_decision_for_user(request.user, pk)
+    return render(request, "procurement/decision_detail.html", _decision_context(request, decision))
+
+
+def _decision_context(
+    request: HttpRequest, decision: Decision, form: DecisionReviewForm | None = None
+) -> dict[str, Any]:
+    return {
+        "decision": decision,
+        "comparison": decision.comparison,
+        "events": selectors.audit_trail(decision.department, "decision", [str(decision.pk)]),
+        "form": form or DecisionReviewForm(),
+        "can_review": (
+            decision.status == Decision.Status.PROPOSED
+            and request.user.has_perm("procurement.approve_decision")
+            and decision.proposed_by_id != request.user.pk
+        ),
+        "has_demo": decision.comparison.uses_demo_data,
+    }
+
+
+def _review(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    decision = selectors.get_decision_for_user(request.user, pk)
+    form = DecisionReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            action(request.user, decision, form.cleaned_data["note"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("decision_detail", pk=decision.pk)
+    return render(
+        request,
+        "procurement/decision_detail.html",
+        _decision_context(request, decision, form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, services.decision_approve, "Award approved.")
+
+
+@login_required
+@require_POST
+def decision_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, services.decision_return, "Returned to the officer.")
+
+
+# History ------------------------------------------------------------------------------------
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab", "comparisons")
+    query = request.GET.get("q", "").strip()
+    listing = {
+        "workloads": lambda: selectors.workload_list(request.user, query=query, archived=None),
+        "comparisons": lambda: selectors.comparison_list(request.user, query=query),
+        "decisions": lambda: selectors.decision_list(request.user, query=query),
+    }
+    if tab not in listing:
+        tab = "comparisons"
+    return render(
+        request,
+        "procurement/history.html",
+        {"tab": tab, "query": query, "page": _page(request, listing[tab]())},
+    )
+
+
+# Policy packs (shared, read-only pages) ------------------------------------------------------
+
+
+@login_required
+def policy_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "procurement/policy_list.html", {"packs": selectors.policy_pack_list()})
+
+
+@login_required
+def policy_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    pack = selectors.get_policy_pack(slug, version)
+    others = (
+        PolicyPack.objects.filter(slug=slug).exclude(pk=pack.pk).values_list("version", flat=True)
+    )
+    return render(
+        request,
+        "procurement/policy_detail.html",
+        {
+            "pack": pack,
+            "document": pack.document,
+            "document_json": json.dumps(pack.document, indent=2, ensure_ascii=False),
+            "other_versions": sorted(others),
+        },
+    )
+
+
+@login_required
+def policy_diff(request: HttpRequest, slug: str, old: int, new: int) -> HttpResponse:
+    before = selectors.get_policy_pack(slug, old)
+    after = selectors.get_policy_pack(slug, new)
+    return render(
+        request,
+        "procurement/policy_diff.html",
+        {
+            "before": before,
+            "after": after,
+            "changes": diff_documents(before.document, after.document),
+        },
+    )

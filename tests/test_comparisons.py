@@ -1,0 +1,116 @@
+"""Running a comparison through the pages: the stored snapshot, the page, replay, query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from procurement import engine, services
+from procurement.models import AuditEvent, Comparison
+from tests.catalogue_builder import build_catalogue
+from tests.conftest import workload_data
+
+pytestmark = pytest.mark.django_db
+
+COMPARISON_PAGE_QUERIES = (
+    6  # pinned: session, user, membership and department, comparison, decisions
+)
+
+
+def test_running_a_comparison_from_the_workload_page_stores_the_snapshot(
+    client, alice, workload, policy_pack, demo_catalogue
+):
+    client.force_login(alice)
+    response = client.post(reverse("comparison_create", args=[workload.pk]))
+    comparison = Comparison.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("comparison_detail", args=[comparison.pk])
+    snapshot = comparison.snapshot_document()
+    assert snapshot["fingerprint"] == comparison.fingerprint == engine.fingerprint(snapshot)
+    assert (
+        comparison.recommended_offer_id
+        == snapshot["results"]["recommendation"]["award"]["offer_id"]
+    )
+    assert comparison.uses_demo_data is True
+    assert AuditEvent.objects.filter(action="comparison.created").count() == 1
+
+
+def test_replaying_the_stored_snapshot_gives_the_same_fingerprint(
+    client, alice, comparison, tmp_path
+):
+    client.force_login(alice)
+    download = client.get(reverse("comparison_snapshot", args=[comparison.pk]))
+    assert download["Content-Type"] == "application/json; charset=utf-8"
+    path = tmp_path / "snapshot.json"
+    path.write_bytes(download.content)
+
+    report = engine.replay(json.loads(download.content))
+    assert report.ok and report.fingerprint_of_content == comparison.fingerprint
+
+    # The command line, without Django settings, as an auditor would run it.
+    result = subprocess.run(
+        [sys.executable, "-m", "procurement.engine", "replay", str(path)],
+        cwd=settings.BASE_DIR,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"fingerprint {comparison.fingerprint}" in result.stderr
+    assert json.loads(result.stdout) == json.loads(download.content)["results"]
+
+
+def test_the_page_shows_the_recommendation_matrix_charts_and_fingerprint(client, alice, comparison):
+    client.force_login(alice)
+    html = client.get(reverse("comparison_detail", args=[comparison.pk])).content.decode()
+    snapshot = comparison.snapshot_document()
+    award = snapshot["results"]["recommendation"]["award"]
+    assert "Sarvam-105B on Demo Sovereign Cloud" in html
+    assert "₹35,04,758.33" in html and award["cost_inr"] == "3504758.33"
+    assert comparison.fingerprint in html
+    assert 'id="comparison-data" type="application/json"' in html
+    assert 'id="chart-tco"' in html and 'id="chart-cost-quality"' in html
+    assert "india-default version 1" in html
+    for code in ("RESIDENCY", "QUALITY", "CLOUD_EMPANELMENT"):
+        assert f"<span>{code}</span>" in html
+    assert "The buying authority's own policy, not the Make in India order." in html
+    assert "must not be used in a real procurement" in html  # demo banner
+
+
+def test_editing_a_workload_leaves_its_comparisons_as_they_were(client, alice, comparison):
+    before = comparison.snapshot
+    services.workload_update(
+        alice, comparison.workload, {"requests_per_day": 1, "title": "Renamed"}
+    )
+    comparison.refresh_from_db()
+    assert comparison.snapshot == before
+    assert json.loads(comparison.snapshot)["inputs"]["workload"]["requests_per_day"] == 50_000
+
+
+def test_an_archived_workload_cannot_be_compared(client, alice, workload, policy_pack):
+    services.workload_archive(alice, workload)
+    client.force_login(alice)
+    response = client.post(reverse("comparison_create", args=[workload.pk]), follow=True)
+    assert "An archived workload cannot be compared" in response.content.decode()
+    assert not Comparison.objects.exists()
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_comparison_page_makes_the_same_number_of_queries_with_10_and_200_offers(
+    client, alice, policy_pack, django_assert_num_queries, size
+):
+    build_catalogue(size)
+    workload = services.workload_create(alice, workload_data(languages=["en"], use_case="health"))
+    comparison = services.comparison_run(alice, workload, decision_date=dt.date(2026, 11, 26))
+    assert len(comparison.snapshot_document()["results"]["offers"]) == size
+    client.force_login(alice)
+    with django_assert_num_queries(COMPARISON_PAGE_QUERIES):
+        response = client.get(reverse("comparison_detail", args=[comparison.pk]))
+    assert response.status_code == 200

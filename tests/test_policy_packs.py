@@ -1,0 +1,97 @@
+"""Policy packs: validated drafts, immutable published versions, readable pages and diffs."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from procurement import services
+from procurement.models import PolicyPack
+from procurement.roles import POLICY_ADMINISTRATORS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def policy_admin(departments):
+    from tests.conftest import make_user
+
+    user = make_user("priya", departments[0], POLICY_ADMINISTRATORS)
+    user.is_staff = True
+    user.save()
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_the_shipped_pack_is_published_with_citations(policy_pack):
+    assert policy_pack.is_published and policy_pack.version == 1
+    premium = next(
+        p for p in policy_pack.document["preferences"] if p["kind"] == "transition_premium"
+    )
+    assert "NOT the Make in India order" in premium["note"]
+    assert premium["citation"]["document"]
+
+
+def test_a_published_version_never_changes(policy_pack, policy_admin):
+    with pytest.raises(ValidationError, match="never changes"):
+        services.policy_pack_save_draft(policy_admin, policy_pack, policy_pack.document)
+
+
+def test_a_change_is_a_new_version_that_is_validated_then_published(policy_pack, policy_admin):
+    draft = services.policy_pack_new_version(policy_admin, policy_pack)
+    assert (draft.version, draft.status) == (2, PolicyPack.Status.DRAFT)
+    document = copy.deepcopy(draft.document)
+    document["evaluation"]["qcbs"]["technical_weight_pct"] = "85"
+    with pytest.raises(ValidationError) as failure:
+        services.policy_pack_save_draft(policy_admin, draft, document)
+    messages = failure.value.message_dict["document"]
+    assert any(m.startswith("policy.evaluation.qcbs.technical_weight_pct:") for m in messages), (
+        messages
+    )
+    document["evaluation"]["qcbs"]["technical_weight_pct"] = "30"
+    services.policy_pack_save_draft(policy_admin, draft, document)
+    published = services.policy_pack_publish(policy_admin, draft)
+    assert published.is_published and published.published_by == policy_admin
+
+
+def test_the_admin_shows_field_messages_and_opens_published_versions_read_only(
+    client, policy_pack, policy_admin
+):
+    client.force_login(policy_admin)
+    response = client.post(
+        reverse("admin:procurement_policypack_add"),
+        {"slug": "india-default", "version": 9, "change_note": "", "document": '{"title": 1}'},
+    )
+    assert response.status_code == 200
+    assert "policy." in response.content.decode()  # the engine's path-named messages
+    assert not PolicyPack.objects.filter(version=9).exists()
+    change = client.get(reverse("admin:procurement_policypack_change", args=[policy_pack.pk]))
+    assert change.status_code == 200 and 'name="document"' not in change.content.decode()
+
+
+def test_pages_show_a_version_and_the_difference_between_two(
+    client, alice, policy_pack, policy_admin
+):
+    draft = services.policy_pack_new_version(policy_admin, policy_pack)
+    document = copy.deepcopy(draft.document)
+    document["finance"]["discount_rate_pct"] = "9"
+    services.policy_pack_save_draft(policy_admin, draft, document)
+    client.force_login(alice)
+    page = client.get(reverse("policy_detail", args=["india-default", 1])).content.decode()
+    assert "Residency by data classification" in page and "category_a" in page
+    assert reverse("policy_diff", args=["india-default", 1, 2]) in page
+    diff = client.get(reverse("policy_diff", args=["india-default", 1, 2])).content.decode()
+    assert "finance.discount_rate_pct" in diff and "version 2" in diff.lower()
+
+
+def test_policy_administrators_may_publish(policy_admin):
+    assert policy_admin.has_perm("procurement.publish_policypack")
+    assert (
+        Group.objects.get(name=POLICY_ADMINISTRATORS)
+        .permissions.filter(codename="publish_policypack")
+        .exists()
+    )

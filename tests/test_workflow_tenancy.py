@@ -1,0 +1,133 @@
+"""Every page route of the officer's workflow, tried by another department's officer (404, as
+for a missing object) and by an anonymous visitor (sent to sign in). The route list comes from
+Django's URL resolver: a new route without a row here fails the test."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from procurement import services
+from procurement.models import AuditEvent, Comparison, Decision, Workload
+
+pytestmark = pytest.mark.django_db
+
+# route name → (method, which of department A's objects its pk names)
+ROUTES = {
+    "workload_list": ("GET", None),
+    "workload_create": ("GET", None),
+    "workload_detail": ("GET", "workload"),
+    "workload_edit": ("GET", "workload"),
+    "workload_clone": ("POST", "workload"),
+    "workload_archive": ("POST", "workload"),
+    "comparison_create": ("POST", "workload"),
+    "comparison_detail": ("GET", "comparison"),
+    "comparison_snapshot": ("GET", "comparison"),
+    "decision_propose": ("POST", "comparison"),
+    "decision_detail": ("GET", "decision"),
+    "decision_approve": ("POST", "decision"),
+    "decision_return": ("POST", "decision"),
+    "history": ("GET", None),
+    "policy_list": ("GET", None),
+    "policy_detail": ("GET", "pack"),
+    "policy_diff": ("GET", "pack_diff"),
+}
+
+
+def procurement_routes() -> set[str]:
+    """Names of the routes procurement/urls.py contributes to the project's URL resolver."""
+    names = set()
+    for entry in get_resolver().url_patterns:
+        module = getattr(entry, "urlconf_module", None)
+        if isinstance(entry, URLResolver) and getattr(module, "__name__", "") == "procurement.urls":
+            names |= {e.name for e in entry.url_patterns if isinstance(e, URLPattern)}
+    return names
+
+
+@pytest.fixture
+def objects_of_department_a(alice, bob, comparison, policy_pack):
+    decision = services.decision_propose(alice, comparison, comparison.recommended_offer_id, "")
+    return {
+        "workload": {"pk": comparison.workload.pk},
+        "comparison": {"pk": comparison.pk},
+        "decision": {"pk": decision.pk},
+        "pack": {"slug": policy_pack.slug, "version": policy_pack.version},
+        "pack_diff": {
+            "slug": policy_pack.slug,
+            "old": policy_pack.version,
+            "new": policy_pack.version,
+        },
+    }
+
+
+def url_for(name: str, objects: dict) -> str:
+    target = ROUTES[name][1]
+    return reverse(name, kwargs=objects[target] if target else None)
+
+
+def test_every_procurement_route_has_a_row():
+    assert procurement_routes() == set(ROUTES), "add the new route to ROUTES"
+
+
+def test_another_departments_officer_gets_404_on_every_object_route(
+    client, charlie, objects_of_department_a
+):
+    client.force_login(charlie)
+    before = (
+        Workload.objects.count(),
+        Comparison.objects.count(),
+        Decision.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    for name, (method, target) in ROUTES.items():
+        if target in (None, "pack", "pack_diff"):
+            continue  # lists are scoped, packs are shared: tested below
+        response = getattr(client, method.lower())(url_for(name, objects_of_department_a))
+        assert response.status_code == 404, f"{name}: {response.status_code}"
+    after = (
+        Workload.objects.count(),
+        Comparison.objects.count(),
+        Decision.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert after == before, "a refused request changed something"
+    assert Decision.objects.get().status == Decision.Status.PROPOSED
+
+
+def test_lists_show_only_the_own_departments_records(client, charlie, objects_of_department_a):
+    client.force_login(charlie)
+    for name in ("workload_list", "history"):
+        html = client.get(reverse(name)).content.decode()
+        assert "Citizen helpline" not in html, name
+    for tab in ("comparisons", "decisions", "workloads"):
+        html = client.get(reverse("history") + f"?tab={tab}").content.decode()
+        assert "Citizen helpline" not in html and "Nothing found" in html, tab
+
+
+def test_the_own_department_sees_its_records(client, alice, objects_of_department_a):
+    client.force_login(alice)
+    for name, (method, _) in ROUTES.items():
+        if method == "GET":
+            response = client.get(url_for(name, objects_of_department_a))
+            assert response.status_code == 200, f"{name}: {response.status_code}"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_on_every_route(client, objects_of_department_a):
+    for name, (method, _) in ROUTES.items():
+        url = url_for(name, objects_of_department_a)
+        response = getattr(client, method.lower())(url)
+        assert response.status_code == 302, f"{name}: {response.status_code}"
+        assert response["Location"].startswith(reverse("login") + "?next="), name
+
+
+def test_an_approver_of_another_department_cannot_approve(
+    client, departments, objects_of_department_a
+):
+    from procurement.roles import APPROVER
+    from tests.conftest import make_user
+
+    dave = make_user("dave", departments[1], APPROVER)
+    client.force_login(dave)
+    decision = objects_of_department_a["decision"]
+    assert client.post(reverse("decision_approve", kwargs=decision)).status_code == 404
+    assert Decision.objects.get().status == Decision.Status.PROPOSED

@@ -1,0 +1,116 @@
+"""The workload form: every kind of bad input gets a message on its field, and nothing is saved."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from procurement.models import AuditEvent, Workload
+from tests.conftest import workload_data
+
+pytestmark = pytest.mark.django_db
+
+
+def form_post(**overrides) -> dict:
+    data = workload_data(**overrides)
+    post = {k: v for k, v in data.items() if v is not None}
+    post["start_date"] = data["start_date"].isoformat()
+    return post
+
+
+def field_errors(response) -> dict[str, list[str]]:
+    return {name: list(errors) for name, errors in response.context["form"].errors.items()}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"requests_per_day": -5}, "requests_per_day", "Enter at least 1 request a day."),
+        ({"requests_per_day": 0}, "requests_per_day", "Enter at least 1 request a day."),
+        (
+            {"mean_input_tokens": 0},
+            "mean_input_tokens",
+            "A request needs some input: more than 0 tokens.",
+        ),
+        (
+            {"mean_output_tokens": 0},
+            "mean_output_tokens",
+            "An answer has some tokens: more than 0.",
+        ),
+        ({"term_years": 0}, "term_years", "A contract lasts at least 1 year."),
+        ({"term_years": 50}, "term_years", "The product plans contracts of 1 to 10 years."),
+        ({"languages": []}, "languages", "Choose at least one language."),
+        (
+            {"data_classification": ["top_secret_ish"]},
+            "data_classification",
+            "“top_secret_ish” is not a data classification this product knows.",
+        ),
+        ({"data_classification": []}, "data_classification", "Tick at least one kind of data."),
+        (
+            {"cached_input_share_pct": 120},
+            "cached_input_share_pct",
+            "A share cannot be more than 100 per cent.",
+        ),
+        (
+            {"use_case": "astrology"},
+            "use_case",
+            "Select a valid choice. astrology is not one of the available choices.",
+        ),
+    ],
+)
+def test_bad_input_gets_a_field_level_message_and_nothing_is_saved(
+    client, alice, demo_catalogue, overrides, field, message
+):
+    client.force_login(alice)
+    response = client.post(reverse("workload_create"), form_post(**overrides))
+    assert response.status_code == 200
+    assert message in field_errors(response).get(field, []), field_errors(response)
+    assert 'aria-invalid="true"' in response.content.decode() or field in (
+        "languages",
+        "data_classification",
+    )
+    assert not Workload.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_valid_workload_is_saved_with_an_audit_event(client, alice, demo_catalogue):
+    client.force_login(alice)
+    response = client.post(reverse("workload_create"), form_post())
+    workload = Workload.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "workload_detail", args=[workload.pk]
+    )
+    assert workload.department == alice.membership.department
+    assert workload.languages == ["en", "hi"] and workload.data_classification == ["personal"]
+    assert AuditEvent.objects.get().action == "workload.created"
+
+
+def test_a_refused_edit_leaves_the_saved_workload_as_it_was(
+    client, alice, workload, demo_catalogue
+):
+    client.force_login(alice)
+    response = client.post(
+        reverse("workload_edit", args=[workload.pk]), form_post(title="Changed", term_years=50)
+    )
+    assert "term_years" in field_errors(response)
+    workload.refresh_from_db()
+    assert workload.title == "Citizen helpline" and workload.term_years == 3
+
+
+def test_the_form_groups_and_explains_its_fields(client, alice, demo_catalogue):
+    client.force_login(alice)
+    html = client.get(reverse("workload_create")).content.decode()
+    for legend in (
+        "What the AI does",
+        "Volume",
+        "Quality and speed",
+        "Data classification",
+        "Contract",
+    ):
+        assert f">{legend}</legend>" in html
+    assert "A token is about ¾ of an English word" in html
+    assert "Below ₹200 crore, foreign (non-local) suppliers may bid only" in html
+
+
+def test_an_approver_cannot_create_workloads(client, bob):
+    client.force_login(bob)
+    assert client.get(reverse("workload_create")).status_code == 403
