@@ -53,7 +53,7 @@ run: install static
 	@echo
 	@echo "Serving the product on its embedded default (SQLite, Celery eager) at:"
 	@echo "    http://127.0.0.1:8000/"
-	@echo "Sign in at http://127.0.0.1:8000/admin/ with a demo login above. Stop with Ctrl-C."
+	@echo "Sign in at http://127.0.0.1:8000/accounts/login/ with a demo login above. Stop with Ctrl-C."
 	@echo
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
 

@@ -9,6 +9,7 @@ events are insert-only: on PostgreSQL triggers refuse UPDATE, DELETE and TRUNCAT
 from __future__ import annotations
 
 import json
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from rest_framework_api_key.models import AbstractAPIKey
 
 from providers.models import QualityEvaluation
 
@@ -354,3 +356,66 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} #{self.sequence}: {self.action}"
+
+
+class JustificationDocument(models.Model):
+    """A justification PDF for one comparison: the row is the rendering job and its result.
+
+    Created queued in the same transaction as the request (an outbox), rendered by a Celery task
+    that claims it with a conditional update, so however often the task is delivered there is
+    one result. A ready document is never changed: its ``sha256`` is what the public
+    verification page looks up.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    comparison = models.ForeignKey(Comparison, on_delete=models.PROTECT, related_name="documents")
+    language = models.CharField(max_length=5, default="en")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True, help_text="Why rendering failed, in plain words.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, editable=False)
+    sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (Q(sha256__isnull=False) & Q(pdf__isnull=False)),
+                name="document_ready_has_pdf",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"Justification for comparison {self.comparison_id} ({self.get_status_display()})"
+
+
+class DepartmentAPIKey(AbstractAPIKey):
+    """An API key of one department's system, stored hashed (SHA-512); shown once, at creation."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="api_keys")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "department API key"
+        verbose_name_plural = "department API keys"

@@ -15,6 +15,7 @@ APPROVER = "Approvers"
 EVALUATOR = "Evaluators"
 CATALOGUE_ADMINISTRATORS = "Catalogue administrators"
 POLICY_ADMINISTRATORS = "Policy administrators"
+DEPARTMENT_ADMINISTRATORS = "Department administrators"
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # "app_label.codename", or "app_label.*" for every permission of an app
@@ -27,6 +28,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.add_decision",
         "procurement.view_decision",
         "procurement.view_policypack",
+        "procurement.add_justificationdocument",
+        "procurement.view_justificationdocument",
     ),
     APPROVER: (
         "procurement.view_workload",
@@ -34,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.view_decision",
         "procurement.approve_decision",
         "procurement.view_policypack",
+        "procurement.view_justificationdocument",
     ),
     EVALUATOR: (
         "providers.add_qualityevaluation",
@@ -53,6 +57,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.change_policypack",
         "procurement.view_policypack",
         "procurement.publish_policypack",
+    ),
+    # Manage the department's API keys (its systems' access), nothing else.
+    DEPARTMENT_ADMINISTRATORS: (
+        "procurement.add_departmentapikey",
+        "procurement.change_departmentapikey",
+        "procurement.view_departmentapikey",
     ),
 }
 

@@ -13,6 +13,7 @@ from procurement.management.commands.load_demo import DEMO_PASSWORD
 from procurement.roles import (
     APPROVER,
     CATALOGUE_ADMINISTRATORS,
+    DEPARTMENT_ADMINISTRATORS,
     EVALUATOR,
     OFFICER,
     POLICY_ADMINISTRATORS,
@@ -35,11 +36,11 @@ def run() -> str:
 
 def test_running_it_twice_changes_nothing_the_second_time():
     first = run()
-    assert "Demo users: 11 created, 0 already present." in first
+    assert "Demo users: 13 created, 0 already present." in first
     second = run()
     total = next(line for line in second.splitlines() if line.startswith("total")).split()
     assert total[1:3] == ["0", "0"] and int(total[3]) > 0
-    assert "Demo users: 0 created, 11 already present." in second
+    assert "Demo users: 0 created, 13 already present." in second
     assert f"password for each: {DEMO_PASSWORD}" in second
 
 
@@ -54,6 +55,8 @@ DEMO_ROLES = {
     "revenue-evaluator": (EVALUATOR, "demo-revenue"),
     "revenue-catalogue": (CATALOGUE_ADMINISTRATORS, "demo-revenue"),
     "revenue-policy": (POLICY_ADMINISTRATORS, "demo-revenue"),
+    "health-admin": (DEPARTMENT_ADMINISTRATORS, "demo-health"),
+    "revenue-admin": (DEPARTMENT_ADMINISTRATORS, "demo-revenue"),
 }
 
 

@@ -12,6 +12,7 @@ from procurement.models import Department, Membership
 from procurement.roles import (
     APPROVER,
     CATALOGUE_ADMINISTRATORS,
+    DEPARTMENT_ADMINISTRATORS,
     EVALUATOR,
     OFFICER,
     POLICY_ADMINISTRATORS,
@@ -33,6 +34,7 @@ ROLES = (
     ("evaluator", "evaluator", EVALUATOR, True),
     ("catalogue", "catalogue administrator", CATALOGUE_ADMINISTRATORS, True),
     ("policy", "policy administrator", POLICY_ADMINISTRATORS, True),
+    ("admin", "department administrator (API keys)", DEPARTMENT_ADMINISTRATORS, False),
 )
 
 
