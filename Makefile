@@ -17,8 +17,9 @@ TEST_ENV := DJANGO_DEBUG=0 \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DJANGO_SECURE_SSL_REDIRECT=0
 PYTEST_ARGS ?=
-# Debian packages the tests need: Chromium drives the browser tests.
-SYSTEM_PACKAGES := chromium
+# Debian packages the tests need: Chromium drives the browser tests and exports charts; qpdf
+# checks PDFs; Lohit Devanagari is the Hindi font of the documents.
+SYSTEM_PACKAGES := chromium qpdf fonts-lohit-deva
 
 .PHONY: help run test install install-dev system-packages static lint check vendor clean
 

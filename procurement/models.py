@@ -408,9 +408,17 @@ class JustificationDocument(models.Model):
 
 
 class DepartmentAPIKey(AbstractAPIKey):
-    """An API key of one department's system, stored hashed (SHA-512); shown once, at creation."""
+    """An API key of one department's system, stored hashed (SHA-512); shown once, at creation.
+
+    Requests made with the key act as its ``service_user``: an account of the same department,
+    with no usable password, holding the roles the key was given (officer, approver). Audit
+    events name it, and maker-checker holds across keys as it does across people.
+    """
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="api_keys")
+    service_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_key"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
