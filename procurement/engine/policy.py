@@ -415,6 +415,19 @@ class DataQualityPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class ProcurementMode:
+    """The mode of procurement an estimated value allows: every value up to ``up_to_inr``
+    (inclusive; None: no upper limit) above the previous mode's limit. Read by the
+    justification document to suggest how to buy; it decides no eligibility."""
+
+    up_to_inr: Decimal | None
+    mode: str
+    citation: Citation
+    confidence: Confidence
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """A versioned policy pack. Preferences apply in the order listed."""
 
@@ -438,6 +451,7 @@ class Policy:
     cloud_empanelment: CloudEmpanelmentRule | None = None
     mii: MiiPolicy | None = None
     land_border: RuleRef | None = None
+    procurement_modes: tuple[ProcurementMode, ...] = ()
     description: str = ""
 
     def residency_rule(self, classification: str) -> ResidencyRule | None:
@@ -462,6 +476,13 @@ class Policy:
         for rule in self.taxes.rules:
             if rule.supplier_location == location:
                 return rule
+        return None
+
+    def procurement_mode(self, estimated_value_inr: Decimal) -> ProcurementMode | None:
+        """The first mode whose limit the estimated value does not exceed (None: no modes)."""
+        for mode in self.procurement_modes:
+            if mode.up_to_inr is None or estimated_value_inr <= mode.up_to_inr:
+                return mode
         return None
 
     def transition_premium_pct(self, on: dt.date) -> Decimal:

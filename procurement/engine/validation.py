@@ -476,8 +476,25 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
         f"{path}.data_quality.price_stale_after_days", p.data_quality.price_stale_after_days, low=1
     )
     c.integer(f"{path}.data_quality.fx_stale_after_days", p.data_quality.fx_stale_after_days, low=1)
+    _validate_procurement_modes(c, p, f"{path}.procurement_modes")
     _check_citations(c, p, path)
     return c.errors
+
+
+def _validate_procurement_modes(c: _Checker, p: Policy, path: str) -> None:
+    """Limits rise strictly, and only the last mode may have no upper limit."""
+    previous: Decimal | None = None
+    for i, mode in enumerate(p.procurement_modes):
+        c.text(f"{path}[{i}].mode", mode.mode)
+        last = i == len(p.procurement_modes) - 1
+        if mode.up_to_inr is None:
+            if not last:
+                c.add(f"{path}[{i}].up_to_inr", "only the last mode may have no upper limit")
+            continue
+        c.decimal(f"{path}[{i}].up_to_inr", mode.up_to_inr, low=0)
+        if previous is not None and mode.up_to_inr <= previous:
+            c.add(f"{path}[{i}].up_to_inr", f"must be above the previous limit ({previous})")
+        previous = mode.up_to_inr
 
 
 def _validate_evaluation(c: _Checker, p: Policy, path: str) -> None:

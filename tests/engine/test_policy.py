@@ -238,3 +238,35 @@ def test_a_pack_for_another_jurisdiction_needs_no_make_in_india_section() -> Non
     assert policy.mii is None
     document["preferences"].append(to_jsonable(INDIA.preferences[0]))
     assert "needs the pack's mii section" in errors_for(document)["policy.preferences[1].kind"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("50000", "Direct purchase on GeM"),
+        ("50000.01", "lowest-priced of the sellers of at least three"),
+        ("1000000", "lowest-priced of the sellers of at least three"),
+        ("4999999", "limited tender enquiry to more than three firms"),
+        ("5000001", "advertised tender enquiry on GeM and CPPP"),
+        ("20000000000", "advertised tender enquiry on GeM and CPPP"),
+    ],
+)
+def test_india_pack_suggests_the_mode_of_procurement_for_a_value(value: str, expected: str) -> None:
+    mode = INDIA.procurement_mode(Decimal(value))
+    assert mode is not None and expected in mode.mode
+    assert mode.citation.document.startswith("GFR 2017 Rule 149")
+
+
+def test_procurement_mode_limits_must_rise() -> None:
+    data = pack_data("india-default")
+    data["procurement_modes"][1]["up_to_inr"] = "40000"
+    data["procurement_modes"][2]["up_to_inr"] = None
+    with pytest.raises(EngineValidationError) as failure:
+        load_policy(data)
+    assert ("policy.procurement_modes[1].up_to_inr", "must be above the previous limit (50000)") in (
+        failure.value.as_pairs()
+    )
+    assert (
+        "policy.procurement_modes[2].up_to_inr",
+        "only the last mode may have no upper limit",
+    ) in failure.value.as_pairs()
