@@ -7,6 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_DATA_DIR=/app/var
 
 WORKDIR /app
+# WeasyPrint's Pango, fonts (Latin and Devanagari), and Chromium for exporting charts.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core fonts-lohit-deva chromium \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --home-dir /home/app app
 
 COPY requirements.txt .

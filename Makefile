@@ -17,9 +17,10 @@ TEST_ENV := DJANGO_DEBUG=0 \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DJANGO_SECURE_SSL_REDIRECT=0
 PYTEST_ARGS ?=
-# Debian packages the tests need: Chromium drives the browser tests and exports charts; qpdf
-# checks PDFs; Lohit Devanagari is the Hindi font of the documents.
-SYSTEM_PACKAGES := chromium qpdf fonts-lohit-deva
+# Debian packages: Pango for WeasyPrint, Chromium to export the PDF's charts (and drive the
+# browser tests), Lohit Devanagari as the documents' Hindi font; qpdf checks PDFs in the tests.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium fonts-lohit-deva
+SYSTEM_PACKAGES := $(RUN_PACKAGES) qpdf
 
 .PHONY: help run test install install-dev system-packages static lint check vendor clean
 
@@ -49,6 +50,7 @@ var/static/staticfiles.json: $(VENV)/.installed-run $(STATIC_FILES)
 static: var/static/staticfiles.json
 
 run: install static
+	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(RUN_PACKAGES)"
 	$(RUN_ENV) $(MANAGE) migrate --noinput --verbosity 0
 	$(RUN_ENV) $(MANAGE) load_demo
 	@echo

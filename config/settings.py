@@ -14,6 +14,7 @@ The production shape is switched on by variables, never by a second settings fil
 - ``DJANGO_CSRF_TRUSTED_ORIGINS``: comma-separated origins, e.g. ``https://procure.example.gov.in``.
 - ``DJANGO_NUM_PROXIES``: reverse proxies in front of the app that append X-Forwarded-For.
 - ``DJANGO_ANON_THROTTLE``: request rate for anonymous API clients (default ``600/minute``).
+- ``DJANGO_API_THROTTLE``: request rate per API key or signed-in user (default ``6000/minute``).
 - ``DJANGO_SESSION_HOURS``: absolute session lifetime in hours (default 8).
 - ``DJANGO_DATA_DIR``: where the SQLite file and collected static files live (``var/``).
 - ``DJANGO_STATIC_ROOT``: where collected static files live (``DJANGO_DATA_DIR/static``).
@@ -176,7 +177,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -190,6 +191,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A rendering worker that grows past this (KiB) is replaced after its task: WeasyPrint and the
+# chart browser can hold on to memory.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000
+CELERY_TASK_ROUTES = {"procurement.tasks.render_document": {"queue": "documents"}}
+# Justification PDFs: the hard time limit of one rendering, in seconds. A claim older than this
+# belongs to a dead worker and may be taken over; it must stay below the visibility timeout.
+DOCUMENT_TIME_LIMIT = env_int("DJANGO_DOCUMENT_TIME_LIMIT", 180)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -244,32 +252,73 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
+    # A department's system sends its key (first, so an anonymous call is a 401 that names the
+    # scheme); a person signed in to the site uses the API with the session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "procurement.authentication.DepartmentAPIKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Everything needs a login unless a view opts out explicitly (the public catalogue does).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON in and out; Swagger UI at /api/docs/ is the browsable API.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # No OPTIONS introspection: the OpenAPI schema documents every endpoint, and OPTIONS would
+    # answer 200 on any URL, another department's objects included.
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_ANON_THROTTLE", "600/minute")},
+    "DEFAULT_SCHEMA_CLASS": "procurement.api.APIAutoSchema",
+    "EXCEPTION_HANDLER": "procurement.api.api_exception_handler",
+    # One budget per API key, per signed-in user, and per address for anonymous callers.
+    "DEFAULT_THROTTLE_CLASSES": ["procurement.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("DJANGO_ANON_THROTTLE", "600/minute"),
+        "key": os.environ.get("DJANGO_API_THROTTLE", "6000/minute"),
+        "user": os.environ.get("DJANGO_API_THROTTLE", "6000/minute"),
+    },
     # Without this, a client could send any X-Forwarded-For and be counted as a new address.
     "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sovereign inference procurement API",
     "DESCRIPTION": (
-        "Catalogue of AI-inference providers and offerings (public, read-only). "
-        "Every price carries its source and the date it was checked; demo records say so."
+        "Everything a procurement officer or approver does in the browser, for a department's "
+        "own systems: workloads, comparisons (the engine's full results and the stored "
+        "snapshot), maker-checker decisions, policy packs; and the public catalogue of "
+        "AI-inference providers, offerings and FX rates.\n\n"
+        "Authenticate with a department API key, `Authorization: Api-Key <key>` (a department "
+        "administrator creates it at /api-keys/), or with a signed-in session. You see and "
+        "change only your department's records: another department's object answers 404, as "
+        'a missing one does. Errors are JSON: `{"detail": …}`, or messages by field for a '
+        "400. Fields a request may not set are refused, not ignored. Money and token counts "
+        "travel as decimal strings. Requests are throttled per key (429 with Retry-After). "
+        "A worked example is in docs/api.md."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components: read-only fields are not offered as input.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids by resource ("workloads_list"), paths in full.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The workflow's links (a workload's id → run a comparison → propose → approve), which
+    # clients and schemathesis's stateful tests follow.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "procurement.api.add_workflow_links",
+    ],
+    # Several models have a `status`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "WorkloadStatusEnum": "procurement.models.Workload.Status",
+        "DecisionStatusEnum": "procurement.models.Decision.Status",
+        "PolicyPackStatusEnum": "procurement.models.PolicyPack.Status",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -282,7 +331,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # django-axes logs every login at INFO; keep its warnings (lockouts) only.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO; its warnings and errors stay.
+        "weasyprint.progress": {"level": "WARNING"},
+        # The chart exporter narrates its browser's life at INFO.
+        "kaleido": {"level": "WARNING"},
+        "choreographer": {"level": "WARNING"},
+    },
 }
 
 LOGIN_URL = "login"

@@ -12,6 +12,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from rest_framework_api_key.models import APIKey
 
 from procurement import services
 from procurement.models import AuditEvent, Comparison, Decision, Department, Membership, PolicyPack
@@ -32,6 +33,8 @@ class MembershipInline(admin.StackedInline):
 
 User = get_user_model()
 admin.site.unregister(User)
+# djangorestframework-api-key's own model is unused: keys are DepartmentAPIKey rows.
+admin.site.unregister(APIKey)
 
 
 @admin.register(User)

@@ -242,7 +242,9 @@ class Comparison(models.Model):
     policy_pack = models.ForeignKey(PolicyPack, on_delete=models.PROTECT, related_name="+")
     decision_date = models.DateField()
     snapshot = models.TextField()
-    fingerprint = models.CharField(max_length=64, unique=True)
+    # Not unique: running the same workload again on the same inputs gives the same snapshot,
+    # and each run is still a record of its own.
+    fingerprint = models.CharField(max_length=64, db_index=True)
     engine_version = models.CharField(max_length=40)
     offer_count = models.PositiveIntegerField()
     eligible_count = models.PositiveIntegerField()

@@ -58,7 +58,6 @@ class ComparisonView:
     rule_codes: list[str]
     matrix: list[MatrixRow]
     eligible: list[dict[str, Any]]
-    chart_data: dict[str, Any]
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -120,51 +119,7 @@ def comparison_view(snapshot: dict[str, Any]) -> ComparisonView:
         rule_codes=codes,
         matrix=matrix,
         eligible=eligible,
-        chart_data=_chart_data(results, offers, award, ordered),
     )
-
-
-def _chart_data(
-    results: dict[str, Any],
-    offers: dict[str, dict[str, Any]],
-    award: dict[str, Any],
-    ordered: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """Numbers for the charts as strings of exact decimals; the browser only draws them."""
-    awarded = offers.get(award["offer_id"] or "")
-    tco_years: dict[str, Any] | None = None
-    if awarded and awarded["tco"]:
-        tco = awarded["tco"]
-        years = [f"Year {y['year']}" for y in tco["years"]] + ["Exit"]
-        tco_years = {
-            "offer": awarded["name"],
-            "years": years,
-            "usage": [y["usage_inr"] for y in tco["years"]] + ["0"],
-            "one_time": [y["one_time_inr"] for y in tco["years"]] + [tco["exit_fee_inr"]],
-            "tax": [y["tax_inr"] for y in tco["years"]] + [tco["exit_tax_inr"]],
-        }
-    points = [
-        {
-            "name": o["name"],
-            "cost": o["evaluated_cost_inr"],
-            "quality": o["technical_score"],
-            "eligible": o["eligible"],
-            "awarded": o["offer_id"] == award["offer_id"],
-        }
-        for o in ordered
-        if o["evaluated_cost_inr"] and o["technical_score"]
-    ]
-    sensitivity = results.get("sensitivity") or {}
-    return {
-        "tco_years": tco_years,
-        "cost_quality": points,
-        "cost_basis": results["cost_basis"],
-        "award_frequencies": [
-            {"offer_id": f["offer_id"], "name": offers[f["offer_id"]]["name"], "share": f["share"]}
-            for f in sensitivity.get("award_frequencies", [])
-            if f["offer_id"] in offers
-        ],
-    }
 
 
 def label_hosting(value: str) -> str:

@@ -25,6 +25,7 @@ from procurement.models import (
     Comparison,
     Decision,
     Department,
+    JustificationDocument,
     PolicyPack,
     Workload,
 )
@@ -131,6 +132,46 @@ def get_decision_for_user(user: User, pk: int) -> Decision:
         ).get(pk=pk, department=department)
     except Decision.DoesNotExist:
         raise Http404("No such decision.") from None
+
+
+def get_document_for_user(user: User, pk: Any) -> JustificationDocument:
+    department = _department_or_404(user)
+    try:
+        return (
+            JustificationDocument.objects.select_related("comparison__workload", "requested_by")
+            .defer("pdf", "comparison__snapshot")
+            .get(pk=pk, department=department)
+        )
+    except JustificationDocument.DoesNotExist:
+        raise Http404("No such document.") from None
+
+
+def documents_of(comparison: Comparison) -> list[JustificationDocument]:
+    return list(comparison.documents.defer("pdf").select_related("requested_by"))
+
+
+def document_pdf_for_user(user: User, pk: Any) -> JustificationDocument:
+    """A ready document of the user's department, with its PDF bytes (404 otherwise)."""
+    department = _department_or_404(user)
+    try:
+        return JustificationDocument.objects.select_related("comparison__workload").get(
+            pk=pk, department=department, status=JustificationDocument.Status.READY
+        )
+    except JustificationDocument.DoesNotExist:
+        raise Http404("No such document ready to download.") from None
+
+
+def unscoped_issued_document(sha256: str) -> JustificationDocument | None:
+    """The issued document with this SHA-256, whatever its department: for the public
+    verification page, which shows only that it exists, when and for which department."""
+    return (
+        JustificationDocument.objects.filter(
+            sha256=sha256, status=JustificationDocument.Status.READY
+        )
+        .select_related("department")
+        .only("sha256", "finished_at", "department__name")
+        .first()
+    )
 
 
 def decisions_of(comparison: Comparison) -> list[Decision]:

@@ -26,12 +26,15 @@ from procurement.models import (
     Comparison,
     Decision,
     Department,
+    JustificationDocument,
     PolicyPack,
     Workload,
 )
 from procurement.selectors import comparison_inputs, department_of, published_pack
 
 GENESIS_PREFIX = "genesis:"
+# The largest total a comparison's summary column (numeric 18,2) holds: ₹99,99,999 crore.
+LARGEST_RECORDED_INR = Decimal("9999999999999999.99")
 SENSITIVITY = engine.SensitivityConfig(scenarios=2_000, seed=20_261_126)
 
 
@@ -258,6 +261,13 @@ def comparison_run(
     award = results["recommendation"]["award"]
     offers = {o["offer_id"]: o for o in results["offers"]}
     awarded = offers.get(award["offer_id"]) if award["offer_id"] else None
+    total = Decimal(award["cost_inr"]) if award["cost_inr"] else None
+    if total is not None and total > LARGEST_RECORDED_INR:
+        # Valid inputs at the far end of their ranges can price a contract beyond any real one
+        # (and beyond the summary column): say so rather than store it.
+        raise ValidationError(
+            {"workload": "Its totals are too large to record: check its volume, tokens and growth."}
+        )
     comparison = Comparison.objects.create(
         department=department,
         workload=workload,
@@ -270,7 +280,7 @@ def comparison_run(
         eligible_count=sum(1 for o in offers.values() if o["eligible"]),
         recommended_offer_id=award["offer_id"] or "",
         recommended_name=awarded["name"] if awarded else "",
-        recommended_total_inr=Decimal(award["cost_inr"]) if award["cost_inr"] else None,
+        recommended_total_inr=total,
         mechanism=award["mechanism"],
         uses_demo_data=results["uses_demo_data"],
         created_by=user,
@@ -384,6 +394,45 @@ def decision_approve(user: AbstractBaseUser, decision: Decision, note: str = "")
 @transaction.atomic
 def decision_return(user: AbstractBaseUser, decision: Decision, note: str) -> Decision:
     return _decide(user, decision, Decision.Status.RETURNED, note)
+
+
+# Justification documents --------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_request(
+    user: AbstractBaseUser, comparison: Comparison, language: str = "en"
+) -> JustificationDocument:
+    """Queue a justification PDF for ``comparison``.
+
+    The document row is written in the request's transaction (an outbox) and the rendering task
+    is enqueued only after it commits, so a job is never enqueued for a row that does not exist
+    and a lost message is found again by ``sweep_documents``. Without Redis the task runs
+    eagerly, at commit, in this process.
+    """
+    from procurement.tasks import render_document
+
+    department = _require(user, "procurement.add_justificationdocument")
+    if comparison.department_id != department.pk:
+        raise PermissionDenied("Not your department's comparison.")
+    document = JustificationDocument.objects.create(
+        department=department,
+        comparison=comparison,
+        language=language,
+        requested_by=user,
+        enqueued_at=timezone.now(),
+    )
+    audit_record(
+        department,
+        user,
+        "document.requested",
+        document,
+        f"Requested the justification of comparison {comparison.pk}",
+        {"comparison": comparison.pk, "fingerprint": comparison.fingerprint},
+    )
+    document_id = str(document.pk)
+    transaction.on_commit(lambda: render_document.delay(document_id))
+    return document
 
 
 # Policy packs -------------------------------------------------------------------------------

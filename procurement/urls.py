@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement import views
+from procurement import key_views, views
 
 urlpatterns = [
     path("workloads/", views.workload_list, name="workload_list"),
@@ -15,6 +15,11 @@ urlpatterns = [
         "comparisons/<int:pk>/snapshot.json", views.comparison_snapshot, name="comparison_snapshot"
     ),
     path("comparisons/<int:pk>/propose/", views.decision_propose, name="decision_propose"),
+    path("comparisons/<int:pk>/documents/", views.document_create, name="document_create"),
+    path("documents/<uuid:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<uuid:pk>/status/", views.document_status, name="document_status"),
+    path("documents/<uuid:pk>/download/", views.document_download, name="document_download"),
+    path("verify/", views.document_verify, name="document_verify"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
     path("decisions/<int:pk>/return/", views.decision_return, name="decision_return"),
@@ -22,4 +27,7 @@ urlpatterns = [
     path("policies/", views.policy_list, name="policy_list"),
     path("policies/<slug:slug>/v<int:version>/", views.policy_detail, name="policy_detail"),
     path("policies/<slug:slug>/v<int:old>...v<int:new>/", views.policy_diff, name="policy_diff"),
+    path("api-keys/", key_views.api_key_list, name="api_key_list"),
+    path("api-keys/new/", key_views.api_key_create, name="api_key_create"),
+    path("api-keys/<slug:prefix>/revoke/", key_views.api_key_revoke, name="api_key_revoke"),
 ]

@@ -7,6 +7,7 @@ Department-owned objects are fetched only through ``selectors.get_<x>_for_user()
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from procurement import presenters, selectors, services
+from procurement import charts, presenters, selectors, services
 from procurement.forms import DecisionProposeForm, DecisionReviewForm, WorkloadForm
 from procurement.models import Comparison, Decision, PolicyPack, Workload
 from procurement.policy_diff import diff_documents
@@ -162,17 +164,21 @@ def _comparison_context(
 ) -> dict[str, Any]:
     decisions = selectors.decisions_of(comparison)
     live = next((d for d in decisions if d.status != Decision.Status.RETURNED), None)
+    documents = selectors.documents_of(comparison)
     if not form.is_bound and view.award["offer_id"]:
         form.initial["offer_id"] = view.award["offer_id"]
     return {
         "comparison": comparison,
         "view": view,
+        "figures": charts.comparison_figures(view),
         "decisions": decisions,
         "live_decision": live,
         "can_propose": (
             live is None and view.eligible and request.user.has_perm("procurement.add_decision")
         ),
         "form": form,
+        "documents": documents,
+        "can_request_document": request.user.has_perm("procurement.add_justificationdocument"),
         "has_demo": comparison.uses_demo_data,
     }
 
@@ -266,6 +272,60 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, services.decision_return, "Returned to the officer.")
+
+
+# Justification documents --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+    comparison = selectors.get_comparison_for_user(request.user, pk)
+    document = services.document_request(request.user, comparison)
+    return redirect("document_detail", pk=document.pk)
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    document = selectors.get_document_for_user(request.user, pk)
+    return render(
+        request,
+        "procurement/document_detail.html",
+        {"document": document, "has_demo": document.comparison.uses_demo_data},
+    )
+
+
+@login_required
+def document_status(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The status fragment htmx polls until the document is ready or failed."""
+    document = selectors.get_document_for_user(request.user, pk)
+    return render(request, "procurement/includes/document_status.html", {"document": document})
+
+
+@login_required
+def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
+    document = selectors.document_pdf_for_user(request.user, pk)
+    comparison = document.comparison
+    name = slugify(comparison.workload.title)[:60] or "workload"
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="justification-{name}-{comparison.fingerprint[:12]}.pdf"'
+    )
+    response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+def document_verify(request: HttpRequest) -> HttpResponse:
+    """Public: whether this product issued a file with a given SHA-256, when, for whom."""
+    sha256 = request.GET.get("sha256", "").strip().lower()
+    checked = bool(sha256)
+    valid = bool(re.fullmatch(r"[0-9a-f]{64}", sha256))
+    document = selectors.unscoped_issued_document(sha256) if valid else None
+    return render(
+        request,
+        "procurement/document_verify.html",
+        {"sha256": sha256, "checked": checked, "valid": valid, "document": document},
+    )
 
 
 # History ------------------------------------------------------------------------------------

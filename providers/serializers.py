@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from providers.models import (
     Certification,
+    FxRate,
     Offering,
     PriceRecord,
     Provider,
@@ -47,7 +48,12 @@ class PriceSerializer(serializers.ModelSerializer):
 
 
 class CertificationSerializer(serializers.ModelSerializer):
-    offering = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    offering = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The offering it covers; null when it covers the whole provider.",
+    )
     valid_today = serializers.SerializerMethodField()
 
     class Meta:
@@ -210,3 +216,9 @@ class ProviderDetailSerializer(ProviderSerializer):
 
     class Meta(ProviderSerializer.Meta):
         fields = (*ProviderSerializer.Meta.fields, "description", "offerings", "certifications")
+
+
+class FxRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FxRate
+        fields = ("currency", "rate_to_inr", "date", *PROVENANCE)

@@ -18,9 +18,8 @@ from tests.conftest import workload_data
 
 pytestmark = pytest.mark.django_db
 
-COMPARISON_PAGE_QUERIES = (
-    6  # pinned: session, user, membership and department, comparison, decisions
-)
+# Pinned: session, user, membership, comparison, decisions, documents, permissions (2).
+COMPARISON_PAGE_QUERIES = 9
 
 
 def test_running_a_comparison_from_the_workload_page_stores_the_snapshot(
@@ -75,7 +74,7 @@ def test_the_page_shows_the_recommendation_matrix_charts_and_fingerprint(client,
     assert "Sarvam-105B on Demo Sovereign Cloud" in html
     assert "₹35,04,758.33" in html and award["cost_inr"] == "3504758.33"
     assert comparison.fingerprint in html
-    assert 'id="comparison-data" type="application/json"' in html
+    assert 'id="comparison-figures" type="application/json"' in html
     assert 'id="chart-tco"' in html and 'id="chart-cost-quality"' in html
     assert "india-default version 1" in html
     for code in ("RESIDENCY", "QUALITY", "CLOUD_EMPANELMENT"):

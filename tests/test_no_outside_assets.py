@@ -33,6 +33,13 @@ NOT_PAGES = {
     "decision_propose": "POST only",
     "decision_approve": "POST only",
     "decision_return": "POST only",
+    "api_key_revoke": "POST only",
+    "document_create": "POST only",
+    "document_download": "a PDF download",
+    "api:workload-archive": "POST only",
+    "api:decision-approve": "POST only",
+    "api:decision-return": "POST only",
+    "api:comparison-documents": "POST only",
     "comparison_snapshot": "a JSON download",
     "admin:logout": "POST only",
     "admin:view_on_site": "a redirect to the object's own page",
@@ -112,7 +119,13 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
     """Arguments that reach a real object for ``name``, or None if the route is not understood."""
     from django.contrib.auth import get_user_model
 
-    from procurement.models import Comparison, Decision, PolicyPack, Workload
+    from procurement.models import (
+        Comparison,
+        Decision,
+        JustificationDocument,
+        PolicyPack,
+        Workload,
+    )
     from providers.models import Offering, Provider
 
     if not params:
@@ -124,32 +137,43 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "catalogue:offering_detail": {"slug": Offering.objects.first().slug},
         "api:provider-detail": {"slug": Provider.objects.first().slug},
         "api:offering-detail": {"slug": Offering.objects.first().slug},
+        "api:policy-pack-detail": {"slug": "india-default", "version": 1},
+        "api:workload-detail": {"pk": Workload.objects.first().pk},
+        "api:comparison-detail": {"pk": Comparison.objects.first().pk},
+        "api:comparison-snapshot": {"pk": Comparison.objects.first().pk},
+        "api:decision-detail": {"pk": Decision.objects.first().pk},
+        "api:document-detail": {"pk": JustificationDocument.objects.first().pk},
+        "api:document-pdf": {"pk": JustificationDocument.objects.first().pk},
         "admin:app_list": {"app_label": "providers"},
         "admin:auth_user_password_change": {"id": str(get_user_model().objects.first().pk)},
         "workload_detail": {"pk": Workload.objects.first().pk},
         "workload_edit": {"pk": Workload.objects.first().pk},
         "comparison_detail": {"pk": Comparison.objects.first().pk},
         "decision_detail": {"pk": Decision.objects.first().pk},
+        "document_detail": {"pk": JustificationDocument.objects.first().pk},
+        "document_status": {"pk": JustificationDocument.objects.first().pk},
         "policy_detail": {"slug": "india-default", "version": 1},
         "policy_diff": {"slug": "india-default", "old": 1, "new": PolicyPack.objects.count()},
     }
     if name in samples:
         return {**samples[name], **({"format": "json"} if "format" in params else {})}
-    match = re.fullmatch(r"admin:(\w+?)_(\w+)_(change|delete|history)", name)
+    match = re.fullmatch(r"admin:(\w+)_(change|delete|history)", name)
     if match and params == ["object_id"]:
         for model in admin_site._registry:
-            if (model._meta.app_label, model._meta.model_name) == match.group(1, 2):
+            if f"{model._meta.app_label}_{model._meta.model_name}" == match.group(1):
                 obj = model._default_manager.first()
                 return {"object_id": str(obj.pk)} if obj else None
     return None
 
 
 @pytest.fixture
-def signed_in_admin(admin_client, admin_user, alice, comparison):
+def signed_in_admin(
+    admin_client, admin_user, alice, comparison, django_capture_on_commit_callbacks
+):
     """A superuser who belongs to alice's department, with one record of every kind there."""
     from axes.models import AccessAttempt, AccessFailureLog
 
-    from procurement import services
+    from procurement import documents, services
     from procurement.models import Membership
 
     Membership.objects.create(user=admin_user, department=alice.membership.department)
@@ -158,6 +182,9 @@ def signed_in_admin(admin_client, admin_user, alice, comparison):
     AccessFailureLog.objects.create(**who)
     services.decision_propose(alice, comparison, comparison.recommended_offer_id, "")
     services.policy_pack_new_version(admin_user, comparison.policy_pack)
+    with django_capture_on_commit_callbacks(execute=False):
+        document = services.document_request(alice, comparison)
+    documents.document_render(str(document.pk))
     return admin_client
 
 

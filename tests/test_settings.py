@@ -71,7 +71,7 @@ def test_the_embedded_default_is_sqlite_and_eager_celery(tmp_path):
     shape = json.loads(result.stdout)
     assert shape["engine"] == "django.db.backends.sqlite3"
     assert shape["name"] == str(tmp_path / "db.sqlite3")
-    assert shape["eager"] is True and shape["broker"] == "memory://"
+    assert shape["eager"] is True and shape["broker"] == "memory://localhost/"
     assert shape["cache"].endswith("LocMemCache")
     assert shape["debug"] is True and shape["ssl_redirect"] is False and shape["hsts"] == 0
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from procurement import services
-from procurement.models import AuditEvent, Comparison, Decision, Workload
+from procurement import documents, services
+from procurement.models import AuditEvent, Comparison, Decision, JustificationDocument, Workload
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,22 @@ ROUTES = {
     "policy_list": ("GET", None),
     "policy_detail": ("GET", "pack"),
     "policy_diff": ("GET", "pack_diff"),
+    "document_create": ("POST", "comparison"),
+    "document_detail": ("GET", "document"),
+    "document_status": ("GET", "document"),
+    "document_download": ("GET", "document"),
+    "document_verify": ("GET", None),
+}
+# Open to everyone: it says only whether a file was issued, when and for which department.
+PUBLIC = {"document_verify"}
+
+
+# The department administrator's API-key pages: they need that role, which the officers above
+# lack, so they are tried by administrators below (route name → method, target).
+KEY_ROUTES = {
+    "api_key_list": ("GET", None),
+    "api_key_create": ("GET", None),
+    "api_key_revoke": ("POST", "api_key"),
 }
 
 
@@ -45,9 +61,15 @@ def procurement_routes() -> set[str]:
 
 
 @pytest.fixture
-def objects_of_department_a(alice, bob, comparison, policy_pack):
+def objects_of_department_a(
+    alice, bob, comparison, policy_pack, django_capture_on_commit_callbacks
+):
     decision = services.decision_propose(alice, comparison, comparison.recommended_offer_id, "")
+    with django_capture_on_commit_callbacks(execute=False):
+        document = services.document_request(alice, comparison)
+    documents.document_render(str(document.pk))
     return {
+        "document": {"pk": document.pk},
         "workload": {"pk": comparison.workload.pk},
         "comparison": {"pk": comparison.pk},
         "decision": {"pk": decision.pk},
@@ -66,7 +88,7 @@ def url_for(name: str, objects: dict) -> str:
 
 
 def test_every_procurement_route_has_a_row():
-    assert procurement_routes() == set(ROUTES), "add the new route to ROUTES"
+    assert procurement_routes() == set(ROUTES) | set(KEY_ROUTES), "add the new route to ROUTES"
 
 
 def test_another_departments_officer_gets_404_on_every_object_route(
@@ -77,6 +99,7 @@ def test_another_departments_officer_gets_404_on_every_object_route(
         Workload.objects.count(),
         Comparison.objects.count(),
         Decision.objects.count(),
+        JustificationDocument.objects.count(),
         AuditEvent.objects.count(),
     )
     for name, (method, target) in ROUTES.items():
@@ -88,6 +111,7 @@ def test_another_departments_officer_gets_404_on_every_object_route(
         Workload.objects.count(),
         Comparison.objects.count(),
         Decision.objects.count(),
+        JustificationDocument.objects.count(),
         AuditEvent.objects.count(),
     )
     assert after == before, "a refused request changed something"
@@ -116,6 +140,9 @@ def test_anonymous_visitors_are_sent_to_sign_in_on_every_route(client, objects_o
     for name, (method, _) in ROUTES.items():
         url = url_for(name, objects_of_department_a)
         response = getattr(client, method.lower())(url)
+        if name in PUBLIC:
+            assert response.status_code == 200, name
+            continue
         assert response.status_code == 302, f"{name}: {response.status_code}"
         assert response["Location"].startswith(reverse("login") + "?next="), name
 
@@ -131,3 +158,27 @@ def test_an_approver_of_another_department_cannot_approve(
     decision = objects_of_department_a["decision"]
     assert client.post(reverse("decision_approve", kwargs=decision)).status_code == 404
     assert Decision.objects.get().status == Decision.Status.PROPOSED
+
+
+def test_key_pages_answer_only_their_departments_administrator(client, departments):
+    from tests.test_api_support import make_admin, make_key
+
+    key, _ = make_key(departments[0])
+    own, other = key.created_by, make_admin(departments[1])
+    urls = {
+        name: reverse(name, args=[key.prefix] if target else None)
+        for name, (_, target) in KEY_ROUTES.items()
+    }
+    for name, (method, _) in KEY_ROUTES.items():
+        response = getattr(client, method.lower())(urls[name])
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login") + "?next="), name
+    client.force_login(other)
+    assert client.post(urls["api_key_revoke"]).status_code == 404
+    assert key.prefix not in client.get(urls["api_key_list"]).content.decode()
+    client.force_login(own)
+    for name, (method, _) in KEY_ROUTES.items():
+        if method == "GET":
+            assert client.get(urls[name]).status_code == 200, name
+    key.refresh_from_db()
+    assert not key.revoked

@@ -263,9 +263,10 @@ def test_procurement_mode_limits_must_rise() -> None:
     data["procurement_modes"][2]["up_to_inr"] = None
     with pytest.raises(EngineValidationError) as failure:
         load_policy(data)
-    assert ("policy.procurement_modes[1].up_to_inr", "must be above the previous limit (50000)") in (
-        failure.value.as_pairs()
-    )
+    assert (
+        "policy.procurement_modes[1].up_to_inr",
+        "must be above the previous limit (50000)",
+    ) in (failure.value.as_pairs())
     assert (
         "policy.procurement_modes[2].up_to_inr",
         "only the last mode may have no upper limit",

@@ -1,0 +1,32 @@
+"""Celery tasks. Each takes ids, claims its row, calls one service and records failure."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from procurement.documents import MAX_ATTEMPTS, TRANSIENT, Claim, document_render
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=MAX_ATTEMPTS * 3,
+    time_limit=settings.DOCUMENT_TIME_LIMIT,
+    soft_time_limit=max(settings.DOCUMENT_TIME_LIMIT - 30, settings.DOCUMENT_TIME_LIMIT // 2),
+)
+def render_document(self, document_id: str) -> str:
+    """Render one justification document.
+
+    Idempotent: however many times it is delivered — a retry, a redelivery after its worker
+    died, a sweep of the queue — one PDF is stored for the document. A delivery that finds the
+    document claimed by a worker that may still be alive comes back when that claim lapses.
+    """
+    claim = document_render(document_id)
+    if claim.outcome is Claim.BUSY:
+        raise self.retry(countdown=claim.retry_after, max_retries=None)
+    return claim.outcome.value

@@ -1,0 +1,453 @@
+"""The officer's and approver's workflow through /api/v1/ with real keys: workloads, comparisons
+(run synchronously, full results, the snapshot), maker-checker decisions, policy packs, FX rates;
+errors as JSON with field-level messages; pinned query counts for the lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+
+from procurement import engine, services
+from procurement.models import AuditEvent, Comparison, Decision, Workload
+from procurement.roles import APPROVER, OFFICER
+from procurement.serializers import snapshot_results
+from tests.conftest import workload_data
+from tests.test_api_support import client_with, make_key
+
+pytestmark = pytest.mark.django_db
+
+DECISION_DATE = "2026-11-26"
+WORKLOAD = {
+    **workload_data(),
+    "mean_input_tokens": "800",
+    "mean_output_tokens": "300",
+    "cached_input_share_pct": "20",
+    "annual_growth_pct": "15",
+    "peak_to_average": "3",
+    "min_availability_pct": "99.5",
+    "start_date": "2027-01-01",
+}
+
+
+@pytest.fixture
+def officer(departments):
+    """Department A's system with the officer role: (key row, client)."""
+    key, plaintext = make_key(departments[0], (OFFICER,), "HMIS")
+    return key, client_with(plaintext)
+
+
+@pytest.fixture
+def approver(departments):
+    key, plaintext = make_key(departments[0], (APPROVER,), "Approvals desk")
+    return key, client_with(plaintext)
+
+
+# Workloads ------------------------------------------------------------------------------------
+
+
+def test_a_key_creates_reads_updates_and_archives_a_workload(officer, demo_catalogue):
+    key, client = officer
+    response = client.post(reverse("api:workload-list"), WORKLOAD)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert response["Location"] == body["url"]
+    assert type(response.headers["Location"]) is str  # wsgiref refuses str subclasses
+    workload = Workload.objects.get(pk=body["id"])
+    assert workload.department == key.department and workload.created_by == key.service_user
+    assert body["created_by"] == f"api-{key.prefix}" and body["status"] == "active"
+    assert body["mean_input_tokens"] == "800.00" and body["languages"] == ["en", "hi"]
+
+    assert client.get(body["url"]).json() == body
+    patched = client.patch(body["url"], {"requests_per_day": 80000}).json()
+    assert patched["requests_per_day"] == 80000 and patched["title"] == "Citizen helpline"
+    replaced = client.put(body["url"], {**WORKLOAD, "title": "Helpline v2"}).json()
+    assert replaced["title"] == "Helpline v2" and replaced["requests_per_day"] == 50000
+
+    archived = client.post(reverse("api:workload-archive", args=[workload.pk]))
+    assert archived.status_code == 200 and archived.json()["status"] == "archived"
+    refused = client.patch(body["url"], {"title": "Again"})
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "non_field_errors": ["An archived workload cannot be edited; clone it instead."]
+    }
+    actions = list(
+        AuditEvent.objects.filter(object_type="workload").values_list("action", "actor_name")
+    )
+    assert actions == [
+        ("workload.created", f"api-{key.prefix}"),
+        ("workload.updated", f"api-{key.prefix}"),
+        ("workload.updated", f"api-{key.prefix}"),
+        ("workload.archived", f"api-{key.prefix}"),
+    ]
+
+
+def test_workload_list_filters_orders_and_paginates(officer, alice, demo_catalogue):
+    _, client = officer
+    for i in range(55):
+        services.workload_create(alice, workload_data(title=f"Workload {i:02d}"))
+    services.workload_archive(alice, Workload.objects.get(title="Workload 07"))
+    first = client.get(reverse("api:workload-list") + "?ordering=title").json()
+    assert first["count"] == 55 and len(first["results"]) == 50
+    assert first["results"][0]["title"] == "Workload 00"
+    assert len(client.get(first["next"]).json()["results"]) == 5
+    archived = client.get(reverse("api:workload-list") + "?status=archived").json()
+    assert [w["title"] for w in archived["results"]] == ["Workload 07"]
+    found = client.get(reverse("api:workload-list") + "?q=Workload 4&ordering=-title").json()
+    assert [w["title"] for w in found["results"]][:2] == ["Workload 49", "Workload 48"]
+    bad = client.get(reverse("api:workload-list") + "?status=deleted")
+    assert bad.status_code == 400 and list(bad.json()) == ["status"]
+    assert client.get(reverse("api:workload-list") + "?page=9").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "errors"),
+    [
+        ({"colour": "blue"}, {"colour": ["Unknown field."]}),
+        ({"status": "archived"}, {"status": ["Read-only field: the server sets it."]}),
+        ({"requests_per_day": 0}, {"requests_per_day": ["Enter at least 1 request a day."]}),
+        (
+            {"requests_per_day": 3_000_000_000},
+            {"requests_per_day": ["Ensure this value is less than or equal to 2147483647."]},
+        ),
+        (
+            {"mean_input_tokens": "1000000001"},
+            {"mean_input_tokens": ["Ensure this value is less than or equal to 1000000000."]},
+        ),
+        (
+            {"mean_output_tokens": "12.345"},
+            {"mean_output_tokens": ["Ensure that there are no more than 2 decimal places."]},
+        ),
+        ({"mean_output_tokens": "NaN"}, {"mean_output_tokens": ["A valid number is required."]}),
+        (
+            {"estimated_value_inr": "1000000000000"},
+            {
+                "estimated_value_inr": [
+                    "Ensure this value is less than or equal to 999999999999.99."
+                ]
+            },
+        ),
+        (
+            {"languages": ["en", "xx"]},
+            {
+                "languages": [
+                    "Unknown language code(s): xx. See the languages of /api/v1/offerings/."
+                ]
+            },
+        ),
+        (
+            {"languages": ["en", "Hindi"]},
+            {"languages[1]": ["Use a two-letter ISO 639-1 code, e.g. hi."]},
+        ),
+        ({"languages": []}, {"languages": ["Ensure this field has at least 1 elements."]}),
+        (
+            {"data_classification": ["gossip"]},
+            {"data_classification[0]": ['"gossip" is not a valid choice.']},
+        ),
+        ({"term_years": 11}, {"term_years": ["The product plans contracts of 1 to 10 years."]}),
+        (
+            {"start_date": "9999-12-31"},
+            {"start_date": ["Enter a date between 2000-01-01 and 2099-12-31."]},
+        ),
+        ({"title": "x\x00y"}, {"title": ["Null characters are not allowed."]}),
+        # A rule of the engine itself, reported on its field as the form reports it.
+        ({"languages": ["en", "en"]}, {"languages": ["duplicate language 'en'"]}),
+    ],
+    ids=lambda value: json.dumps(value)[:40] if isinstance(value, dict) else None,
+)
+def test_bad_workloads_are_refused_field_by_field(
+    officer, demo_catalogue, policy_pack, change, errors
+):
+    _, client = officer
+    response = client.post(reverse("api:workload-list"), {**WORKLOAD, **change})
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert not Workload.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("{not json", "application/json"),
+        ("[1, 2]", "application/json"),
+        ('"a string"', "application/json"),
+        ("null", "application/json"),
+        ('{"title": {"nested": [1, {"x": null}]}}', "application/json"),
+        ("title=x", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_malformed_bodies_are_a_4xx_with_a_json_message(officer, body, content_type):
+    _, client = officer
+    response = client.generic("POST", reverse("api:workload-list"), body, content_type)
+    assert response.status_code in (400, 415)
+    assert response["Content-Type"] == "application/json"
+    assert response.json()
+
+
+def test_a_key_without_the_officer_role_cannot_create(approver):
+    _, client = approver
+    response = client.post(reverse("api:workload-list"), WORKLOAD)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Your role does not allow this."}
+
+
+def test_a_signed_in_officer_uses_the_api_with_the_session_and_its_csrf_token(alice):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.get(reverse("api:workload-list")).status_code == 200
+    refused = client.post(reverse("api:workload-list"), WORKLOAD)
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert client.get(reverse("api:ping")).json() == {
+        "user": "alice",
+        "department": "health",
+        "api_key": None,
+    }
+
+
+# Comparisons ----------------------------------------------------------------------------------
+
+
+def run_comparison(client, workload: Workload) -> dict:
+    response = client.post(
+        reverse("api:comparison-list"), {"workload": workload.pk, "decision_date": DECISION_DATE}
+    )
+    assert response.status_code == 201, response.content[:500]
+    assert response.headers["Location"] == response.json()["url"]
+    assert type(response.headers["Location"]) is str
+    return response.json()
+
+
+def test_running_a_comparison_returns_the_full_result_and_stores_the_snapshot(
+    officer, workload, policy_pack, demo_catalogue
+):
+    key, client = officer
+    body = run_comparison(client, workload)
+    comparison = Comparison.objects.get()
+    snapshot = comparison.snapshot_document()
+    assert body["id"] == comparison.pk and body["workload"] == workload.pk
+    assert body["results"] == snapshot["results"]
+    assert body["fingerprint"] == comparison.fingerprint == engine.fingerprint(snapshot)
+    assert (
+        body["recommended_offer_id"] == snapshot["results"]["recommendation"]["award"]["offer_id"]
+    )
+    assert (
+        body["policy_pack"]["slug"] == "india-default" and body["created_by"] == f"api-{key.prefix}"
+    )
+    assert body["decision_date"] == DECISION_DATE and body["uses_demo_data"] is True
+
+    detail = client.get(body["url"])
+    assert detail["Content-Type"] == "application/json"
+    assert detail.json() == body
+
+    raw = client.get(body["snapshot_url"])
+    assert raw.status_code == 200 and raw["Content-Type"] == "application/json"
+    assert raw.content.decode() == comparison.snapshot
+    assert engine.fingerprint(json.loads(raw.content)) == body["fingerprint"]
+
+
+def test_the_results_are_sliced_from_the_canonical_text_or_parsed_when_not_canonical(comparison):
+    canonical = comparison.snapshot.encode()
+    expected = comparison.snapshot_document()["results"]
+    assert json.loads(snapshot_results(canonical)) == expected
+    assert snapshot_results(canonical) in canonical
+    pretty = json.dumps(json.loads(canonical), indent=2).encode()
+    assert json.loads(snapshot_results(pretty)) == expected
+
+
+def test_a_comparison_with_no_policy_in_force_is_a_400_on_the_decision_date(
+    officer, workload, policy_pack, demo_catalogue
+):
+    _, client = officer
+    response = client.post(
+        reverse("api:comparison-list"), {"workload": workload.pk, "decision_date": "2001-01-01"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"decision_date": ["No published policy pack is in force."]}
+
+
+def test_an_archived_workload_cannot_be_compared(officer, workload, policy_pack, demo_catalogue):
+    _, client = officer
+    services.workload_archive(workload.created_by, workload)
+    response = client.post(reverse("api:comparison-list"), {"workload": workload.pk})
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["An archived workload cannot be compared; clone it first."]
+    }
+
+
+# Decisions (maker-checker) ----------------------------------------------------------------------
+
+
+def test_maker_checker_holds_for_keys_as_for_people(
+    departments, workload, policy_pack, demo_catalogue
+):
+    _, both = make_key(departments[0], (OFFICER, APPROVER), "Both roles")
+    _, approving = make_key(departments[0], (APPROVER,), "Approvals desk")
+    officer_client, approver_client = client_with(both), client_with(approving)
+    comparison = run_comparison(officer_client, workload)
+
+    proposed = officer_client.post(
+        reverse("api:decision-list"),
+        {"comparison": comparison["id"], "offer_id": comparison["recommended_offer_id"]},
+    )
+    assert proposed.status_code == 201, proposed.json()
+    decision = proposed.json()
+    assert decision["status"] == "proposed" and decision["follows_recommendation"] is True
+
+    own = officer_client.post(reverse("api:decision-approve", args=[decision["id"]]), {})
+    assert own.status_code == 403
+    assert own.json() == {"detail": "The officer who proposed an award cannot also approve it."}
+    no_note = approver_client.post(reverse("api:decision-return", args=[decision["id"]]), {})
+    assert no_note.status_code == 400
+    assert no_note.json() == {"note": ["Say why it is returned, so the officer can act on it."]}
+
+    approved = approver_client.post(
+        reverse("api:decision-approve", args=[decision["id"]]), {"note": "Within budget."}
+    )
+    assert approved.status_code == 200
+    assert (
+        approved.json()["status"] == "approved"
+        and approved.json()["decision_note"] == "Within budget."
+    )
+    again = approver_client.post(
+        reverse("api:decision-return", args=[decision["id"]]), {"note": "x"}
+    )
+    assert again.status_code == 400
+    assert again.json() == {"non_field_errors": ["This decision is already approved."]}
+    assert Decision.objects.get().status == Decision.Status.APPROVED
+
+
+def test_a_proposal_that_departs_from_the_recommendation_needs_a_reason(officer, comparison):
+    _, client = officer
+    results = comparison.snapshot_document()["results"]
+    other = next(
+        o["offer_id"]
+        for o in results["offers"]
+        if o["eligible"] and o["offer_id"] != comparison.recommended_offer_id
+    )
+    url = reverse("api:decision-list")
+    response = client.post(url, {"comparison": comparison.pk, "offer_id": other})
+    assert response.status_code == 400
+    assert response.json() == {
+        "reason": ["Say why the award departs from the recommendation; it goes on file."]
+    }
+    response = client.post(url, {"comparison": comparison.pk, "offer_id": "no-such-offer"})
+    assert response.json() == {"offer_id": ["Choose one of the offers that passed every rule."]}
+    response = client.post(
+        url, {"comparison": comparison.pk, "offer_id": other, "reason": "Needs the context."}
+    )
+    assert response.status_code == 201 and response.json()["follows_recommendation"] is False
+
+
+def test_returning_a_proposal_lets_the_officer_propose_again(officer, approver, comparison):
+    _, officer_client = officer
+    _, approver_client = approver
+    body = {"comparison": comparison.pk, "offer_id": comparison.recommended_offer_id}
+    first = officer_client.post(reverse("api:decision-list"), body).json()
+    assert officer_client.post(reverse("api:decision-list"), body).status_code == 400
+    returned = approver_client.post(
+        reverse("api:decision-return", args=[first["id"]]), {"note": "Attach the test report."}
+    )
+    assert returned.json()["status"] == "returned"
+    assert officer_client.post(reverse("api:decision-list"), body).status_code == 201
+    listed = officer_client.get(reverse("api:decision-list") + f"?comparison={comparison.pk}")
+    assert [d["status"] for d in listed.json()["results"]] == ["proposed", "returned"]
+
+
+# Shared data: policy packs and FX rates -----------------------------------------------------------
+
+
+def test_policy_packs_are_listed_and_read_by_slug_and_version(officer, policy_pack):
+    _, client = officer
+    listed = client.get(reverse("api:policy-pack-list")).json()
+    assert [(p["slug"], p["version"]) for p in listed["results"]] == [("india-default", 1)]
+    detail = client.get(listed["results"][0]["url"]).json()
+    assert detail["document"] == policy_pack.document and detail["status"] == "published"
+    missing = client.get(reverse("api:policy-pack-detail", args=["india-default", 99]))
+    assert missing.status_code == 404
+
+
+def test_fx_rates_are_public_with_their_sources(demo_catalogue):
+    body = client_with().get(reverse("api:fx-rate-list") + "?currency=USD&ordering=-date").json()
+    assert body["count"] >= 1
+    rate = body["results"][0]
+    assert set(rate) == {
+        "currency",
+        "rate_to_inr",
+        "date",
+        "source_url",
+        "source_note",
+        "checked_on",
+        "is_demo",
+    }
+    assert rate["currency"] == "USD" and "." in rate["rate_to_inr"]
+
+
+# Query counts -----------------------------------------------------------------------------------
+
+# Pinned per request with a key: the key (with its account and department), the count and the
+# page; the throttle lives in the cache. A list that starts making more fails here.
+API_QUERIES = {"workloads": 3, "comparisons": 3, "decisions": 3, "comparison": 2, "ping": 1}
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_list_endpoints_make_the_same_number_of_queries_whatever_their_size(
+    officer, alice, bob, policy_pack, demo_catalogue, django_assert_num_queries, size
+):
+    _, client = officer
+    workload = services.workload_create(alice, workload_data())
+    comparison = None
+    for day in range(size):
+        comparison = services.comparison_run(
+            alice, workload, decision_date=dt.date(2026, 11, 1) + dt.timedelta(days=day)
+        )
+        services.decision_propose(alice, comparison, comparison.recommended_offer_id, "")
+    for _ in range(size - 1):
+        services.workload_create(alice, workload_data())
+    client.get(reverse("api:ping"))  # the key's last use is recorded once, not per request
+    urls = {
+        "workloads": reverse("api:workload-list"),
+        "comparisons": reverse("api:comparison-list"),
+        "decisions": reverse("api:decision-list"),
+        "comparison": reverse("api:comparison-detail", args=[comparison.pk]),
+        "ping": reverse("api:ping"),
+    }
+    for name, url in urls.items():
+        with django_assert_num_queries(API_QUERIES[name]):
+            response = client.get(url)
+        assert response.status_code == 200, name
+
+
+def test_a_comparison_whose_totals_overflow_their_columns_is_a_400(
+    officer, alice, policy_pack, demo_catalogue
+):
+    """Valid inputs at the far end of their ranges can price a contract above what the
+    summary columns hold; the service refuses it and the API says why, storing nothing."""
+    _, client = officer
+    huge = services.workload_create(
+        alice,
+        workload_data(
+            languages=["en"],
+            requests_per_day=100_000_000,
+            mean_input_tokens=100_000,
+            mean_output_tokens=100_000,
+            annual_growth_pct=500,
+            peak_to_average=1,
+            term_years=10,
+            data_classification=["public"],
+            max_p95_latency_ms=None,
+            min_availability_pct=None,
+        ),
+    )
+    response = client.post(
+        reverse("api:comparison-list"), {"workload": huge.pk, "decision_date": DECISION_DATE}
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "workload": ["Its totals are too large to record: check its volume, tokens and growth."]
+    }
+    assert not Comparison.objects.exists()
