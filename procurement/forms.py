@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from procurement.models import Workload
+from procurement.services import WORKLOAD_FIELDS
 from providers.models import Language, QualityEvaluation
 
 GROUPS = (
@@ -94,7 +95,7 @@ class WorkloadForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Workload
-        fields = [name for _, names in GROUPS for name in names]
+        fields = list(WORKLOAD_FIELDS)
         labels = {
             "title": "Name of the workload",
             "description": "What the AI will do, in a few sentences",

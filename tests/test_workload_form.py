@@ -114,3 +114,11 @@ def test_the_form_groups_and_explains_its_fields(client, alice, demo_catalogue):
 def test_an_approver_cannot_create_workloads(client, bob):
     client.force_login(bob)
     assert client.get(reverse("workload_create")).status_code == 403
+
+
+def test_the_form_shows_every_workload_field_once_in_a_group():
+    from procurement.forms import GROUPS
+    from procurement.services import WORKLOAD_FIELDS
+
+    grouped = [name for _, names in GROUPS for name in names]
+    assert sorted(grouped) == sorted(WORKLOAD_FIELDS)

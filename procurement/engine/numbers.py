@@ -120,21 +120,24 @@ def decimal_to_str(value: Decimal, *, normalise: bool) -> str:
     return format(value, "f")
 
 
+def group_indian(digits: str) -> str:
+    """Indian digit grouping of a run of digits: "12345678" → "1,23,45,678" (the last three
+    digits, then groups of two)."""
+    head, tail = digits[:-3], digits[-3:]
+    groups: list[str] = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return ",".join([*groups, tail])
+
+
 def format_inr(amount: Decimal) -> str:
     """₹ with Indian digit grouping and two decimals: 12345678.9 → "₹1,23,45,678.90"."""
     sign = "-" if amount < 0 else ""
-    text = format(abs(paisa(amount)), "f")
-    whole, _, frac = text.partition(".")
-    if len(whole) > 3:
-        head, tail = whole[:-3], whole[-3:]
-        groups: list[str] = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        whole = ",".join([*groups, tail])
-    return f"{sign}₹{whole}.{frac or '00'}"
+    whole, _, frac = format(abs(paisa(amount)), "f").partition(".")
+    return f"{sign}₹{group_indian(whole)}.{frac or '00'}"
 
 
 def format_count(value: int) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 
 from django import template
 
+from procurement.engine.numbers import group_indian
+
 register = template.Library()
 
 CURRENCY_SYMBOLS = {"INR": "₹", "USD": "US$", "EUR": "€", "GBP": "£"}
@@ -28,20 +30,11 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def indian_digits(number: Decimal, places: int = 2) -> str:
-    """``12345678.9`` → ``1,23,45,678.90``: the last three digits, then groups of two."""
-    quantum = Decimal(1).scaleb(-places)
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    """``12345678.9`` → ``1,23,45,678.90``: rounded half up to ``places``, Indian grouping."""
+    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     whole, _, fraction = f"{abs(rounded):f}".partition(".")
-    head, tail = whole[:-3], whole[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    grouped = ",".join([*groups, tail])
-    return f"{sign}{grouped}{'.' + fraction if fraction else ''}"
+    return f"{sign}{group_indian(whole)}{'.' + fraction if fraction else ''}"
 
 
 def significant_places(number: Decimal, minimum: int = 2, maximum: int = 6) -> int:
