@@ -223,3 +223,23 @@ def comparison(alice, workload, policy_pack, demo_catalogue):
     from procurement import services
 
     return services.comparison_run(alice, workload, decision_date=dt.date(2026, 11, 26))
+
+
+def broken_comparison(like, fingerprint: str):
+    """A comparison row whose snapshot cannot be rendered (its results are empty), in the
+    department of ``like``: the way to make a justification fail for a reason of its own."""
+    from procurement.models import Comparison
+
+    return Comparison.objects.create(
+        department=like.department,
+        workload=like.workload,
+        policy_pack=like.policy_pack,
+        decision_date=like.decision_date,
+        snapshot='{"results": {}}',
+        fingerprint=fingerprint,
+        engine_version="test",
+        offer_count=0,
+        eligible_count=0,
+        uses_demo_data=True,
+        created_by=like.created_by,
+    )

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from procurement import services
 from procurement.models import AuditEvent, JustificationDocument
 from procurement.tasks import render_document
-from tests.conftest import workload_data
+from tests.conftest import broken_comparison, workload_data
 
 pytestmark = [
     pytest.mark.postgres,
@@ -142,22 +142,8 @@ def test_a_worker_renders_a_document_and_a_second_delivery_leaves_one(alice, com
 
 
 def test_a_rendering_error_leaves_the_row_failed_with_a_message(alice, comparisons, worker):
-    from procurement.models import Comparison
-
     good = services.document_request(alice, comparisons[0])
-    broken = Comparison.objects.create(
-        department=comparisons[0].department,
-        workload=comparisons[0].workload,
-        policy_pack=comparisons[0].policy_pack,
-        decision_date=dt.date(2026, 11, 26),
-        snapshot='{"results": {}}',
-        fingerprint="f" * 64,
-        engine_version="test",
-        offer_count=0,
-        eligible_count=0,
-        uses_demo_data=True,
-        created_by=alice,
-    )
+    broken = broken_comparison(comparisons[0], "f" * 64)
     bad = services.document_request(alice, broken)
     wait_for(lambda: status_of(bad) == Status.FAILED, 90, "the broken document to fail")
     wait_for(lambda: status_of(good) == Status.READY, 90, "the good document to be ready")

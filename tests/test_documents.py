@@ -17,7 +17,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from procurement import documents, services
-from procurement.models import AuditEvent, Comparison, JustificationDocument
+from procurement.models import AuditEvent, JustificationDocument
+from tests.conftest import broken_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -112,19 +113,7 @@ def test_a_second_delivery_changes_nothing(ready_document):
 def test_a_rendering_error_fails_the_document_with_a_message_and_loses_nothing(
     alice, comparison, django_capture_on_commit_callbacks
 ):
-    broken = Comparison.objects.create(
-        department=comparison.department,
-        workload=comparison.workload,
-        policy_pack=comparison.policy_pack,
-        decision_date=comparison.decision_date,
-        snapshot='{"results": {}}',
-        fingerprint="0" * 64,
-        engine_version="test",
-        offer_count=0,
-        eligible_count=0,
-        uses_demo_data=True,
-        created_by=alice,
-    )
+    broken = broken_comparison(comparison, "0" * 64)
     failed = requested(alice, broken, django_capture_on_commit_callbacks)
     assert failed.status == JustificationDocument.Status.FAILED
     assert failed.error.startswith("The document could not be produced from this comparison")
