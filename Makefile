@@ -8,8 +8,12 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STATIC_FILES := $(shell find static -type f 2>/dev/null)
 
-# `make run` is the one place DEBUG is on: the embedded default on this machine only.
-RUN_ENV := DJANGO_DEBUG=1
+# `make run` is the one place DEBUG is on: the embedded default on this machine only. It writes
+# var/local.env (DEBUG on, a generated secret key), which settings read whenever the process
+# environment says nothing about how to run — so the README's manage.py commands work as written.
+LOCAL_ENV := var/local.env
+# Collecting static files needs settings, and no secret: it runs with DEBUG on, explicitly.
+STATIC_ENV := DJANGO_DEBUG=1
 # The tests run with DEBUG off and the production checks on, except the HTTPS redirect (the test
 # client speaks plain HTTP). The key below is for tests only and never leaves this Makefile.
 TEST_ENV := DJANGO_DEBUG=0 \
@@ -27,7 +31,7 @@ SYSTEM_PACKAGES := $(RUN_PACKAGES) qpdf
 help:
 	@echo "make run    set up everything, load the demo data and serve http://127.0.0.1:8000/"
 	@echo "make test   set up what is missing and run the whole test suite"
-	@echo "make lint   ruff, import contracts, Django checks and migrations check"
+	@echo "make lint   ruff, import contracts (layers, no cycles), mypy strict, Django checks, migrations"
 	@echo "make vendor refresh static/vendor/ from npm (bootstrap, htmx, plotly.js basic)"
 
 $(BIN)/python:
@@ -46,19 +50,31 @@ install-dev: $(VENV)/.installed-dev
 
 # Collected, compressed (gzip + brotli) and content-hashed static files for whitenoise.
 var/static/staticfiles.json: $(VENV)/.installed-run $(STATIC_FILES)
-	$(RUN_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(STATIC_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 static: var/static/staticfiles.json
 
-run: install static
+# Kept once written: a new key each run would sign everyone out.
+$(LOCAL_ENV): | $(BIN)/python
+	@mkdir -p $(dir $@)
+	@printf '%s\n' \
+		"# Written by 'make run' for local development on this machine only (git-ignored)." \
+		"# config/settings.py reads it only when the environment sets none of DJANGO_DEBUG," \
+		"# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS." \
+		"DJANGO_DEBUG=1" \
+		"DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		> $@
+	@echo "Wrote $@ (DEBUG on, a generated secret key) for commands run in this checkout."
+
+run: install static $(LOCAL_ENV)
 	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(RUN_PACKAGES)"
-	$(RUN_ENV) $(MANAGE) migrate --noinput --verbosity 0
-	$(RUN_ENV) $(MANAGE) load_demo
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) load_demo
 	@echo
 	@echo "Serving the product on its embedded default (SQLite, Celery eager) at:"
 	@echo "    http://127.0.0.1:8000/"
 	@echo "Sign in at http://127.0.0.1:8000/accounts/login/ with a demo login above. Stop with Ctrl-C."
 	@echo
-	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:8000
 
 # Installs missing Debian packages when run as root; otherwise stops with the command to run.
 system-packages:
@@ -83,7 +99,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy procurement/engine
+	$(TEST_ENV) $(BIN)/mypy
 	$(TEST_ENV) $(MANAGE) check --fail-level WARNING
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 

@@ -11,8 +11,10 @@ to two endpoints authenticated with the same API key:
 It reports requests/s, p50 and p95 latency for each, the ratio of their requests/s (goal for the
 comparison ≥ 0.5 of the bare endpoint), and the SQL queries each request makes (counted in
 process with Django's CaptureQueriesContext). The database is a fresh SQLite file, or with
-``--postgres URL`` a fresh database created on that server and dropped afterwards. Throttling is
-raised out of the way (``DJANGO_API_THROTTLE``). This script reports; it asserts nothing.
+``--postgres`` a fresh database created on the PostgreSQL server of ``DATABASE_URL`` (default:
+the local one, ``postgres://postgres@127.0.0.1:5432/postgres``; or ``--postgres URL``) and
+dropped afterwards. Throttling is raised out of the way (``DJANGO_API_THROTTLE``). This script
+reports; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 sys.path.insert(0, str(ROOT))
 
 
@@ -94,27 +97,32 @@ def prepare() -> tuple[str, int]:
     from procurement import services
     from procurement.api_keys import api_key_create
     from procurement.roles import OFFICER
+    from procurement.workload_fields import values_from
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=io.StringIO())
     users = get_user_model().objects
     officer = users.get(username="health-officer")
     workload = services.workload_create(
-        officer,
-        {
-            "title": "Citizen helpline",
-            "use_case": "citizen_services",
-            "languages": ["en", "hi"],
-            "requests_per_day": 50_000,
-            "mean_input_tokens": 800,
-            "mean_output_tokens": 300,
-            "term_years": 3,
-            "start_date": dt.date(2027, 4, 1),
-            "data_classification": ["personal"],
-        },
+        user=officer,
+        values=values_from(
+            {
+                "title": "Citizen helpline",
+                "use_case": "citizen_services",
+                "languages": ["en", "hi"],
+                "requests_per_day": 50_000,
+                "mean_input_tokens": 800,
+                "mean_output_tokens": 300,
+                "term_years": 3,
+                "start_date": dt.date(2027, 4, 1),
+                "data_classification": ["personal"],
+            }
+        ),
     )
-    comparison = services.comparison_run(officer, workload)
-    _, key = api_key_create(users.get(username="health-admin"), "benchmark", [OFFICER])
+    comparison = services.comparison_run(user=officer, workload=workload)
+    _, key = api_key_create(
+        admin=users.get(username="health-admin"), name="benchmark", roles=[OFFICER]
+    )
     return key, comparison.pk
 
 
@@ -227,7 +235,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="cap per endpoint (20)")
     parser.add_argument("--threads", type=int, default=4, help="client threads (4)")
     parser.add_argument(
-        "--postgres", metavar="URL", help="create the throwaway database on this server"
+        "--postgres",
+        metavar="URL",
+        nargs="?",
+        const=os.environ.get("DATABASE_URL") or LOCAL_POSTGRES,
+        help="create the throwaway database on this PostgreSQL server (default: DATABASE_URL, "
+        "else the local server)",
     )
     args = parser.parse_args()
 

@@ -63,13 +63,15 @@ def main() -> None:
         from django.template.loader import render_to_string
         from django.utils import translation
 
-        from procurement import charts, documents, services
-        from procurement.justification import document_context
+        from procurement import charts, selectors, services
+        from procurement.documents import jobs
+        from procurement.documents.charts import export_svgs
+        from procurement.documents.content import document_context
+        from procurement.documents.pdf import render_pdf
         from procurement.models import JustificationDocument
-        from procurement.pdf import render_pdf
         from procurement.presenters import comparison_view
         from providers.models import Offering
-        from tests.conftest import workload_data
+        from tests.conftest import workload_values
 
         # 25 offerings, among them the ones a citizen helpline can award, so that every chart
         # and table has content.
@@ -82,21 +84,25 @@ def main() -> None:
         keep = eligible + list(others.values_list("slug", flat=True)[: 25 - len(eligible)])
         Offering.objects.exclude(slug__in=keep).delete()
         officer = get_user_model().objects.get(username="health-officer")
-        workload = services.workload_create(officer, workload_data(global_tender_approved=True))
-        comparison = services.comparison_run(officer, workload, decision_date=dt.date(2026, 11, 26))
-        view = comparison_view(comparison.snapshot_document())
+        workload = services.workload_create(
+            user=officer, values=workload_values(global_tender_approved=True)
+        )
+        comparison = services.comparison_run(
+            user=officer, workload=workload, decision_date=dt.date(2026, 11, 26)
+        )
+        view = comparison_view(selectors.comparison_results(comparison))
         figures = [figure for figure in charts.comparison_figures(view).values() if figure]
         start = time.perf_counter()
-        charts.export_svgs(figures[:1])  # cold: starts this process's browser
+        export_svgs(figures[:1])  # cold: starts this process's browser
         first_export = time.perf_counter() - start
-        one_by_one, _ = timed(lambda: [charts.export_svgs([f]) for f in figures], args.repeat)
-        together, _ = timed(lambda: charts.export_svgs(figures), args.repeat)
+        one_by_one, _ = timed(lambda: [export_svgs([f]) for f in figures], args.repeat)
+        together, _ = timed(lambda: export_svgs(figures), args.repeat)
 
         # Celery runs eagerly here, so the request renders once (the warm-up).
-        document = services.document_request(officer, comparison)
+        document = services.document_request(user=officer, comparison=comparison)
         document = JustificationDocument.objects.get(pk=document.pk)
         assert document.status == JustificationDocument.Status.READY, document.error
-        full, pdf = timed(lambda: documents.document_pdf(document), args.repeat)
+        full, pdf = timed(lambda: jobs.document_pdf(document), args.repeat)
         with translation.override(document.language):
             html = render_to_string("documents/justification.html", document_context(document))
         attachment = {"snapshot.json": (comparison.snapshot.encode(), "snapshot")}

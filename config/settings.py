@@ -1,7 +1,7 @@
 """Settings: one file, driven by the environment.
 
 With no environment the product runs on its embedded default: SQLite under ``var/``, Celery tasks
-run eagerly in the web process, a per-process cache. ``make run`` adds ``DJANGO_DEBUG=1``.
+run eagerly in the web process, a per-process cache.
 
 The production shape is switched on by variables, never by a second settings file:
 
@@ -16,9 +16,19 @@ The production shape is switched on by variables, never by a second settings fil
 - ``DJANGO_ANON_THROTTLE``: request rate for anonymous API clients (default ``600/minute``).
 - ``DJANGO_API_THROTTLE``: request rate per API key or signed-in user (default ``6000/minute``).
 - ``DJANGO_SESSION_HOURS``: absolute session lifetime in hours (default 8).
+- ``DJANGO_DOCUMENT_TIME_LIMIT``: seconds one justification PDF may take to render, the Celery
+  task's hard time limit and the lease of its job (default 180).
 - ``DJANGO_DATA_DIR``: where the SQLite file and collected static files live (``var/``).
 - ``DJANGO_STATIC_ROOT``: where collected static files live (``DJANGO_DATA_DIR/static``).
 - ``DJANGO_LOG_LEVEL``: root log level (default INFO).
+- ``CHROMIUM_PATH``: the Chromium that draws the PDF's charts (default ``/usr/bin/chromium``).
+
+``make run`` writes ``var/local.env`` (``DJANGO_DATA_DIR/local.env``; git-ignored) with
+``DJANGO_DEBUG=1`` and a generated ``DJANGO_SECRET_KEY`` for this checkout. It is read only
+when the process environment sets none of ``DJANGO_DEBUG``, ``DJANGO_SECRET_KEY`` and
+``DJANGO_ALLOWED_HOSTS``, so that after ``make run`` every ``manage.py`` command works as
+written, and any environment that says how to run — the tests, CI, a deployment — is never
+overridden by it.
 """
 
 from __future__ import annotations
@@ -28,10 +38,33 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+# Django's generic classes (ModelForm[Workload], ModelAdmin[Provider], QuerySet[...]) accept the
+# type parameters the type checker reads.
+django_stubs_ext.monkeypatch()
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("DJANGO_DATA_DIR") or BASE_DIR / "var")
+LOCAL_ENV = DATA_DIR / "local.env"
+MODE_VARIABLES = ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+
+
+def read_local_env(path: Path) -> dict[str, str]:
+    """``NAME=value`` lines of a local environment file (blank lines and ``#`` comments aside)."""
+    variables = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            variables[name.strip()] = value.strip()
+    return variables
+
+
+if LOCAL_ENV.exists() and not any(name in os.environ for name in MODE_VARIABLES):
+    os.environ.update(read_local_env(LOCAL_ENV))
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -65,7 +98,6 @@ def weak_secret_key(key: str) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-DATA_DIR = Path(os.environ.get("DJANGO_DATA_DIR") or BASE_DIR / "var")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
@@ -90,7 +122,8 @@ else:
             + "; ".join(problems)
             + ". Generate a key with: "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
-            "For local development use `make run`, which sets DJANGO_DEBUG=1."
+            "For local development run `make run` once: it writes var/local.env with "
+            "DJANGO_DEBUG=1, which every later command reads."
         )
 
 INSTALLED_APPS = [
@@ -160,7 +193,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "db.sqlite3",
+            "NAME": str(DATA_DIR / "db.sqlite3"),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -198,6 +231,8 @@ CELERY_TASK_ROUTES = {"procurement.tasks.render_document": {"queue": "documents"
 # Justification PDFs: the hard time limit of one rendering, in seconds. A claim older than this
 # belongs to a dead worker and may be taken over; it must stay below the visibility timeout.
 DOCUMENT_TIME_LIMIT = env_int("DJANGO_DOCUMENT_TIME_LIMIT", 180)
+# The Chromium that draws the PDF's charts (kaleido): Debian's, unless told otherwise.
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "").strip() or "/usr/bin/chromium"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -255,7 +290,7 @@ REST_FRAMEWORK = {
     # A department's system sends its key (first, so an anonymous call is a 401 that names the
     # scheme); a person signed in to the site uses the API with the session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "procurement.authentication.DepartmentAPIKeyAuthentication",
+        "procurement.api.authentication.DepartmentAPIKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Everything needs a login unless a view opts out explicitly (the public catalogue does).
@@ -272,10 +307,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "procurement.api.APIAutoSchema",
-    "EXCEPTION_HANDLER": "procurement.api.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "config.api.APIAutoSchema",
+    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
     # One budget per API key, per signed-in user, and per address for anonymous callers.
-    "DEFAULT_THROTTLE_CLASSES": ["procurement.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["procurement.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("DJANGO_ANON_THROTTLE", "600/minute"),
         "key": os.environ.get("DJANGO_API_THROTTLE", "6000/minute"),
@@ -311,7 +346,7 @@ SPECTACULAR_SETTINGS = {
     # clients and schemathesis's stateful tests follow.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "procurement.api.add_workflow_links",
+        "procurement.api.schema.add_workflow_links",
     ],
     # Several models have a `status`; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {

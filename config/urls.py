@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from config.views import healthz
-from procurement.api import (
+from procurement.api.views import (
     ComparisonViewSet,
     DecisionViewSet,
     DocumentViewSet,
@@ -75,4 +75,4 @@ urlpatterns = [
 ]
 
 # A URL no route matches is a JSON 404 under /api/ (the HTML page elsewhere).
-handler404 = "procurement.api.not_found"
+handler404 = "config.api.not_found"

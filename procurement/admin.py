@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,30 +18,34 @@ from procurement import services
 from procurement.models import AuditEvent, Comparison, Decision, Department, Membership, PolicyPack
 
 
+def _person(request: HttpRequest) -> User | None:
+    """The signed-in person behind an admin request (the admin requires one)."""
+    return request.user if isinstance(request.user, User) else None
+
+
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(admin.ModelAdmin[Department]):
     list_display = ("name", "slug", "parent", "created_at")
     search_fields = ("name", "slug", "parent")
     prepopulated_fields = {"slug": ("name",)}
 
 
-class MembershipInline(admin.StackedInline):
+class MembershipInline(admin.StackedInline[Membership, Any]):
     model = Membership
     can_delete = False
     fields = ("department", "designation")
 
 
-User = get_user_model()
 admin.site.unregister(User)
 # djangorestframework-api-key's own model is unused: keys are DepartmentAPIKey rows.
 admin.site.unregister(APIKey)
 
 
 @admin.register(User)
-class UserWithDepartmentAdmin(UserAdmin):
+class UserWithDepartmentAdmin(UserAdmin[User]):
     inlines = [MembershipInline]
-    list_display = (*UserAdmin.list_display, "department")
-    list_filter = (*UserAdmin.list_filter, "membership__department")
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "department")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups", "membership__department")
     list_select_related = ("membership__department",)
 
     @admin.display(description="Department", ordering="membership__department__name")
@@ -50,7 +54,7 @@ class UserWithDepartmentAdmin(UserAdmin):
         return membership.department.name if membership else "—"
 
 
-class PolicyPackForm(forms.ModelForm):
+class PolicyPackForm(forms.ModelForm[PolicyPack]):
     """Edit a draft's JSON; it is validated by the engine, with the JSON path of each problem."""
 
     document = forms.JSONField(
@@ -64,7 +68,7 @@ class PolicyPackForm(forms.ModelForm):
         fields = ("slug", "version", "change_note", "document")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("document") is not None and not self.errors:
             try:
                 services.policy_document_check(
@@ -80,7 +84,7 @@ class PolicyPackForm(forms.ModelForm):
 
 
 @admin.register(PolicyPack)
-class PolicyPackAdmin(admin.ModelAdmin):
+class PolicyPackAdmin(admin.ModelAdmin[PolicyPack]):
     form = PolicyPackForm
     list_display = ("title", "slug", "version", "status", "effective_from", "published_at")
     list_filter = ("status", "slug")
@@ -102,13 +106,15 @@ class PolicyPackAdmin(admin.ModelAdmin):
         return ("slug", "version") if obj is not None else ()
 
     def save_model(self, request: HttpRequest, obj: PolicyPack, form: Any, change: bool) -> None:
-        services.policy_pack_save_draft(request.user, obj, form.cleaned_data["document"])
+        services.policy_pack_save_draft(
+            user=_person(request), pack=obj, document=form.cleaned_data["document"]
+        )
 
     @admin.action(description="Publish the selected drafts", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[PolicyPack]) -> None:
         for pack in queryset:
             try:
-                services.policy_pack_publish(request.user, pack)
+                services.policy_pack_publish(user=_person(request), pack=pack)
             except ValidationError as error:
                 self.message_user(request, f"{pack}: {' '.join(error.messages)}", messages.ERROR)
             else:
@@ -122,11 +128,11 @@ class PolicyPackAdmin(admin.ModelAdmin):
     )
     def new_version(self, request: HttpRequest, queryset: QuerySet[PolicyPack]) -> None:
         for pack in queryset:
-            draft = services.policy_pack_new_version(request.user, pack)
+            draft = services.policy_pack_new_version(user=_person(request), source=pack)
             self.message_user(request, f"Created draft {draft}.", messages.SUCCESS)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Insert-only records: visible to administrators, never edited or deleted here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -21,17 +21,17 @@ import re
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from procurement.audit import audit_record
 from procurement.models import Department, DepartmentAPIKey, Membership
 from procurement.roles import APPROVER, OFFICER
 from procurement.selectors import department_of
-from procurement.services import audit_record
 
 # The roles a key may hold: a department's system proposes (officer) and may approve
 # (approver), never manages keys or the catalogue.
@@ -43,11 +43,12 @@ LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
 KEY_FORMAT = re.compile(r"[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}")
 
 
-def _admin_department(user: AbstractBaseUser | AnonymousUser, permission: str) -> Department:
+def _admin(user: AbstractBaseUser | AnonymousUser, permission: str) -> tuple[Department, User]:
+    """The department of an administrator holding ``permission``, and the administrator."""
     department = department_of(user)
-    if department is None or not user.has_perm(permission):
+    if department is None or not isinstance(user, User) or not user.has_perm(permission):
         raise PermissionDenied("Only a department administrator manages its API keys.")
-    return department
+    return department, user
 
 
 # Reads --------------------------------------------------------------------------------------
@@ -73,11 +74,12 @@ def get_api_key_for_user(user: AbstractBaseUser | AnonymousUser, prefix: str) ->
     if department is None:
         raise Http404("No such API key.")
     try:
-        return DepartmentAPIKey.objects.select_related("service_user").get(
+        api_key: DepartmentAPIKey = DepartmentAPIKey.objects.select_related("service_user").get(
             prefix=prefix, department=department
         )
     except DepartmentAPIKey.DoesNotExist:
         raise Http404("No such API key.") from None
+    return api_key
 
 
 def api_key_roles(api_key: DepartmentAPIKey) -> list[str]:
@@ -95,7 +97,7 @@ def api_key_authenticate(key: str) -> DepartmentAPIKey | None:
         return None
     prefix = key.partition(".")[0]
     try:
-        api_key = (
+        api_key: DepartmentAPIKey = (
             DepartmentAPIKey.objects.get_usable_keys()
             .select_related("department", "service_user__membership__department")
             .get(prefix=prefix)
@@ -147,14 +149,14 @@ def _clean_request(name: str, roles: Iterable[str]) -> tuple[str, list[str]]:
 
 @transaction.atomic
 def api_key_create(
-    admin: AbstractBaseUser, name: str, roles: Iterable[str]
+    *, admin: AbstractBaseUser | AnonymousUser, name: str, roles: Iterable[str]
 ) -> tuple[DepartmentAPIKey, str]:
     """Create a key of the administrator's department and its service account.
 
     Returns the key row and the full key, which is never stored and cannot be shown again.
     Raises PermissionDenied without the role, ValidationError (per field) for a bad name or role.
     """
-    department = _admin_department(admin, "procurement.add_departmentapikey")
+    department, admin = _admin(admin, "procurement.add_departmentapikey")
     name, roles = _clean_request(name, roles)
     api_key = DepartmentAPIKey(name=name, department=department, created_by=admin)
     plaintext = DepartmentAPIKey.objects.assign_key(api_key)
@@ -170,34 +172,36 @@ def api_key_create(
     # The key's own primary key embeds its hash and is too long for an audit reference; the
     # service account is the key's identity in every later event, so the event names it.
     audit_record(
-        department,
-        admin,
-        "api_key.created",
-        service_user,
-        f"Created API key “{name}” ({api_key.prefix}) with roles: {', '.join(roles)}",
-        {"prefix": api_key.prefix, "name": name, "roles": roles},
+        department=department,
+        actor=admin,
+        action="api_key.created",
+        obj=service_user,
+        summary=f"Created API key “{name}” ({api_key.prefix}) with roles: {', '.join(roles)}",
+        payload={"prefix": api_key.prefix, "name": name, "roles": roles},
     )
     return api_key, plaintext
 
 
 @transaction.atomic
-def api_key_revoke(admin: AbstractBaseUser, api_key: DepartmentAPIKey) -> DepartmentAPIKey:
+def api_key_revoke(
+    *, admin: AbstractBaseUser | AnonymousUser, api_key: DepartmentAPIKey
+) -> DepartmentAPIKey:
     """Revoke a key for good and deactivate its service account (its records stay)."""
-    department = _admin_department(admin, "procurement.change_departmentapikey")
+    department, admin = _admin(admin, "procurement.change_departmentapikey")
     if api_key.department_id != department.pk:
         raise PermissionDenied("Not your department's API key.")
-    locked = DepartmentAPIKey.objects.select_for_update().get(pk=api_key.pk)
+    locked: DepartmentAPIKey = DepartmentAPIKey.objects.select_for_update().get(pk=api_key.pk)
     if locked.revoked:
         raise ValidationError("This key is already revoked.")
     locked.revoked = True
     locked.save(update_fields=["revoked"])
     get_user_model().objects.filter(pk=locked.service_user_id).update(is_active=False)
     audit_record(
-        department,
-        admin,
-        "api_key.revoked",
-        locked.service_user,
-        f"Revoked API key “{locked.name}” ({locked.prefix})",
-        {"prefix": locked.prefix, "name": locked.name},
+        department=department,
+        actor=admin,
+        action="api_key.revoked",
+        obj=locked.service_user,
+        summary=f"Revoked API key “{locked.name}” ({locked.prefix})",
+        payload={"prefix": locked.prefix, "name": locked.name},
     )
     return locked

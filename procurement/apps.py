@@ -7,6 +7,10 @@ class ProcurementConfig(AppConfig):
     verbose_name = "Procurement"
 
     def ready(self) -> None:
+        # Celery registers a task when its module is imported. Jobs are handed to the task by
+        # name (procurement.documents.jobs.document_enqueue), so every process that can enqueue
+        # one — web, worker, management command — imports the module when Django starts.
+        import procurement.tasks  # noqa: F401
         from procurement.roles import ensure_roles
 
         # Groups need the permissions that migrate creates (for this app last: it comes after

@@ -1,13 +1,98 @@
-"""Checking the audit trail: each department's hash chain, and the comparisons it vouches for."""
+"""The audit trail: each department's insert-only hash chain of events — appending to it, and
+checking it together with the comparisons it vouches for.
+
+A department's events are numbered from 1; ``content_hash`` is the SHA-256 of the event's
+canonical content and ``chain_hash`` = SHA-256(previous chain_hash ‖ content_hash), the first
+link chaining from ``GENESIS_PREFIX + department slug``. Appends are serialised by locking the
+department row, so two requests never chain from the same link.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Model
+from django.utils import timezone
 
 from procurement import engine
 from procurement.models import AuditEvent, Comparison, Department
-from procurement.services import audit_content, chain_link, genesis, sha256
+
+GENESIS_PREFIX = "genesis:"
+
+
+def canonical(document: Any) -> str:
+    """Canonical JSON text: sorted keys, compact, UTF-8, Decimals and dates as strings."""
+    return json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def event_content(event: AuditEvent) -> str:
+    """The canonical content an event's ``content_hash`` covers."""
+    return canonical(
+        {
+            "department": event.department.slug,
+            "sequence": event.sequence,
+            "action": event.action,
+            "actor": event.actor_name,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "summary": event.summary,
+            "payload": json.loads(event.payload),
+            "created_at": event.created_at.isoformat(),
+        }
+    )
+
+
+def chain_link(previous: str, content_hash: str) -> str:
+    return sha256(previous + content_hash)
+
+
+def genesis(department: Department) -> str:
+    return sha256(GENESIS_PREFIX + department.slug)
+
+
+def audit_record(
+    *,
+    department: Department,
+    actor: User | None,
+    action: str,
+    obj: Model,
+    summary: str,
+    payload: dict[str, Any],
+) -> AuditEvent:
+    """Append one event to the department's chain. Call inside the transaction of the change."""
+    Department.objects.select_for_update().get(pk=department.pk)
+    last = AuditEvent.objects.filter(department=department).order_by("-sequence").first()
+    event = AuditEvent(
+        department=department,
+        sequence=(last.sequence + 1) if last else 1,
+        action=action,
+        actor=actor,
+        actor_name=actor.get_username() if actor else "system",
+        object_type=type(obj).__name__.lower(),
+        object_id=str(obj.pk),
+        summary=summary[:500],
+        payload=canonical(payload),
+        created_at=timezone.now(),
+    )
+    event.content_hash = sha256(event_content(event))
+    event.chain_hash = chain_link(
+        last.chain_hash if last else genesis(department), event.content_hash
+    )
+    event.save(force_insert=True)
+    return event
+
+
+# Checking -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -26,16 +111,20 @@ def verify_department(department: Department) -> BrokenLink | None:
 
     Each event's content must hash to its ``content_hash``, chain from the previous event, and
     be numbered without gaps; a ``comparison.created`` event must name the fingerprint of the
-    comparison row, and that row's snapshot must still hash to it.
+    comparison row, that row's snapshot must still hash to it, and its stored results must still
+    be the snapshot's.
     """
     previous = genesis(department)
-    comparisons = {str(c.pk): c for c in Comparison.objects.filter(department=department)}
+    comparisons = {
+        str(c.pk): c
+        for c in Comparison.objects.filter(department=department).select_related("results")
+    }
     vouched: set[str] = set()
     expected = 1
     for event in AuditEvent.objects.filter(department=department).order_by("sequence"):
         if event.sequence != expected:
             return BrokenLink(department.slug, event.sequence, f"expected event #{expected}")
-        if sha256(audit_content(event)) != event.content_hash:
+        if sha256(event_content(event)) != event.content_hash:
             return BrokenLink(department.slug, event.sequence, "content does not match its hash")
         if chain_link(previous, event.content_hash) != event.chain_hash:
             return BrokenLink(
@@ -63,7 +152,8 @@ def _comparison_problem(comparison: Comparison | None, event: AuditEvent) -> str
     if comparison.fingerprint != recorded:
         return f"comparison {comparison.pk}'s fingerprint differs from the one recorded"
     try:
-        actual = engine.fingerprint(comparison.snapshot_document())
+        snapshot = comparison.snapshot_document()
+        actual = engine.fingerprint(snapshot)
     except ValueError:
         return f"comparison {comparison.pk}'s snapshot is not valid JSON"
     if actual != recorded:
@@ -71,4 +161,9 @@ def _comparison_problem(comparison: Comparison | None, event: AuditEvent) -> str
             f"comparison {comparison.pk}'s snapshot was altered "
             "(it no longer hashes to its fingerprint)"
         )
+    stored = getattr(comparison, "results", None)
+    if stored is None:
+        return f"comparison {comparison.pk} has no stored results"
+    if stored.json() != engine.canonical_json(snapshot.get("results")):
+        return f"comparison {comparison.pk}'s stored results differ from its snapshot's"
     return None

@@ -66,7 +66,9 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             key, plaintext = api_keys.api_key_create(
-                request.user, form.cleaned_data["name"], form.cleaned_data["roles"]
+                admin=request.user,
+                name=form.cleaned_data["name"],
+                roles=form.cleaned_data["roles"],
             )
         except ValidationError as error:
             for name, errors in error.message_dict.items():
@@ -91,7 +93,7 @@ def api_key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
     key = api_keys.get_api_key_for_user(request.user, prefix)
     _require(request, "procurement.change_departmentapikey")
     try:
-        api_keys.api_key_revoke(request.user, key)
+        api_keys.api_key_revoke(admin=request.user, api_key=key)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

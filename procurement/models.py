@@ -1,25 +1,26 @@
 """Departments (the tenants), policy packs, workloads, comparisons, decisions and the audit trail.
 
-Every department-owned row carries ``department``; pages and the API reach them only through the
-``get_<x>_for_user()`` selectors, which answer 404 across departments. Comparisons and audit
-events are insert-only: on PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE (migration
-0002), and each department's audit events form a hash chain that ``verify_audit_chain`` checks.
+Every department-owned row carries ``department``; pages and the API reach them only through
+``selectors.visible_to()``, which keeps a user's own department's rows. Comparisons, their
+stored results and audit events are insert-only: on PostgreSQL triggers refuse UPDATE, DELETE and
+TRUNCATE (migrations 0002 and 0006), and each department's audit events form a hash chain that
+``verify_audit_chain`` checks.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from decimal import Decimal
+import zlib
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from rest_framework_api_key.models import AbstractAPIKey
 
-from providers.models import QualityEvaluation
+from procurement import labels
+from procurement.workload_fields import InRange, check_constraints, default
 
 
 class Department(models.Model):
@@ -50,11 +51,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.department}"
-
-
-class DepartmentQuerySet(models.QuerySet):
-    def for_department(self, department: Department) -> DepartmentQuerySet:
-        return self.filter(department=department)
 
 
 class PolicyPack(models.Model):
@@ -103,101 +99,87 @@ class PolicyPack(models.Model):
 
 
 class Workload(models.Model):
-    """What a department needs to buy, in the engine's terms (DESIGN §4.1)."""
+    """What a department needs to buy, in the engine's terms (DESIGN §4.1).
+
+    Its fields are those of the table in ``procurement.workload_fields``, which gives each its
+    validator and the CHECK constraints below from the engine's bounds.
+    """
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         ARCHIVED = "archived", "Archived"
 
-    class Classification(models.TextChoices):
-        PUBLIC = "public", "Public — RTI-disclosable, no personal data"
-        INTERNAL = "internal", "Internal — official use"
-        PERSONAL = "personal", "Personal data"
-        SENSITIVE_PERSONAL = (
-            "sensitive_personal",
-            "Sensitive personal or sectoral (health, payments)",
-        )
-        CATEGORY_A = "category_a", "Category A — critical government system (Aadhaar, tax, courts…)"
-        SECRET = "secret", "Secret or top secret — no cloud at all"
-
-    class Category(models.TextChoices):
-        NON_CONSULTANCY = "non_consultancy", "Non-consultancy service (an API or GPU-hours)"
-        CONSULTANCY = "consultancy", "Consultancy"
-
-    class Method(models.TextChoices):
-        L1 = "l1", "Least cost (L1)"
-        QCBS = "qcbs", "Quality and cost (QCBS)"
-
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="workloads")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=5000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    use_case = models.CharField(max_length=20, choices=QualityEvaluation.UseCase.choices)
-    languages = models.JSONField(default=list, help_text="ISO 639-1 codes.")
-    requests_per_day = models.PositiveIntegerField(
-        validators=[MinValueValidator(1, "Enter at least 1 request a day.")]
+    use_case = models.CharField(max_length=20, choices=labels.USE_CASE.choices)
+    languages = models.JSONField(
+        default=list, validators=[InRange("languages")], help_text="ISO 639-1 codes."
     )
+    requests_per_day = models.PositiveIntegerField(validators=[InRange("requests_per_day")])
     mean_input_tokens = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"), "A request needs some input: more than 0.")],
+        max_digits=12, decimal_places=2, validators=[InRange("mean_input_tokens")]
     )
     mean_output_tokens = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"), "An answer has some tokens: more than 0.")],
+        max_digits=12, decimal_places=2, validators=[InRange("mean_output_tokens")]
     )
     cached_input_share_pct = models.DecimalField(
         max_digits=5,
         decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        default=default("cached_input_share_pct"),
+        validators=[InRange("cached_input_share_pct")],
     )
     annual_growth_pct = models.DecimalField(
         max_digits=6,
         decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("-50")), MaxValueValidator(Decimal("500"))],
+        default=default("annual_growth_pct"),
+        validators=[InRange("annual_growth_pct")],
     )
     peak_to_average = models.DecimalField(
         max_digits=5,
         decimal_places=2,
-        default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+        default=default("peak_to_average"),
+        validators=[InRange("peak_to_average")],
     )
-    term_years = models.PositiveSmallIntegerField(
-        validators=[
-            MinValueValidator(1, "A contract lasts at least 1 year."),
-            MaxValueValidator(10, "The product plans contracts of up to 10 years."),
-        ]
+    term_years = models.PositiveSmallIntegerField(validators=[InRange("term_years")])
+    start_date = models.DateField(validators=[InRange("start_date")])
+    data_classification = models.JSONField(
+        default=list,
+        validators=[InRange("data_classification")],
+        help_text="Every tag that applies.",
     )
-    start_date = models.DateField()
-    data_classification = models.JSONField(default=list, help_text="Every tag that applies.")
-    max_p95_latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    max_p95_latency_ms = models.PositiveIntegerField(
+        null=True, blank=True, validators=[InRange("max_p95_latency_ms")]
+    )
     min_availability_pct = models.DecimalField(
         max_digits=6,
         decimal_places=3,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        validators=[InRange("min_availability_pct")],
     )
     estimated_value_inr = models.DecimalField(
         max_digits=16,
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[InRange("estimated_value_inr")],
     )
     procurement_category = models.CharField(
-        max_length=20, choices=Category.choices, default=Category.NON_CONSULTANCY
+        max_length=20,
+        choices=labels.PROCUREMENT_CATEGORY.choices,
+        default=default("procurement_category"),
     )
-    evaluation_method = models.CharField(max_length=4, choices=Method.choices, blank=True)
+    evaluation_method = models.CharField(
+        max_length=4, choices=labels.EVALUATION_METHOD.choices, blank=True
+    )
     qcbs_technical_weight_pct = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        validators=[InRange("qcbs_technical_weight_pct")],
     )
     quality_oriented_procurement_declared = models.BooleanField(default=False)
     global_tender_approved = models.BooleanField(default=False)
@@ -208,22 +190,9 @@ class Workload(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = DepartmentQuerySet.as_manager()
-
     class Meta:
         ordering = ["-updated_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(term_years__gte=1) & Q(term_years__lte=10), name="workload_term_1_10"
-            ),
-            models.CheckConstraint(
-                condition=Q(requests_per_day__gte=1), name="workload_requests_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(mean_input_tokens__gt=0) & Q(mean_output_tokens__gt=0),
-                name="workload_tokens_positive",
-            ),
-        ]
+        constraints = check_constraints("workload")
 
     def __str__(self) -> str:
         return self.title
@@ -234,7 +203,8 @@ class Comparison(models.Model):
 
     ``snapshot`` is the canonical JSON text of every input and the results; ``fingerprint`` is
     its SHA-256 as the engine computes it. The summary columns repeat what the snapshot says, for
-    lists and search.
+    lists and search; the results alone are stored once more, at insert, in ``ComparisonResults``
+    so that pages and the API read them without parsing the whole snapshot.
     """
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="comparisons")
@@ -250,8 +220,9 @@ class Comparison(models.Model):
     eligible_count = models.PositiveIntegerField()
     recommended_offer_id = models.CharField(max_length=120, blank=True)
     recommended_name = models.CharField(max_length=300, blank=True)
+    # Wide enough for any workload within the engine's bounds priced by any real catalogue.
     recommended_total_inr = models.DecimalField(
-        max_digits=18, decimal_places=2, null=True, blank=True
+        max_digits=30, decimal_places=2, null=True, blank=True
     )
     mechanism = models.CharField(max_length=60, blank=True)
     uses_demo_data = models.BooleanField()
@@ -260,8 +231,6 @@ class Comparison(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = DepartmentQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-pk"]
 
@@ -269,7 +238,42 @@ class Comparison(models.Model):
         return f"Comparison {self.pk} of {self.workload}"
 
     def snapshot_document(self) -> dict[str, Any]:
-        return json.loads(self.snapshot)
+        document: dict[str, Any] = json.loads(self.snapshot)
+        return document
+
+
+class ComparisonResults(models.Model):
+    """The engine's results of one comparison, written in the same transaction as it: the
+    canonical JSON of its snapshot's ``results`` (UTF-8, byte for byte), compressed with zlib.
+
+    Compressed once, at insert, to about a sixteenth (some 25 kB for 40 offers), so a read
+    moves little from the database and inflates in a fraction of a millisecond. Insert-only like
+    the comparison (migration 0006); ``verify_audit_chain`` checks that it still holds the
+    snapshot's results.
+    """
+
+    comparison = models.OneToOneField(
+        Comparison, on_delete=models.PROTECT, primary_key=True, related_name="results"
+    )
+    json_zlib = models.BinaryField()
+
+    class Meta:
+        verbose_name_plural = "comparison results"
+
+    def __str__(self) -> str:
+        return f"Results of comparison {self.comparison_id}"
+
+    @staticmethod
+    def pack(results_json: bytes) -> bytes:
+        return zlib.compress(results_json, 6)
+
+    @staticmethod
+    def unpack(json_zlib: bytes | memoryview) -> bytes:
+        """The canonical JSON bytes of stored results."""
+        return zlib.decompress(json_zlib)
+
+    def json(self) -> bytes:
+        return self.unpack(self.json_zlib)
 
 
 class Decision(models.Model):
@@ -302,8 +306,6 @@ class Decision(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
-
-    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]
@@ -393,8 +395,6 @@ class JustificationDocument(models.Model):
     sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)
     size = models.PositiveIntegerField(null=True, blank=True)
 
-    objects = DepartmentQuerySet.as_manager()
-
     class Meta:
         ordering = ["-requested_at"]
         constraints = [
@@ -407,6 +407,13 @@ class JustificationDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Justification for comparison {self.comparison_id} ({self.get_status_display()})"
+
+    def issued(self) -> tuple[bytes, str]:
+        """The PDF of a ready document and its SHA-256 (the database holds both for every
+        ready document)."""
+        if self.pdf is None or self.sha256 is None:
+            raise ValueError(f"document {self.pk} has not been issued")
+        return bytes(self.pdf), self.sha256
 
 
 class DepartmentAPIKey(AbstractAPIKey):

@@ -1,233 +1,165 @@
-"""Writes for the officer's workflow. Every business write goes through here, in a transaction,
-and records an audit event in the department's hash chain.
+"""Writes for the officer's workflow: workloads, comparisons, decisions, document requests and
+policy packs. Each runs in a transaction, checks the actor's role and department, and appends
+an event to the department's audit chain (``procurement.audit``) in that same transaction.
 
-Audit chain: a department's events are numbered from 1; ``content_hash`` is the SHA-256 of the
-event's canonical content and ``chain_hash`` = SHA-256(previous chain_hash ‖ content_hash), the
-first link chaining from ``GENESIS_PREFIX + department slug``. Appends are serialised by locking
-the department row, so two requests never chain from the same link.
+Every service is keyword-only and typed. Pages, the API, the admin and the management commands
+call these; the other writes of the product are the document jobs (``procurement.documents``)
+and department API keys (``procurement.api_keys``), which follow the same rules.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
-import json
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from procurement import engine
+from procurement import engine, workload_fields
+from procurement.audit import audit_record
+from procurement.documents.jobs import document_enqueue
+from procurement.mapping import workload_input
 from procurement.models import (
-    AuditEvent,
     Comparison,
+    ComparisonResults,
     Decision,
     Department,
     JustificationDocument,
     PolicyPack,
     Workload,
 )
-from procurement.selectors import comparison_inputs, department_of, published_pack
+from procurement.selectors import comparison_inputs, comparison_results, department_of
+from procurement.selectors import published_pack as published_pack_in_force
+from procurement.workload_fields import WorkloadValues
 
-GENESIS_PREFIX = "genesis:"
-# The largest total a comparison's summary column (numeric 18,2) holds: ₹99,99,999 crore.
-LARGEST_RECORDED_INR = Decimal("9999999999999999.99")
+User = AbstractBaseUser | AnonymousUser
 SENSITIVITY = engine.SensitivityConfig(scenarios=2_000, seed=20_261_126)
+_TOTAL = Comparison._meta.get_field("recommended_total_inr")
+# The largest total the summary column holds (numeric 30,2: just under ₹10^28).
+LARGEST_RECORDED_INR = Decimal(10) ** (_TOTAL.max_digits - _TOTAL.decimal_places) - Decimal("0.01")
 
 
-def canonical(document: Any) -> str:
-    """Canonical JSON text: sorted keys, compact, UTF-8, Decimals and dates as strings."""
-    return json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    )
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def audit_content(event: AuditEvent) -> str:
-    """The canonical content an event's ``content_hash`` covers (verify_audit_chain reuses it)."""
-    return canonical(
-        {
-            "department": event.department.slug,
-            "sequence": event.sequence,
-            "action": event.action,
-            "actor": event.actor_name,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "summary": event.summary,
-            "payload": json.loads(event.payload),
-            "created_at": event.created_at.isoformat(),
-        }
-    )
-
-
-def chain_link(previous: str, content_hash: str) -> str:
-    return sha256(previous + content_hash)
-
-
-def genesis(department: Department) -> str:
-    return sha256(GENESIS_PREFIX + department.slug)
-
-
-def audit_record(
-    department: Department,
-    actor: AbstractBaseUser | None,
-    action: str,
-    obj: Any,
-    summary: str,
-    payload: dict[str, Any],
-) -> AuditEvent:
-    """Append one event to the department's chain. Call inside the transaction of the change."""
-    Department.objects.select_for_update().get(pk=department.pk)
-    last = AuditEvent.objects.filter(department=department).order_by("-sequence").first()
-    event = AuditEvent(
-        department=department,
-        sequence=(last.sequence + 1) if last else 1,
-        action=action,
-        actor=actor,
-        actor_name=actor.get_username() if actor else "system",
-        object_type=type(obj).__name__.lower(),
-        object_id=str(obj.pk),
-        summary=summary[:500],
-        payload=canonical(payload),
-        created_at=timezone.now(),
-    )
-    event.content_hash = sha256(audit_content(event))
-    event.chain_hash = chain_link(
-        last.chain_hash if last else genesis(department), event.content_hash
-    )
-    event.save(force_insert=True)
-    return event
-
-
-def _require(user: AbstractBaseUser, permission: str) -> Department:
+def _require(user: User, permission: str) -> tuple[Department, Account]:
+    """The department of a user who holds ``permission``, and the user; PermissionDenied else."""
     department = department_of(user)
-    if department is None or not user.has_perm(permission):
+    if department is None or not isinstance(user, Account) or not user.has_perm(permission):
         raise PermissionDenied("Your role does not allow this.")
-    return department
+    return department, user
+
+
+def _own(department: Department, owner_id: int, what: str) -> None:
+    if owner_id != department.pk:
+        raise PermissionDenied(f"Not your department's {what}.")
 
 
 # Workloads ----------------------------------------------------------------------------------
 
-WORKLOAD_FIELDS = (
-    "title",
-    "description",
-    "use_case",
-    "languages",
-    "requests_per_day",
-    "mean_input_tokens",
-    "mean_output_tokens",
-    "cached_input_share_pct",
-    "annual_growth_pct",
-    "peak_to_average",
-    "term_years",
-    "start_date",
-    "data_classification",
-    "max_p95_latency_ms",
-    "min_availability_pct",
-    "estimated_value_inr",
-    "procurement_category",
-    "evaluation_method",
-    "qcbs_technical_weight_pct",
-    "quality_oriented_procurement_declared",
-    "global_tender_approved",
-    "buyer_gst_registered_business_use",
-)
 
-
-def _workload_payload(workload: Workload) -> dict[str, Any]:
-    return {name: getattr(workload, name) for name in WORKLOAD_FIELDS}
-
-
-def workload_check(workload: Workload) -> None:
-    """Raise ValidationError (per field) when the engine would refuse this workload."""
-    from procurement.selectors import workload_document
-
-    try:
-        engine.load_workload(workload_document(workload))
-    except engine.EngineValidationError as exc:
+def workload_check(values: WorkloadValues) -> None:
+    """Raise ValidationError (per field) when the engine would refuse this workload, alone or
+    under the policy pack in force today (e.g. a QCBS weight above the pack's cap)."""
+    workload = workload_input(values)
+    problems = engine.validate_workload(workload)
+    if not problems:
+        try:
+            policy = engine.load_policy(published_pack_in_force(on=timezone.localdate()).document)
+        except PolicyPack.DoesNotExist:
+            policy = None
+        if policy is not None:
+            problems = engine.validate_against_policy(workload, policy)
+    if problems:
         errors: dict[str, list[str]] = {}
-        for path, message in exc.as_pairs():
-            field = path.removeprefix("workload.").split("[")[0].split(".")[0]
-            errors.setdefault(field if field in WORKLOAD_FIELDS else "__all__", []).append(message)
-        raise ValidationError(errors) from None
+        for problem in problems:
+            name = problem.path.removeprefix("workload.").split("[")[0].split(".")[0]
+            key = name if name in workload_fields.FIELD_NAMES else "__all__"
+            errors.setdefault(key, []).append(problem.message)
+        raise ValidationError(errors)
+
+
+def _save(workload: Workload, values: WorkloadValues) -> None:
+    workload_fields.store(workload, values)
+    workload.full_clean()
+    workload_check(values)
+    workload.save()
 
 
 @transaction.atomic
-def workload_create(user: AbstractBaseUser, data: dict[str, Any]) -> Workload:
-    department = _require(user, "procurement.add_workload")
-    workload = Workload(department=department, created_by=user, **data)
-    workload.full_clean()
-    workload_check(workload)
-    workload.save()
+def workload_create(*, user: User, values: WorkloadValues) -> Workload:
+    department, user = _require(user, "procurement.add_workload")
+    workload = Workload(department=department, created_by=user)
+    _save(workload, values)
     audit_record(
-        department,
-        user,
-        "workload.created",
-        workload,
-        f"Created workload “{workload.title}”",
-        _workload_payload(workload),
+        department=department,
+        actor=user,
+        action="workload.created",
+        obj=workload,
+        summary=f"Created workload “{workload.title}”",
+        payload=workload_fields.as_dict(values),
     )
     return workload
 
 
 @transaction.atomic
-def workload_update(user: AbstractBaseUser, workload: Workload, data: dict[str, Any]) -> Workload:
-    """Edit a workload. Its comparisons keep the inputs they were run with (their snapshots)."""
-    department = _require(user, "procurement.change_workload")
-    if workload.department_id != department.pk:
-        raise PermissionDenied("Not your department's workload.")
-    if workload.status == Workload.Status.ARCHIVED:
+def workload_update(*, user: User, workload: Workload, values: WorkloadValues) -> Workload:
+    """Edit a workload. Its comparisons keep the inputs they were run with (their snapshots).
+
+    ``workload`` is locked and re-read, so a refused edit leaves it (and the caller's copy)
+    as it was.
+    """
+    department, user = _require(user, "procurement.change_workload")
+    _own(department, workload.department_id, "workload")
+    locked = Workload.objects.select_for_update().get(pk=workload.pk)
+    if locked.status == Workload.Status.ARCHIVED:
         raise ValidationError("An archived workload cannot be edited; clone it instead.")
-    before = _workload_payload(workload)
-    for name, value in data.items():
-        setattr(workload, name, value)
-    workload.full_clean()
-    workload_check(workload)
-    workload.save()
-    after = _workload_payload(workload)
-    changed = {k: [before[k], after[k]] for k in WORKLOAD_FIELDS if before[k] != after[k]}
+    before = workload_fields.as_dict(workload_fields.values_of(locked))
+    _save(locked, values)
+    after = workload_fields.as_dict(values)
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     audit_record(
-        department,
-        user,
-        "workload.updated",
-        workload,
-        f"Edited workload “{workload.title}” ({', '.join(changed) or 'no change'})",
-        {"changed": changed},
+        department=department,
+        actor=user,
+        action="workload.updated",
+        obj=locked,
+        summary=f"Edited workload “{locked.title}” ({', '.join(changed) or 'no change'})",
+        payload={"changed": changed},
     )
-    return workload
+    return locked
 
 
 @transaction.atomic
-def workload_clone(user: AbstractBaseUser, workload: Workload) -> Workload:
-    data = _workload_payload(workload)
-    data["title"] = f"Copy of {workload.title}"[:200]
-    clone = workload_create(user, data)
+def workload_clone(*, user: User, workload: Workload) -> Workload:
+    values = workload_fields.values_of(workload)
+    copy = dataclasses.replace(values, title=f"Copy of {workload.title}"[:200])
+    clone = workload_create(user=user, values=copy)
     audit_record(
-        clone.department,
-        user,
-        "workload.cloned",
-        clone,
-        f"Cloned workload {workload.pk} into {clone.pk}",
-        {"source": workload.pk},
+        department=clone.department,
+        actor=clone.created_by,
+        action="workload.cloned",
+        obj=clone,
+        summary=f"Cloned workload {workload.pk} into {clone.pk}",
+        payload={"source": workload.pk},
     )
     return clone
 
 
 @transaction.atomic
-def workload_archive(user: AbstractBaseUser, workload: Workload) -> Workload:
-    department = _require(user, "procurement.change_workload")
-    if workload.department_id != department.pk:
-        raise PermissionDenied("Not your department's workload.")
+def workload_archive(*, user: User, workload: Workload) -> Workload:
+    department, user = _require(user, "procurement.change_workload")
+    _own(department, workload.department_id, "workload")
     workload.status = Workload.Status.ARCHIVED
     workload.save(update_fields=["status", "updated_at"])
     audit_record(
-        department, user, "workload.archived", workload, f"Archived “{workload.title}”", {}
+        department=department,
+        actor=user,
+        action="workload.archived",
+        obj=workload,
+        summary=f"Archived “{workload.title}”",
+        payload={},
     )
     return workload
 
@@ -237,36 +169,38 @@ def workload_archive(user: AbstractBaseUser, workload: Workload) -> Workload:
 
 @transaction.atomic
 def comparison_run(
-    user: AbstractBaseUser,
-    workload: Workload,
     *,
+    user: User,
+    workload: Workload,
     decision_date: dt.date | None = None,
     pack: PolicyPack | None = None,
 ) -> Comparison:
-    """Run the engine on the whole catalogue for ``workload`` and store the snapshot.
+    """Run the engine on the whole catalogue for ``workload`` and store the snapshot, and its
+    results once more on their own, in one transaction.
 
-    The snapshot holds every input exactly as the engine used it and the results; the row is
-    never updated afterwards (on PostgreSQL a trigger refuses it).
+    The snapshot holds every input exactly as the engine used it and the results; neither row
+    is ever updated afterwards (on PostgreSQL a trigger refuses it).
     """
-    department = _require(user, "procurement.add_comparison")
-    if workload.department_id != department.pk:
-        raise PermissionDenied("Not your department's workload.")
+    department, user = _require(user, "procurement.add_comparison")
+    _own(department, workload.department_id, "workload")
     if workload.status == Workload.Status.ARCHIVED:
         raise ValidationError("An archived workload cannot be compared; clone it first.")
     decision_date = decision_date or timezone.localdate()
-    pack = pack or published_pack(on=decision_date)
-    inputs = comparison_inputs(workload, pack, decision_date)
-    snapshot = engine.build_snapshot(*inputs, decision_date, sensitivity=SENSITIVITY)
-    results = snapshot["results"]
-    award = results["recommendation"]["award"]
-    offers = {o["offer_id"]: o for o in results["offers"]}
-    awarded = offers.get(award["offer_id"]) if award["offer_id"] else None
-    total = Decimal(award["cost_inr"]) if award["cost_inr"] else None
-    if total is not None and total > LARGEST_RECORDED_INR:
-        # Valid inputs at the far end of their ranges can price a contract beyond any real one
-        # (and beyond the summary column): say so rather than store it.
+    pack = pack or published_pack_in_force(on=decision_date)
+    inputs = comparison_inputs(workload_fields.values_of(workload), pack, decision_date)
+    try:
+        result = engine.compare(*inputs, decision_date, sensitivity=SENSITIVITY)
+    except engine.EngineValidationError as error:
         raise ValidationError(
-            {"workload": "Its totals are too large to record: check its volume, tokens and growth."}
+            {"workload": [f"{path}: {message}" for path, message in error.as_pairs()]}
+        ) from None
+    snapshot = engine.build_snapshot(*inputs, decision_date, sensitivity=SENSITIVITY, result=result)
+    award = result.recommendation.award
+    awarded = result.offer(award.offer_id) if award.offer_id else None
+    if award.cost_inr is not None and award.cost_inr > LARGEST_RECORDED_INR:
+        # Only a catalogue priced far beyond any real one gets here: say so rather than store.
+        raise ValidationError(
+            {"workload": "Its totals are too large to record: check the catalogue's prices."}
         )
     comparison = Comparison.objects.create(
         department=department,
@@ -274,25 +208,29 @@ def comparison_run(
         policy_pack=pack,
         decision_date=decision_date,
         snapshot=engine.canonical_json(snapshot).decode("utf-8"),
-        fingerprint=snapshot["fingerprint"],
-        engine_version=snapshot["engine_version"],
-        offer_count=len(offers),
-        eligible_count=sum(1 for o in offers.values() if o["eligible"]),
-        recommended_offer_id=award["offer_id"] or "",
-        recommended_name=awarded["name"] if awarded else "",
-        recommended_total_inr=total,
-        mechanism=award["mechanism"],
-        uses_demo_data=results["uses_demo_data"],
+        fingerprint=str(snapshot["fingerprint"]),
+        engine_version=result.engine_version,
+        offer_count=len(result.offers),
+        eligible_count=sum(1 for o in result.offers if o.eligible),
+        recommended_offer_id=award.offer_id or "",
+        recommended_name=awarded.name if awarded else "",
+        recommended_total_inr=award.cost_inr,
+        mechanism=award.mechanism,
+        uses_demo_data=result.uses_demo_data,
         created_by=user,
     )
+    ComparisonResults.objects.create(
+        comparison=comparison,
+        json_zlib=ComparisonResults.pack(engine.canonical_json(snapshot["results"])),
+    )
     audit_record(
-        department,
-        user,
-        "comparison.created",
-        comparison,
-        f"Compared {len(offers)} offers for “{workload.title}”: "
+        department=department,
+        actor=user,
+        action="comparison.created",
+        obj=comparison,
+        summary=f"Compared {len(result.offers)} offers for “{workload.title}”: "
         f"{comparison.recommended_name or 'no eligible offer'}",
-        {
+        payload={
             "workload": workload.pk,
             "policy_pack": f"{pack.slug} v{pack.version}",
             "decision_date": decision_date,
@@ -307,19 +245,17 @@ def comparison_run(
 
 @transaction.atomic
 def decision_propose(
-    user: AbstractBaseUser, comparison: Comparison, offer_id: str, reason: str
+    *, user: User, comparison: Comparison, offer_id: str, reason: str = ""
 ) -> Decision:
     """An officer proposes the award: the recommendation, or another eligible offer with a
     written reason."""
-    department = _require(user, "procurement.add_decision")
-    if comparison.department_id != department.pk:
-        raise PermissionDenied("Not your department's comparison.")
-    results = comparison.snapshot_document()["results"]
-    offers = {o["offer_id"]: o for o in results["offers"]}
-    offer = offers.get(offer_id)
-    if offer is None or not offer["eligible"]:
+    department, user = _require(user, "procurement.add_decision")
+    _own(department, comparison.department_id, "comparison")
+    results = comparison_results(comparison)
+    offer = next((o for o in results.offers if o.offer_id == offer_id), None)
+    if offer is None or not offer.eligible:
         raise ValidationError({"offer_id": "Choose one of the offers that passed every rule."})
-    follows = offer_id == results["recommendation"]["award"]["offer_id"]
+    follows = offer_id == results.recommendation.award.offer_id
     reason = reason.strip()
     if not follows and not reason:
         raise ValidationError(
@@ -335,18 +271,19 @@ def decision_propose(
         department=department,
         comparison=comparison,
         offer_id=offer_id,
-        offer_name=offer["name"],
+        offer_name=offer.name,
         follows_recommendation=follows,
         reason=reason,
         proposed_by=user,
     )
     audit_record(
-        department,
-        user,
-        "decision.proposed",
-        decision,
-        f"Proposed {offer['name']}" + ("" if follows else " (departs from the recommendation)"),
-        {
+        department=department,
+        actor=user,
+        action="decision.proposed",
+        obj=decision,
+        summary=f"Proposed {offer.name}"
+        + ("" if follows else " (departs from the recommendation)"),
+        payload={
             "comparison": comparison.pk,
             "fingerprint": comparison.fingerprint,
             "offer_id": offer_id,
@@ -357,10 +294,9 @@ def decision_propose(
     return decision
 
 
-def _decide(user: AbstractBaseUser, decision: Decision, status: str, note: str) -> Decision:
-    department = _require(user, "procurement.approve_decision")
-    if decision.department_id != department.pk:
-        raise PermissionDenied("Not your department's decision.")
+def _decide(user: User, decision: Decision, status: str, note: str) -> Decision:
+    department, user = _require(user, "procurement.approve_decision")
+    _own(department, decision.department_id, "decision")
     if decision.proposed_by_id == user.pk:
         raise PermissionDenied("The officer who proposed an award cannot also approve it.")
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -376,23 +312,23 @@ def _decide(user: AbstractBaseUser, decision: Decision, status: str, note: str) 
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     verb = "approved" if status == Decision.Status.APPROVED else "returned"
     audit_record(
-        department,
-        user,
-        f"decision.{verb}",
-        locked,
-        f"{verb.capitalize()} the award to {locked.offer_name}",
-        {"comparison": locked.comparison_id, "offer_id": locked.offer_id, "note": note},
+        department=department,
+        actor=user,
+        action=f"decision.{verb}",
+        obj=locked,
+        summary=f"{verb.capitalize()} the award to {locked.offer_name}",
+        payload={"comparison": locked.comparison_id, "offer_id": locked.offer_id, "note": note},
     )
     return locked
 
 
 @transaction.atomic
-def decision_approve(user: AbstractBaseUser, decision: Decision, note: str = "") -> Decision:
+def decision_approve(*, user: User, decision: Decision, note: str = "") -> Decision:
     return _decide(user, decision, Decision.Status.APPROVED, note)
 
 
 @transaction.atomic
-def decision_return(user: AbstractBaseUser, decision: Decision, note: str) -> Decision:
+def decision_return(*, user: User, decision: Decision, note: str) -> Decision:
     return _decide(user, decision, Decision.Status.RETURNED, note)
 
 
@@ -401,20 +337,17 @@ def decision_return(user: AbstractBaseUser, decision: Decision, note: str) -> De
 
 @transaction.atomic
 def document_request(
-    user: AbstractBaseUser, comparison: Comparison, language: str = "en"
+    *, user: User, comparison: Comparison, language: str = "en"
 ) -> JustificationDocument:
     """Queue a justification PDF for ``comparison``.
 
-    The document row is written in the request's transaction (an outbox) and the rendering task
+    The document row is written in the request's transaction (an outbox) and the rendering job
     is enqueued only after it commits, so a job is never enqueued for a row that does not exist
-    and a lost message is found again by ``sweep_documents``. Without Redis the task runs
+    and a lost message is found again by ``sweep_documents``. Without Redis the job runs
     eagerly, at commit, in this process.
     """
-    from procurement.tasks import render_document
-
-    department = _require(user, "procurement.add_justificationdocument")
-    if comparison.department_id != department.pk:
-        raise PermissionDenied("Not your department's comparison.")
+    department, user = _require(user, "procurement.add_justificationdocument")
+    _own(department, comparison.department_id, "comparison")
     document = JustificationDocument.objects.create(
         department=department,
         comparison=comparison,
@@ -423,15 +356,15 @@ def document_request(
         enqueued_at=timezone.now(),
     )
     audit_record(
-        department,
-        user,
-        "document.requested",
-        document,
-        f"Requested the justification of comparison {comparison.pk}",
-        {"comparison": comparison.pk, "fingerprint": comparison.fingerprint},
+        department=department,
+        actor=user,
+        action="document.requested",
+        obj=document,
+        summary=f"Requested the justification of comparison {comparison.pk}",
+        payload={"comparison": comparison.pk, "fingerprint": comparison.fingerprint},
     )
     document_id = str(document.pk)
-    transaction.on_commit(lambda: render_document.delay(document_id))
+    transaction.on_commit(lambda: document_enqueue(document_id))
     return document
 
 
@@ -452,7 +385,7 @@ def policy_document_check(document: Any) -> engine.Policy:
 
 @transaction.atomic
 def policy_pack_save_draft(
-    user: AbstractBaseUser | None, pack: PolicyPack, document: dict[str, Any]
+    *, user: Account | None, pack: PolicyPack, document: dict[str, Any]
 ) -> PolicyPack:
     """Create or edit a draft version; a published version is never changed."""
     if (
@@ -474,15 +407,15 @@ def policy_pack_save_draft(
 
 
 @transaction.atomic
-def policy_pack_new_version(user: AbstractBaseUser | None, source: PolicyPack) -> PolicyPack:
+def policy_pack_new_version(*, user: Account | None, source: PolicyPack) -> PolicyPack:
     """A draft copy of ``source`` with the next version number."""
     latest = PolicyPack.objects.filter(slug=source.slug).order_by("-version").first()
     draft = PolicyPack(slug=source.slug, version=latest.version + 1 if latest else 1)
-    return policy_pack_save_draft(user, draft, source.document)
+    return policy_pack_save_draft(user=user, pack=draft, document=source.document)
 
 
 @transaction.atomic
-def policy_pack_publish(user: AbstractBaseUser | None, pack: PolicyPack) -> PolicyPack:
+def policy_pack_publish(*, user: Account | None, pack: PolicyPack) -> PolicyPack:
     locked = PolicyPack.objects.select_for_update().get(pk=pack.pk)
     if locked.is_published:
         raise ValidationError("This version is already published.")

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 
-from procurement.documents import MAX_ATTEMPTS, TRANSIENT, Claim, document_render
+from procurement.documents.jobs import (
+    MAX_ATTEMPTS,
+    RENDER_TASK,
+    TRANSIENT,
+    Claim,
+    document_render,
+)
 
 
 @shared_task(
+    name=RENDER_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -19,7 +26,7 @@ from procurement.documents import MAX_ATTEMPTS, TRANSIENT, Claim, document_rende
     time_limit=settings.DOCUMENT_TIME_LIMIT,
     soft_time_limit=max(settings.DOCUMENT_TIME_LIMIT - 30, settings.DOCUMENT_TIME_LIMIT // 2),
 )
-def render_document(self, document_id: str) -> str:
+def render_document(self: Task[[str], str], document_id: str) -> str:
     """Render one justification document.
 
     Idempotent: however many times it is delivered — a retry, a redelivery after its worker
@@ -29,4 +36,4 @@ def render_document(self, document_id: str) -> str:
     claim = document_render(document_id)
     if claim.outcome is Claim.BUSY:
         raise self.retry(countdown=claim.retry_after, max_retries=None)
-    return claim.outcome.value
+    return str(claim.outcome.value)

@@ -8,30 +8,33 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from procurement import charts, presenters, selectors, services
+from procurement import charts, presenters, selectors, services, workload_fields
 from procurement.forms import DecisionProposeForm, DecisionReviewForm, WorkloadForm
-from procurement.models import Comparison, Decision, PolicyPack, Workload
+from procurement.models import Comparison, Decision, PolicyPack
 from procurement.policy_diff import diff_documents
 
 PER_PAGE = 20
 
 
-def _page(request: HttpRequest, items: Any) -> Any:
+def _page(request: HttpRequest, items: QuerySet[Any]) -> Any:
     return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _form_errors(form: Any, error: ValidationError) -> None:
+def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form, field by field where it names one."""
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
@@ -62,7 +65,7 @@ def workload_create(request: HttpRequest) -> HttpResponse:
     form = WorkloadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            workload = services.workload_create(request.user, form.cleaned_data)
+            workload = services.workload_create(user=request.user, values=form.values())
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -74,11 +77,14 @@ def workload_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     workload = selectors.get_workload_for_user(request.user, pk)
-    comparisons = workload.comparisons.select_related("created_by", "policy_pack").defer("snapshot")
     return render(
         request,
         "procurement/workload_detail.html",
-        {"workload": workload, "comparisons": comparisons},
+        {
+            "workload": workload,
+            "groups": workload_fields.shown(workload_fields.values_of(workload)),
+            "comparisons": selectors.comparisons_of(workload),
+        },
     )
 
 
@@ -90,10 +96,7 @@ def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = WorkloadForm(request.POST or None, instance=workload)
     if request.method == "POST" and form.is_valid():
         try:
-            # Apply the cleaned values to a fresh copy, so a refused edit leaves the row as it was.
-            services.workload_update(
-                request.user, Workload.objects.get(pk=workload.pk), form.cleaned_data
-            )
+            services.workload_update(user=request.user, workload=workload, values=form.values())
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -106,7 +109,7 @@ def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def workload_clone(request: HttpRequest, pk: int) -> HttpResponse:
     workload = selectors.get_workload_for_user(request.user, pk)
-    clone = services.workload_clone(request.user, workload)
+    clone = services.workload_clone(user=request.user, workload=workload)
     messages.success(request, f"Cloned into “{clone.title}”.")
     return redirect("workload_edit", pk=clone.pk)
 
@@ -115,7 +118,7 @@ def workload_clone(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def workload_archive(request: HttpRequest, pk: int) -> HttpResponse:
     workload = selectors.get_workload_for_user(request.user, pk)
-    services.workload_archive(request.user, workload)
+    services.workload_archive(user=request.user, workload=workload)
     messages.success(request, f"Archived “{workload.title}”. Its comparisons stay on record.")
     return redirect("workload_list")
 
@@ -128,7 +131,7 @@ def workload_archive(request: HttpRequest, pk: int) -> HttpResponse:
 def comparison_create(request: HttpRequest, pk: int) -> HttpResponse:
     workload = selectors.get_workload_for_user(request.user, pk)
     try:
-        comparison = services.comparison_run(request.user, workload)
+        comparison = services.comparison_run(user=request.user, workload=workload)
     except (ValidationError, PolicyPack.DoesNotExist) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("workload_detail", pk=workload.pk)
@@ -138,7 +141,7 @@ def comparison_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
     comparison = selectors.get_comparison_for_user(request.user, pk)
-    view = presenters.comparison_view(comparison.snapshot_document())
+    view = presenters.comparison_view(selectors.comparison_results(comparison))
     return render(
         request,
         "procurement/comparison_detail.html",
@@ -149,9 +152,9 @@ def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _award_choices(view: presenters.ComparisonView) -> list[tuple[str, str]]:
-    recommended = view.award["offer_id"]
+    recommended = view.award.offer_id
     return [
-        (o["offer_id"], o["name"] + (" (recommended)" if o["offer_id"] == recommended else ""))
+        (o.offer_id, o.name + (" (recommended)" if o.offer_id == recommended else ""))
         for o in view.eligible
     ]
 
@@ -165,8 +168,8 @@ def _comparison_context(
     decisions = selectors.decisions_of(comparison)
     live = next((d for d in decisions if d.status != Decision.Status.RETURNED), None)
     documents = selectors.documents_of(comparison)
-    if not form.is_bound and view.award["offer_id"]:
-        form.initial["offer_id"] = view.award["offer_id"]
+    if not form.is_bound and view.award.offer_id:
+        form.initial["offer_id"] = view.award.offer_id
     return {
         "comparison": comparison,
         "view": view,
@@ -185,7 +188,7 @@ def _comparison_context(
 
 @login_required
 def comparison_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
-    comparison = selectors.get_comparison_for_user(request.user, pk)
+    comparison = selectors.comparison_snapshot_for_user(request.user, pk)
     response = HttpResponse(comparison.snapshot, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="comparison-{comparison.pk}-{comparison.fingerprint[:12]}.json"'
@@ -200,12 +203,15 @@ def comparison_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_propose(request: HttpRequest, pk: int) -> HttpResponseBase:
     comparison = selectors.get_comparison_for_user(request.user, pk)
-    view = presenters.comparison_view(comparison.snapshot_document())
+    view = presenters.comparison_view(selectors.comparison_results(comparison))
     form = DecisionProposeForm(request.POST, offers=_award_choices(view))
     if form.is_valid():
         try:
             decision = services.decision_propose(
-                request.user, comparison, form.cleaned_data["offer_id"], form.cleaned_data["reason"]
+                user=request.user,
+                comparison=comparison,
+                offer_id=form.cleaned_data["offer_id"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             _form_errors(form, error)
@@ -243,12 +249,14 @@ def _decision_context(
     }
 
 
-def _review(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+def _review(
+    request: HttpRequest, pk: int, action: Callable[..., Decision], done: str
+) -> HttpResponse:
     decision = selectors.get_decision_for_user(request.user, pk)
     form = DecisionReviewForm(request.POST)
     if form.is_valid():
         try:
-            action(request.user, decision, form.cleaned_data["note"])
+            action(user=request.user, decision=decision, note=form.cleaned_data["note"])
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -281,7 +289,7 @@ def decision_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_create(request: HttpRequest, pk: int) -> HttpResponse:
     comparison = selectors.get_comparison_for_user(request.user, pk)
-    document = services.document_request(request.user, comparison)
+    document = services.document_request(user=request.user, comparison=comparison)
     return redirect("document_detail", pk=document.pk)
 
 
@@ -307,11 +315,12 @@ def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
     document = selectors.document_pdf_for_user(request.user, pk)
     comparison = document.comparison
     name = slugify(comparison.workload.title)[:60] or "workload"
-    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    pdf, sha256 = document.issued()
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="justification-{name}-{comparison.fingerprint[:12]}.pdf"'
     )
-    response["X-Content-SHA256"] = document.sha256
+    response["X-Content-SHA256"] = sha256
     return response
 
 
@@ -335,7 +344,7 @@ def document_verify(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "comparisons")
     query = request.GET.get("q", "").strip()
-    listing = {
+    listing: dict[str, Callable[[], QuerySet[Any]]] = {
         "workloads": lambda: selectors.workload_list(request.user, query=query, archived=None),
         "comparisons": lambda: selectors.comparison_list(request.user, query=query),
         "decisions": lambda: selectors.decision_list(request.user, query=query),
@@ -360,9 +369,6 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def policy_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     pack = selectors.get_policy_pack(slug, version)
-    others = (
-        PolicyPack.objects.filter(slug=slug).exclude(pk=pack.pk).values_list("version", flat=True)
-    )
     return render(
         request,
         "procurement/policy_detail.html",
@@ -370,7 +376,7 @@ def policy_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse
             "pack": pack,
             "document": pack.document,
             "document_json": json.dumps(pack.document, indent=2, ensure_ascii=False),
-            "other_versions": sorted(others),
+            "other_versions": selectors.policy_pack_other_versions(pack),
         },
     )
 

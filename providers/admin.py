@@ -18,18 +18,18 @@ PROVENANCE_FIELDS = ("source_url", "source_note", "checked_on", "is_demo")
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(admin.ModelAdmin[Language]):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
-class CertificationInline(admin.TabularInline):
+class CertificationInline(admin.TabularInline[Certification, Provider]):
     model = Certification
     extra = 0
     fields = ("kind", "issuer", "offering", "issued_on", "expires_on", "evidence_url", "is_demo")
 
 
-class OfferingInline(admin.TabularInline):
+class OfferingInline(admin.TabularInline[Offering, Provider]):
     model = Offering
     extra = 0
     fields = ("name", "model_name", "pricing_mode", "is_demo")
@@ -37,7 +37,7 @@ class OfferingInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(admin.ModelAdmin[Provider]):
     list_display = (
         "name",
         "legal_name",
@@ -51,6 +51,7 @@ class ProviderAdmin(admin.ModelAdmin):
     list_filter = (
         "ownership",
         "headquarters_country",
+        "billing_country",
         "mse_status",
         "land_border_country",
         "is_demo",
@@ -61,13 +62,13 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin[Region]):
     list_display = ("code", "name", "operator", "country", "city", "operator_type", "is_demo")
     list_filter = ("country", "operator_type", "is_demo")
     search_fields = ("code", "name", "operator", "city")
 
 
-class PriceRecordInline(admin.StackedInline):
+class PriceRecordInline(admin.StackedInline[PriceRecord, Offering]):
     model = PriceRecord
     extra = 0
     fieldsets = (
@@ -89,7 +90,7 @@ class PriceRecordInline(admin.StackedInline):
     )
 
 
-class QualityEvaluationInline(admin.TabularInline):
+class QualityEvaluationInline(admin.TabularInline[QualityEvaluation, Offering]):
     model = QualityEvaluation
     extra = 0
     fields = (
@@ -105,7 +106,7 @@ class QualityEvaluationInline(admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin):
+class OfferingAdmin(admin.ModelAdmin[Offering]):
     list_display = ("name", "provider", "model_name", "pricing_mode", "open_weights", "is_demo")
     list_filter = (
         "pricing_mode",
@@ -124,7 +125,7 @@ class OfferingAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriceRecord)
-class PriceRecordAdmin(admin.ModelAdmin):
+class PriceRecordAdmin(admin.ModelAdmin[PriceRecord]):
     list_display = (
         "offering",
         "effective_from",
@@ -143,7 +144,7 @@ class PriceRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(admin.ModelAdmin[Certification]):
     list_display = ("provider", "kind", "issuer", "offering", "issued_on", "expires_on", "is_demo")
     list_filter = ("kind", "provider", "is_demo")
     search_fields = ("provider__name", "issuer", "reference")
@@ -152,14 +153,14 @@ class CertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evaluator)
-class EvaluatorAdmin(admin.ModelAdmin):
+class EvaluatorAdmin(admin.ModelAdmin[Evaluator]):
     list_display = ("name", "accredited", "accreditation", "is_demo")
     list_filter = ("accredited", "is_demo")
     search_fields = ("name", "slug", "accreditation")
 
 
 @admin.register(QualityEvaluation)
-class QualityEvaluationAdmin(admin.ModelAdmin):
+class QualityEvaluationAdmin(admin.ModelAdmin[QualityEvaluation]):
     list_display = (
         "offering",
         "use_case",
@@ -177,7 +178,7 @@ class QualityEvaluationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FxRate)
-class FxRateAdmin(admin.ModelAdmin):
+class FxRateAdmin(admin.ModelAdmin[FxRate]):
     list_display = ("currency", "date", "rate_to_inr", "source_note", "is_demo")
     list_filter = ("currency", "is_demo")
     search_fields = ("currency", "source_url", "source_note")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 
+from config.api import page_of
 from providers import selectors
 from providers.filters import OfferingFilter, ProviderFilter
-from providers.models import FxRate
+from providers.models import FxRate, Offering, Provider
 from providers.serializers import (
     FxRateSerializer,
     OfferingDetailSerializer,
@@ -126,6 +127,7 @@ PROVIDER_EXAMPLE = {
     "name": "Sarvam AI",
     "legal_name": "Sarvam AI Private Limited",
     "headquarters_country": "IN",
+    "billing_country": "",
     "ownership": "domestic",
     "local_content_pct": "62.00",
     "mii_class": "Class-I",
@@ -159,10 +161,6 @@ PROVIDER_DETAIL_EXAMPLE = {
 }
 
 
-def page_of(item: dict) -> dict:
-    return {"count": 1, "next": None, "previous": None, "results": [item]}
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List providers (public)",
@@ -173,7 +171,7 @@ def page_of(item: dict) -> dict:
         examples=[OpenApiExample("Provider", PROVIDER_DETAIL_EXAMPLE, response_only=True)],
     ),
 )
-class ProviderViewSet(viewsets.ReadOnlyModelViewSet):
+class ProviderViewSet(viewsets.ReadOnlyModelViewSet[Provider]):
     """Providers of AI inference. Filters as on the catalogue page; `?ordering=name`."""
 
     permission_classes = [permissions.AllowAny]  # the catalogue is public
@@ -181,13 +179,13 @@ class ProviderViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProviderFilter
     ordering_fields = ["name", "local_content_pct", "headquarters_country"]
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Provider]:
         today = timezone.localdate()
         if self.action == "retrieve":
             return selectors.provider_details(today)
         return selectors.provider_list(today)
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Provider]]:
         return ProviderDetailSerializer if self.action == "retrieve" else ProviderSerializer
 
 
@@ -201,7 +199,7 @@ class ProviderViewSet(viewsets.ReadOnlyModelViewSet):
         examples=[OpenApiExample("Offering", OFFERING_DETAIL_EXAMPLE, response_only=True)],
     ),
 )
-class OfferingViewSet(viewsets.ReadOnlyModelViewSet):
+class OfferingViewSet(viewsets.ReadOnlyModelViewSet[Offering]):
     """Offerings with the price in force today; the detail adds price history, evaluations and
     the certifications that cover the offering."""
 
@@ -210,13 +208,13 @@ class OfferingViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = OfferingFilter
     ordering_fields = ["name", "provider__name", "context_window", "p95_latency_ms"]
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Offering]:
         today = timezone.localdate()
         if self.action == "retrieve":
             return selectors.offering_details(today)
         return selectors.offering_list(today)
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Offering]]:
         return OfferingDetailSerializer if self.action == "retrieve" else OfferingSerializer
 
 
@@ -240,7 +238,7 @@ FX_RATE_EXAMPLE = {
         examples=[OpenApiExample("A page", page_of(FX_RATE_EXAMPLE), response_only=True)],
     )
 )
-class FxRateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class FxRateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[FxRate]):
     """Exchange rates to INR, as the comparisons use them."""
 
     permission_classes = [permissions.AllowAny]  # catalogue data: public

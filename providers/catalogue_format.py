@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -65,7 +65,8 @@ class CatalogueError(Exception):
 
 @cache
 def catalogue_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
 
 
 def format_path(parts: Iterable[str | int]) -> str:
@@ -95,7 +96,8 @@ def parse_catalogue(text: str) -> dict[str, Any]:
     problems = list(validate_catalogue(data))
     if problems:
         raise CatalogueError(problems)
-    return data
+    document: dict[str, Any] = data  # the schema has checked that it is an object
+    return document
 
 
 def validate_catalogue(data: Any) -> Iterator[Problem]:
@@ -126,7 +128,7 @@ def _describe(error: SchemaError) -> Iterator[Problem]:
         for name in sorted(set(instance) - allowed):
             yield Problem(format_path([*path, name]), "is not a field of this record")
         return
-    messages = {
+    messages: dict[str, Callable[[], str]] = {
         "minimum": lambda: f"must be ≥ {expected}",
         "maximum": lambda: f"must be ≤ {expected}",
         "exclusiveMinimum": lambda: f"must be > {expected}",
@@ -184,7 +186,7 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
     offerings_seen: dict[str, str] = {}
     litellm_seen: dict[str, str] = {}
     for p, provider in enumerate(data["providers"]):
-        base = ["providers", p]
+        base: list[str | int] = ["providers", p]
         yield from _provenance_problems(provider, base, needs_source=False)
         if provider.get("land_border_country") is False and provider.get("dpiit_registered_until"):
             yield Problem(

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from providers.models import Certification, Language, Offering, Provider, QualityEvaluation
+from procurement import labels
+from providers.models import Language, Offering, Provider, QualityEvaluation
 from providers.selectors import valid_certifications
 
 
 class BootstrapFilterForm(forms.Form):
     """Filter forms styled with Bootstrap's form classes."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -33,20 +36,20 @@ def language_filter() -> django_filters.ModelChoiceFilter:
 
 class ProviderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Name")
-    ownership = django_filters.ChoiceFilter(choices=Provider.Ownership.choices)
+    ownership = django_filters.ChoiceFilter(choices=labels.OWNERSHIP.choices)
     hosted_in_india = django_filters.BooleanFilter(
         method="filter_hosted_in_india",
         label="Hosted in India",
         help_text="Has an offering processed, stored and logged only in India.",
     )
     certification = django_filters.ChoiceFilter(
-        choices=Certification.Kind.choices,
+        choices=labels.CERTIFICATION_KIND.choices,
         method="filter_certification",
         label="Certification",
         help_text="Holds this certification, valid today.",
     )
     pricing_mode = django_filters.ChoiceFilter(
-        choices=Offering.PricingMode.choices,
+        choices=labels.PRICING_MODE.choices,
         method="filter_pricing_mode",
         label="Pricing mode",
     )
@@ -57,23 +60,31 @@ class ProviderFilter(django_filters.FilterSet):
         fields = ["ownership"]
         form = BootstrapFilterForm
 
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_q(self, queryset: QuerySet[Provider], name: str, value: str) -> QuerySet[Provider]:
         return queryset.filter(Q(name__icontains=value) | Q(legal_name__icontains=value))
 
-    def filter_hosted_in_india(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+    def filter_hosted_in_india(
+        self, queryset: QuerySet[Provider], name: str, value: bool | None
+    ) -> QuerySet[Provider]:
         hosted = Exists(Offering.objects.hosted_in_india().filter(provider=OuterRef("pk")))
         return queryset.filter(hosted) if value else queryset.exclude(hosted)
 
-    def filter_certification(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_certification(
+        self, queryset: QuerySet[Provider], name: str, value: str
+    ) -> QuerySet[Provider]:
         today = timezone.localdate()
         held = valid_certifications(today).filter(provider=OuterRef("pk"), kind=value)
         return queryset.filter(Exists(held))
 
-    def filter_pricing_mode(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_pricing_mode(
+        self, queryset: QuerySet[Provider], name: str, value: str
+    ) -> QuerySet[Provider]:
         offers = Offering.objects.filter(provider=OuterRef("pk"), pricing_mode=value)
         return queryset.filter(Exists(offers))
 
-    def filter_language(self, queryset: QuerySet, name: str, value: Language) -> QuerySet:
+    def filter_language(
+        self, queryset: QuerySet[Provider], name: str, value: Language
+    ) -> QuerySet[Provider]:
         offers = Offering.objects.filter(provider=OuterRef("pk"), languages=value)
         return queryset.filter(Exists(offers))
 
@@ -82,9 +93,9 @@ class OfferingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Name or model")
     provider = django_filters.CharFilter(field_name="provider__slug", label="Provider (slug)")
     ownership = django_filters.ChoiceFilter(
-        field_name="provider__ownership", choices=Provider.Ownership.choices
+        field_name="provider__ownership", choices=labels.OWNERSHIP.choices
     )
-    pricing_mode = django_filters.ChoiceFilter(choices=Offering.PricingMode.choices)
+    pricing_mode = django_filters.ChoiceFilter(choices=labels.PRICING_MODE.choices)
     open_weights = django_filters.BooleanFilter()
     hosted_in_india = django_filters.BooleanFilter(
         method="filter_hosted_in_india",
@@ -93,13 +104,13 @@ class OfferingFilter(django_filters.FilterSet):
     )
     language = language_filter()
     certification = django_filters.ChoiceFilter(
-        choices=Certification.Kind.choices,
+        choices=labels.CERTIFICATION_KIND.choices,
         method="filter_certification",
         label="Certification",
         help_text="Covered by this certification, valid today (provider-wide or for the offering).",
     )
     use_case = django_filters.ChoiceFilter(
-        choices=QualityEvaluation.UseCase.choices,
+        choices=labels.USE_CASE.choices,
         method="filter_use_case",
         label="Evaluated for",
         help_text="Has a quality evaluation for this use case.",
@@ -110,7 +121,7 @@ class OfferingFilter(django_filters.FilterSet):
         fields = ["pricing_mode", "open_weights"]
         form = BootstrapFilterForm
 
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_q(self, queryset: QuerySet[Offering], name: str, value: str) -> QuerySet[Offering]:
         return queryset.filter(
             Q(name__icontains=value)
             | Q(model_name__icontains=value)
@@ -118,15 +129,21 @@ class OfferingFilter(django_filters.FilterSet):
             | Q(provider__name__icontains=value)
         )
 
-    def filter_hosted_in_india(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+    def filter_hosted_in_india(
+        self, queryset: QuerySet[Offering], name: str, value: bool | None
+    ) -> QuerySet[Offering]:
         hosted = Offering.objects.hosted_in_india().values("pk")
         return queryset.filter(pk__in=hosted) if value else queryset.exclude(pk__in=hosted)
 
-    def filter_language(self, queryset: QuerySet, name: str, value: Language) -> QuerySet:
+    def filter_language(
+        self, queryset: QuerySet[Offering], name: str, value: Language
+    ) -> QuerySet[Offering]:
         speaks = Offering.languages.through.objects.filter(offering=OuterRef("pk"), language=value)
         return queryset.filter(Exists(speaks))
 
-    def filter_certification(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_certification(
+        self, queryset: QuerySet[Offering], name: str, value: str
+    ) -> QuerySet[Offering]:
         today = timezone.localdate()
         covering = valid_certifications(today).filter(
             Q(offering__isnull=True) | Q(offering=OuterRef("pk")),
@@ -135,6 +152,8 @@ class OfferingFilter(django_filters.FilterSet):
         )
         return queryset.filter(Exists(covering))
 
-    def filter_use_case(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_use_case(
+        self, queryset: QuerySet[Offering], name: str, value: str
+    ) -> QuerySet[Offering]:
         evaluated = QualityEvaluation.objects.filter(offering=OuterRef("pk"), use_case=value)
         return queryset.filter(Exists(evaluated))

@@ -4,18 +4,25 @@ Every fact that a comparison relies on carries where it came from (``source_url`
 was checked (``checked_on``); anything invented for the demonstration catalogue has ``is_demo``
 set and is shown as demo data wherever it appears. The database refuses what must never be
 stored (negative prices, scores outside 0–100, expiry before issue, local content outside
-0–100) with CHECK constraints, so no code path can write it.
+0–100, a billing country that is not a country code) with CHECK constraints, so no code path can
+write it.
+
+Choices come from ``procurement.labels``, whose tables are built from the comparison engine's own
+enumerations: the catalogue cannot hold a value the engine does not know.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+
+from procurement import labels
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -57,20 +64,18 @@ class Language(models.Model):
 
 
 class Provider(Provenance):
-    class Ownership(models.TextChoices):
-        DOMESTIC = "domestic", "Domestic (majority Indian-owned)"
-        FOREIGN = "foreign", "Foreign"
-
-    class MseStatus(models.TextChoices):
-        NONE = "none", "Not an MSE"
-        MICRO = "micro", "Micro enterprise"
-        SMALL = "small", "Small enterprise"
-
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120, help_text="Name as officers know it.")
     legal_name = models.CharField(max_length=200)
     headquarters_country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2.")
-    ownership = models.CharField(max_length=10, choices=Ownership.choices)
+    billing_country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="Country of the company that sends the invoice (ISO 3166-1 alpha-2, e.g. IN): "
+        "it decides whether Indian GST or the IGST on services bought from abroad applies. "
+        "Leave blank when the invoice comes from the headquarters country.",
+    )
+    ownership = models.CharField(max_length=10, choices=labels.OWNERSHIP.choices)
     local_content_pct = models.DecimalField(
         "local content %",
         max_digits=5,
@@ -78,7 +83,7 @@ class Provider(Provenance):
         validators=PERCENT,
         help_text="Make-in-India local content: Class-I ≥ 50 %, Class-II > 20 %, else non-local.",
     )
-    mse_status = models.CharField(max_length=5, choices=MseStatus.choices, default="none")
+    mse_status = models.CharField(max_length=5, choices=labels.MSE_STATUS.choices, default="none")
     land_border_country = models.BooleanField(
         default=False,
         help_text="Bidder from a country sharing a land border with India (GFR Rule 144(xi)).",
@@ -98,6 +103,12 @@ class Provider(Provenance):
                 condition=Q(local_content_pct__gte=0) & Q(local_content_pct__lte=100),
                 name="provider_local_content_0_100",
             ),
+            models.CheckConstraint(
+                condition=Q(billing_country="") | Q(billing_country__regex=r"^[A-Z]{2}$"),
+                name="provider_billing_country_alpha2",
+                violation_error_message="The billing country must be blank or a two-letter "
+                "country code in capitals, such as IN.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,18 +125,12 @@ class Provider(Provenance):
 
 
 class Region(Provenance):
-    class OperatorType(models.TextChoices):
-        GOVERNMENT = "government_cloud", "Government cloud"
-        SOVEREIGN = "sovereign_cloud", "Notified sovereign cloud"
-        EMPANELLED = "empanelled_commercial", "MeitY-empanelled commercial cloud"
-        OTHER = "other_commercial", "Other commercial cloud"
-
     code = models.SlugField(max_length=80, unique=True, help_text="e.g. 'aws-ap-south-1'.")
     name = models.CharField(max_length=120)
     operator = models.CharField(max_length=120, help_text="Who runs the data centre.")
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2.")
     city = models.CharField(max_length=80)
-    operator_type = models.CharField(max_length=30, choices=OperatorType.choices)
+    operator_type = models.CharField(max_length=30, choices=labels.OPERATOR_TYPE.choices)
 
     class Meta:
         ordering = ["country", "city", "code"]
@@ -138,8 +143,12 @@ class Region(Provenance):
         return self.country == HOME_COUNTRY
 
 
-class OfferingQuerySet(models.QuerySet):
-    def hosted_in_india(self) -> OfferingQuerySet:
+# Generic so that a selector's annotations and prefetches (``prices_in_force``) keep their types.
+_Offering = TypeVar("_Offering", bound="Offering", covariant=True)
+
+
+class OfferingQuerySet(models.QuerySet[_Offering]):
+    def hosted_in_india(self) -> Self:
         """Offerings whose prompts are processed, and data and logs stored, only in India.
 
         An offering with no processing region recorded is not hosted anywhere we know of.
@@ -157,29 +166,18 @@ class OfferingQuerySet(models.QuerySet):
             | regions("log_regions", outside=True)
         )
 
-    def with_language(self, code: str) -> OfferingQuerySet:
+    def with_language(self, code: str) -> Self:
         return self.filter(languages__code=code).distinct()
 
 
 class Offering(Provenance):
-    class PricingMode(models.TextChoices):
-        SERVERLESS = "serverless", "Serverless (per token)"
-        DEDICATED = "dedicated", "Dedicated (per GPU-hour)"
-
-    class TrainingUse(models.TextChoices):
-        NO_CONTRACTUAL = "no_contractual", "No training — in the contract"
-        NO_POLICY_ONLY = "no_policy_only", "No training — published policy only"
-        OPT_OUT = "opt_out", "Trains unless the customer opts out"
-        YES = "yes", "Trains on customer data"
-        UNKNOWN = "unknown", "Unknown"
-
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offerings")
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=160)
     model_name = models.CharField(max_length=120, help_text="Model identifier, e.g. 'gpt-4o-mini'.")
     model_family = models.CharField(max_length=80, help_text="e.g. 'Llama 3', 'Sarvam'.")
     open_weights = models.BooleanField(default=False)
-    pricing_mode = models.CharField(max_length=12, choices=PricingMode.choices)
+    pricing_mode = models.CharField(max_length=12, choices=labels.PRICING_MODE.choices)
     gpu_type = models.CharField(
         max_length=60,
         blank=True,
@@ -206,7 +204,7 @@ class Offering(Provenance):
         validators=PERCENT,
     )
     trains_on_customer_data = models.CharField(
-        max_length=16, choices=TrainingUse.choices, default=TrainingUse.UNKNOWN
+        max_length=16, choices=labels.TRAINING_TERMS.choices, default="unknown"
     )
     retention_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Longest retention of any customer data; blank if unknown."
@@ -347,13 +345,13 @@ class PriceRecord(Provenance):
     def clean(self) -> None:
         mode = self.offering.pricing_mode if self.offering_id else None
         errors: dict[str, str] = {}
-        if mode == Offering.PricingMode.SERVERLESS:
+        if mode == "serverless":
             for field in ("input_per_mtok", "output_per_mtok"):
                 if getattr(self, field) is None:
                     errors[field] = "A serverless offering needs input and output token prices."
             if self.gpu_hour_price is not None:
                 errors["gpu_hour_price"] = "A serverless offering is not priced per GPU-hour."
-        elif mode == Offering.PricingMode.DEDICATED:
+        elif mode == "dedicated":
             for field in ("gpu_hour_price", "output_tokens_per_sec_per_gpu", "gpus_per_node"):
                 if getattr(self, field) is None:
                     errors[field] = (
@@ -368,18 +366,6 @@ class PriceRecord(Provenance):
 
 
 class Certification(Provenance):
-    class Kind(models.TextChoices):
-        ISO27001 = "iso27001", "ISO/IEC 27001"
-        ISO27017 = "iso27017", "ISO/IEC 27017"
-        ISO27018 = "iso27018", "ISO/IEC 27018"
-        ISO20000 = "iso20000", "ISO/IEC 20000-1"
-        ISO42001 = "iso42001", "ISO/IEC 42001"
-        SOC2 = "soc2", "SOC 2 Type II"
-        STQC = "stqc", "STQC audit"
-        MEITY = "meity_empanelment", "MeitY cloud empanelment"
-        PCI_DSS = "pci_dss", "PCI DSS"
-        OTHER = "other", "Other"
-
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="certifications")
     offering = models.ForeignKey(
         Offering,
@@ -389,7 +375,7 @@ class Certification(Provenance):
         related_name="certifications",
         help_text="Blank when the certificate covers the whole provider.",
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=labels.CERTIFICATION_KIND.choices)
     issuer = models.CharField(max_length=160)
     reference = models.CharField(max_length=120, blank=True, help_text="Certificate number.")
     issued_on = models.DateField()
@@ -421,7 +407,7 @@ class Certification(Provenance):
     def clean(self) -> None:
         if self.expires_on and self.issued_on and self.expires_on < self.issued_on:
             raise ValidationError({"expires_on": "The expiry date is before the issue date."})
-        if self.offering_id and self.provider_id and self.offering.provider_id != self.provider_id:
+        if self.provider_id and self.offering and self.offering.provider_id != self.provider_id:
             raise ValidationError({"offering": "This offering belongs to another provider."})
 
     def valid_on(self, day: dt.date) -> bool:
@@ -447,18 +433,9 @@ class Evaluator(Provenance):
 
 
 class QualityEvaluation(Provenance):
-    class UseCase(models.TextChoices):
-        HEALTH = "health", "Health"
-        LEGAL = "legal", "Legal"
-        EDUCATION = "education", "Education"
-        CITIZEN_SERVICES = "citizen_services", "Citizen services"
-        AGRICULTURE = "agriculture", "Agriculture"
-        FINANCE = "finance", "Finance"
-        GENERAL = "general", "General"
-
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="evaluations")
     evaluator = models.ForeignKey(Evaluator, on_delete=models.PROTECT, related_name="evaluations")
-    use_case = models.CharField(max_length=20, choices=UseCase.choices)
+    use_case = models.CharField(max_length=20, choices=labels.USE_CASE.choices)
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="evaluations")
     score = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT)
     method = models.CharField(max_length=300, help_text="Test set, size and scoring method.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -19,6 +20,21 @@ from providers.models import (
     QualityEvaluation,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class PricesInForce(TypedDict):
+    """What ``offering_list`` prefetches on each offering."""
+
+    prices_in_force: list[PriceRecord]
+
+
+class OfferingsWithPrices(TypedDict):
+    """What ``provider_details`` prefetches on each provider."""
+
+    offerings_with_prices: list[WithAnnotations[Offering, PricesInForce]]
+
 
 def valid_certifications(day: dt.date) -> QuerySet[Certification]:
     return Certification.objects.select_related("offering").filter(
@@ -26,7 +42,7 @@ def valid_certifications(day: dt.date) -> QuerySet[Certification]:
     )
 
 
-def offering_list(day: dt.date) -> QuerySet[Offering]:
+def offering_list(day: dt.date) -> QuerySet[WithAnnotations[Offering, PricesInForce]]:
     """Offerings with provider, regions, languages and the prices in force on ``day``.
 
     ``offering.prices_in_force`` lists the prices effective on or before ``day``, newest first:
@@ -59,12 +75,12 @@ def _provider_summaries(day: dt.date) -> QuerySet[Provider]:
         Provider.objects.annotate(
             serverless_count=Count(
                 "offerings",
-                filter=Q(offerings__pricing_mode=Offering.PricingMode.SERVERLESS),
+                filter=Q(offerings__pricing_mode="serverless"),
                 distinct=True,
             ),
             dedicated_count=Count(
                 "offerings",
-                filter=Q(offerings__pricing_mode=Offering.PricingMode.DEDICATED),
+                filter=Q(offerings__pricing_mode="dedicated"),
                 distinct=True,
             ),
             hosts_in_india=Exists(hosted),
@@ -91,15 +107,21 @@ def _certifications_with_scope() -> QuerySet[Certification]:
     return Certification.objects.select_related("offering").order_by("kind", "-issued_on")
 
 
-def provider_details(day: dt.date) -> QuerySet[Provider]:
-    """Provider summaries with all certifications (valid and expired) and full offerings."""
-    return _provider_summaries(day).prefetch_related(
-        Prefetch("offerings", queryset=offering_list(day)),
-        Prefetch("certifications", queryset=_certifications_with_scope()),
+def provider_details(day: dt.date) -> QuerySet[WithAnnotations[Provider, OfferingsWithPrices]]:
+    """Provider summaries with all certifications (valid and expired) and full offerings
+    (``provider.offerings_with_prices``, as ``offering_list`` gives them)."""
+    # Two calls: django-stubs types the prefetches of one call as one list, and the offerings'
+    # type would be lost in the join with the certifications'.
+    return (
+        _provider_summaries(day)
+        .prefetch_related(
+            Prefetch("offerings", queryset=offering_list(day), to_attr="offerings_with_prices")
+        )
+        .prefetch_related(Prefetch("certifications", queryset=_certifications_with_scope()))
     )
 
 
-def offering_details(day: dt.date) -> QuerySet[Offering]:
+def offering_details(day: dt.date) -> QuerySet[WithAnnotations[Offering, PricesInForce]]:
     """Offerings with their price history, evaluations and their provider's certifications."""
     return offering_list(day).prefetch_related(
         Prefetch("prices", queryset=PriceRecord.objects.order_by("-effective_from")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -11,24 +11,28 @@ from rest_framework import serializers
 from providers.models import (
     Certification,
     FxRate,
+    Language,
     Offering,
     PriceRecord,
     Provider,
     QualityEvaluation,
     Region,
 )
-from providers.selectors import covering_certifications
+from providers.selectors import PricesInForce, covering_certifications
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PROVENANCE = ("source_url", "source_note", "checked_on", "is_demo")
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(serializers.ModelSerializer[Region]):
     class Meta:
         model = Region
         fields = ("code", "name", "operator", "country", "city", "operator_type", *PROVENANCE)
 
 
-class PriceSerializer(serializers.ModelSerializer):
+class PriceSerializer(serializers.ModelSerializer[PriceRecord]):
     class Meta:
         model = PriceRecord
         fields = (
@@ -47,8 +51,8 @@ class PriceSerializer(serializers.ModelSerializer):
         )
 
 
-class CertificationSerializer(serializers.ModelSerializer):
-    offering = serializers.SlugRelatedField(
+class CertificationSerializer(serializers.ModelSerializer[Certification]):
+    offering = serializers.SlugRelatedField[Offering](
         slug_field="slug",
         read_only=True,
         allow_null=True,
@@ -74,7 +78,7 @@ class CertificationSerializer(serializers.ModelSerializer):
         return obj.valid_on(timezone.localdate())
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(serializers.ModelSerializer[QualityEvaluation]):
     language = serializers.CharField(source="language_id", read_only=True)
     evaluator = serializers.CharField(source="evaluator.name", read_only=True)
     evaluator_accredited = serializers.BooleanField(source="evaluator.accredited", read_only=True)
@@ -95,19 +99,19 @@ class EvaluationSerializer(serializers.ModelSerializer):
         )
 
 
-class ProviderRefSerializer(serializers.ModelSerializer):
+class ProviderRefSerializer(serializers.ModelSerializer[Provider]):
     class Meta:
         model = Provider
         fields = ("slug", "name", "ownership", "headquarters_country")
 
 
-class OfferingSerializer(serializers.HyperlinkedModelSerializer):
+class OfferingSerializer(serializers.HyperlinkedModelSerializer[Offering]):
     url = serializers.HyperlinkedIdentityField(view_name="api:offering-detail", lookup_field="slug")
     provider = ProviderRefSerializer(read_only=True)
     processing_regions = RegionSerializer(many=True, read_only=True)
     storage_regions = RegionSerializer(many=True, read_only=True)
     log_regions = RegionSerializer(many=True, read_only=True)
-    languages = serializers.SlugRelatedField(
+    languages = serializers.SlugRelatedField[Language](
         slug_field="code", many=True, read_only=True, help_text="ISO 639-1 codes."
     )
     current_price = serializers.SerializerMethodField(
@@ -116,7 +120,7 @@ class OfferingSerializer(serializers.HyperlinkedModelSerializer):
 
     class Meta:
         model = Offering
-        fields = (
+        fields: tuple[str, ...] = (
             "slug",
             "url",
             "name",
@@ -145,7 +149,9 @@ class OfferingSerializer(serializers.HyperlinkedModelSerializer):
         )
 
     @extend_schema_field(PriceSerializer(allow_null=True))
-    def get_current_price(self, obj: Offering) -> dict[str, Any] | None:
+    def get_current_price(
+        self, obj: WithAnnotations[Offering, PricesInForce]
+    ) -> dict[str, Any] | None:
         prices = obj.prices_in_force
         return PriceSerializer(prices[0]).data if prices else None
 
@@ -162,10 +168,10 @@ class OfferingDetailSerializer(OfferingSerializer):
 
     @extend_schema_field(CertificationSerializer(many=True))
     def get_certifications(self, obj: Offering) -> list[dict[str, Any]]:
-        return CertificationSerializer(covering_certifications(obj), many=True).data
+        return [CertificationSerializer(c).data for c in covering_certifications(obj)]
 
 
-class OfferingRefSerializer(serializers.HyperlinkedModelSerializer):
+class OfferingRefSerializer(serializers.HyperlinkedModelSerializer[Offering]):
     url = serializers.HyperlinkedIdentityField(view_name="api:offering-detail", lookup_field="slug")
 
     class Meta:
@@ -173,7 +179,7 @@ class OfferingRefSerializer(serializers.HyperlinkedModelSerializer):
         fields = ("slug", "url", "name", "model_name", "pricing_mode", "is_demo")
 
 
-class ProviderSerializer(serializers.HyperlinkedModelSerializer):
+class ProviderSerializer(serializers.HyperlinkedModelSerializer[Provider]):
     url = serializers.HyperlinkedIdentityField(view_name="api:provider-detail", lookup_field="slug")
     mii_class = serializers.CharField(
         read_only=True, help_text="Make-in-India class from local content."
@@ -187,12 +193,13 @@ class ProviderSerializer(serializers.HyperlinkedModelSerializer):
 
     class Meta:
         model = Provider
-        fields = (
+        fields: tuple[str, ...] = (
             "slug",
             "url",
             "name",
             "legal_name",
             "headquarters_country",
+            "billing_country",
             "ownership",
             "local_content_pct",
             "mii_class",
@@ -209,7 +216,7 @@ class ProviderSerializer(serializers.HyperlinkedModelSerializer):
 
 
 class ProviderDetailSerializer(ProviderSerializer):
-    offerings = OfferingRefSerializer(many=True, read_only=True)
+    offerings = OfferingRefSerializer(source="offerings_with_prices", many=True, read_only=True)
     certifications = CertificationSerializer(
         many=True, read_only=True, help_text="All certifications, valid and expired."
     )
@@ -218,7 +225,7 @@ class ProviderDetailSerializer(ProviderSerializer):
         fields = (*ProviderSerializer.Meta.fields, "description", "offerings", "certifications")
 
 
-class FxRateSerializer(serializers.ModelSerializer):
+class FxRateSerializer(serializers.ModelSerializer[FxRate]):
     class Meta:
         model = FxRate
         fields = ("currency", "rate_to_inr", "date", *PROVENANCE)

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -33,6 +33,7 @@ from providers.models import (
 )
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+M = TypeVar("M", bound=models.Model)
 PROVENANCE = ("source_url", "source_note", "checked_on")
 
 
@@ -85,23 +86,23 @@ def _provenance(record: Mapping[str, Any]) -> dict[str, Any]:
 def _same(current: Any, new: Any) -> bool:
     if isinstance(current, Decimal) or isinstance(new, Decimal):
         return current is not None and new is not None and Decimal(current) == Decimal(new)
-    return current == new
+    return bool(current == new)
 
 
 def _upsert(
     report: LoadReport,
     kind: str,
-    model: type[models.Model],
+    model: type[M],
     lookup: dict[str, Any],
     values: dict[str, Any],
     m2m: dict[str, set[Any]] | None = None,
-) -> Any:
+) -> M:
     """Create or update one row by its natural key; record what happened in ``report``.
 
     ``values`` are keyed by attribute name (``provider_id``, not ``provider``); ``m2m`` maps a
     many-to-many field to the set of primary keys it must hold.
     """
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     outcome = UNCHANGED
     if obj is None:
         obj = model(**lookup, **values)
@@ -192,9 +193,10 @@ def _load(data: Mapping[str, Any], report: LoadReport) -> None:
                 "name": p["name"],
                 "legal_name": p["legal_name"],
                 "headquarters_country": p["headquarters_country"],
+                "billing_country": p.get("billing_country", ""),
                 "ownership": p["ownership"],
                 "local_content_pct": p["local_content_pct"],
-                "mse_status": p.get("mse_status", Provider.MseStatus.NONE),
+                "mse_status": p.get("mse_status", "none"),
                 "land_border_country": p.get("land_border_country", False),
                 "dpiit_registered_until": _date(p.get("dpiit_registered_until")),
                 "website": p.get("website", ""),
@@ -333,11 +335,12 @@ def litellm_prices_import(
     try:
         with transaction.atomic():
             for offering in linked:
+                assert offering.litellm_key is not None  # linked excludes offerings without one
                 price = prices.get(offering.litellm_key)
                 if price is None:
                     missing.append(f"{offering.slug} ({offering.litellm_key})")
                     continue
-                if offering.pricing_mode != Offering.PricingMode.SERVERLESS:
+                if offering.pricing_mode != "serverless":
                     raise CatalogueError(
                         [Problem(offering.slug, "a dedicated offering cannot follow a token price")]
                     )

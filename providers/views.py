@@ -18,14 +18,14 @@ OFFERINGS_PER_PAGE = 50
 
 def home(request: HttpRequest) -> HttpResponse:
     counts = Provider.objects.aggregate(
-        domestic=Count("pk", filter=Q(ownership=Provider.Ownership.DOMESTIC)),
-        foreign=Count("pk", filter=Q(ownership=Provider.Ownership.FOREIGN)),
+        domestic=Count("pk", filter=Q(ownership="domestic")),
+        foreign=Count("pk", filter=Q(ownership="foreign")),
         demo=Count("pk", filter=Q(is_demo=True)),
     )
     offerings = Offering.objects.aggregate(
         total=Count("pk"),
-        serverless=Count("pk", filter=Q(pricing_mode=Offering.PricingMode.SERVERLESS)),
-        dedicated=Count("pk", filter=Q(pricing_mode=Offering.PricingMode.DEDICATED)),
+        serverless=Count("pk", filter=Q(pricing_mode="serverless")),
+        dedicated=Count("pk", filter=Q(pricing_mode="dedicated")),
         demo=Count("pk", filter=Q(is_demo=True)),
     )
     offerings["hosted_in_india"] = Offering.objects.hosted_in_india().count()
@@ -61,7 +61,7 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
         provider = selectors.provider_details(today).get(slug=slug)
     except Provider.DoesNotExist:
         raise Http404("No provider with that name in the catalogue.") from None
-    offerings = list(provider.offerings.all())
+    offerings = provider.offerings_with_prices
     certifications = list(provider.certifications.all())
     has_demo = provider.is_demo or selectors.any_demo(
         [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from providers.models import Certification, Offering, Provider, Region
+from providers.models import Offering
 from tests.factories import (
     CertificationFactory,
     EvaluatorFactory,
@@ -26,21 +26,21 @@ def build_catalogue(offerings: int, providers: int = 5) -> list[Offering]:
         LanguageFactory(code="hi", name="Hindi"),
         LanguageFactory(code="ta", name="Tamil"),
     ]
-    india = RegionFactory(country="IN", city="Mumbai", operator_type=Region.OperatorType.EMPANELLED)
-    abroad = RegionFactory(country="US", city="Ashburn", operator_type=Region.OperatorType.OTHER)
+    india = RegionFactory(country="IN", city="Mumbai", operator_type="empanelled_commercial")
+    abroad = RegionFactory(country="US", city="Ashburn", operator_type="other_commercial")
     lab = EvaluatorFactory()
     owners = [
         ProviderFactory(
-            ownership=Provider.Ownership.DOMESTIC if i % 2 == 0 else Provider.Ownership.FOREIGN,
+            ownership="domestic" if i % 2 == 0 else "foreign",
             headquarters_country="IN" if i % 2 == 0 else "US",
         )
         for i in range(providers)
     ]
     for provider in owners:
-        CertificationFactory(provider=provider, kind=Certification.Kind.ISO27001)
+        CertificationFactory(provider=provider, kind="iso27001")
         CertificationFactory(
             provider=provider,
-            kind=Certification.Kind.SOC2,
+            kind="soc2",
             issued_on=dt.date(2022, 1, 1),
             expires_on=dt.date(2023, 1, 1),
         )
@@ -79,7 +79,7 @@ def build_catalogue(offerings: int, providers: int = 5) -> list[Offering]:
         for language in languages[:2]:
             QualityEvaluationFactory(offering=offering, evaluator=lab, language=language)
         CertificationFactory(
-            provider=provider, offering=offering, kind=Certification.Kind.MEITY, is_demo=False
+            provider=provider, offering=offering, kind="meity_empanelment", is_demo=False
         )
         made.append(offering)
     return made

@@ -211,18 +211,27 @@ def workload_data(**overrides):
     return {**data, **overrides}
 
 
+def workload_values(**overrides):
+    """``workload_data()`` as the typed values the services take."""
+    from procurement.workload_fields import values_from
+
+    return values_from(workload_data(**overrides))
+
+
 @pytest.fixture
 def workload(alice):
     from procurement import services
 
-    return services.workload_create(alice, workload_data())
+    return services.workload_create(user=alice, values=workload_values())
 
 
 @pytest.fixture
 def comparison(alice, workload, policy_pack, demo_catalogue):
     from procurement import services
 
-    return services.comparison_run(alice, workload, decision_date=dt.date(2026, 11, 26))
+    return services.comparison_run(
+        user=alice, workload=workload, decision_date=dt.date(2026, 11, 26)
+    )
 
 
 def broken_comparison(like, fingerprint: str):

@@ -37,7 +37,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     operator = "Test Cloud"
     country = "IN"
     city = "Mumbai"
-    operator_type = Region.OperatorType.EMPANELLED
+    operator_type = "empanelled_commercial"
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
@@ -48,7 +48,7 @@ class ProviderFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Provider {n}")
     legal_name = factory.LazyAttribute(lambda o: f"{o.name} Pvt Ltd")
     headquarters_country = "IN"
-    ownership = Provider.Ownership.DOMESTIC
+    ownership = "domestic"
     local_content_pct = Decimal("55")
     is_demo = True
 
@@ -63,7 +63,7 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Offering {n}")
     model_name = "test-model"
     model_family = "Test"
-    pricing_mode = Offering.PricingMode.SERVERLESS
+    pricing_mode = "serverless"
     context_window = 32000
     p95_latency_ms = 800
     sla_availability_pct = Decimal("99.9")
@@ -102,7 +102,7 @@ class CertificationFactory(factory.django.DjangoModelFactory):
         model = Certification
 
     provider = factory.SubFactory(ProviderFactory)
-    kind = Certification.Kind.ISO27001
+    kind = "iso27001"
     issuer = "Test Certifier"
     issued_on = dt.date(2025, 1, 1)
     expires_on = dt.date(2028, 1, 1)
@@ -125,7 +125,7 @@ class QualityEvaluationFactory(factory.django.DjangoModelFactory):
 
     offering = factory.SubFactory(OfferingFactory)
     evaluator = factory.SubFactory(EvaluatorFactory)
-    use_case = QualityEvaluation.UseCase.HEALTH
+    use_case = "health"
     language = factory.SubFactory(LanguageFactory)
     score = Decimal("80")
     method = "Test set"

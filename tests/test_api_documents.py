@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from procurement import documents
+from procurement.documents import jobs
 from procurement.models import Comparison, JustificationDocument
 from procurement.roles import APPROVER, OFFICER
 from tests.conftest import workload_data
@@ -45,7 +45,7 @@ def test_a_request_is_a_202_with_a_status_url_and_the_pdf_follows_when_ready(
     assert not_ready.status_code == 409
     assert not_ready.json() == {"detail": "The document is not ready: it is queued."}
 
-    documents.document_render(body["id"])  # what the worker does
+    jobs.document_render(body["id"])  # what the worker does
 
     status = officer.get(body["status_url"]).json()
     assert status["status"] == "ready" and status["download_url"].endswith(pdf_url)

@@ -23,7 +23,7 @@ def make_key(
     from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.filter(username=f"admin-{department.slug}").first()
-    return api_keys.api_key_create(admin or make_admin(department), name, roles)
+    return api_keys.api_key_create(admin=admin or make_admin(department), name=name, roles=roles)
 
 
 def client_with(key: str | None = None) -> APIClient:

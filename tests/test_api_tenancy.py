@@ -20,10 +20,11 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from procurement import documents, services
+from procurement import services
+from procurement.documents import jobs
 from procurement.models import AuditEvent, Comparison, Decision, JustificationDocument, Workload
 from providers.models import Offering
-from tests.conftest import workload_data
+from tests.conftest import workload_data, workload_values
 from tests.test_api_support import client_with, make_key
 
 pytestmark = pytest.mark.django_db
@@ -155,12 +156,16 @@ def world(
     justification document; B with a workload of its own; a key with both roles in each."""
     import datetime as dt
 
-    free = services.comparison_run(alice, comparison.workload, decision_date=dt.date(2026, 11, 27))
-    decision = services.decision_propose(alice, comparison, comparison.recommended_offer_id, "")
+    free = services.comparison_run(
+        user=alice, workload=comparison.workload, decision_date=dt.date(2026, 11, 27)
+    )
+    decision = services.decision_propose(
+        user=alice, comparison=comparison, offer_id=comparison.recommended_offer_id, reason=""
+    )
     with django_capture_on_commit_callbacks(execute=False):  # rendered here, not by a worker
-        document = services.document_request(alice, comparison)
-    documents.document_render(str(document.pk))
-    services.workload_create(charlie, workload_data(title="Revenue helpline"))
+        document = services.document_request(user=alice, comparison=comparison)
+    jobs.document_render(str(document.pk))
+    services.workload_create(user=charlie, values=workload_values(title="Revenue helpline"))
     offering = Offering.objects.select_related("provider").first()
     return World(
         a_key=make_key(departments[0], name="Health system")[1],

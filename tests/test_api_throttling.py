@@ -83,7 +83,7 @@ def test_behind_one_proxy_the_address_the_proxy_saw_is_the_callers(db):
 def test_the_default_rates_leave_room_for_the_test_suite_and_schemathesis():
     """Defaults of DJANGO_ANON_THROTTLE and DJANGO_API_THROTTLE: a key or user may make 100
     requests a second, more than schemathesis sends to one server."""
-    from procurement.throttling import ClientRateThrottle
+    from procurement.api.throttling import ClientRateThrottle
 
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     per_second = {

@@ -64,6 +64,14 @@ def test_offering_detail_has_history_evaluations_and_certifications(client, smal
     assert body["languages"] == ["en", "hi"]
 
 
+def test_a_provider_carries_its_billing_country_and_offerings(client, small_catalogue):
+    body = client.get(reverse("api:provider-detail", args=["global-ai"])).json()
+    assert (body["headquarters_country"], body["billing_country"]) == ("US", "SG")
+    assert [o["slug"] for o in body["offerings"]] == ["global-mini"]
+    listing = client.get(reverse("api:provider-list")).json()["results"]
+    assert {p["slug"]: p["billing_country"] for p in listing} == {"desi-ai": "", "global-ai": "SG"}
+
+
 def test_filters_match_the_pages(client, small_catalogue):
     def slugs(url: str) -> list[str]:
         return [item["slug"] for item in client.get(url).json()["results"]]

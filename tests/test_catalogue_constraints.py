@@ -84,6 +84,15 @@ def test_local_content_outside_0_to_100_is_refused():
     assert not Provider.objects.exists()
 
 
+def test_a_billing_country_must_be_blank_or_two_capital_letters():
+    for bad in ("in", "In", "I", "1N", " N"):
+        assert refused(lambda code=bad: ProviderFactory(billing_country=code)), bad
+    assert not Provider.objects.exists()
+    ProviderFactory(billing_country="")
+    ProviderFactory(billing_country="SG")
+    assert Provider.objects.count() == 2
+
+
 def test_model_validation_explains_the_same_rules_in_the_admin():
     offering = OfferingFactory(pricing_mode="dedicated")
     price = PriceRecord(offering=offering, effective_from=dt.date(2026, 1, 1), currency="INR")
@@ -95,6 +104,9 @@ def test_model_validation_explains_the_same_rules_in_the_admin():
     )
     with pytest.raises(ValidationError, match="expiry date is before the issue date"):
         cert.full_clean()
+    provider = ProviderFactory.build(billing_country="sg")
+    with pytest.raises(ValidationError, match="billing country must be blank or a two-letter"):
+        provider.full_clean()
 
 
 def test_mii_class_follows_local_content_thresholds():
@@ -123,5 +135,6 @@ def test_postgresql_holds_the_check_constraints_itself():
         "certification_expires_after_issue",
         "evaluation_valid_after_evaluated",
         "provider_local_content_0_100",
+        "provider_billing_country_alpha2",
         "fx_rate_positive",
     } <= names

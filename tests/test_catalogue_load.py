@@ -12,7 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from procurement import labels
 from procurement.management.commands.load_demo import DEMO_CATALOGUE
+from providers.catalogue_format import catalogue_schema
 from providers.models import Offering, PriceRecord, Provider, QualityEvaluation, Region
 from tests.conftest import DATA
 
@@ -95,6 +97,20 @@ def test_prices_are_stored_exactly_as_written():
     assert price.source_url == "https://example.org/desi-prices" and not price.is_demo
 
 
+def test_the_billing_country_is_loaded_and_a_file_without_it_clears_it(tmp_path):
+    load(SMALL)
+    assert dict(Provider.objects.values_list("slug", "billing_country")) == {
+        "desi-ai": "",
+        "global-ai": "SG",
+    }
+    data = json.loads(SMALL.read_text())
+    del data["providers"][1]["billing_country"]
+
+    load(write(tmp_path, data))
+
+    assert Provider.objects.get(slug="global-ai").billing_country == ""
+
+
 def test_dry_run_reports_the_changes_and_saves_nothing():
     output = load(SMALL, "--dry-run")
 
@@ -125,6 +141,10 @@ def test_dry_run_reports_the_changes_and_saves_nothing():
         (
             lambda d: d["providers"][1].update(ownershp="foreign"),
             "providers[1].ownershp: is not a field of this record",
+        ),
+        (
+            lambda d: d["providers"][1].update(billing_country="sg"),
+            "providers[1].billing_country: must be a two-letter ISO 3166-1 country code such as IN",
         ),
         (
             lambda d: d["regions"][0].update(operator_type="cloud"),
@@ -182,6 +202,23 @@ def test_a_bad_file_names_the_json_path_and_changes_nothing(tmp_path, change, ex
     assert expected in str(failure.value).splitlines()
     assert "nothing was loaded" in str(failure.value)
     assert snapshot_of_database() == before
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "table"),
+    [
+        ("region", "operator_type", labels.OPERATOR_TYPE),
+        ("provider", "ownership", labels.OWNERSHIP),
+        ("provider", "mse_status", labels.MSE_STATUS),
+        ("offering", "pricing_mode", labels.PRICING_MODE),
+        ("offering", "trains_on_customer_data", labels.TRAINING_TERMS),
+        ("certification", "kind", labels.CERTIFICATION_KIND),
+        ("evaluation", "use_case", labels.USE_CASE),
+    ],
+)
+def test_the_file_format_accepts_exactly_the_values_the_engine_knows(record, field, table):
+    enum = catalogue_schema()["$defs"][record]["properties"][field]["enum"]
+    assert set(enum) == set(table.codes)
 
 
 def test_malformed_json_is_refused_with_its_line_and_column(tmp_path):

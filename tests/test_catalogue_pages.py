@@ -101,6 +101,16 @@ def test_provider_page_marks_expired_certifications(client, small_catalogue):
     assert "Class-I (local content 62.5 %)" in html
 
 
+def test_provider_page_names_the_invoicing_country_only_when_it_is_recorded(
+    client, small_catalogue
+):
+    def page(slug: str) -> str:
+        return client.get(reverse("catalogue:provider_detail", args=[slug])).content.decode()
+
+    assert "Invoiced by an entity in SG" in page("global-ai")
+    assert "Invoiced by" not in page("desi-ai")
+
+
 def test_demo_data_is_marked_on_every_page_that_shows_it(client, small_catalogue):
     for url in (
         reverse("home"),

@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from procurement import engine, services
 from procurement.models import AuditEvent, Comparison
+from procurement.workload_fields import values_from, values_of
 from tests.catalogue_builder import build_catalogue
-from tests.conftest import workload_data
+from tests.conftest import workload_values
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +86,11 @@ def test_the_page_shows_the_recommendation_matrix_charts_and_fingerprint(client,
 
 def test_editing_a_workload_leaves_its_comparisons_as_they_were(client, alice, comparison):
     before = comparison.snapshot
+    workload = comparison.workload
     services.workload_update(
-        alice, comparison.workload, {"requests_per_day": 1, "title": "Renamed"}
+        user=alice,
+        workload=workload,
+        values=values_from({"requests_per_day": 1, "title": "Renamed"}, base=values_of(workload)),
     )
     comparison.refresh_from_db()
     assert comparison.snapshot == before
@@ -94,7 +98,7 @@ def test_editing_a_workload_leaves_its_comparisons_as_they_were(client, alice, c
 
 
 def test_an_archived_workload_cannot_be_compared(client, alice, workload, policy_pack):
-    services.workload_archive(alice, workload)
+    services.workload_archive(user=alice, workload=workload)
     client.force_login(alice)
     response = client.post(reverse("comparison_create", args=[workload.pk]), follow=True)
     assert "An archived workload cannot be compared" in response.content.decode()
@@ -106,8 +110,12 @@ def test_the_comparison_page_makes_the_same_number_of_queries_with_10_and_200_of
     client, alice, policy_pack, django_assert_num_queries, size
 ):
     build_catalogue(size)
-    workload = services.workload_create(alice, workload_data(languages=["en"], use_case="health"))
-    comparison = services.comparison_run(alice, workload, decision_date=dt.date(2026, 11, 26))
+    workload = services.workload_create(
+        user=alice, values=workload_values(languages=["en"], use_case="health")
+    )
+    comparison = services.comparison_run(
+        user=alice, workload=workload, decision_date=dt.date(2026, 11, 26)
+    )
     assert len(comparison.snapshot_document()["results"]["offers"]) == size
     client.force_login(alice)
     with django_assert_num_queries(COMPARISON_PAGE_QUERIES):

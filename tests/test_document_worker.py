@@ -23,7 +23,7 @@ from django.core.management import call_command
 from procurement import services
 from procurement.models import AuditEvent, JustificationDocument
 from procurement.tasks import render_document
-from tests.conftest import broken_comparison, workload_data
+from tests.conftest import broken_comparison, workload_values
 
 pytestmark = [
     pytest.mark.postgres,
@@ -114,9 +114,9 @@ def status_of(document) -> str:
 
 @pytest.fixture
 def comparisons(alice, policy_pack, demo_catalogue):
-    workload = services.workload_create(alice, workload_data())
+    workload = services.workload_create(user=alice, values=workload_values())
     return [
-        services.comparison_run(alice, workload, decision_date=dt.date(2026, 11, 26))
+        services.comparison_run(user=alice, workload=workload, decision_date=dt.date(2026, 11, 26))
         for _ in range(3)
     ]
 
@@ -129,7 +129,7 @@ def empty_queues():
 
 
 def test_a_worker_renders_a_document_and_a_second_delivery_leaves_one(alice, comparisons, worker):
-    document = services.document_request(alice, comparisons[0])
+    document = services.document_request(user=alice, comparison=comparisons[0])
     wait_for(lambda: status_of(document) == Status.READY, 90, "the document to be ready")
     sha256 = JustificationDocument.objects.get(pk=document.pk).sha256
 
@@ -142,9 +142,9 @@ def test_a_worker_renders_a_document_and_a_second_delivery_leaves_one(alice, com
 
 
 def test_a_rendering_error_leaves_the_row_failed_with_a_message(alice, comparisons, worker):
-    good = services.document_request(alice, comparisons[0])
+    good = services.document_request(user=alice, comparison=comparisons[0])
     broken = broken_comparison(comparisons[0], "f" * 64)
-    bad = services.document_request(alice, broken)
+    bad = services.document_request(user=alice, comparison=broken)
     wait_for(lambda: status_of(bad) == Status.FAILED, 90, "the broken document to fail")
     wait_for(lambda: status_of(good) == Status.READY, 90, "the good document to be ready")
     assert JustificationDocument.objects.get(pk=bad.pk).error.startswith(
@@ -153,7 +153,9 @@ def test_a_rendering_error_leaves_the_row_failed_with_a_message(alice, compariso
 
 
 def test_killing_the_rendering_process_still_gives_exactly_one_document(alice, comparisons, worker):
-    jobs = [services.document_request(alice, comparison) for comparison in comparisons]
+    jobs = [
+        services.document_request(user=alice, comparison=comparison) for comparison in comparisons
+    ]
     kills = 0
     for job in jobs:
         wait_for(lambda job=job: status_of(job) == Status.RENDERING, 90, "rendering to start")
@@ -178,7 +180,7 @@ def test_killing_the_rendering_process_still_gives_exactly_one_document(alice, c
 def test_a_killed_worker_is_recovered_by_the_sweeper(alice, comparisons, settings):
     settings.DOCUMENT_TIME_LIMIT = LEASE_SECONDS  # the sweeper runs with the workers' settings
     first = Worker()
-    job = services.document_request(alice, comparisons[0])
+    job = services.document_request(user=alice, comparison=comparisons[0])
     wait_for(lambda: status_of(job) == Status.RENDERING, 90, "rendering to start")
     first.stop()  # SIGKILL to the whole worker: its message stays unacknowledged in Redis
     second = Worker()
@@ -192,7 +194,9 @@ def test_a_killed_worker_is_recovered_by_the_sweeper(alice, comparisons, setting
 
 
 def test_jobs_lost_with_redis_are_recovered_by_the_sweeper(alice, comparisons):
-    jobs = [services.document_request(alice, comparison) for comparison in comparisons]
+    jobs = [
+        services.document_request(user=alice, comparison=comparison) for comparison in comparisons
+    ]
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # Redis restarted without persistence
     worker = Worker()
     try:

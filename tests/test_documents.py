@@ -16,7 +16,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from procurement import documents, services
+from procurement import services
+from procurement.documents import jobs
 from procurement.models import AuditEvent, JustificationDocument
 from tests.conftest import broken_comparison
 
@@ -26,8 +27,8 @@ pytestmark = pytest.mark.django_db
 def requested(user, comparison, django_capture_on_commit_callbacks) -> JustificationDocument:
     """Request a document and run the job as the worker would, in this process."""
     with django_capture_on_commit_callbacks(execute=False):
-        document = services.document_request(user, comparison)
-    documents.document_render(str(document.pk))
+        document = services.document_request(user=user, comparison=comparison)
+    jobs.document_render(str(document.pk))
     document.refresh_from_db()
     return document
 
@@ -104,8 +105,8 @@ def test_qpdf_finds_nothing_wrong(ready_document, tmp_path):
 
 
 def test_a_second_delivery_changes_nothing(ready_document):
-    again = documents.document_render(str(ready_document.pk))
-    assert again.outcome is documents.Claim.SETTLED
+    again = jobs.document_render(str(ready_document.pk))
+    assert again.outcome is jobs.Claim.SETTLED
     assert JustificationDocument.objects.get().sha256 == ready_document.sha256
     assert AuditEvent.objects.filter(action="document.ready").count() == 1
 
@@ -132,33 +133,31 @@ def test_a_job_whose_worker_keeps_dying_stops_after_a_bounded_number_of_attempts
     from django.utils import timezone
 
     with django_capture_on_commit_callbacks(execute=False):
-        document = services.document_request(alice, comparison)
+        document = services.document_request(user=alice, comparison=comparison)
     later = timezone.now()
-    for attempt in range(1, documents.MAX_ATTEMPTS + 1):
-        claim = documents.document_claim(str(document.pk), now=later)
-        assert claim.outcome is documents.Claim.CLAIMED, attempt  # the previous claim died
-        later += documents.lease() + dt.timedelta(seconds=1)
-    assert documents.document_claim(str(document.pk), now=later).outcome is documents.Claim.SETTLED
+    for attempt in range(1, jobs.MAX_ATTEMPTS + 1):
+        claim = jobs.document_claim(str(document.pk), now=later)
+        assert claim.outcome is jobs.Claim.CLAIMED, attempt  # the previous claim died
+        later += jobs.lease() + dt.timedelta(seconds=1)
+    assert jobs.document_claim(str(document.pk), now=later).outcome is jobs.Claim.SETTLED
     document.refresh_from_db()
     assert document.status == JustificationDocument.Status.FAILED
-    assert f"stopped after {documents.MAX_ATTEMPTS} attempts" in document.error
+    assert f"stopped after {jobs.MAX_ATTEMPTS} attempts" in document.error
 
 
 def test_a_live_claim_is_not_taken_over(alice, comparison, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        document = services.document_request(alice, comparison)
-    assert documents.document_claim(str(document.pk)).outcome is documents.Claim.CLAIMED
-    busy = documents.document_claim(str(document.pk))
-    assert (
-        busy.outcome is documents.Claim.BUSY and 0 < busy.retry_after <= documents.lease().seconds
-    )
+        document = services.document_request(user=alice, comparison=comparison)
+    assert jobs.document_claim(str(document.pk)).outcome is jobs.Claim.CLAIMED
+    busy = jobs.document_claim(str(document.pk))
+    assert busy.outcome is jobs.Claim.BUSY and 0 < busy.retry_after <= jobs.lease().seconds
 
 
 def test_the_request_enqueues_only_after_commit(
     alice, comparison, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        document = services.document_request(alice, comparison)
+        document = services.document_request(user=alice, comparison=comparison)
         assert JustificationDocument.objects.filter(pk=document.pk, status="queued").exists()
     assert len(callbacks) == 1
 
@@ -175,7 +174,7 @@ def test_pages_generate_show_status_and_download(
     assert 'data-status="queued"' in status and 'hx-trigger="every 2s"' in status
     assert client.get(reverse("document_download", args=[document.pk])).status_code == 404
 
-    documents.document_render(str(document.pk))
+    jobs.document_render(str(document.pk))
     status = client.get(reverse("document_status", args=[document.pk])).content.decode()
     assert 'data-status="ready"' in status and "hx-trigger" not in status
     download = client.get(reverse("document_download", args=[document.pk]))
@@ -219,7 +218,7 @@ def test_the_public_verification_page_says_only_whether_when_and_for_whom(client
 def test_without_the_chart_browser_the_document_is_still_issued_and_says_why(
     alice, comparison, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from procurement import charts
+    from procurement.documents import charts
 
     def browser_missing(figures, **kwargs):
         raise FileNotFoundError("/usr/bin/chromium")

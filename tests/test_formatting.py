@@ -1,6 +1,6 @@
 """Money on pages: Indian digit grouping, exact decimals, lakh and crore."""
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 
@@ -48,3 +48,81 @@ def test_percent():
     assert percent(Decimal("99.900")) == "99.9 %"
     assert percent(Decimal("100.00"), 0) == "100 %"
     assert percent(None) == "—"
+
+
+# Amounts of 30 significant digits: more than Python's default 28-digit context can hold.
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (
+            "123456789012345678901234567890.125",
+            "₹1,23,45,67,89,01,23,45,67,89,01,23,45,67,890.13",
+        ),
+        (
+            "-123456789012345678901234567890.125",
+            "₹-1,23,45,67,89,01,23,45,67,89,01,23,45,67,890.13",
+        ),
+        # Rounding carries into a 31st digit.
+        ("999999999999999999999999999999.995", "₹10," + "00," * 13 + "000.00"),
+        ("12345678901234567890123456.78", "₹1,23,45,67,89,01,23,45,67,89,01,23,456.78"),
+    ],
+)
+def test_inr_takes_amounts_of_any_size(amount, expected):
+    assert inr(Decimal(amount)) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("123456789012345678901234.567890", "INR", "₹1,23,45,67,89,01,23,45,67,89,01,234.56789"),
+        ("123456789012345678901234.567890", "USD", "US$123,456,789,012,345,678,901,234.56789"),
+        ("0.123456749999999999999999999999", "USD", "US$0.123457"),
+    ],
+)
+def test_money_takes_amounts_of_any_size(amount, currency, expected):
+    assert money(Decimal(amount), currency) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("123456789012345678901234567890.125", "₹1,23,45,67,89,01,23,45,678.90 lakh crore"),
+        ("1234567890123", "₹1.23 lakh crore"),
+        # Divided exactly, rounded once: 123.4549… crore, not 123.455 rounded again.
+        ("1234549999.99999999999999999999", "₹123.45 crore"),
+        ("123456.789012345678901234567890", "₹1.23 lakh"),
+        ("-123456789012345678901234567890", "₹-1,23,45,67,89,01,23,45,678.90 lakh crore"),
+    ],
+)
+def test_lakh_crore_reads_huge_amounts_as_lakh_crore(amount, expected):
+    assert lakh_crore(Decimal(amount)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        ("99.9999999999999999999999999995", 2, "100 %"),
+        ("12.3450000000000000000000000000", 2, "12.35 %"),  # half up, not to even
+        ("123456789012345678901234567890.5", 0, "123456789012345678901234567891 %"),
+        ("-0.001", 2, "0 %"),
+    ],
+)
+def test_percent_takes_values_of_any_size(value, places, expected):
+    assert percent(Decimal(value), places) == expected
+
+
+def test_indian_digits_rounds_30_digit_amounts_half_up():
+    number = Decimal("123456789012345678901234567890.5")
+    assert indian_digits(number, 0) == "1,23,45,67,89,01,23,45,67,89,01,23,45,67,891"
+
+
+def test_formatting_does_not_depend_on_the_callers_decimal_context():
+    with localcontext() as context:
+        context.prec = 6
+        assert inr(Decimal("12345678.905")) == "₹1,23,45,678.91"
+        assert lakh_crore(Decimal("1234549999.99")) == "₹123.45 crore"
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "sNaN", "not a number"])
+def test_what_is_not_a_finite_number_shows_as_a_dash(value):
+    assert inr(value) == money(value, "USD") == lakh_crore(value) == percent(value) == "—"

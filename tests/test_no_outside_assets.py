@@ -173,18 +173,21 @@ def signed_in_admin(
     """A superuser who belongs to alice's department, with one record of every kind there."""
     from axes.models import AccessAttempt, AccessFailureLog
 
-    from procurement import documents, services
+    from procurement import services
+    from procurement.documents import jobs
     from procurement.models import Membership
 
     Membership.objects.create(user=admin_user, department=alice.membership.department)
     who = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "alice", "path_info": "/"}
     AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**who)
-    services.decision_propose(alice, comparison, comparison.recommended_offer_id, "")
-    services.policy_pack_new_version(admin_user, comparison.policy_pack)
+    services.decision_propose(
+        user=alice, comparison=comparison, offer_id=comparison.recommended_offer_id, reason=""
+    )
+    services.policy_pack_new_version(user=admin_user, source=comparison.policy_pack)
     with django_capture_on_commit_callbacks(execute=False):
-        document = services.document_request(alice, comparison)
-    documents.document_render(str(document.pk))
+        document = services.document_request(user=alice, comparison=comparison)
+    jobs.document_render(str(document.pk))
     return admin_client
 
 

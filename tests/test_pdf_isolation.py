@@ -17,7 +17,7 @@ import pytest
 from django.template import Context, Template
 from pypdf import PdfReader
 
-from procurement.pdf import Asset, data_uri, render_pdf
+from procurement.documents.pdf import Asset, data_uri, render_pdf
 
 PASSWD_MARKER = "root:x:0:0"
 

@@ -38,23 +38,25 @@ def test_the_shipped_pack_is_published_with_citations(policy_pack):
 
 def test_a_published_version_never_changes(policy_pack, policy_admin):
     with pytest.raises(ValidationError, match="never changes"):
-        services.policy_pack_save_draft(policy_admin, policy_pack, policy_pack.document)
+        services.policy_pack_save_draft(
+            user=policy_admin, pack=policy_pack, document=policy_pack.document
+        )
 
 
 def test_a_change_is_a_new_version_that_is_validated_then_published(policy_pack, policy_admin):
-    draft = services.policy_pack_new_version(policy_admin, policy_pack)
+    draft = services.policy_pack_new_version(user=policy_admin, source=policy_pack)
     assert (draft.version, draft.status) == (2, PolicyPack.Status.DRAFT)
     document = copy.deepcopy(draft.document)
     document["evaluation"]["qcbs"]["technical_weight_pct"] = "85"
     with pytest.raises(ValidationError) as failure:
-        services.policy_pack_save_draft(policy_admin, draft, document)
+        services.policy_pack_save_draft(user=policy_admin, pack=draft, document=document)
     messages = failure.value.message_dict["document"]
     assert any(m.startswith("policy.evaluation.qcbs.technical_weight_pct:") for m in messages), (
         messages
     )
     document["evaluation"]["qcbs"]["technical_weight_pct"] = "30"
-    services.policy_pack_save_draft(policy_admin, draft, document)
-    published = services.policy_pack_publish(policy_admin, draft)
+    services.policy_pack_save_draft(user=policy_admin, pack=draft, document=document)
+    published = services.policy_pack_publish(user=policy_admin, pack=draft)
     assert published.is_published and published.published_by == policy_admin
 
 
@@ -76,10 +78,10 @@ def test_the_admin_shows_field_messages_and_opens_published_versions_read_only(
 def test_pages_show_a_version_and_the_difference_between_two(
     client, alice, policy_pack, policy_admin
 ):
-    draft = services.policy_pack_new_version(policy_admin, policy_pack)
+    draft = services.policy_pack_new_version(user=policy_admin, source=policy_pack)
     document = copy.deepcopy(draft.document)
     document["finance"]["discount_rate_pct"] = "9"
-    services.policy_pack_save_draft(policy_admin, draft, document)
+    services.policy_pack_save_draft(user=policy_admin, pack=draft, document=document)
     client.force_login(alice)
     page = client.get(reverse("policy_detail", args=["india-default", 1])).content.decode()
     assert "Residency by data classification" in page and "category_a" in page

@@ -52,3 +52,25 @@ def test_healthz_is_exempt_from_the_https_redirect(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
     assert client.get("/catalogue/").status_code == 301
+
+
+def test_every_process_knows_the_rendering_task_by_name():
+    """A document is handed to its task by name; a process that imported nothing of the
+    documents (a fresh manage.py command) must still find it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup();"
+        "from celery import current_app;"
+        "from procurement.documents.jobs import RENDER_TASK;"
+        "print(RENDER_TASK in current_app.tasks)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "True", result.stderr[-2000:]

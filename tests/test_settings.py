@@ -41,6 +41,22 @@ def test_with_no_environment_the_app_refuses_to_start_and_says_which_variables(t
     assert "Traceback" in result.stderr  # ImproperlyConfigured, raised while loading settings
 
 
+def test_after_make_run_a_command_with_no_environment_reads_the_local_file(tmp_path):
+    (tmp_path / "local.env").write_text(
+        f"# written by make run\nDJANGO_DEBUG=1\nDJANGO_SECRET_KEY={STRONG_KEY}\n"
+    )
+    result = settings_in({"DJANGO_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is True
+
+
+def test_an_environment_that_says_how_to_run_is_never_overridden_by_the_local_file(tmp_path):
+    (tmp_path / "local.env").write_text(f"DJANGO_DEBUG=1\nDJANGO_SECRET_KEY={STRONG_KEY}\n")
+    for env in ({"DJANGO_DEBUG": "0"}, {"DJANGO_ALLOWED_HOSTS": "example.gov.in"}):
+        result = settings_in({"DJANGO_DATA_DIR": str(tmp_path), **env})
+        assert result.returncode != 0 and "Refusing to start" in result.stderr, env
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [

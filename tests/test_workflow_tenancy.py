@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from procurement import documents, services
+from procurement import services
+from procurement.documents import jobs
 from procurement.models import AuditEvent, Comparison, Decision, JustificationDocument, Workload
 
 pytestmark = pytest.mark.django_db
@@ -64,10 +65,12 @@ def procurement_routes() -> set[str]:
 def objects_of_department_a(
     alice, bob, comparison, policy_pack, django_capture_on_commit_callbacks
 ):
-    decision = services.decision_propose(alice, comparison, comparison.recommended_offer_id, "")
+    decision = services.decision_propose(
+        user=alice, comparison=comparison, offer_id=comparison.recommended_offer_id, reason=""
+    )
     with django_capture_on_commit_callbacks(execute=False):
-        document = services.document_request(alice, comparison)
-    documents.document_render(str(document.pk))
+        document = services.document_request(user=alice, comparison=comparison)
+    jobs.document_render(str(document.pk))
     return {
         "document": {"pk": document.pk},
         "workload": {"pk": comparison.workload.pk},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -22,34 +24,49 @@ def field_errors(response) -> dict[str, list[str]]:
     return {name: list(errors) for name, errors in response.context["form"].errors.items()}
 
 
+REQUESTS = "Enter from 1 to 1,00,00,00,000 requests a day."
+TERM = "The product plans contracts of 1 to 10 years."
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"requests_per_day": -5}, "requests_per_day", "Enter at least 1 request a day."),
-        ({"requests_per_day": 0}, "requests_per_day", "Enter at least 1 request a day."),
+        ({"requests_per_day": -5}, "requests_per_day", REQUESTS),
+        ({"requests_per_day": 0}, "requests_per_day", REQUESTS),
+        ({"requests_per_day": 10**9 + 1}, "requests_per_day", REQUESTS),
         (
-            {"mean_input_tokens": 0},
-            "mean_input_tokens",
-            "A request needs some input: more than 0 tokens.",
-        ),
-        (
-            {"mean_output_tokens": 0},
+            {"mean_input_tokens": 0, "mean_output_tokens": 0},
             "mean_output_tokens",
-            "An answer has some tokens: more than 0.",
+            "input and output tokens cannot both be zero",
         ),
-        ({"term_years": 0}, "term_years", "A contract lasts at least 1 year."),
-        ({"term_years": 50}, "term_years", "The product plans contracts of 1 to 10 years."),
-        ({"languages": []}, "languages", "Choose at least one language."),
+        (
+            {"mean_output_tokens": 2_000_000},
+            "mean_output_tokens",
+            "Enter from 0 to 10,00,000 tokens.",
+        ),
+        ({"term_years": 0}, "term_years", TERM),
+        ({"term_years": 50}, "term_years", TERM),
+        ({"languages": []}, "languages", "Choose from 1 to 50 languages."),
         (
             {"data_classification": ["top_secret_ish"]},
             "data_classification",
-            "“top_secret_ish” is not a data classification this product knows.",
+            "“top_secret_ish” is not a choice this product knows.",
         ),
-        ({"data_classification": []}, "data_classification", "Tick at least one kind of data."),
+        ({"data_classification": []}, "data_classification", "Tick from 1 to 6 kinds of data."),
         (
             {"cached_input_share_pct": 120},
             "cached_input_share_pct",
-            "A share cannot be more than 100 per cent.",
+            "A share is from 0 to 100 per cent.",
+        ),
+        (
+            {"annual_growth_pct": 600},
+            "annual_growth_pct",
+            "Enter a yearly change from -50 to 500 per cent.",
+        ),
+        (
+            {"start_date": dt.date(9999, 12, 31)},
+            "start_date",
+            "Enter a date from 1 January 2000 to 31 December 2099.",
         ),
         (
             {"use_case": "astrology"},
@@ -116,9 +133,26 @@ def test_an_approver_cannot_create_workloads(client, bob):
     assert client.get(reverse("workload_create")).status_code == 403
 
 
-def test_the_form_shows_every_workload_field_once_in_a_group():
-    from procurement.forms import GROUPS
-    from procurement.services import WORKLOAD_FIELDS
+def test_a_qcbs_weight_above_the_packs_cap_is_refused_on_its_field(
+    client, alice, demo_catalogue, policy_pack
+):
+    """GFR Rule 192 caps the technical weight at 80 %: the workload is refused when saved, not
+    every comparison of it later."""
+    client.force_login(alice)
+    post = form_post(evaluation_method="qcbs", qcbs_technical_weight_pct=90)
+    response = client.post(reverse("workload_create"), post)
+    assert response.status_code == 200
+    (message,) = field_errors(response)["qcbs_technical_weight_pct"]
+    assert message.startswith("must not exceed 80 (got 90)") and "Rule 192" in message
+    assert not Workload.objects.exists()
 
-    grouped = [name for _, names in GROUPS for name in names]
-    assert sorted(grouped) == sorted(WORKLOAD_FIELDS)
+
+def test_the_form_shows_every_workload_field_once_in_a_group(client, alice, demo_catalogue):
+    from procurement.workload_fields import FIELD_NAMES, groups
+
+    grouped = [row.name for _, rows in groups() for row in rows]
+    assert sorted(grouped) == sorted(FIELD_NAMES)
+    client.force_login(alice)
+    html = client.get(reverse("workload_create")).content.decode()
+    for name in FIELD_NAMES:
+        assert html.count(f'name="{name}"') >= 1, name

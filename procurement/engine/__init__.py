@@ -20,26 +20,34 @@ from procurement.engine.eligibility import check_eligibility
 from procurement.engine.errors import EngineValidationError, FieldError
 from procurement.engine.inputs import (
     Certification,
+    CertificationKind,
+    DataClassification,
+    EvaluationMethod,
     FxRate,
+    MseStatus,
     Offer,
+    OperatorType,
+    Ownership,
     Price,
+    PricingMode,
+    ProcurementCategory,
     ProviderFacts,
     QualityEvaluation,
     Region,
+    TrainingTerms,
+    UseCase,
     Workload,
 )
-from procurement.engine.loading import (
-    load_fx,
-    load_offers,
-    load_policy,
-    load_workload,
-    policy_to_dict,
-)
+from procurement.engine.loading import load_policy, load_workload, policy_to_dict
 from procurement.engine.policy import Citation, Policy
 from procurement.engine.results import (
     AwardOutcome,
     ComparisonResult,
+    HostingBucket,
+    Mechanism,
+    MiiClass,
     OfferResult,
+    PreferenceKind,
     Recommendation,
     RuleOutcome,
     SensitivityConfig,
@@ -47,16 +55,23 @@ from procurement.engine.results import (
     TcoBreakdown,
     TcoYear,
 )
+from procurement.engine.results import (
+    Status as RuleStatus,
+)
 from procurement.engine.sensitivity import run_sensitivity
 from procurement.engine.snapshot import (
     ReplayReport,
+    SnapshotInputs,
     build_snapshot,
     canonical_json,
     fingerprint,
+    load_inputs,
+    load_results,
     replay,
     snapshot_schema,
 )
 from procurement.engine.tco import NPV_CONVENTION, compute_tco, select_fx
+from procurement.engine.validation import validate_against_policy, validate_workload
 from procurement.engine.version import ENGINE_VERSION
 
 __all__ = [
@@ -64,6 +79,21 @@ __all__ = [
     "NPV_CONVENTION",
     "ROUNDING_RULE",
     "AwardDecision",
+    "CertificationKind",
+    "DataClassification",
+    "EvaluationMethod",
+    "HostingBucket",
+    "Mechanism",
+    "MiiClass",
+    "MseStatus",
+    "OperatorType",
+    "Ownership",
+    "PreferenceKind",
+    "PricingMode",
+    "ProcurementCategory",
+    "RuleStatus",
+    "TrainingTerms",
+    "UseCase",
     "AwardOutcome",
     "AwardRules",
     "Certification",
@@ -86,6 +116,7 @@ __all__ = [
     "RuleOutcome",
     "SensitivityConfig",
     "SensitivityResult",
+    "SnapshotInputs",
     "StepSpec",
     "TcoBreakdown",
     "TcoYear",
@@ -97,8 +128,8 @@ __all__ = [
     "compare",
     "compute_tco",
     "fingerprint",
-    "load_fx",
-    "load_offers",
+    "load_inputs",
+    "load_results",
     "load_policy",
     "load_workload",
     "policy_to_dict",
@@ -108,4 +139,6 @@ __all__ = [
     "run_sensitivity",
     "select_fx",
     "snapshot_schema",
+    "validate_against_policy",
+    "validate_workload",
 ]

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from procurement.engine.codec import JsonValue, parse_as, parse_list, to_jsonable
-from procurement.engine.errors import EngineValidationError, FieldError, raise_if
-from procurement.engine.inputs import FxRate, Offer, Workload
+from procurement.engine.codec import JsonValue, parse_as, to_jsonable
+from procurement.engine.errors import raise_if
+from procurement.engine.inputs import Workload
 from procurement.engine.policy import Policy
-from procurement.engine.validation import (
-    validate_fx,
-    validate_offers,
-    validate_policy,
-    validate_workload,
-)
+from procurement.engine.validation import validate_policy, validate_workload
 
 
 def load_policy(data: Mapping[str, Any]) -> Policy:
@@ -37,21 +32,3 @@ def load_workload(data: Mapping[str, Any]) -> Workload:
     workload = parse_as(Workload, data, "workload")
     raise_if(validate_workload(workload))
     return workload
-
-
-def load_offers(data: Sequence[Any]) -> tuple[Offer, ...]:
-    """Offers from a JSON list, parsed and validated (paths use list positions)."""
-    if not isinstance(data, list | tuple):
-        raise EngineValidationError([FieldError("offers", "must be a list")])
-    offers = parse_list(Offer, list(data), "offers")
-    raise_if(validate_offers(offers))
-    return offers
-
-
-def load_fx(data: Sequence[Any]) -> tuple[FxRate, ...]:
-    """FX rates from a JSON list, parsed and validated."""
-    if not isinstance(data, list | tuple):
-        raise EngineValidationError([FieldError("fx_rates", "must be a list")])
-    rates = parse_list(FxRate, list(data), "fx_rates")
-    raise_if(validate_fx(rates))
-    return rates

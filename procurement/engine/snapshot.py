@@ -177,6 +177,16 @@ class ReplayReport:
         return found
 
 
+def load_results(data: Mapping[str, Any]) -> ComparisonResult:
+    """The results of a snapshot (its ``results``, as stored) as the engine's result types."""
+    return parse_as(ComparisonResult, data, "results")
+
+
+def load_inputs(data: Mapping[str, Any]) -> SnapshotInputs:
+    """The inputs of a snapshot (its ``inputs``, as stored) as the engine's input types."""
+    return parse_as(SnapshotInputs, data, "inputs")
+
+
 def snapshot_schema() -> dict[str, Any]:
     """The JSON Schema of a snapshot (draft 2020-12), derived from the engine's dataclasses."""
     return json_schema(
@@ -199,7 +209,7 @@ def schema_text() -> str:
 
 def validate_snapshot_document(snapshot: object) -> None:
     """Check a snapshot against the JSON Schema; raise with every violation and its path."""
-    import jsonschema  # type: ignore[import-untyped]  # no stubs shipped; used at one call
+    import jsonschema
 
     validator = jsonschema.Draft202012Validator(snapshot_schema())
     errors = sorted(validator.iter_errors(snapshot), key=lambda e: list(e.absolute_path))
@@ -243,7 +253,7 @@ def replay(snapshot: Mapping[str, Any]) -> ReplayReport:
     reports whether the fingerprint matches the content and the results match to the paisa.
     """
     validate_snapshot_document(snapshot)
-    inputs = parse_as(SnapshotInputs, snapshot["inputs"], "inputs")
+    inputs = load_inputs(snapshot["inputs"])
     recomputed = _document(inputs, _run(inputs))
     differences: list[str] = []
     _differences(snapshot["results"], recomputed["results"], "results", differences, 20)

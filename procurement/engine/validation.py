@@ -12,8 +12,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
+from procurement.engine import bounds
+from procurement.engine.bounds import DateRange, ItemsRange, Range
 from procurement.engine.errors import FieldError
 from procurement.engine.inputs import (
     CERTIFICATION_KINDS,
@@ -41,7 +43,7 @@ _LANG = re.compile(r"^[a-z]{2}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
-_MAX_MONEY = Decimal("999999999999.99")
+_MAX_MONEY = bounds.MAX_MONEY
 _LOCATIONS = ("processing", "storage", "logs")
 
 
@@ -113,6 +115,32 @@ class _Checker:
         elif high is not None and value > high:
             self.add(path, f"must be at most {high}")
 
+    def decimal_in(self, path: str, value: object, bound: Range, *, optional: bool = False) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, Decimal) or not value.is_finite():
+            self.add(path, "must be a finite Decimal")
+        elif not bound.contains(value):
+            self.add(path, f"must be {bound.describe()}")
+
+    def integer_in(self, path: str, value: object, bound: Range, *, optional: bool = False) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.add(path, "must be a whole number")
+        elif not bound.contains(value):
+            self.add(path, f"must be {bound.describe()}")
+
+    def date_in(self, path: str, value: object, bound: DateRange) -> None:
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            self.add(path, "must be a date")
+        elif not bound.contains(value):
+            self.add(path, f"must be {bound.describe()}")
+
+    def items(self, path: str, value: object, bound: ItemsRange, what: str) -> None:
+        if not isinstance(value, tuple) or not bound.contains(len(value)):
+            self.add(path, f"must list {bound.describe().replace('items', what + 's')}")
+
     def member(self, path: str, value: object, allowed: Iterable[str]) -> None:
         options = tuple(allowed)
         if value not in options:
@@ -145,18 +173,24 @@ class _Checker:
 
 
 def validate_workload(w: Workload, path: str = "workload") -> list[FieldError]:
-    """Every problem with a workload, each naming its field."""
+    """Every problem with a workload, each naming its field; ranges from bounds.WORKLOAD."""
     c = _Checker()
     c.member(f"{path}.use_case", w.use_case, sorted(USE_CASES))
-    if not isinstance(w.languages, tuple) or not w.languages:
-        c.add(f"{path}.languages", "must list at least one language (ISO 639-1, e.g. hi)")
-    else:
+    c.items(f"{path}.languages", w.languages, _bound("languages", ItemsRange), "language")
+    if isinstance(w.languages, tuple):
         for i, lang in enumerate(w.languages):
             c.pattern(f"{path}.languages[{i}]", lang, _LANG, "a two-letter ISO 639-1 code")
         c.unique(f"{path}.languages", w.languages, "language")
-    c.integer(f"{path}.requests_per_day", w.requests_per_day, low=1, high=10**12)
-    c.decimal(f"{path}.mean_input_tokens", w.mean_input_tokens, low=0, high=10**9)
-    c.decimal(f"{path}.mean_output_tokens", w.mean_output_tokens, low=0, high=10**9)
+    for name in ("requests_per_day", "term_years"):
+        c.integer_in(f"{path}.{name}", getattr(w, name), _bound(name, Range))
+    for name in (
+        "mean_input_tokens",
+        "mean_output_tokens",
+        "cached_input_share_pct",
+        "annual_growth_pct",
+        "peak_to_average",
+    ):
+        c.decimal_in(f"{path}.{name}", getattr(w, name), _bound(name, Range))
     if (
         isinstance(w.mean_input_tokens, Decimal)
         and isinstance(w.mean_output_tokens, Decimal)
@@ -165,36 +199,30 @@ def validate_workload(w: Workload, path: str = "workload") -> list[FieldError]:
         and w.mean_input_tokens + w.mean_output_tokens <= 0
     ):
         c.add(f"{path}.mean_output_tokens", "input and output tokens cannot both be zero")
-    c.decimal(f"{path}.cached_input_share_pct", w.cached_input_share_pct, low=0, high=100)
-    c.decimal(f"{path}.annual_growth_pct", w.annual_growth_pct, low=-99, high=1000)
-    c.decimal(f"{path}.peak_to_average", w.peak_to_average, low=1, high=1000)
-    c.integer(f"{path}.term_years", w.term_years, low=1, high=10)
-    c.date(f"{path}.start_date", w.start_date)
-    if not isinstance(w.data_classification, tuple) or not w.data_classification:
-        c.add(f"{path}.data_classification", "must list at least one classification")
-    else:
+    c.date_in(f"{path}.start_date", w.start_date, _bound("start_date", DateRange))
+    c.items(
+        f"{path}.data_classification",
+        w.data_classification,
+        _bound("data_classification", ItemsRange),
+        "classification",
+    )
+    if isinstance(w.data_classification, tuple):
         for i, tag in enumerate(w.data_classification):
             c.member(f"{path}.data_classification[{i}]", tag, DATA_CLASSIFICATIONS)
         c.unique(f"{path}.data_classification", w.data_classification, "classification")
-    c.integer(f"{path}.max_p95_latency_ms", w.max_p95_latency_ms, low=1, optional=True)
-    c.decimal(
-        f"{path}.min_availability_pct", w.min_availability_pct, low=0, high=100, optional=True
+    c.integer_in(
+        f"{path}.max_p95_latency_ms",
+        w.max_p95_latency_ms,
+        _bound("max_p95_latency_ms", Range),
+        optional=True,
     )
-    c.decimal(
-        f"{path}.estimated_value_inr", w.estimated_value_inr, low=0, high=_MAX_MONEY, optional=True
-    )
+    for name in ("min_availability_pct", "estimated_value_inr", "qcbs_technical_weight_pct"):
+        c.decimal_in(f"{path}.{name}", getattr(w, name), _bound(name, Range), optional=True)
     c.member(
         f"{path}.procurement_category", w.procurement_category, ("non_consultancy", "consultancy")
     )
     if w.evaluation_method is not None:
         c.member(f"{path}.evaluation_method", w.evaluation_method, ("l1", "qcbs"))
-    c.decimal(
-        f"{path}.qcbs_technical_weight_pct",
-        w.qcbs_technical_weight_pct,
-        low=0,
-        high=100,
-        optional=True,
-    )
     for name in (
         "quality_oriented_procurement_declared",
         "global_tender_approved",
@@ -202,6 +230,15 @@ def validate_workload(w: Workload, path: str = "workload") -> list[FieldError]:
     ):
         c.boolean(f"{path}.{name}", getattr(w, name))
     return c.errors
+
+
+_B = TypeVar("_B", Range, DateRange, ItemsRange)
+
+
+def _bound(name: str, kind: type[_B]) -> _B:
+    bound = bounds.WORKLOAD[name]
+    assert isinstance(bound, kind), f"bounds.WORKLOAD[{name!r}] is not a {kind.__name__}"
+    return bound
 
 
 def _validate_region(c: _Checker, path: str, region: object) -> None:

@@ -1,40 +1,33 @@
-"""Labels for engine codes on the officer's pages."""
+"""Words for the engine's codes on the officer's pages and in the PDF (``procurement.labels``)."""
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 
-from procurement import presenters
+from procurement import labels
 
 register = template.Library()
-
-PREFERENCE_LABELS = {
-    "mii_match_l1": "Make in India purchase preference (match L1)",
-    "transition_premium": "Transition premium for domestic infrastructure",
-    "price_evaluation_factor": "Price evaluation factor on foreign offers",
-    "tie_band": "Tie band",
-}
 
 
 @register.filter
 def preference_label(kind: str) -> str:
-    return PREFERENCE_LABELS.get(kind, kind)
+    return labels.PREFERENCE_KIND.label(kind)
 
 
 @register.filter
 def status_symbol(status: str) -> str:
-    return presenters.STATUS_SYMBOL.get(status, status)
+    return labels.STATUS_SYMBOL.get(status, status)
 
 
 @register.filter
 def mii_label(value: str | None) -> str:
-    return presenters.label_mii(value)
+    return labels.MII_CLASS.label(value)
 
 
 @register.filter
 def hosting_label(value: str) -> str:
-    return presenters.label_hosting(value)
+    return labels.HOSTING.label(value)
 
 
 @register.filter

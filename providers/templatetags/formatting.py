@@ -1,12 +1,15 @@
 """Template filters for money and provenance, shared by every page.
 
 Money is formatted from ``Decimal`` without passing through ``float``. Rupees use Indian digit
-grouping (₹1,23,45,678.00); ``lakh_crore`` gives the reading officers use for large sums.
+grouping (₹1,23,45,678.00); ``lakh_crore`` gives the reading officers use for large sums. Every
+filter rounds half up, exactly, whatever the number of digits: arithmetic runs in a context with
+as many digits as the number needs, never in the thread's 28-digit default, which would refuse
+(or silently round) a 30-digit amount. Anything that is not a finite number shows as "—".
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -18,28 +21,51 @@ register = template.Library()
 CURRENCY_SYMBOLS = {"INR": "₹", "USD": "US$", "EUR": "€", "GBP": "£"}
 LAKH = Decimal(100_000)
 CRORE = Decimal(10_000_000)
+LAKH_CRORE = LAKH * CRORE
 
 
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation:
         return None
+    return number if number.is_finite() else None
+
+
+def _context(digits: int) -> Context:
+    """``digits`` of precision, rounding half up, and no limit on the exponent."""
+    return Context(prec=max(digits, 1), rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def _digits(number: Decimal) -> int:
+    return len(number.as_tuple().digits)
+
+
+def _round(number: Decimal, places: int) -> Decimal:
+    """``number`` rounded half up to ``places`` decimals (negative: to tens, hundreds…), in one
+    rounding: the context holds its whole part, the places and a carry."""
+    digits = max(number.adjusted(), 0) + max(places, 0) + 2
+    return number.quantize(Decimal((0, (1,), -places)), context=_context(digits))
+
+
+def _without_trailing_zeros(number: Decimal) -> Decimal:
+    """``99.900`` → ``99.9``, ``100.00`` → ``1E+2``: exact, as the context holds every digit."""
+    return number.normalize(_context(_digits(number)))
 
 
 def indian_digits(number: Decimal, places: int = 2) -> str:
     """``12345678.9`` → ``1,23,45,678.90``: rounded half up to ``places``, Indian grouping."""
-    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = _round(number, places)
     sign = "-" if rounded < 0 else ""
-    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    whole, _, fraction = f"{rounded.copy_abs():f}".partition(".")
     return f"{sign}{group_indian(whole)}{'.' + fraction if fraction else ''}"
 
 
 def significant_places(number: Decimal, minimum: int = 2, maximum: int = 6) -> int:
     """Enough decimal places to show a unit price exactly (0.075 → 3), within bounds."""
-    exponent = number.normalize().as_tuple().exponent
+    exponent = _without_trailing_zeros(number).as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return max(minimum, min(places, maximum))
 
@@ -61,28 +87,33 @@ def money(value: Any, currency: str = "INR") -> str:
     symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
     if currency == "INR":
         return f"{symbol}{indian_digits(number, places)}"
-    return f"{symbol}{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,f}"
+    return f"{symbol}{_round(number, places):,f}"
 
 
 @register.filter
 def lakh_crore(value: Any) -> str:
-    """Large rupee sums the way officers read them: ``₹1.23 crore``, ``₹4.50 lakh``."""
+    """Large rupee sums the way officers (and the Union Budget) read them: ``₹4.50 lakh``,
+    ``₹1.23 crore``, and from a lakh crore (10^12) on ``₹2.50 lakh crore``, so that even a
+    huge sum reads as a grouped number of a unit, never in scientific notation."""
     number = _decimal(value)
     if number is None:
         return "—"
-    if abs(number) >= CRORE:
-        return f"₹{indian_digits(number / CRORE)} crore"
-    if abs(number) >= LAKH:
-        return f"₹{indian_digits(number / LAKH)} lakh"
+    for size, unit in ((LAKH_CRORE, "lakh crore"), (CRORE, "crore"), (LAKH, "lakh")):
+        if number.copy_abs() >= size:
+            # Exact: dividing by a power of ten needs no more digits than the number has.
+            in_units = _context(_digits(number)).divide(number, size)
+            return f"₹{indian_digits(in_units)} {unit}"
     return inr(number)
 
 
 @register.filter
 def percent(value: Any, places: int = 2) -> str:
+    """``99.900`` → ``99.9 %``: rounded half up to ``places``, trailing zeros dropped."""
     number = _decimal(value)
     if number is None:
         return "—"
-    return f"{number.quantize(Decimal(1).scaleb(-int(places))).normalize():f} %"
+    rounded = _without_trailing_zeros(_round(number, int(places)))
+    return f"{rounded.copy_abs() if rounded.is_zero() else rounded:f} %"  # never "-0 %"
 
 
 @register.filter

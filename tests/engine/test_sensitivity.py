@@ -253,7 +253,7 @@ def test_sensitivity_configuration_is_validated() -> None:
     shrink = SensitivityConfig(growth_spread_pct=D(50))
     with pytest.raises(EngineValidationError) as exc:
         compare(
-            workload(annual_growth_pct=D(-60)),
+            workload(annual_growth_pct=D(-50)),
             [offer()],
             INDIA,
             [USD],

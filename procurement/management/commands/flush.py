@@ -6,12 +6,14 @@ does it between browser tests, an operator resets a demo — so this command set
 its own transaction; nothing else does.
 """
 
+from typing import Any
+
 from django.core.management.commands import flush
 from django.db import connections, transaction
 
 
 class Command(flush.Command):
-    def handle(self, **options):
+    def handle(self, **options: Any) -> None:
         connection = connections[options["database"]]
         if connection.vendor != "postgresql":
             return super().handle(**options)

@@ -1,7 +1,9 @@
 """python manage.py load_demo: the demo catalogue, two demo departments and a demo user for every
 role in each, for `make run` and docker-compose. Idempotent: running it twice changes nothing."""
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -38,7 +40,7 @@ ROLES = (
 )
 
 
-def demo_users():
+def demo_users() -> Iterator[tuple[str, str, str, str, bool]]:
     """(username, full name, department slug, role group, staff) for every demo login."""
     for slug, _, _ in DEMO_DEPARTMENTS:
         short = slug.removeprefix("demo-")
@@ -49,7 +51,7 @@ def demo_users():
 class Command(BaseCommand):
     help = "Load the demo catalogue, departments and users. Running it twice changes nothing."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             data = parse_catalogue(DEMO_CATALOGUE.read_text(encoding="utf-8"))
         except CatalogueError as exc:
@@ -75,7 +77,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<20} {full_name} ({departments[department].name})")
         self.stdout.write(f"  {'admin':<20} platform administrator (all of the admin)")
 
-    def _ensure_user(self, departments, username, full_name, department, group, staff) -> bool:
+    def _ensure_user(
+        self,
+        departments: dict[str, Department],
+        username: str,
+        full_name: str,
+        department: str,
+        group: str,
+        staff: bool,
+    ) -> bool:
         """Create a missing demo user; an existing one (maybe with a changed password) is kept."""
         User = get_user_model()
         if User.objects.filter(username=username).exists():

@@ -8,11 +8,11 @@ worker that has died. Enqueuing twice is harmless: the task claims its row. Run 
 
 import datetime as dt
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from procurement.documents import documents_to_sweep
-from procurement.tasks import render_document
+from procurement.documents.jobs import document_enqueue, documents_to_sweep
 
 
 class Command(BaseCommand):
@@ -22,11 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--older-than", type=float, default=300, help="Seconds (default 300).")
         parser.add_argument("--every", type=float, help="Repeat every this many seconds.")
 
-    def handle(self, *args, older_than: float, every: float | None, **options) -> None:
+    def handle(self, *args: Any, older_than: float, every: float | None, **options: Any) -> None:
         while True:
             ids = documents_to_sweep(dt.timedelta(seconds=older_than))
             for document_id in ids:
-                render_document.delay(document_id)
+                document_enqueue(document_id)
             self.stdout.write(f"re-enqueued {len(ids)} document(s)")
             if every is None:
                 return

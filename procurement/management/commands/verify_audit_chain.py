@@ -1,5 +1,7 @@
 """python manage.py verify_audit_chain [--department SLUG]: check every department's hash chain."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from procurement.audit import verify_department
@@ -15,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--department", help="Only this department (slug).")
 
-    def handle(self, *args, department: str | None, **options) -> None:
+    def handle(self, *args: Any, department: str | None, **options: Any) -> None:
         departments = Department.objects.order_by("slug")
         if department:
             departments = departments.filter(slug=department)

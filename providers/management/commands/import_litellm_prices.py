@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -28,7 +29,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Count changes; save nothing.")
 
-    def handle(self, *args, file: Path, effective_from, dry_run: bool, **options) -> None:
+    def handle(
+        self,
+        *args: Any,
+        file: Path,
+        effective_from: dt.date | None,
+        dry_run: bool,
+        **options: Any,
+    ) -> None:
         try:
             raw = file.read_bytes()
         except OSError as exc:

@@ -1,6 +1,7 @@
 """python manage.py load_catalogue FILE [--dry-run]: upsert a catalogue file (docs/catalogue.md)."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check and count the changes; save nothing."
         )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options) -> None:
+    def handle(self, *args: Any, file: Path, dry_run: bool, **options: Any) -> None:
         try:
             text = file.read_text(encoding="utf-8")
         except OSError as exc:

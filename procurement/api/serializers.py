@@ -2,156 +2,88 @@
 ranges, and render. Every business rule stays in ``procurement.services``.
 
 Conventions: ``Meta.fields`` are allow-lists; a request naming a field the serializer does not
-accept is refused field by field (``StrictSerializerMixin``); related ids resolve only within
-the caller's department (``DepartmentScopedPrimaryKeyRelatedField``); money and token counts
-travel as decimal strings.
+accept is refused field by field (``StrictSerializer``); related ids resolve only within the
+caller's department (``DepartmentScopedPrimaryKeyRelatedField``); money and token counts travel
+as decimal strings. The workload's fields are built from the table of the workload's fields, as
+the form's are, so the page and the API accept the same values with the same messages.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Model, QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.reverse import reverse as absolute_url
 
-from procurement.forms import WorkloadForm
+from config.api import StrictSerializer
+from procurement import selectors, workload_fields
+from procurement.api.base import DepartmentScopedPrimaryKeyRelatedField
+from procurement.engine import bounds
 from procurement.models import Comparison, Decision, JustificationDocument, PolicyPack, Workload
-from procurement.selectors import department_of
-from procurement.services import WORKLOAD_FIELDS
+from procurement.workload_fields import Field, InRange
 from providers.models import Language
 
-# The largest rupee amount the engine accepts, ₹9,99,99,99,99,999.99 (engine/validation.py).
-MAX_MONEY = Decimal("999999999999.99")
-# The engine's bound on mean tokens per request (procurement.engine.validation).
-MAX_TOKENS = Decimal(10**9)
-# Whole numbers are stored in 32-bit columns on PostgreSQL.
-MAX_INT = 2_147_483_647
-# Dates the product plans for: a contract start or a decision date outside them is a typo.
-EARLIEST_DATE = dt.date(2000, 1, 1)
-LATEST_DATE = dt.date(2099, 12, 31)
 MAX_TEXT = 5_000
-# The workload form's plain-words messages, so the API and the page say the same thing.
-FORM_MESSAGES: dict[str, dict[str, str]] = WorkloadForm.Meta.error_messages
-
-
-class StrictSerializerMixin:
-    """Refuses request keys that are not writable fields, each with its own message, instead of
-    ignoring them (a misspelt field silently dropped is a wrong record nobody notices)."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        refused: dict[str, list[str]] = {}
-        if isinstance(data, Mapping):
-            fields = self.fields  # type: ignore[attr-defined]
-            for name in data:
-                field = fields.get(name)
-                if field is None:
-                    refused[str(name)] = ["Unknown field."]
-                elif field.read_only:
-                    refused[str(name)] = ["Read-only field: the server sets it."]
-        try:
-            value = super().to_internal_value(data)  # type: ignore[misc]
-        except serializers.ValidationError as error:
-            if refused and isinstance(error.detail, dict):
-                raise serializers.ValidationError({**refused, **error.detail}) from None
-            raise
-        if refused:
-            raise serializers.ValidationError(refused)
-        return value
-
-
-class StrictSerializer(StrictSerializerMixin, serializers.Serializer):
-    """A request body whose keys must all be writable fields."""
-
-
-class EmptyRequestSerializer(StrictSerializer):
-    """For actions that take no body: any field sent is refused."""
-
-
-class DepartmentScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related id resolved only among the caller's department's rows.
-
-    Another department's id is refused with the same message as an id that does not exist
-    ("Invalid pk "7" - object does not exist."), so a request cannot learn that it exists.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1))
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet[Model]:
-        department = department_of(self.context["request"].user)
-        queryset = super().get_queryset()
-        return queryset.filter(department=department) if department else queryset.none()
 
 
 # Workloads ----------------------------------------------------------------------------------
 
 
-class WorkloadSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+def workload_serializer_field(row: Field) -> serializers.Field[Any, Any, Any, Any]:
+    """The API field of one row of the table (text fields come from the model's columns)."""
+    message = workload_fields.range_message(row)
+    limits = workload_fields.closed_range(row)
+    common: dict[str, Any] = {"help_text": workload_fields.help_text(row) or row.label}
+    if row.optional:
+        common.update(required=False, allow_null=True, default=None)
+    elif not row.required:
+        common.update(required=False, default=row.default)
+    if row.kind in ("int", "decimal") and limits is not None:
+        common.update(
+            min_value=limits[0],
+            max_value=limits[1],
+            error_messages={"min_value": message, "max_value": message},
+        )
+    if row.kind == "int":
+        return serializers.IntegerField(**common)
+    if row.kind == "decimal":
+        return serializers.DecimalField(max_digits=None, decimal_places=row.spec.places, **common)
+    if row.kind == "date":
+        return serializers.DateField(validators=[InRange(row.name)], **common)
+    if row.kind == "bool":
+        return serializers.BooleanField(**common)
+    if row.kind == "choice":
+        if row.optional:
+            # No method is written "" (the policy's default), as the model stores it.
+            common.update(allow_null=False, default="", allow_blank=True)
+        return serializers.ChoiceField(choices=workload_fields.choices(row), **common)
+    assert row.kind == "choices" and limits is not None, row.name
+    child: serializers.Field[Any, Any, Any, Any]
+    if row.spec.labels is None:
+        child = serializers.RegexField(
+            r"^[a-z]{2}$", error_messages={"invalid": "Use a two-letter ISO 639-1 code, e.g. hi."}
+        )
+    else:
+        child = serializers.ChoiceField(choices=workload_fields.choices(row))
+    return serializers.ListField(
+        child=child,
+        min_length=limits[0],
+        max_length=limits[1],
+        error_messages={"min_length": message, "max_length": message, "empty": message},
+        **common,
+    )
+
+
+class WorkloadSerializer(StrictSerializer, serializers.ModelSerializer[Workload]):
     """A workload, in the fields and units of the workload form. A request may set only the
     writable fields; the server sets the others."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:workload-detail")
-    languages = serializers.ListField(
-        child=serializers.RegexField(
-            r"^[a-z]{2}$", error_messages={"invalid": "Use a two-letter ISO 639-1 code, e.g. hi."}
-        ),
-        min_length=1,
-        max_length=50,
-        help_text='ISO 639-1 codes of languages the catalogue knows, e.g. ["en", "hi"].',
-    )
-    data_classification = serializers.ListField(
-        child=serializers.ChoiceField(choices=Workload.Classification.choices),
-        min_length=1,
-        max_length=len(Workload.Classification.choices),
-        help_text="Every kind of data the AI will see; the strictest decides where it may run.",
-    )
-    description = serializers.CharField(
-        max_length=MAX_TEXT, allow_blank=True, required=False, default=""
-    )
-    requests_per_day = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_INT,
-        error_messages=FORM_MESSAGES["requests_per_day"],
-        help_text="Requests (question and answer) a day in year 1.",
-    )
-    mean_input_tokens = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=MAX_TOKENS,
-        error_messages=FORM_MESSAGES["mean_input_tokens"],
-    )
-    mean_output_tokens = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=MAX_TOKENS,
-        error_messages=FORM_MESSAGES["mean_output_tokens"],
-    )
-    max_p95_latency_ms = serializers.IntegerField(
-        min_value=1, max_value=MAX_INT, allow_null=True, required=False, default=None
-    )
-    estimated_value_inr = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=MAX_MONEY,
-        allow_null=True,
-        required=False,
-        default=None,
-        help_text="Leave null and the engine derives it, and says how.",
-    )
-    start_date = serializers.DateField(help_text="The first day of the contract.")
     created_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -160,25 +92,26 @@ class WorkloadSerializer(StrictSerializerMixin, serializers.ModelSerializer):
             "id",
             "url",
             "status",
-            *WORKLOAD_FIELDS,
+            *workload_fields.FIELD_NAMES,
             "created_by",
             "created_at",
             "updated_at",
         )
         read_only_fields = ("status", "created_at", "updated_at")
-        extra_kwargs = {
-            name: {"error_messages": messages}
-            for name, messages in FORM_MESSAGES.items()
-            if name not in ("requests_per_day", "mean_input_tokens", "mean_output_tokens")
-        }
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields: dict[str, serializers.Field[Any, Any, Any, Any]] = super().get_fields()
+        for row in workload_fields.fields():
+            if row.kind != "text":
+                fields[row.name] = workload_serializer_field(row)
+        return fields
 
     def get_created_by(self, obj: Workload) -> str:
         return obj.created_by.get_username()
 
     def validate_languages(self, value: list[str]) -> list[str]:
-        unknown = set(value) - set(
-            Language.objects.filter(code__in=value).values_list("code", flat=True)
-        )
+        known = set(Language.objects.filter(code__in=value).values_list("code", flat=True))
+        unknown = set(value) - known
         if unknown:
             raise serializers.ValidationError(
                 f"Unknown language code(s): {', '.join(sorted(unknown))}. "
@@ -186,23 +119,19 @@ class WorkloadSerializer(StrictSerializerMixin, serializers.ModelSerializer):
             )
         return value
 
-    def validate_start_date(self, value: dt.date) -> dt.date:
-        return _date_in_range(value)
-
-
-def _date_in_range(value: dt.date) -> dt.date:
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise serializers.ValidationError(
-            f"Enter a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
-        )
-    return value
+    def values(
+        self, base: workload_fields.WorkloadValues | None = None
+    ) -> workload_fields.WorkloadValues:
+        """The validated fields as the typed values services take (a partial update keeps
+        ``base``'s other values)."""
+        return workload_fields.values_from(self.validated_data, base=base)
 
 
 # Policy packs -------------------------------------------------------------------------------
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class PolicyPackURLField(serializers.Field):
+class PolicyPackURLField(serializers.Field[PolicyPack, Any, str, Any]):
     """The pack version's API URL, /api/v1/policy-packs/{slug}/{version}/."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -214,18 +143,18 @@ class PolicyPackURLField(serializers.Field):
         return request.build_absolute_uri(path) if request else path
 
 
-class PolicyPackRefSerializer(serializers.Serializer):
+class PolicyPackRefSerializer(serializers.Serializer[PolicyPack]):
     slug = serializers.SlugField(read_only=True)
     version = serializers.IntegerField(read_only=True)
     url = PolicyPackURLField()
 
 
-class PolicyPackSerializer(serializers.ModelSerializer):
+class PolicyPackSerializer(serializers.ModelSerializer[PolicyPack]):
     url = PolicyPackURLField()
 
     class Meta:
         model = PolicyPack
-        fields = (
+        fields: tuple[str, ...] = (
             "slug",
             "version",
             "url",
@@ -260,13 +189,18 @@ class ComparisonCreateSerializer(StrictSerializer):
         required=False, help_text="The date the rules and prices are taken at (default: today)."
     )
 
-    def validate_decision_date(self, value: dt.date) -> dt.date:
-        return _date_in_range(value)
+    def validate_decision_date(self, value: Any) -> Any:
+        dates = bounds.PLANNING_DATES
+        if not dates.contains(value):
+            raise serializers.ValidationError(
+                f"Enter a date between {dates.earliest.isoformat()} and {dates.latest.isoformat()}."
+            )
+        return value
 
 
-class ComparisonSerializer(serializers.Serializer):
-    """A comparison's summary. Declared field by field rather than as a ModelSerializer, which
-    rebuilds its fields from the model on every request: this is on the detail's hot path."""
+class ComparisonSerializer(serializers.Serializer[Comparison]):
+    """A comparison's summary: the fields below describe it (in the OpenAPI schema) and format
+    its values; ``comparison_summary()`` writes it, for lists and details alike."""
 
     id = serializers.IntegerField(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:comparison-detail")
@@ -291,7 +225,7 @@ class ComparisonSerializer(serializers.Serializer):
     )
     recommended_name = serializers.CharField(read_only=True)
     recommended_total_inr = serializers.DecimalField(
-        max_digits=18, decimal_places=2, read_only=True, allow_null=True
+        max_digits=30, decimal_places=2, read_only=True, allow_null=True
     )
     mechanism = serializers.CharField(
         read_only=True, help_text="How the award was made, e.g. l1 or transition_premium."
@@ -300,11 +234,60 @@ class ComparisonSerializer(serializers.Serializer):
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
+    def to_representation(self, instance: Comparison) -> dict[str, Any]:
+        values = selectors.comparison_summary_values(instance)
+        return comparison_summary(values, self.context.get("request"))
+
+
+def comparison_summary(values: Mapping[str, Any], request: Request | None) -> dict[str, Any]:
+    """A comparison's summary from its ``selectors.SUMMARY_COLUMNS`` values.
+
+    Written without instantiating the serializer, whose fields are copied anew on every use:
+    the comparison detail, on the API's hot path, calls this directly. The declared fields of
+    ``ComparisonSerializer`` format the values, so both give the same text.
+    """
+    fields = ComparisonSerializer._declared_fields
+
+    def url(name: str, *args: Any) -> str:
+        path = reverse(name, args=args)
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def formatted(name: str, value: Any) -> Any:
+        return None if value is None else fields[name].to_representation(value)
+
+    pk = values["id"]
+    slug, version = values["policy_pack__slug"], values["policy_pack__version"]
+    return {
+        "id": pk,
+        "url": url("api:comparison-detail", pk),
+        "snapshot_url": url("api:comparison-snapshot", pk),
+        "workload": values["workload_id"],
+        "workload_title": values["workload__title"],
+        "policy_pack": {
+            "slug": slug,
+            "version": version,
+            "url": url("api:policy-pack-detail", slug, version),
+        },
+        "decision_date": formatted("decision_date", values["decision_date"]),
+        "fingerprint": values["fingerprint"],
+        "engine_version": values["engine_version"],
+        "offer_count": values["offer_count"],
+        "eligible_count": values["eligible_count"],
+        "recommended_offer_id": values["recommended_offer_id"],
+        "recommended_name": values["recommended_name"],
+        "recommended_total_inr": formatted(
+            "recommended_total_inr", values["recommended_total_inr"]
+        ),
+        "mechanism": values["mechanism"],
+        "uses_demo_data": values["uses_demo_data"],
+        "created_by": values["created_by__username"],
+        "created_at": formatted("created_at", values["created_at"]),
+    }
+
 
 class ComparisonDetailSerializer(ComparisonSerializer):
-    """The summary and the engine's results, as stored in the snapshot. The API builds this
-    answer from the summary and the results' stored text (``snapshot_results``) without parsing
-    the snapshot; this class documents it."""
+    """The summary and the engine's results. The API writes the results exactly as they were
+    stored at insert (``ComparisonResults``), without parsing them; this class documents it."""
 
     results = serializers.JSONField(
         read_only=True,
@@ -314,32 +297,10 @@ class ComparisonDetailSerializer(ComparisonSerializer):
     )
 
 
-_RESULTS_KEY = b'"results":'
-_SNAPSHOT_TAIL = re.compile(rb',"snapshot_version":[0-9]+\}\Z')
-
-
-def snapshot_results(snapshot: bytes) -> bytes:
-    """The JSON of the ``results`` of a snapshot given as UTF-8 bytes.
-
-    A stored snapshot is canonical JSON (sorted keys, no spaces):
-    ``{"engine_version":…,"fingerprint":…,"inputs":{…},"results":{…},"snapshot_version":N}``.
-    No object of the snapshot schema (docs/snapshot.schema.json) has free-form keys and quotes
-    inside strings are escaped, so the first ``"results":`` is the top-level key and the results
-    run to the ``snapshot_version`` that closes the document: they are sliced out without being
-    decoded, parsed or encoded. A snapshot in any other layout is parsed.
-    """
-    start = snapshot.find(_RESULTS_KEY)
-    end = _SNAPSHOT_TAIL.search(snapshot, max(0, len(snapshot) - 40))
-    if start >= 0 and end is not None and snapshot.startswith(b"{", start + len(_RESULTS_KEY)):
-        return snapshot[start + len(_RESULTS_KEY) : end.start()]
-    results = json.loads(snapshot)["results"]
-    return json.dumps(results, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 # Decisions ----------------------------------------------------------------------------------
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(serializers.ModelSerializer[Decision]):
     url = serializers.HyperlinkedIdentityField(view_name="api:decision-detail")
     proposed_by = serializers.SerializerMethodField()
     decided_by = serializers.SerializerMethodField()
@@ -400,7 +361,7 @@ class DecisionReviewSerializer(StrictSerializer):
     )
 
 
-class PingSerializer(serializers.Serializer):
+class PingSerializer(serializers.Serializer[Any]):
     user = serializers.CharField(help_text="The caller's user name (`api-<prefix>` for a key).")
     department = serializers.CharField(allow_null=True, help_text="The caller's department.")
     api_key = serializers.CharField(
@@ -408,23 +369,10 @@ class PingSerializer(serializers.Serializer):
     )
 
 
-# Errors (documentation of the error bodies) --------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong, in plain words.")
-
-
-class ThrottledSerializer(ErrorSerializer):
-    retry_after = serializers.IntegerField(
-        help_text="Seconds to wait before the next request (also in the Retry-After header)."
-    )
-
-
 # Justification documents ------------------------------------------------------------------
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(serializers.ModelSerializer[JustificationDocument]):
     """A justification document: its rendering status, and where to download it once ready."""
 
     status_url = serializers.HyperlinkedIdentityField(
@@ -463,4 +411,5 @@ class DocumentSerializer(serializers.ModelSerializer):
         if document.status != JustificationDocument.Status.READY:
             return None
         request = self.context.get("request")
-        return absolute_url("api:document-pdf", args=[document.pk], request=request)
+        url: str = absolute_url("api:document-pdf", args=[document.pk], request=request)
+        return url

@@ -1,11 +1,16 @@
-"""What the justification document says: built from a comparison's stored snapshot, its policy
-pack, its decision and the department — never from the current catalogue rows.
+"""What the justification document says.
 
-The sections follow POLICY-RULES.md §2.4 (need, estimated cost and basis, mode of procurement,
-evaluation method, eligibility conditions, results, preferences, recommendation, sensitivity,
-offer data, sign-off). The eligibility conditions are written as clauses ready to paste into a
-tender, drawn from the pack's rules (§7 of POLICY-RULES.md gives their wording). Text is marked
-for translation so a Hindi edition can follow.
+Every figure, rule and offer comes from the comparison's stored snapshot (its inputs and
+results, in the engine's types) — never from the current catalogue or policy rows, which may
+have changed since. Three things come from records kept beside it: the workload's title and
+description (how the department names the need today; the engine never reads them), the
+department, and the approved decision, if any.
+
+The sections follow the file note's outline (need, estimated cost and basis, mode of
+procurement, evaluation method, eligibility conditions, results, preferences, recommendation,
+sensitivity, offer data, sign-off). The eligibility conditions are written as clauses ready to
+paste into a tender, drawn from the pack's rules. Text is marked for translation so a Hindi
+edition can follow.
 """
 
 from __future__ import annotations
@@ -18,53 +23,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from procurement import charts, engine
-from procurement.models import Decision, JustificationDocument
-from procurement.pdf import data_uri
+from procurement import charts, engine, labels, selectors
+from procurement.documents import charts as svg
+from procurement.documents.pdf import data_uri
+from procurement.models import JustificationDocument
 from procurement.presenters import comparison_view
 
 logger = logging.getLogger(__name__)
 
 MAX_ROWS = 200  # a cap on rows per table; the attached snapshot always holds them all
-LANGUAGE_NAMES = {
-    "en": "English",
-    "hi": "Hindi",
-    "ta": "Tamil",
-    "bn": "Bengali",
-    "te": "Telugu",
-    "mr": "Marathi",
-    "kn": "Kannada",
-    "ml": "Malayalam",
-    "gu": "Gujarati",
-    "pa": "Punjabi",
-    "or": "Odia",
-    "as": "Assamese",
-}
-CERTIFICATION_NAMES = {
-    "iso27001": "ISO/IEC 27001",
-    "iso27017": "ISO/IEC 27017",
-    "iso27018": "ISO/IEC 27018",
-    "iso20000": "ISO/IEC 20000-1",
-    "iso42001": "ISO/IEC 42001",
-    "soc2": "SOC 2 Type II",
-    "stqc": "an STQC audit",
-    "meity_empanelment": "MeitY cloud empanelment",
-    "pci_dss": "PCI DSS",
-}
-OPERATOR_NAMES = {
-    "government_cloud": "a government cloud (NIC or a State data centre)",
-    "sovereign_cloud": "a MeitY-notified sovereign cloud",
-    "empanelled_commercial": "a MeitY-empanelled commercial cloud",
-    "other_commercial": "a commercial cloud",
-}
 
 
-def _languages(codes: list[str]) -> str:
-    names = [LANGUAGE_NAMES.get(code, code) for code in codes]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _strictest_residency(policy: engine.Policy, tags: list[str]) -> Any:
+def _strictest_residency(policy: engine.Policy, tags: tuple[str, ...]) -> Any:
     rules = [rule for tag in tags if (rule := policy.residency_rule(tag)) is not None]
     return max(rules, key=lambda rule: rule.rank) if rules else None
 
@@ -151,16 +121,16 @@ CLAUSE_TEXT = {
 }
 
 
-def _applies(tags: list[str], applies_to: tuple[str, ...] | None) -> bool:
+def _applies(tags: tuple[str, ...], applies_to: tuple[str, ...] | None) -> bool:
     return applies_to is None or bool(set(tags) & set(applies_to))
 
 
 def eligibility_clauses(
-    policy: engine.Policy, workload: dict[str, Any], value: Decimal | None
+    policy: engine.Policy, workload: engine.Workload, value: Decimal | None
 ) -> list[dict[str, str]]:
     """The tender's eligibility and qualification conditions, from the pack's own rules."""
     text = {key: str(value) for key, value in CLAUSE_TEXT.items()}
-    tags = workload["data_classification"]
+    tags = workload.data_classification
     clauses = []
     rule = _strictest_residency(policy, tags)
     if rule is not None and not rule.cloud_allowed:
@@ -169,7 +139,9 @@ def eligibility_clauses(
         country = "India" if rule.required_country == "IN" else rule.required_country
         body = text["residency"] % {"country": country, "where": ", ".join(rule.locations)}
         if rule.allowed_operator_types:
-            ops = " or ".join(OPERATOR_NAMES.get(o, o) for o in rule.allowed_operator_types)
+            ops = " or ".join(
+                labels.OPERATOR_TYPE.label(o).lower() for o in rule.allowed_operator_types
+            )
             body += " " + text["operators"] % {"ops": ops}
         if rule.require_processing_guarantee:
             body += " " + text["guarantee"]
@@ -188,7 +160,7 @@ def eligibility_clauses(
         )
     for requirement in policy.certifications.required:
         if _applies(tags, requirement.applies_to):
-            cert = CERTIFICATION_NAMES.get(requirement.kind, requirement.kind)
+            cert = labels.CERTIFICATION_KIND.label(requirement.kind)
             clauses.append(
                 _clause(
                     _("Certification"),
@@ -197,12 +169,12 @@ def eligibility_clauses(
                     requirement.confidence,
                 )
             )
-    bar = policy.quality_bar(workload["use_case"])
+    bar = policy.quality_bar(workload.use_case)
     if bar is not None:
         body = text["quality"] % {
             "bar": bar,
-            "use": workload["use_case"].replace("_", " "),
-            "langs": _languages(workload["languages"]),
+            "use": labels.USE_CASE.label(workload.use_case).lower(),
+            "langs": labels.languages(workload.languages),
         }
         clauses.append(
             _clause(_("Quality"), body, policy.quality.citation, policy.quality.confidence)
@@ -266,10 +238,10 @@ def eligibility_clauses(
             )
         )
     levels = []
-    if workload.get("min_availability_pct"):
-        levels.append(text["availability"] % {"pct": workload["min_availability_pct"]})
-    if workload.get("max_p95_latency_ms"):
-        levels.append(text["latency"] % {"ms": workload["max_p95_latency_ms"]})
+    if workload.min_availability_pct:
+        levels.append(text["availability"] % {"pct": workload.min_availability_pct})
+    if workload.max_p95_latency_ms:
+        levels.append(text["latency"] % {"ms": workload.max_p95_latency_ms})
     if levels:
         ref = policy.requirements.availability
         clauses.append(
@@ -299,7 +271,7 @@ def _chart_images(figures: dict[str, charts.Figure | None]) -> tuple[dict[str, s
     """
     drawn = {name: figure for name, figure in figures.items() if figure is not None}
     try:
-        svgs = charts.export_svgs(list(drawn.values()))
+        svgs = svg.export_svgs(list(drawn.values()))
     except Exception as exc:  # the browser is a separate program: any failure of it
         logger.warning("charts could not be exported for the justification", exc_info=True)
         return {}, f"{type(exc).__name__}: {exc}"[:200]
@@ -311,22 +283,14 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
     """Everything the justification template shows, for one document."""
     comparison = document.comparison
     snapshot = comparison.snapshot_document()
-    view = comparison_view(snapshot)
+    inputs = engine.load_inputs(snapshot["inputs"])
+    view = comparison_view(engine.load_results(snapshot["results"]))
     results = view.results
-    workload = view.workload
-    policy = engine.load_policy(snapshot["inputs"]["policy"])
-    value = results["estimated_value"]["amount_inr"]
-    value_decimal = Decimal(value) if value is not None else None
-    mode = policy.procurement_mode(value_decimal) if value_decimal is not None else None
-    inputs = {o["offer_id"]: o for o in snapshot["inputs"]["offers"]}
-    figures = charts.comparison_figures(view)
-    approved = (
-        comparison.decisions.filter(status=Decision.Status.APPROVED)
-        .select_related("proposed_by", "decided_by")
-        .first()
-    )
-    awarded_input = inputs.get(view.award["offer_id"] or "")
-    chart_images, charts_error = _chart_images(figures)
+    workload = inputs.workload
+    policy = inputs.policy
+    value = results.estimated_value.amount_inr
+    offers = {offer.offer_id: offer for offer in inputs.offers}
+    chart_images, charts_error = _chart_images(charts.comparison_figures(view))
     qcbs = policy.evaluation.qcbs
     return {
         "document": document,
@@ -337,22 +301,26 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
         "view": view,
         "results": results,
         "workload": workload,
-        "languages": _languages(workload["languages"]),
-        "policy": snapshot["inputs"]["policy"],
-        "mode": mode,
+        "use_case": labels.USE_CASE.label(workload.use_case).lower(),
+        "languages": labels.languages(workload.languages),
+        "classifications": ", ".join(
+            labels.DATA_CLASSIFICATION.label(tag) for tag in workload.data_classification
+        ),
+        "policy": policy,
+        "mode": policy.procurement_mode(value) if value is not None else None,
         "gte_threshold": policy.mii.gte_threshold_inr if policy.mii else None,
-        "qcbs_weight": workload.get("qcbs_technical_weight_pct") or qcbs.technical_weight_pct,
+        "qcbs_weight": workload.qcbs_technical_weight_pct or qcbs.technical_weight_pct,
         "qcbs_min_score": qcbs.min_technical_score,
-        "clauses": eligibility_clauses(policy, workload, value_decimal),
-        "awarded_input": awarded_input,
+        "clauses": eligibility_clauses(policy, workload, value),
+        "awarded_input": offers.get(view.award.offer_id or ""),
         "eligible": view.eligible[:MAX_ROWS],
-        "excluded": [row for row in view.matrix if not row.offer["eligible"]][:MAX_ROWS],
-        "excluded_total": sum(1 for row in view.matrix if not row.offer["eligible"]),
-        "annex": [inputs[o["offer_id"]] for o in (row.offer for row in view.matrix)][:MAX_ROWS],
+        "excluded": view.excluded[:MAX_ROWS],
+        "excluded_total": len(view.excluded),
+        "annex": [offers[row.offer.offer_id] for row in view.matrix][:MAX_ROWS],
         "offer_total": len(view.matrix),
         "max_rows": MAX_ROWS,
         "charts": chart_images,
         "charts_error": charts_error,
-        "approved": approved,
+        "approved": selectors.approved_decision(comparison),
         "rendered_on": dt.date.today(),
     }

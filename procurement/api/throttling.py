@@ -27,7 +27,8 @@ class ClientRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read at request time (DRF binds the rates at import), so settings overrides apply.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return None if rate is None else str(rate)
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         if isinstance(request.auth, DepartmentAPIKey):
@@ -41,7 +42,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         return super().allow_request(request, view)
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
-        if self.scope == "key":
+        if isinstance(request.auth, DepartmentAPIKey):
             ident = request.auth.prefix
         elif self.scope == "user":
             ident = str(request.user.pk)
@@ -52,5 +53,7 @@ class ClientRateThrottle(SimpleRateThrottle):
     def wait(self) -> float:
         """Seconds until a request is allowed again; at least 1, so a 429 always carries a
         Retry-After that a client can act on."""
-        remaining = self.history[-1] + self.duration - self.now if self.history else self.duration
-        return max(1.0, super().wait() or remaining)
+        waited = super().wait()
+        if not waited:
+            waited = self.history[-1] + self.duration - self.now if self.history else self.duration
+        return max(1.0, float(waited or 0))

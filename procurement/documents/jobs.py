@@ -12,6 +12,10 @@ outbox pattern of RELIABILITY.md):
   is marked failed instead of looping forever;
 * ``sweep_documents`` re-enqueues jobs left queued too long (a lost message, a Redis restart)
   or stuck behind a dead claim.
+
+The Celery task itself (``procurement.tasks.render_document``) only calls ``document_render``;
+jobs are handed to it by name (``document_enqueue``), so this package never imports the task
+module that imports it.
 """
 
 from __future__ import annotations
@@ -22,17 +26,22 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from procurement.audit import audit_record
+from procurement.documents.content import document_context
+from procurement.documents.pdf import render_pdf
 from procurement.models import JustificationDocument
-from procurement.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
+# The Celery task that renders a document (procurement/tasks.py), named here for its callers.
+RENDER_TASK = "procurement.tasks.render_document"
 MAX_ATTEMPTS = 3
 # Errors that say nothing about the document: the database went away. Celery retries them.
 TRANSIENT = (OperationalError, InterfaceError)
@@ -57,6 +66,11 @@ class ClaimResult:
     retry_after: float = 0.0
 
 
+def document_enqueue(document_id: str) -> None:
+    """Hand a document to a worker (without Redis: render it now, in this process)."""
+    current_app.tasks[RENDER_TASK].delay(document_id)
+
+
 def document_claim(document_id: str, now: dt.datetime | None = None) -> ClaimResult:
     now = now or timezone.now()
     claimable = Q(status=Status.QUEUED) | Q(status=Status.RENDERING, started_at__lt=now - lease())
@@ -78,7 +92,7 @@ def document_claim(document_id: str, now: dt.datetime | None = None) -> ClaimRes
             return ClaimResult(Claim.SETTLED)
     if claimed:
         return ClaimResult(Claim.CLAIMED, document)
-    if document.status == Status.RENDERING:
+    if document.status == Status.RENDERING and document.started_at is not None:
         remaining = (document.started_at + lease() - now).total_seconds()
         return ClaimResult(Claim.BUSY, document, retry_after=max(remaining, 1.0))
     return ClaimResult(Claim.SETTLED, document)
@@ -92,8 +106,6 @@ def _fail(document: JustificationDocument, message: str) -> None:
 
 def document_pdf(document: JustificationDocument) -> bytes:
     """The PDF of a document: the justification template, with the snapshot attached."""
-    from procurement.justification import document_context
-
     comparison = document.comparison
     with translation.override(document.language):
         html = render_to_string("documents/justification.html", document_context(document))
@@ -150,8 +162,6 @@ def _release(document: JustificationDocument) -> None:
 
 
 def _store(document: JustificationDocument, pdf: bytes) -> None:
-    from procurement.services import audit_record
-
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
         stored = JustificationDocument.objects.filter(
@@ -169,12 +179,16 @@ def _store(document: JustificationDocument, pdf: bytes) -> None:
             logger.warning("document %s: claim lost before storing; result discarded", document.pk)
             return
         audit_record(
-            document.department,
-            None,
-            "document.ready",
-            document,
-            f"Issued the justification of comparison {document.comparison_id}",
-            {"sha256": digest, "size": len(pdf), "fingerprint": document.comparison.fingerprint},
+            department=document.department,
+            actor=None,
+            action="document.ready",
+            obj=document,
+            summary=f"Issued the justification of comparison {document.comparison_id}",
+            payload={
+                "sha256": digest,
+                "size": len(pdf),
+                "fingerprint": document.comparison.fingerprint,
+            },
         )
 
 

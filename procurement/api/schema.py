@@ -1,0 +1,48 @@
+"""The officer's workflow as OpenAPI links (a workload's id → run a comparison → propose →
+approve), which clients and schemathesis's stateful tests follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _link(operation: str, description: str, **fields: Any) -> dict[str, Any]:
+    return {"operationId": operation, "description": description, **fields}
+
+
+BY_ID = {"id": "$response.body#/id"}
+WORKFLOW_LINKS = {
+    ("/api/v1/workloads/", "post", "201"): {
+        "GetWorkload": _link("workloads_retrieve", "The workload saved.", parameters=BY_ID),
+        "RunComparison": _link(
+            "comparisons_create",
+            "Compare the catalogue for it.",
+            requestBody={"workload": "$response.body#/id"},
+        ),
+        "ArchiveWorkload": _link("workloads_archive", "Archive it.", parameters=BY_ID),
+    },
+    ("/api/v1/comparisons/", "post", "201"): {
+        "GetComparison": _link("comparisons_retrieve", "The comparison.", parameters=BY_ID),
+        "GetSnapshot": _link("comparisons_snapshot", "Its snapshot.", parameters=BY_ID),
+        "ProposeRecommendation": _link(
+            "decisions_create",
+            "Propose the recommended offer.",
+            requestBody={
+                "comparison": "$response.body#/id",
+                "offer_id": "$response.body#/recommended_offer_id",
+            },
+        ),
+    },
+    ("/api/v1/decisions/", "post", "201"): {
+        "GetDecision": _link("decisions_retrieve", "The proposal.", parameters=BY_ID),
+        "Approve": _link("decisions_approve", "An approver approves it.", parameters=BY_ID),
+        "Return": _link("decisions_return", "An approver returns it.", parameters=BY_ID),
+    },
+}
+
+
+def add_workflow_links(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: the OpenAPI links of the officer's workflow."""
+    for (path, method, code), links in WORKFLOW_LINKS.items():
+        result["paths"][path][method]["responses"][code]["links"] = links
+    return result

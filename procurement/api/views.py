@@ -1,0 +1,595 @@
+"""The departments' REST API under /api/v1/: one viewset per resource.
+
+Tenancy lives in ``DepartmentScopedViewSet`` (procurement/api/base.py): every viewset over
+department rows extends it and names its rows in ``unscoped_queryset()``. Each action parses its
+body with a serializer, makes one call to ``procurement.services`` and renders; a service's
+``ValidationError`` becomes a 400 with field-level messages and its ``PermissionDenied`` a 403
+(``config.api.api_exception_handler``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import EmptyRequestSerializer, ErrorSerializer, page_of
+from procurement import selectors, services, workload_fields
+from procurement.api.base import (
+    DepartmentScopedViewSet,
+    FirstRendererNegotiation,
+    PdfRenderer,
+)
+from procurement.api.examples import (
+    APPROVED_EXAMPLE,
+    COMPARISON_DETAIL_EXAMPLE,
+    COMPARISON_EXAMPLE,
+    DECISION_EXAMPLE,
+    DOCUMENT_EXAMPLE,
+    POLICY_PACK_EXAMPLE,
+    READY_DOCUMENT_EXAMPLE,
+    WORKLOAD_EXAMPLE,
+    WORKLOAD_RESPONSE_EXAMPLE,
+)
+from procurement.api.filters import (
+    ComparisonFilter,
+    DecisionFilter,
+    PolicyPackFilter,
+    WorkloadFilter,
+)
+from procurement.api.serializers import (
+    ComparisonCreateSerializer,
+    ComparisonDetailSerializer,
+    ComparisonSerializer,
+    DecisionProposeSerializer,
+    DecisionReviewSerializer,
+    DecisionSerializer,
+    DocumentSerializer,
+    PingSerializer,
+    PolicyPackDetailSerializer,
+    PolicyPackSerializer,
+    WorkloadSerializer,
+    comparison_summary,
+)
+from procurement.models import (
+    Comparison,
+    Decision,
+    DepartmentAPIKey,
+    JustificationDocument,
+    PolicyPack,
+)
+
+
+def comparison_detail_body(summary: dict[str, Any], results: bytes) -> bytes:
+    """The JSON of a comparison's summary with its ``results`` appended as stored at insert:
+    the ~0.4 MB of results is neither parsed nor encoded as JSON again."""
+    head = JSONRenderer().render(summary)
+    return b'%s,"results":%s}' % (head[:-1], results)
+
+
+# Workloads ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your department's workloads",
+        description="Newest first by default; filter by `status`, `use_case`, or `q` (title or "
+        "description). `ordering`: title, created_at, updated_at (prefix `-` to reverse).",
+        examples=[
+            OpenApiExample(
+                "A page",
+                page_of(WORKLOAD_RESPONSE_EXAMPLE),
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="A workload",
+        examples=[OpenApiExample("Workload", WORKLOAD_RESPONSE_EXAMPLE, response_only=True)],
+    ),
+    create=extend_schema(
+        summary="Describe a workload (procurement officer)",
+        description="Every field is checked as the workload form checks it, including the "
+        "engine's own rules. Fields not listed are refused.",
+        examples=[
+            OpenApiExample("Citizen helpline", WORKLOAD_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "Saved", WORKLOAD_RESPONSE_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+    ),
+    update=extend_schema(
+        summary="Replace a workload (procurement officer)",
+        description="Its comparisons keep the inputs they were run with. An archived workload "
+        "cannot be edited.",
+        examples=[
+            OpenApiExample("Citizen helpline", WORKLOAD_EXAMPLE, request_only=True),
+            OpenApiExample("Saved", WORKLOAD_RESPONSE_EXAMPLE, response_only=True),
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a workload (procurement officer)",
+        examples=[
+            OpenApiExample("More traffic", {"requests_per_day": 80000}, request_only=True),
+            OpenApiExample(
+                "Saved",
+                {**WORKLOAD_RESPONSE_EXAMPLE, "requests_per_day": 80000},
+                response_only=True,
+            ),
+        ],
+    ),
+)
+class WorkloadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DepartmentScopedViewSet):
+    """Workloads: what a department needs to buy, in the engine's terms."""
+
+    serializer_class = WorkloadSerializer
+    filterset_class = WorkloadFilter
+    ordering_fields = ["title", "created_at", "updated_at"]
+    action_permissions = {
+        "create": "procurement.add_workload",
+        "update": "procurement.change_workload",
+        "partial_update": "procurement.change_workload",
+        "archive": "procurement.change_workload",
+    }
+
+    def unscoped_queryset(self) -> QuerySet[Any]:
+        return selectors.workload_rows()
+
+    def create(self, request: Request) -> Response:
+        serializer = WorkloadSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        workload = services.workload_create(user=request.user, values=serializer.values())
+        body = self.get_serializer(workload).data
+        return self.created(body, body["url"])
+
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        workload = self.get_object()
+        serializer = WorkloadSerializer(
+            workload, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        values = serializer.values(base=workload_fields.values_of(workload) if partial else None)
+        workload = services.workload_update(user=request.user, workload=workload, values=values)
+        return Response(self.get_serializer(workload).data)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(
+        operation_id="workloads_archive",
+        summary="Archive a workload (procurement officer)",
+        description="It leaves the active list; its comparisons and decisions stay on record. "
+        "No request body.",
+        request=None,
+        responses=WorkloadSerializer,
+        examples=[
+            OpenApiExample(
+                "Archived", {**WORKLOAD_RESPONSE_EXAMPLE, "status": "archived"}, response_only=True
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str) -> Response:
+        workload = self.get_object()
+        self.parse(EmptyRequestSerializer)
+        workload = services.workload_archive(user=request.user, workload=workload)
+        return Response(self.get_serializer(workload).data)
+
+
+# Comparisons ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your department's comparisons",
+        description="Summaries only (no results); newest first. Filter by `workload`, "
+        "`mechanism`, `decided_after`, `decided_before`; `ordering`: created_at, "
+        "decision_date, recommended_total_inr.",
+        examples=[
+            OpenApiExample(
+                "A page",
+                page_of(COMPARISON_EXAMPLE),
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="A comparison with its full results",
+        responses=ComparisonDetailSerializer,
+        examples=[OpenApiExample("Comparison", COMPARISON_DETAIL_EXAMPLE, response_only=True)],
+    ),
+)
+class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
+    """Comparisons: one run of the engine over the whole catalogue for one workload, stored as
+    a snapshot that never changes."""
+
+    serializer_class = ComparisonSerializer
+    filterset_class = ComparisonFilter
+    ordering_fields = ["created_at", "decision_date", "recommended_total_inr"]
+    action_permissions = {
+        "create": "procurement.add_comparison",
+        "documents": "procurement.add_justificationdocument",
+    }
+
+    def unscoped_queryset(self) -> QuerySet[Any]:
+        if self.action == "snapshot":
+            return Comparison.objects.only("snapshot")
+        if self.action == "retrieve":  # selectors.comparison_detail names what it reads
+            return Comparison.objects.all()
+        # Summaries leave the ~0.6 MB snapshot in the database.
+        return selectors.comparison_rows()
+
+    def detail_response(
+        self, values: dict[str, Any], results: bytes, created: bool = False
+    ) -> HttpResponse:
+        summary = comparison_summary(values, self.request)
+        body = comparison_detail_body(summary, results)
+        if not created:
+            return HttpResponse(body, content_type="application/json")
+        response = HttpResponse(body, content_type="application/json", status=201)
+        response["Location"] = str(summary["url"])
+        return response
+
+    def retrieve(self, request: Request, pk: str) -> HttpResponse:
+        """The summary and the results stored at insert (a detail route of the router), read
+        from the caller's department's comparisons in one query."""
+        found = selectors.comparison_detail(self.get_queryset(), pk)
+        if found is None:
+            raise Http404("No Comparison matches the given query.")
+        return self.detail_response(*found)
+
+    @extend_schema(
+        summary="Run a comparison (procurement officer)",
+        description="Runs the engine now, on the catalogue and the policy pack in force on "
+        "`decision_date`, and answers with the full result. Takes a second or so.",
+        request=ComparisonCreateSerializer,
+        responses={201: ComparisonDetailSerializer},
+        examples=[
+            OpenApiExample("Today", {"workload": 12}, request_only=True),
+            OpenApiExample(
+                "On a date", {"workload": 12, "decision_date": "2026-11-26"}, request_only=True
+            ),
+            OpenApiExample(
+                "Compared", COMPARISON_DETAIL_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+    )
+    def create(self, request: Request) -> HttpResponse:
+        data = self.parse(ComparisonCreateSerializer)
+        try:
+            comparison = services.comparison_run(
+                user=request.user,
+                workload=data["workload"],
+                decision_date=data.get("decision_date"),
+            )
+        except PolicyPack.DoesNotExist as error:
+            raise exceptions.ValidationError({"decision_date": [str(error)]}) from None
+        values = selectors.comparison_summary_values(comparison)
+        return self.detail_response(values, comparison.results.json(), created=True)
+
+    @extend_schema(
+        operation_id="comparisons_documents",
+        summary="Request the justification PDF (procurement officer)",
+        description="Queues the tender-ready justification of this comparison and answers at "
+        "once, 202, with the document's status URL (also the Location header). A worker renders "
+        "it; poll the status URL until `status` is ready (then `download_url` is set) or failed "
+        "(then `error` says why). No request body.",
+        request=None,
+        responses={202: DocumentSerializer},
+        examples=[
+            OpenApiExample("Queued", DOCUMENT_EXAMPLE, response_only=True, status_codes=["202"])
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def documents(self, request: Request, pk: str) -> Response:
+        comparison = self.get_object()
+        self.parse(EmptyRequestSerializer)
+        document = services.document_request(user=request.user, comparison=comparison)
+        body = DocumentSerializer(document, context=self.get_serializer_context()).data
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers={"Location": str(body["status_url"])}
+        )
+
+    @extend_schema(
+        operation_id="comparisons_snapshot",
+        summary="The stored snapshot",
+        description="Every input exactly as the engine used it and the results, as the stored "
+        "canonical JSON text (its `fingerprint` is the SHA-256 of the same text without the "
+        "`fingerprint` key). `python -m procurement.engine replay FILE` recomputes and "
+        "verifies it. Schema: docs/snapshot.schema.json.",
+        responses={200: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Snapshot",
+                {
+                    "engine_version": "1.0.0",
+                    "fingerprint": COMPARISON_EXAMPLE["fingerprint"],
+                    "inputs": {"…": "workload, offers, policy, FX rates, decision date"},
+                    "results": COMPARISON_DETAIL_EXAMPLE["results"],
+                    "snapshot_version": 1,
+                },
+                response_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["get"])
+    def snapshot(self, request: Request, pk: str) -> HttpResponse:
+        comparison = self.get_object()
+        return HttpResponse(comparison.snapshot, content_type="application/json")
+
+
+# Decisions ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your department's decisions",
+        description="Newest first; filter by `comparison` or `status`.",
+        examples=[
+            OpenApiExample(
+                "A page",
+                page_of(DECISION_EXAMPLE),
+                response_only=True,
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="A decision",
+        examples=[OpenApiExample("Decision", DECISION_EXAMPLE, response_only=True)],
+    ),
+)
+class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DepartmentScopedViewSet):
+    """Awards, maker-checker: a procurement officer proposes, an approver of the same department
+    who did not propose it approves or returns it. An API key is its own account, so a key that
+    proposed cannot approve."""
+
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+    ordering_fields = ["proposed_at", "decided_at"]
+    action_permissions = {
+        "create": "procurement.add_decision",
+        "approve": "procurement.approve_decision",
+        "return_": "procurement.approve_decision",
+    }
+
+    def unscoped_queryset(self) -> QuerySet[Any]:
+        return selectors.decision_rows()
+
+    @extend_schema(
+        summary="Propose an award (procurement officer)",
+        description="The recommended offer, or another eligible offer with a written reason. "
+        "A comparison holds one live proposal at a time.",
+        request=DecisionProposeSerializer,
+        responses={201: DecisionSerializer},
+        examples=[
+            OpenApiExample(
+                "Follow the recommendation",
+                {"comparison": 31, "offer_id": "desi-llm-70b"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Depart from it",
+                {
+                    "comparison": 31,
+                    "offer_id": "global-llm",
+                    "reason": "Needs the 1M-token context.",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Proposed", DECISION_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    )
+    def create(self, request: Request) -> Response:
+        data = self.parse(DecisionProposeSerializer)
+        decision = services.decision_propose(
+            user=request.user,
+            comparison=data["comparison"],
+            offer_id=data["offer_id"],
+            reason=data["reason"],
+        )
+        body = self.get_serializer(decision).data
+        return self.created(body, body["url"])
+
+    def _review(self, review: Callable[..., Decision]) -> Response:
+        decision = self.get_object()
+        data = self.parse(DecisionReviewSerializer)
+        decision = review(user=self.request.user, decision=decision, note=data["note"])
+        return Response(self.get_serializer(decision).data)
+
+    @extend_schema(
+        operation_id="decisions_approve",
+        summary="Approve a proposed award (approver, not the proposer)",
+        request=DecisionReviewSerializer,
+        responses=DecisionSerializer,
+        examples=[
+            OpenApiExample("Approve", {"note": "Within budget head 3451."}, request_only=True),
+            OpenApiExample("Approved", APPROVED_EXAMPLE, response_only=True),
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._review(services.decision_approve)
+
+    @extend_schema(
+        operation_id="decisions_return",
+        summary="Return a proposed award to the officer (approver, not the proposer)",
+        description="`note` is required: it says what the officer must change.",
+        request=DecisionReviewSerializer,
+        responses=DecisionSerializer,
+        examples=[
+            OpenApiExample(
+                "Return", {"note": "Attach the latency test report."}, request_only=True
+            ),
+            OpenApiExample(
+                "Returned",
+                {
+                    **APPROVED_EXAMPLE,
+                    "status": "returned",
+                    "decision_note": "Attach the latency test report.",
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        return self._review(services.decision_return)
+
+
+# Justification documents ---------------------------------------------------------------------
+
+
+NOT_READY = OpenApiResponse(
+    ErrorSerializer,
+    "The document is not ready (queued, rendering or failed): poll its status URL.",
+    [OpenApiExample("Rendering", {"detail": "The document is not ready: it is rendering."})],
+)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="A justification document's status",
+        examples=[
+            OpenApiExample("Queued", DOCUMENT_EXAMPLE, response_only=True),
+            OpenApiExample("Ready", READY_DOCUMENT_EXAMPLE, response_only=True),
+        ],
+    ),
+)
+class DocumentViewSet(mixins.RetrieveModelMixin, DepartmentScopedViewSet):
+    """Justification PDFs, one per request: created by `POST /comparisons/{id}/documents/`,
+    rendered by a worker, then downloaded. Only the requesting department sees them."""
+
+    serializer_class = DocumentSerializer
+
+    def unscoped_queryset(self) -> QuerySet[Any]:
+        if self.action == "pdf":
+            return JustificationDocument.objects.select_related("comparison").only(
+                "pdf", "status", "sha256", "comparison__fingerprint"
+            )
+        return selectors.document_rows()
+
+    @extend_schema(
+        operation_id="documents_pdf",
+        summary="Download a justification PDF",
+        description="The archival PDF/A-3 file, with the comparison's snapshot attached. Its "
+        "SHA-256 is in the status and in the `X-Content-SHA256` header; the public page "
+        "/verify/ confirms a copy by it.",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, "The PDF."),
+            409: NOT_READY,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSONRenderer, PdfRenderer],
+        content_negotiation_class=FirstRendererNegotiation,
+    )
+    def pdf(self, request: Request, pk: str) -> HttpResponse:
+        document = self.get_object()
+        if document.status != JustificationDocument.Status.READY:
+            state = document.get_status_display().lower()
+            return Response(
+                {"detail": f"The document is not ready: it is {state}."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        pdf, sha256 = document.issued()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="justification-{document.comparison.fingerprint[:12]}.pdf"'
+        )
+        response["X-Content-SHA256"] = sha256
+        return response
+
+
+# Policy packs (shared by every department) -----------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List policy pack versions",
+        description="Every version of every pack, drafts included; filter by `slug`, `status`.",
+        examples=[
+            OpenApiExample(
+                "A page",
+                page_of(POLICY_PACK_EXAMPLE),
+                response_only=True,
+            )
+        ],
+    ),
+)
+class PolicyPackViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[PolicyPack]):
+    """Policy packs: the engine's rules as versioned data, shared by every department.
+    A version is addressed as /api/v1/policy-packs/{slug}/{version}/."""
+
+    serializer_class = PolicyPackSerializer
+    filterset_class = PolicyPackFilter
+    ordering_fields = ["slug", "version", "effective_from"]
+
+    def get_queryset(self) -> QuerySet[PolicyPack]:
+        return selectors.policy_pack_list()
+
+    @extend_schema(
+        summary="One version of a policy pack, with its document",
+        responses=PolicyPackDetailSerializer,
+        examples=[
+            OpenApiExample(
+                "India pack v1",
+                {
+                    **POLICY_PACK_EXAMPLE,
+                    "document": {"pack_id": "india-default", "version": 1, "…": "rules, cited"},
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def version(self, request: Request, slug: str, version: int) -> Response:
+        """Routed by config/urls.py as /policy-packs/{slug}/{version}/ (not a router lookup)."""
+        pack = selectors.get_policy_pack(slug, version)
+        context = self.get_serializer_context()
+        return Response(PolicyPackDetailSerializer(pack, context=context).data)
+
+
+# A bare endpoint: checks a key, and is the baseline of benchmarks/api.py ------------------------
+
+
+class PingView(APIView):
+    """Who is calling, in which department, with which key: the first call to try with a new
+    key. It reads nothing beyond the authentication itself."""
+
+    @extend_schema(
+        summary="Check your credentials",
+        responses=PingSerializer,
+        examples=[
+            OpenApiExample(
+                "With a key",
+                {"user": "api-Xy12Ab34", "department": "health", "api_key": "HMIS integration"},
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        department = selectors.department_of(request.user)
+        key = request.auth if isinstance(request.auth, DepartmentAPIKey) else None
+        return Response(
+            {
+                "user": request.user.get_username(),
+                "department": department.slug if department else None,
+                "api_key": key.name if key else None,
+            }
+        )

@@ -1,0 +1,212 @@
+"""Words for the engine's codes: one table per enumeration, and the only place they are written.
+
+Each table is built from the engine's own enumeration (a ``Literal`` type) and refuses, at import
+time, to cover more or fewer values than the engine defines. Django choices derive from the
+tables (``USE_CASE.choices``), so a model, a form, a serializer, a page and the PDF cannot
+disagree with the engine about which values exist or what they are called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import get_args
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from procurement import engine
+
+Words = str | Promise
+
+
+class Labels(Mapping[str, str]):
+    """The words for every value of one engine enumeration, in display order.
+
+    ``labels[value]`` is the words for a value; a value the table does not know (from a record
+    older than the enumeration) reads as itself rather than failing a page.
+    """
+
+    def __init__(self, enumeration: object, words: Mapping[str, Words]) -> None:
+        values = set(get_args(enumeration))
+        if values != set(words):
+            missing = sorted(values - set(words))
+            extra = sorted(set(words) - values)
+            raise ValueError(
+                f"labels do not match the enumeration: missing {missing}, extra {extra}"
+            )
+        self._words = dict(words)
+
+    def __getitem__(self, value: str) -> str:
+        return str(self._words[value])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def label(self, value: str | None) -> str:
+        """The words for ``value``; "—" for none; an unknown value as itself."""
+        if value is None or value == "":
+            return "—"
+        return str(self._words.get(value, value))
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """``(value, words)`` pairs for a Django field's ``choices``."""
+        return [(value, str(words)) for value, words in self._words.items()]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every value, in display order."""
+        return tuple(self._words)
+
+
+USE_CASE = Labels(
+    engine.UseCase,
+    {
+        "health": _("Health"),
+        "legal": _("Legal"),
+        "education": _("Education"),
+        "citizen_services": _("Citizen services"),
+        "agriculture": _("Agriculture"),
+        "finance": _("Finance"),
+        "general": _("General"),
+    },
+)
+DATA_CLASSIFICATION = Labels(
+    engine.DataClassification,
+    {
+        "public": _("Public — RTI-disclosable, no personal data"),
+        "internal": _("Internal — official use"),
+        "personal": _("Personal data"),
+        "sensitive_personal": _("Sensitive personal or sectoral (health, payments)"),
+        "category_a": _("Category A — critical government system (Aadhaar, tax, courts…)"),
+        "secret": _("Secret or top secret — no cloud at all"),
+    },
+)
+PROCUREMENT_CATEGORY = Labels(
+    engine.ProcurementCategory,
+    {
+        "non_consultancy": _("Non-consultancy service (an API or GPU-hours)"),
+        "consultancy": _("Consultancy"),
+    },
+)
+EVALUATION_METHOD = Labels(
+    engine.EvaluationMethod,
+    {"l1": _("Least cost (L1)"), "qcbs": _("Quality and cost (QCBS)")},
+)
+OPERATOR_TYPE = Labels(
+    engine.OperatorType,
+    {
+        "government_cloud": _("Government cloud (NIC or a State data centre)"),
+        "sovereign_cloud": _("MeitY-notified sovereign cloud"),
+        "empanelled_commercial": _("MeitY-empanelled commercial cloud"),
+        "other_commercial": _("Other commercial cloud"),
+    },
+)
+OWNERSHIP = Labels(
+    engine.Ownership,
+    {"domestic": _("Domestic (majority Indian-owned)"), "foreign": _("Foreign")},
+)
+MSE_STATUS = Labels(
+    engine.MseStatus,
+    {"none": _("Not an MSE"), "micro": _("Micro enterprise"), "small": _("Small enterprise")},
+)
+PRICING_MODE = Labels(
+    engine.PricingMode,
+    {"serverless": _("Serverless (per token)"), "dedicated": _("Dedicated (per GPU-hour)")},
+)
+TRAINING_TERMS = Labels(
+    engine.TrainingTerms,
+    {
+        "no_contractual": _("No training — in the contract"),
+        "no_policy_only": _("No training — published policy only"),
+        "opt_out": _("Trains unless the customer opts out"),
+        "yes": _("Trains on customer data"),
+        "unknown": _("Unknown"),
+    },
+)
+CERTIFICATION_KIND = Labels(
+    engine.CertificationKind,
+    {
+        "iso27001": "ISO/IEC 27001",
+        "iso27017": "ISO/IEC 27017",
+        "iso27018": "ISO/IEC 27018",
+        "iso20000": "ISO/IEC 20000-1",
+        "iso42001": "ISO/IEC 42001",
+        "soc2": "SOC 2 Type II",
+        "stqc": _("STQC audit"),
+        "meity_empanelment": _("MeitY cloud empanelment"),
+        "pci_dss": "PCI DSS",
+        "other": _("Other"),
+    },
+)
+MECHANISM = Labels(
+    engine.Mechanism,
+    {
+        "l1": _("least cost (L1)"),
+        "qcbs": _("quality and cost (QCBS)"),
+        "price_evaluation_factor": _("price evaluation factor"),
+        "mii_match_l1": _("Make in India purchase preference (match L1)"),
+        "transition_premium": _("the buying authority's transition premium"),
+        "tie_band": _("tie band"),
+        "none": _("no award"),
+    },
+)
+PREFERENCE_KIND = Labels(
+    engine.PreferenceKind,
+    {
+        "mii_match_l1": _("Make in India purchase preference (match L1)"),
+        "transition_premium": _("Transition premium for domestic infrastructure"),
+        "price_evaluation_factor": _("Price evaluation factor on foreign offers"),
+        "tie_band": _("Tie band"),
+    },
+)
+HOSTING = Labels(
+    engine.HostingBucket,
+    {
+        "domestic_infrastructure": _("domestic infrastructure"),
+        "in_country_other_operator": _("in India, other operator"),
+        "abroad": _("abroad"),
+    },
+)
+MII_CLASS = Labels(
+    engine.MiiClass,
+    {"class_i": "Class-I", "class_ii": "Class-II", "non_local": _("Non-local")},
+)
+RULE_STATUS = Labels(
+    engine.RuleStatus, {"pass": _("passes"), "warning": _("warning"), "fail": _("fails")}
+)
+# The mark each status has in the eligibility matrix (with RULE_STATUS as its spoken words).
+STATUS_SYMBOL: Mapping[str, str] = {"pass": "✓", "warning": "!", "fail": "✗"}
+
+# Languages by ISO 639-1 code, for documents rendered from a snapshot (which holds codes only).
+LANGUAGE: Mapping[str, Words] = {
+    "en": _("English"),
+    "hi": _("Hindi"),
+    "ta": _("Tamil"),
+    "bn": _("Bengali"),
+    "te": _("Telugu"),
+    "mr": _("Marathi"),
+    "kn": _("Kannada"),
+    "ml": _("Malayalam"),
+    "gu": _("Gujarati"),
+    "pa": _("Punjabi"),
+    "or": _("Odia"),
+    "as": _("Assamese"),
+    "ur": _("Urdu"),
+}
+
+
+def language(code: str) -> str:
+    """The English name of a language by its code (the code itself if unknown)."""
+    return str(LANGUAGE.get(code, code))
+
+
+def languages(codes: tuple[str, ...] | list[str]) -> str:
+    """ "English", "English and Hindi", "English, Hindi and Tamil"."""
+    names = [language(code) for code in codes]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " " + str(_("and")) + " " + names[-1]
