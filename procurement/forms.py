@@ -35,11 +35,14 @@ def workload_form_field(row: Field, *, max_length: int | None = None) -> forms.F
     if row.kind in ("int", "decimal") and limits is not None:
         low, high = limits
         common["min_value"], common["max_value"] = low, high
-        common["error_messages"] = {"min_value": _escape(message), "max_value": _escape(message)}
+        keys = ("min_value", "max_value", "max_digits", "max_whole_digits")
+        common["error_messages"] = dict.fromkeys(keys, _escape(message))
     if row.kind == "int":
         return forms.IntegerField(**common)
     if row.kind == "decimal":
-        return forms.DecimalField(decimal_places=row.spec.places, **common)
+        return forms.DecimalField(
+            max_digits=workload_fields.max_digits(row), decimal_places=row.spec.places, **common
+        )
     if row.kind == "date":
         assert limits is not None
         widget = forms.DateInput(

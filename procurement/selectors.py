@@ -58,10 +58,9 @@ def visible_to(user: User, rows: QuerySet[M]) -> QuerySet[M]:
 
 
 def _get(user: User, rows: QuerySet[M], pk: Any, missing: str) -> M:
-    found = visible_to(user, rows).filter(pk=pk)[:1]
     try:
-        row = next(iter(found), None)
-    except (ValueError, ValidationError):  # an id that cannot be one
+        row = next(iter(visible_to(user, rows).filter(pk=pk)[:1]), None)
+    except (TypeError, ValueError, ValidationError):  # an id that cannot be one
         row = None
     if row is None:
         raise Http404(missing)
@@ -244,10 +243,10 @@ def comparison_detail(rows: QuerySet[Comparison], pk: Any) -> tuple[dict[str, An
 
     On the API's hot path: the values name their own joins, so ``rows`` needs none, and there
     is no ordering to add for one row by its id."""
-    values = rows.filter(pk=pk).order_by().values_list(*SUMMARY_COLUMNS, "results__json_zlib")
     try:
-        row = next(iter(values), None)
-    except (ValueError, ValidationError):  # an id that cannot be one
+        values = rows.filter(pk=pk).order_by()
+        row = next(iter(values.values_list(*SUMMARY_COLUMNS, "results__json_zlib")), None)
+    except (TypeError, ValueError, ValidationError):  # an id that cannot be one
         return None
     if row is None:
         return None
@@ -258,12 +257,6 @@ def comparison_detail(rows: QuerySet[Comparison], pk: Any) -> tuple[dict[str, An
 def comparison_results(comparison: Comparison) -> engine.ComparisonResult:
     """The engine's results of a comparison, as stored at insert, in the engine's types."""
     return engine.load_results(json.loads(comparison.results.json()))
-
-
-def comparison_inputs_used(comparison: Comparison) -> engine.SnapshotInputs:
-    """Every input a comparison was run with, from its snapshot, in the engine's types."""
-    snapshot = Comparison.objects.only("snapshot").get(pk=comparison.pk).snapshot
-    return engine.load_inputs(json.loads(snapshot)["inputs"])
 
 
 # Policy packs (shared by every department) ---------------------------------------------------

@@ -119,6 +119,10 @@ def test_workload_list_filters_orders_and_paginates(officer, alice, demo_catalog
         ),
         ({"mean_output_tokens": "NaN"}, {"mean_output_tokens": ["A valid number is required."]}),
         (
+            {"annual_growth_pct": -1.7976931348623157e308},
+            {"annual_growth_pct": ["Enter a yearly change from -50 to 500 per cent."]},
+        ),
+        (
             {"estimated_value_inr": "1000000000000"},
             {"estimated_value_inr": ["Enter an amount from ₹0 to ₹9,99,99,99,99,999.99."]},
         ),
@@ -251,6 +255,14 @@ def test_the_detail_serves_the_results_stored_at_insert_byte_for_byte(officer, c
     _, client = officer
     body = client.get(reverse("api:comparison-detail", args=[comparison.pk])).content
     assert body.endswith(b',"results":' + stored + b"}")
+
+
+@pytest.mark.parametrize("bad_id", ["null,null", "1e3", "x" * 50])
+def test_a_comparison_id_that_cannot_be_one_is_a_404(officer, bad_id):
+    _, client = officer
+    response = client.get(f"/api/v1/comparisons/{bad_id}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No Comparison matches the given query."}
 
 
 def test_a_comparison_with_no_policy_in_force_is_a_400_on_the_decision_date(

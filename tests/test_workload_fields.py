@@ -101,6 +101,7 @@ def test_form_serializer_model_and_engine_agree_on_the_bound(row):
         assert (api_field.min_value, api_field.max_value) == (low, high)
     if row.kind == "decimal":
         assert form_field.decimal_places == api_field.decimal_places == row.spec.places
+        assert form_field.max_digits == api_field.max_digits == workload_fields.max_digits(row)
         assert column.decimal_places == row.spec.places
         assert column.max_digits >= workload_fields.max_digits(row)
     if row.kind == "choices":

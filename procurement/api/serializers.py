@@ -44,15 +44,16 @@ def workload_serializer_field(row: Field) -> serializers.Field[Any, Any, Any, An
     elif not row.required:
         common.update(required=False, default=row.default)
     if row.kind in ("int", "decimal") and limits is not None:
-        common.update(
-            min_value=limits[0],
-            max_value=limits[1],
-            error_messages={"min_value": message, "max_value": message},
-        )
+        common.update(min_value=limits[0], max_value=limits[1])
+        # Too many digits is out of range too, and is checked before any arithmetic on it.
+        keys = ("min_value", "max_value", "max_digits", "max_whole_digits")
+        common["error_messages"] = dict.fromkeys(keys, message)
     if row.kind == "int":
         return serializers.IntegerField(**common)
     if row.kind == "decimal":
-        return serializers.DecimalField(max_digits=None, decimal_places=row.spec.places, **common)
+        return serializers.DecimalField(
+            max_digits=workload_fields.max_digits(row), decimal_places=row.spec.places, **common
+        )
     if row.kind == "date":
         return serializers.DateField(validators=[InRange(row.name)], **common)
     if row.kind == "bool":

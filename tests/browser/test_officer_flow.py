@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -10,8 +9,7 @@ from playwright.sync_api import Page, expect
 
 from procurement import services
 from procurement.models import Decision, Workload
-from procurement.workload_fields import values_from
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, workload_values
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,22 +68,7 @@ def test_an_officer_describes_a_workload_compares_and_proposes(
 def test_an_approver_approves_the_proposed_award(
     page: Page, live_server, alice, bob, policy_pack, demo_catalogue
 ):
-    workload = services.workload_create(
-        user=alice,
-        values=values_from(
-            {
-                "title": "Citizen helpline",
-                "use_case": "citizen_services",
-                "languages": ["en", "hi"],
-                "requests_per_day": 50_000,
-                "mean_input_tokens": 800,
-                "mean_output_tokens": 300,
-                "term_years": 3,
-                "start_date": dt.date(2027, 1, 1),
-                "data_classification": ["personal"],
-            }
-        ),
-    )
+    workload = services.workload_create(user=alice, values=workload_values())
     comparison = services.comparison_run(user=alice, workload=workload)
     decision = services.decision_propose(
         user=alice, comparison=comparison, offer_id=comparison.recommended_offer_id, reason=""
