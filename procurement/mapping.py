@@ -1,16 +1,22 @@
 """Rows → engine inputs: the one place the app's records become the engine's dataclasses.
 
-One mapper per engine type. The workload is copied field by field as the table in
-``procurement.workload_fields`` lists them, so a new workload field needs no line here. Queries
-live in the selectors, which hand these mappers rows with everything prefetched.
+One mapper per engine type, and the reads of the (shared) catalogue that feed them, everything
+prefetched so a comparison makes a constant number of queries. The workload is copied field by
+field as the table in ``procurement.workload_fields`` lists them, so a new workload field needs
+no line here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, get_args
 
+from django.db.models import Prefetch
+
 from procurement import engine
+from procurement.models import PolicyPack
 from procurement.workload_fields import WorkloadValues, engine_fields
 from providers.models import (
     Certification,
@@ -153,4 +159,53 @@ def fx_input(rate: FxRate) -> engine.FxRate:
         date=rate.date,
         source=rate.source_url or rate.source_note or NO_SOURCE,
         is_demo=rate.is_demo,
+    )
+
+
+# Everything the engine needs, from the catalogue's rows -------------------------------------------
+
+
+def catalogue_offers(on: dt.date) -> list[engine.Offer]:
+    """Every offering with a price in force on ``on``, as engine offers (constant queries)."""
+    offerings = Offering.objects.select_related("provider").prefetch_related(
+        "processing_regions",
+        "storage_regions",
+        "log_regions",
+        "languages",
+        Prefetch(
+            "prices",
+            queryset=PriceRecord.objects.filter(effective_from__lte=on).order_by("-effective_from"),
+            to_attr="prices_in_force",
+        ),
+        Prefetch("evaluations", queryset=QualityEvaluation.objects.select_related("evaluator")),
+    )
+    certifications: dict[int, list[Certification]] = defaultdict(list)
+    for cert in Certification.objects.all():
+        certifications[cert.provider_id].append(cert)
+    offers = []
+    for offering in offerings:
+        prices: list[PriceRecord] = getattr(offering, "prices_in_force", [])
+        if not prices:
+            continue
+        covering = [
+            c for c in certifications[offering.provider_id] if c.offering_id in (None, offering.pk)
+        ]
+        offers.append(offer_input(offering, prices[0], covering))
+    return offers
+
+
+def fx_rates(on: dt.date) -> list[engine.FxRate]:
+    """Every FX rate dated on or before ``on`` (the engine picks the latest and says which)."""
+    return [fx_input(rate) for rate in FxRate.objects.filter(date__lte=on)]
+
+
+def comparison_inputs(
+    values: WorkloadValues, pack: PolicyPack, on: dt.date
+) -> tuple[engine.Workload, list[engine.Offer], engine.Policy, list[engine.FxRate]]:
+    """Everything the engine needs to compare the catalogue for a workload on ``on``."""
+    return (
+        workload_input(values),
+        catalogue_offers(on),
+        engine.load_policy(pack.document),
+        fx_rates(on),
     )

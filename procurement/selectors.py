@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from procurement import engine, mapping
+from procurement import engine
 from procurement.models import (
     AuditEvent,
     Comparison,
@@ -31,8 +30,6 @@ from procurement.models import (
     PolicyPack,
     Workload,
 )
-from procurement.workload_fields import WorkloadValues
-from providers.models import Certification, FxRate, Offering, PriceRecord, QualityEvaluation
 
 # Whoever makes a request: a signed-in person or API key's account, or an anonymous visitor.
 User = AbstractBaseUser | AnonymousUser
@@ -292,52 +289,3 @@ def policy_pack_other_versions(pack: PolicyPack) -> list[int]:
     """The other version numbers of the same pack, oldest first."""
     versions = PolicyPack.objects.filter(slug=pack.slug).exclude(pk=pack.pk)
     return sorted(versions.values_list("version", flat=True))
-
-
-# The engine's inputs -------------------------------------------------------------------------
-
-
-def catalogue_offers(on: dt.date) -> list[engine.Offer]:
-    """Every offering with a price in force on ``on``, as engine offers (constant queries)."""
-    offerings = Offering.objects.select_related("provider").prefetch_related(
-        "processing_regions",
-        "storage_regions",
-        "log_regions",
-        "languages",
-        Prefetch(
-            "prices",
-            queryset=PriceRecord.objects.filter(effective_from__lte=on).order_by("-effective_from"),
-            to_attr="prices_in_force",
-        ),
-        Prefetch("evaluations", queryset=QualityEvaluation.objects.select_related("evaluator")),
-    )
-    certifications: dict[int, list[Certification]] = defaultdict(list)
-    for cert in Certification.objects.all():
-        certifications[cert.provider_id].append(cert)
-    offers = []
-    for offering in offerings:
-        prices: list[PriceRecord] = getattr(offering, "prices_in_force", [])
-        if not prices:
-            continue
-        covering = [
-            c for c in certifications[offering.provider_id] if c.offering_id in (None, offering.pk)
-        ]
-        offers.append(mapping.offer_input(offering, prices[0], covering))
-    return offers
-
-
-def fx_rates(on: dt.date) -> list[engine.FxRate]:
-    """Every FX rate dated on or before ``on`` (the engine picks the latest and says which)."""
-    return [mapping.fx_input(rate) for rate in FxRate.objects.filter(date__lte=on)]
-
-
-def comparison_inputs(
-    values: WorkloadValues, pack: PolicyPack, on: dt.date
-) -> tuple[engine.Workload, list[engine.Offer], engine.Policy, list[engine.FxRate]]:
-    """Everything the engine needs to compare the catalogue for a workload on ``on``."""
-    return (
-        mapping.workload_input(values),
-        catalogue_offers(on),
-        engine.load_policy(pack.document),
-        fx_rates(on),
-    )

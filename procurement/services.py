@@ -23,7 +23,7 @@ from django.utils import timezone
 from procurement import engine, workload_fields
 from procurement.audit import audit_record
 from procurement.documents.jobs import document_enqueue
-from procurement.mapping import workload_input
+from procurement.mapping import comparison_inputs, workload_input
 from procurement.models import (
     Comparison,
     ComparisonResults,
@@ -33,7 +33,7 @@ from procurement.models import (
     PolicyPack,
     Workload,
 )
-from procurement.selectors import comparison_inputs, comparison_results, department_of
+from procurement.selectors import comparison_results, department_of
 from procurement.selectors import published_pack as published_pack_in_force
 from procurement.workload_fields import WorkloadValues
 

@@ -197,3 +197,21 @@ def test_an_altered_snapshot_with_the_trigger_disabled_is_reported(alice, compar
         cursor.execute("ALTER TABLE procurement_comparison ENABLE TRIGGER USER")
     broken = verify_department(alice.membership.department)
     assert broken is not None and "snapshot was altered" in broken.problem
+
+
+@pytest.mark.postgres
+def test_altered_stored_results_with_the_trigger_disabled_are_reported(alice, comparison):
+    tampered = comparison.results.json().replace(b'"eligible":true', b'"eligible":false', 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks block ALTER TABLE
+        cursor.execute("ALTER TABLE procurement_comparisonresults DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE procurement_comparisonresults SET json_zlib = %s",
+            [ComparisonResults.pack(tampered)],
+        )
+        cursor.execute("ALTER TABLE procurement_comparisonresults ENABLE TRIGGER USER")
+    broken = verify_department(alice.membership.department)
+    assert broken is not None
+    assert (
+        broken.problem == f"comparison {comparison.pk}'s stored results differ from its snapshot's"
+    )

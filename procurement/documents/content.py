@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -39,13 +40,18 @@ def _strictest_residency(policy: engine.Policy, tags: tuple[str, ...]) -> Any:
     return max(rules, key=lambda rule: rule.rank) if rules else None
 
 
-def _clause(title: str, text: str, citation: Any, confidence: str) -> dict[str, str]:
-    return {
-        "title": title,
-        "text": text,
-        "source": f"{citation.document}, {citation.clause}",
-        "confidence": confidence,
-    }
+@dataclass(frozen=True)
+class Clause:
+    """A tender clause ready to paste, with the rule it rests on."""
+
+    title: str
+    text: str
+    source: str
+    confidence: str
+
+
+def _clause(title: str, text: str, citation: engine.Citation, confidence: str) -> Clause:
+    return Clause(title, text, f"{citation.document}, {citation.clause}", confidence)
 
 
 # Clause wording, after POLICY-RULES.md §7; placeholders are filled from the pack and workload.
@@ -127,7 +133,7 @@ def _applies(tags: tuple[str, ...], applies_to: tuple[str, ...] | None) -> bool:
 
 def eligibility_clauses(
     policy: engine.Policy, workload: engine.Workload, value: Decimal | None
-) -> list[dict[str, str]]:
+) -> list[Clause]:
     """The tender's eligibility and qualification conditions, from the pack's own rules."""
     text = {key: str(value) for key, value in CLAUSE_TEXT.items()}
     tags = workload.data_classification

@@ -145,15 +145,6 @@ def parse_as(cls: type[T], data: object, path: str) -> T:
     return cast(T, value)
 
 
-def parse_list(item: type[T], data: object, path: str) -> tuple[T, ...]:
-    """Parse a JSON list of ``item`` objects (paths ``path[i].field``)."""
-    errors: list[FieldError] = []
-    value = parse_value(tuple[item, ...], data, path, errors)  # type: ignore[valid-type]
-    if errors or isinstance(value, _Invalid):
-        raise EngineValidationError(errors or [FieldError(path, "is invalid")])
-    return cast(tuple[T, ...], value)
-
-
 def parse_value(tp: Any, data: object, path: str, errors: list[FieldError]) -> Any:
     """Parse one value of type ``tp``; record problems in ``errors`` and return INVALID."""
     if _is_union(tp):

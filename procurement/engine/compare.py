@@ -133,14 +133,14 @@ def canonical_offers(offers: Sequence[Offer]) -> tuple[Offer, ...]:
 
 
 def _canonical_offer(o: Offer) -> Offer:
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for name, key in _UNORDERED:
         items = getattr(o, name)
         if len(items) > 1:
             ordered = tuple(sorted(items, key=key))
             if ordered != items:
                 changes[name] = ordered
-    return dataclasses.replace(o, **changes) if changes else o  # type: ignore[arg-type]
+    return dataclasses.replace(o, **changes) if changes else o
 
 
 _UNORDERED: tuple[tuple[str, Callable[[Any], Any]], ...] = (
