@@ -3,13 +3,15 @@
 Serves the app with gunicorn (2 sync workers) on loopback over a throwaway database holding the
 demo catalogue, one workload and one comparison, and sends a bounded number of requests (by
 default 2 000 per endpoint, at most 20 s each, after 100 warm-up requests) from 4 client threads
-to two endpoints authenticated with the same API key:
+to two endpoints authenticated with the same API key, in 4 rounds that alternate between them
+(so that a machine that speeds up or slows down during the run favours neither):
 
 - ``GET /api/v1/comparisons/{id}/``, the comparison with its full results (~0.5 MB of JSON);
 - ``GET /api/v1/ping/``, a bare DRF endpoint: authentication, throttling and a tiny answer.
 
 It reports requests/s, p50 and p95 latency for each, the ratio of their requests/s (goal for the
-comparison ≥ 0.5 of the bare endpoint), and the SQL queries each request makes (counted in
+comparison ≥ 0.5 of the bare endpoint) with the lowest and highest ratio of a round, and the SQL
+queries each request makes (counted in
 process with Django's CaptureQueriesContext). The database is a fresh SQLite file, or with
 ``--postgres`` a fresh database created on the PostgreSQL server of ``DATABASE_URL`` (default:
 the local one, ``postgres://postgres@127.0.0.1:5432/postgres``; or ``--postgres URL``) and
@@ -192,12 +194,13 @@ def request_bytes(path: str, key: str = "") -> bytes:
 
 
 def load(
-    port: int, path: str, key: str, total: int, seconds: float, threads: int
+    port: int, path: str, key: str, total: int, seconds: float, threads: int, warm_up: int
 ) -> tuple[int, float, list[float]]:
-    """Send up to ``total`` requests from ``threads`` threads for at most ``seconds``."""
+    """Send up to ``total`` requests from ``threads`` threads for at most ``seconds``, after
+    ``warm_up`` requests that are not counted."""
     request = request_bytes(path, key)
     buffer = memoryview(bytearray(4 << 20))
-    for _ in range(100):  # warm-up: connections, caches, the workers' first imports
+    for _ in range(warm_up):  # connections, caches, the workers' first imports
         get(port, request, buffer)
     latencies: list[float] = []
     lock = threading.Lock()
@@ -234,6 +237,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="per endpoint (2000)")
     parser.add_argument("--seconds", type=float, default=20, help="cap per endpoint (20)")
     parser.add_argument("--threads", type=int, default=4, help="client threads (4)")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (4)")
     parser.add_argument(
         "--postgres",
         metavar="URL",
@@ -271,14 +275,33 @@ def main() -> None:
 
         connections.close_all()  # PostgreSQL cannot drop a database with open sessions
         port = free_port()
-        results = []
+        totals = {}
+        for name in endpoints:
+            count, size = queries[name]
+            totals[name] = Result(name, 0, 0.0, [], size, count)
+        round_ratios = []
         with gunicorn(port, env):
-            for name, path in endpoints.items():
-                done, seconds, latencies = load(
-                    port, path, key, args.requests, args.seconds, args.threads
-                )
-                count, size = queries[name]
-                results.append(Result(name, done, seconds, latencies, size, count))
+            for round_ in range(args.rounds):
+                order = list(endpoints.items())
+                per_second = {}
+                for name, path in order if round_ % 2 == 0 else reversed(order):
+                    done, seconds, latencies = load(
+                        port,
+                        path,
+                        key,
+                        args.requests // args.rounds,
+                        args.seconds / args.rounds,
+                        args.threads,
+                        warm_up=100 if round_ == 0 else 0,
+                    )
+                    total = totals[name]
+                    total.requests += done
+                    total.seconds += seconds
+                    total.latencies_ms += latencies
+                    per_second[name] = done / seconds
+                detail, bare = (per_second[name] for name in endpoints)
+                round_ratios.append(detail / bare)
+        results = list(totals.values())
 
     database_kind = "PostgreSQL" if args.postgres else "SQLite"
     print(f"gunicorn, 2 sync workers, loopback; {database_kind}; {args.threads} client threads")
@@ -292,7 +315,10 @@ def main() -> None:
             f"{r.percentile(95):>8.2f} {r.body_bytes:>8} {r.queries:>8}"
         )
     ratio = results[0].per_second / results[1].per_second
-    print(f"ratio comparison detail / bare endpoint (req/s): {ratio:.2f} (goal ≥ 0.5)")
+    print(
+        f"ratio comparison detail / bare endpoint (req/s): {ratio:.2f} (goal ≥ 0.5); "
+        f"rounds {min(round_ratios):.2f} to {max(round_ratios):.2f}"
+    )
 
 
 if __name__ == "__main__":
