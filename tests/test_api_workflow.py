@@ -246,6 +246,17 @@ def test_running_a_comparison_returns_the_full_result_and_stores_the_snapshot(
     assert engine.fingerprint(json.loads(raw.content)) == body["fingerprint"]
 
 
+def test_list_and_detail_write_the_summary_the_schema_documents(officer, comparison):
+    from procurement.api.serializers import ComparisonDetailSerializer, ComparisonSerializer
+
+    _, client = officer
+    (listed,) = client.get(reverse("api:comparison-list")).json()["results"]
+    detail = client.get(listed["url"]).json()
+    assert list(listed) == list(ComparisonSerializer().fields)
+    assert list(detail) == list(ComparisonDetailSerializer().fields)
+    assert {k: v for k, v in detail.items() if k != "results"} == listed
+
+
 def test_the_detail_serves_the_results_stored_at_insert_byte_for_byte(officer, comparison):
     """Stored once, in the comparison's transaction: the snapshot's results, canonical."""
     snapshot = comparison.snapshot_document()
