@@ -14,7 +14,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,11 +32,10 @@ from procurement.models import (
     PolicyPack,
     Workload,
 )
-from procurement.selectors import comparison_results, department_of
+from procurement.selectors import User, comparison_results, department_of
 from procurement.selectors import published_pack as published_pack_in_force
 from procurement.workload_fields import WorkloadValues
 
-User = AbstractBaseUser | AnonymousUser
 SENSITIVITY = engine.SensitivityConfig(scenarios=2_000, seed=20_261_126)
 _TOTAL = Comparison._meta.get_field("recommended_total_inr")
 # The largest total the summary column holds (numeric 30,2: just under ₹10^28).

@@ -193,9 +193,7 @@ class ComparisonCreateSerializer(StrictSerializer):
     def validate_decision_date(self, value: Any) -> Any:
         dates = bounds.PLANNING_DATES
         if not dates.contains(value):
-            raise serializers.ValidationError(
-                f"Enter a date between {dates.earliest.isoformat()} and {dates.latest.isoformat()}."
-            )
+            raise serializers.ValidationError(f"Enter a date {dates.describe()}.")
         return value
 
 

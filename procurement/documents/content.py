@@ -54,7 +54,8 @@ def _clause(title: str, text: str, citation: engine.Citation, confidence: str) -
     return Clause(title, text, f"{citation.document}, {citation.clause}", confidence)
 
 
-# Clause wording, after POLICY-RULES.md §7; placeholders are filled from the pack and workload.
+# Clause wording; placeholders are filled from the pack and workload, and each clause names the
+# pack rule, with its citation, that it rests on.
 CLAUSE_TEXT = {
     "no_cloud": _lazy(
         "The data of this workload may not be processed on any cloud service. "
@@ -298,6 +299,7 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
     offers = {offer.offer_id: offer for offer in inputs.offers}
     chart_images, charts_error = _chart_images(charts.comparison_figures(view))
     qcbs = policy.evaluation.qcbs
+    excluded = view.excluded
     return {
         "document": document,
         "comparison": comparison,
@@ -320,8 +322,8 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
         "clauses": eligibility_clauses(policy, workload, value),
         "awarded_input": offers.get(view.award.offer_id or ""),
         "eligible": view.eligible[:MAX_ROWS],
-        "excluded": view.excluded[:MAX_ROWS],
-        "excluded_total": len(view.excluded),
+        "excluded": excluded[:MAX_ROWS],
+        "excluded_total": len(excluded),
         "annex": [offers[row.offer.offer_id] for row in view.matrix][:MAX_ROWS],
         "offer_total": len(view.matrix),
         "max_rows": MAX_ROWS,
