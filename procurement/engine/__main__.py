@@ -76,7 +76,7 @@ def _run(path: str) -> int:
             inputs.policy,
             inputs.fx_rates,
             inputs.decision_date,
-            class_i_accepts_match=inputs.options.class_i_accepts_match,
+            match_replies=inputs.options.match_replies,
             sensitivity=inputs.options.sensitivity,
         )
     except (OSError, ValueError, KeyError) as exc:

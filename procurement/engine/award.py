@@ -9,13 +9,17 @@ Evaluation
     procedure then applies and the engine flags the tie). QCBS (GFR Rule 192):
     S_F = 100 × F_min / F, S = S_T × w_T + S_F × w_F, highest S first.
 
-Preferences, in the order the pack lists them, each acting on the current award:
-    price_evaluation_factor — re-evaluate with non-domestic costs loaded by the factor (must be
-    first); mii_match_l1 — when the award (L1) is not Class-I, the lowest Class-I offer within the
-    margin is invited to match L1 and, if it accepts, takes the award at the L1 price (price-only
-    evaluation; not defined under QCBS); transition_premium and tie_band — the best-ranked domestic
-    offer whose cost ≤ (1 + p) × the price being paid (and within the cap) takes the award at its
-    own price.
+Preferences, in the order the pack lists them (statutory first; validation enforces it):
+    mii_match_l1 — statutory (Make in India Order para 3A(c)). When L1 is not Class-I, the
+    Class-I offers within the margin are invited in ascending order of evaluated cost; the first
+    to accept takes the whole contract at the L1 price; if all decline, L1 keeps it (price-only
+    evaluation; not defined under QCBS). When L1 is Class-I or a Class-I matched, the law has
+    decided the award and no later preference may change it ("LAW_DECIDED").
+    price_evaluation_factor — re-evaluate with non-domestic costs loaded by the factor (the first
+    non-statutory preference); transition_premium and tie_band — the best-ranked domestic offer
+    whose cost ≤ (1 + p) × the price being paid (and whose extra nominal cost is within the cap)
+    takes the award at its own price. A non-statutory preference whose pack records no empowering
+    instrument is a *scenario*: computed and recorded, never moving the award.
 """
 
 from __future__ import annotations
@@ -35,37 +39,47 @@ N = TypeVar("N", Decimal, float)
 @dataclass(frozen=True, slots=True)
 class Contender(Generic[N]):
     """One eligible offer as evaluation sees it: its cost on the policy's basis, whether it is
-    Class-I and domestic infrastructure, and its technical score (QCBS only)."""
+    Class-I and domestic infrastructure, its technical score (QCBS only), whether it accepts an
+    invitation to match L1 (the officer's planning assumption, or the supplier's reply), and its
+    nominal cost (None: the cost basis is nominal)."""
 
     cost: N
     class_i: bool
     domestic: bool
     technical: N | None = None
+    accepts_match: bool = True
+    nominal: N | None = None
+
+    def nominal_cost(self) -> N:
+        """The nominal cost the buyer would pay (the cost itself when the basis is nominal)."""
+        return self.cost if self.nominal is None else self.nominal
 
 
 @dataclass(frozen=True, slots=True)
 class StepSpec(Generic[N]):
     """One preference as evaluation applies it. ``fraction`` is the margin, premium, factor or
     band as a fraction (0.20 for 20 %); a non-empty ``inactive_reason`` records the step as not
-    applied (e.g. the Make in India exemption, or a premium not in force)."""
+    applied (e.g. the Make in India exemption, or a premium not in force); ``scenario`` marks a
+    non-statutory preference without an empowering instrument: computed, never moving the award.
+    ``cap`` limits the extra nominal rupees paid."""
 
     kind: PreferenceKind
     fraction: N
     cap: N | None = None
     inclusive: bool = True
     inactive_reason: str = ""
+    scenario: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class AwardRules(Generic[N]):
-    """The evaluation method, QCBS weights (fractions), the preference steps, the planning
-    assumption for Make in India matching, and the constants 0, 1 and 100 in the number type."""
+    """The evaluation method, QCBS weights (fractions), the preference steps, and the constants
+    0, 1 and 100 in the number type."""
 
     method: EvaluationMethod
     technical_weight: N
     financial_weight: N
     steps: tuple[StepSpec[N], ...]
-    class_i_accepts_match: bool
     zero: N
     one: N
     hundred: N
@@ -84,9 +98,25 @@ class Evaluation(Generic[N]):
 
 
 @dataclass(frozen=True, slots=True)
+class MatchRound(Generic[N]):
+    """One invitation to match L1 (MII Order para 3A(c)): the Class-I contender invited, its
+    evaluated cost, whether it accepted, and whether its cost sits exactly at the margin limit."""
+
+    invited: int
+    cost: N
+    accepted: bool
+    at_boundary: bool
+
+
+@dataclass(frozen=True, slots=True)
 class StepRecord(Generic[N]):
     """What one preference did: the award and price before and after, the offer it considered,
-    the limit it tested, and whether the test was met exactly at the boundary."""
+    the limit it tested, and whether the test was met exactly at the boundary.
+
+    For a ``scenario`` step the award and price do not change; ``candidate`` is the offer that
+    would have taken the award when ``reason`` says it would (``WITHIN_BAND``, ``AWARD_MOVED``).
+    ``rounds`` lists the match-L1 invitations, in order.
+    """
 
     kind: PreferenceKind
     applied: bool
@@ -99,6 +129,8 @@ class StepRecord(Generic[N]):
     candidate_cost: N | None = None
     limit: N | None = None
     at_boundary: bool = False
+    scenario: bool = False
+    rounds: tuple[MatchRound[N], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +198,7 @@ def decide_award(contenders: Sequence[Contender[N]], rules: AwardRules[N]) -> Aw
     source = award
     current = raw
     records: list[StepRecord[N]] = []
+    decided_by_law = False
     for spec in rules.steps:
         before, price_before = award, price
         if spec.inactive_reason:
@@ -173,12 +206,38 @@ def decide_award(contenders: Sequence[Contender[N]], rules: AwardRules[N]) -> Aw
                 StepRecord(spec.kind, False, spec.inactive_reason, award, award, price, price)
             )
             continue
+        if spec.kind == "mii_match_l1":
+            record = _mii_match(contenders, rules, spec, award, price)
+            records.append(record)
+            award = record.award_after  # the buyer still pays L1: price and source unchanged
+            decided_by_law = record.reason in ("L1_IS_CLASS_I", "MATCHED")
+            continue
+        if decided_by_law:
+            records.append(StepRecord(spec.kind, False, "LAW_DECIDED", award, award, price, price))
+            continue
         if spec.kind == "price_evaluation_factor":
-            current = evaluate(contenders, rules, spec.fraction)
+            loaded = evaluate(contenders, rules, spec.fraction)
+            moved = loaded.order[0] != before
+            if spec.scenario:
+                records.append(
+                    StepRecord(
+                        spec.kind,
+                        False,
+                        "AWARD_MOVED" if moved else "NO_CHANGE",
+                        before,
+                        before,
+                        price_before,
+                        price_before,
+                        candidate=loaded.order[0],
+                        candidate_cost=costs[loaded.order[0]],
+                        scenario=True,
+                    )
+                )
+                continue
+            current = loaded
             award = current.order[0]
             price = costs[award]
             source = award
-            moved = award != before
             records.append(
                 StepRecord(
                     spec.kind,
@@ -190,12 +249,26 @@ def decide_award(contenders: Sequence[Contender[N]], rules: AwardRules[N]) -> Aw
                     price,
                 )
             )
-        elif spec.kind == "mii_match_l1":
-            record = _mii_match(contenders, rules, spec, award, price)
-            records.append(record)
-            award = record.award_after  # the buyer still pays L1: price and source unchanged
         else:
             record = _domestic_band(contenders, rules, current, spec, award, price)
+            if spec.scenario:
+                records.append(
+                    StepRecord(
+                        record.kind,
+                        False,
+                        record.reason,
+                        before,
+                        before,
+                        price_before,
+                        price_before,
+                        record.candidate,
+                        record.candidate_cost,
+                        record.limit,
+                        record.at_boundary,
+                        scenario=True,
+                    )
+                )
+                continue
             records.append(record)
             if record.applied:
                 award = record.award_after
@@ -233,23 +306,56 @@ def _mii_match(
     )
     if not class_i:
         return StepRecord(kind, False, "NO_CLASS_I", award, award, price, price)
-    lowest = class_i[0]
-    cost = contenders[lowest].cost
     limit = price * (rules.one + spec.fraction)
-    within = cost <= limit if spec.inclusive else cost < limit
-    boundary = cost == limit
+    within = [
+        k
+        for k in class_i
+        if (contenders[k].cost <= limit if spec.inclusive else contenders[k].cost < limit)
+    ]
     if not within:
+        lowest = class_i[0]
+        cost = contenders[lowest].cost
         reason = "NO_CLASS_I_WITHIN_MARGIN"
         return StepRecord(
-            kind, False, reason, award, award, price, price, lowest, cost, limit, boundary
+            kind, False, reason, award, award, price, price, lowest, cost, limit, cost == limit
         )
-    if not rules.class_i_accepts_match:
-        reason = "CLASS_I_DECLINES"
-        return StepRecord(
-            kind, False, reason, award, award, price, price, lowest, cost, limit, boundary
-        )
+    # Para 3A(c)(ii)-(iii): invite in ascending order of evaluated cost; the first to accept
+    # takes the whole contract at L1; if none accepts, the contract may go to L1.
+    rounds: list[MatchRound[N]] = []
+    for k in within:
+        cost = contenders[k].cost
+        accepted = contenders[k].accepts_match
+        rounds.append(MatchRound(k, cost, accepted, cost == limit))
+        if accepted:
+            return StepRecord(
+                kind,
+                True,
+                "MATCHED",
+                award,
+                k,
+                price,
+                price,
+                k,
+                cost,
+                limit,
+                cost == limit,
+                rounds=tuple(rounds),
+            )
+    first = within[0]
+    cost = contenders[first].cost
     return StepRecord(
-        kind, True, "MATCHED", award, lowest, price, price, lowest, cost, limit, boundary
+        kind,
+        False,
+        "CLASS_I_DECLINES",
+        award,
+        award,
+        price,
+        price,
+        first,
+        cost,
+        limit,
+        cost == limit,
+        rounds=tuple(rounds),
     )
 
 
@@ -268,9 +374,11 @@ def _domestic_band(
     if not domestic:
         return StepRecord(kind, False, "NO_DOMESTIC", award, award, price, price)
     limit = price * (rules.one + spec.fraction)
+    paid = contenders[award].nominal_cost()
     for k in domestic:
         cost = contenders[k].cost
-        if cost <= limit and (spec.cap is None or cost - price <= spec.cap):
+        # The cap limits rupees actually paid: the nominal extra, whatever the cost basis.
+        if cost <= limit and (spec.cap is None or contenders[k].nominal_cost() - paid <= spec.cap):
             return StepRecord(
                 kind, True, "WITHIN_BAND", award, k, price, cost, k, cost, limit, cost == limit
             )

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 
 OFFER_RULES: Mapping[str, str] = {
     "RESIDENCY": "processing, storage and log regions meet the rule of every data classification",
+    "CERT_IN_LOGS": "logs kept in India as the CERT-In direction requires (a warning when held "
+    "abroad, a failure where the residency rule requires logs in India)",
     "CLOUD_EMPANELMENT": "commercial cloud regions are empanelled and the offer holds the "
     "empanelment certification on the decision date",
     "CERTIFICATION": "a required certification is valid on the decision date",
@@ -49,8 +51,9 @@ COMPARISON_GATES: Mapping[str, str] = {
 PREFERENCE_REASONS: Mapping[str, str] = {
     "AWARD_MOVED": "the price evaluation factor moved the award",
     "NO_CHANGE": "the price evaluation factor did not change the award",
-    "MATCHED": "a Class-I offer within the margin matches L1 and takes the contract at L1",
-    "CLASS_I_DECLINES": "a Class-I offer within the margin declines to match (planning assumption)",
+    "MATCHED": "the first Class-I offer within the margin to accept matches L1 and takes the "
+    "whole contract at L1",
+    "CLASS_I_DECLINES": "every Class-I offer within the margin, invited in turn, declines to match",
     "NO_CLASS_I_WITHIN_MARGIN": "the lowest Class-I offer is above the margin",
     "NO_CLASS_I": "no eligible Class-I offer",
     "L1_IS_CLASS_I": "L1 is already Class-I",
@@ -58,7 +61,9 @@ PREFERENCE_REASONS: Mapping[str, str] = {
     "EXEMPT": "below the Make in India exemption threshold",
     "WITHIN_BAND": "a domestic offer within the premium or tie band takes the award",
     "OUTSIDE_BAND": "the best domestic offer is outside the band",
-    "OVER_CAP": "the extra cost exceeds the cap in rupees",
+    "OVER_CAP": "the extra nominal rupees paid exceed the cap",
+    "LAW_DECIDED": "the Make in India order decided the award; the authority's own policy may "
+    "not change it",
     "NOT_IN_FORCE": "the schedule allows no premium on the decision date",
     "ALREADY_DOMESTIC": "the award is already domestic infrastructure",
     "NO_DOMESTIC": "no eligible domestic-infrastructure offer",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from procurement.engine.award import AwardDecision, AwardRules, StepSpec, decide_award
+from procurement.engine.award import AwardDecision, AwardRules, StepRecord, StepSpec, decide_award
 from procurement.engine.codec import normalise_decimals
 from procurement.engine.eligibility import (
     check_value_dependent,
@@ -29,13 +29,14 @@ from procurement.engine.eligibility import (
     outcome,
 )
 from procurement.engine.errors import FieldError, raise_if
-from procurement.engine.explain import explain, preference_message
+from procurement.engine.explain import MECHANISM_NAMES, explain, preference_message
 from procurement.engine.facts import hosting_bucket, is_domestic_infrastructure, mii_class
 from procurement.engine.facts import supplier_location as supplier_location_of
 from procurement.engine.inputs import (
     Certification,
     EvaluationMethod,
     FxRate,
+    MatchReply,
     Offer,
     QualityEvaluation,
     Region,
@@ -47,9 +48,11 @@ from procurement.engine.numbers import (
     ONE,
     ZERO,
     engine_precision,
+    format_count,
     format_inr,
     format_pct,
     fraction,
+    percent_of,
     ratio2,
     round_int,
 )
@@ -59,6 +62,7 @@ from procurement.engine.policy import (
     PriceEvaluationFactorPreference,
     TransitionPremiumPreference,
     confidence_label,
+    is_statutory,
     premium_in_force,
 )
 from procurement.engine.results import (
@@ -66,9 +70,11 @@ from procurement.engine.results import (
     ComparisonResult,
     DomesticShare,
     EstimatedValue,
+    MatchRoundResult,
     Mechanism,
     MiiPlanning,
     OfferResult,
+    PolicyScenario,
     PreferenceResult,
     Recommendation,
     RuleOutcome,
@@ -81,6 +87,7 @@ from procurement.engine.tco import NPV_CONVENTION, compute_tco, select_fx
 from procurement.engine.validation import (
     validate_against_policy,
     validate_fx,
+    validate_match_replies,
     validate_offers,
     validate_policy,
     validate_sensitivity,
@@ -165,6 +172,7 @@ def validate_inputs(
     fx_rates: Sequence[FxRate],
     decision_date: dt.date,
     sensitivity: SensitivityConfig | None = None,
+    match_replies: Sequence[MatchReply] = (),
 ) -> None:
     """Raise :class:`EngineValidationError` with every problem in the inputs."""
     errors: list[FieldError] = []
@@ -175,6 +183,7 @@ def validate_inputs(
     else:
         errors.extend(validate_workload(workload))
     errors.extend(validate_offers(offers))
+    errors.extend(validate_match_replies(match_replies, offers))
     errors.extend(validate_fx(fx_rates))
     policy_errors = validate_policy(policy)
     errors.extend(policy_errors)
@@ -232,7 +241,6 @@ def _award_rules(
     decision_date: dt.date,
     method: EvaluationMethod,
     value: EstimatedValue,
-    accepts: bool,
 ) -> AwardRules[Decimal]:
     weight_pct = workload.qcbs_technical_weight_pct
     if weight_pct is None:
@@ -257,18 +265,22 @@ def _award_rules(
                     fraction(pct),
                     cap=pref.cap_inr,
                     inactive_reason="NOT_IN_FORCE" if pct == 0 else "",
+                    scenario=pref.instrument is None,
                 )
             )
         elif isinstance(pref, PriceEvaluationFactorPreference):
-            steps.append(StepSpec(pref.kind, fraction(pref.factor_pct)))
+            steps.append(
+                StepSpec(pref.kind, fraction(pref.factor_pct), scenario=pref.instrument is None)
+            )
         else:
-            steps.append(StepSpec(pref.kind, fraction(pref.band_pct)))
+            steps.append(
+                StepSpec(pref.kind, fraction(pref.band_pct), scenario=pref.instrument is None)
+            )
     return AwardRules(
         method=method,
         technical_weight=fraction(weight_pct),
         financial_weight=ONE - fraction(weight_pct),
         steps=tuple(steps),
-        class_i_accepts_match=accepts,
         zero=ZERO,
         one=ONE,
         hundred=HUNDRED,
@@ -284,13 +296,14 @@ def prepare(
     fx_rates: Sequence[FxRate],
     decision_date: dt.date,
     *,
-    class_i_accepts_match: bool = True,
+    match_replies: Sequence[MatchReply] = (),
     sensitivity: SensitivityConfig | None = None,
 ) -> Prepared:
     """Run the exact (Decimal) comparison and return its working state; :func:`compare` turns it
     into a :class:`ComparisonResult`, and the sensitivity model is built from it.
     ``sensitivity`` is only validated here (with the other inputs)."""
-    validate_inputs(workload, offers, policy, fx_rates, decision_date, sensitivity)
+    validate_inputs(workload, offers, policy, fx_rates, decision_date, sensitivity, match_replies)
+    replies = tuple(sorted(match_replies, key=lambda r: r.offer_id))
     # Decimals without trailing zeros: "91.0870" and "91.087" must give identical results.
     workload = normalise_decimals(workload)
     policy = normalise_decimals(policy)
@@ -315,15 +328,16 @@ def prepare(
     )
     del first  # the first-pass states are superseded: let them go before the heavy part
     eligible = tuple(s for s in states if s.tco is not None and is_eligible(s.outcomes))
-    rules = decision = alternative = None
+    rules = decision = if_all_accept = if_all_decline = None
     if eligible:
-        rules = _award_rules(workload, policy, decision_date, method, value, class_i_accepts_match)
-        contenders = contenders_of(eligible, policy)
-        decision = decide_award(contenders, rules)
+        rules = _award_rules(workload, policy, decision_date, method, value)
+        declines = frozenset(r.offer_id for r in replies if not r.accepts)
+        decision = decide_award(contenders_of(eligible, policy, declines), rules)
         mii_step = next((r for r in decision.steps if r.kind == "mii_match_l1"), None)
-        if mii_step is not None and mii_step.reason in ("MATCHED", "CLASS_I_DECLINES"):
-            other = dataclasses.replace(rules, class_i_accepts_match=not class_i_accepts_match)
-            alternative = decide_award(contenders, other)
+        if mii_step is not None and mii_step.rounds:
+            everyone = frozenset(s.offer.offer_id for s in eligible)
+            if_all_accept = decide_award(contenders_of(eligible, policy), rules)
+            if_all_decline = decide_award(contenders_of(eligible, policy, everyone), rules)
     fx_used = tuple(fx for c in currencies if (fx := fx_by_currency[c]) is not None)
     return Prepared(
         workload=workload,
@@ -335,9 +349,10 @@ def prepare(
         value=value,
         rules=rules,
         decision=decision,
-        alternative=alternative,
+        if_all_accept=if_all_accept,
+        if_all_decline=if_all_decline,
         fx_used=fx_used,
-        class_i_accepts_match=class_i_accepts_match,
+        match_replies=replies,
     )
 
 
@@ -349,16 +364,17 @@ def compare(
     fx_rates: Sequence[FxRate],
     decision_date: dt.date,
     *,
-    class_i_accepts_match: bool = True,
+    match_replies: Sequence[MatchReply] = (),
     sensitivity: SensitivityConfig | None = None,
 ) -> ComparisonResult:
     """Compare ``offers`` for ``workload`` under ``policy`` on ``decision_date``.
 
     Contract: pure and deterministic — the same inputs give the same result in any order, on
     any machine, in any Decimal context. Raises :class:`EngineValidationError` listing every
-    invalid field. ``class_i_accepts_match`` is the planning-mode assumption for the Make in
-    India match-L1 invitation (both outcomes are reported). ``sensitivity`` runs the seeded
-    Monte Carlo analysis when given.
+    invalid field. ``match_replies`` are the answers to the Make in India match-L1 invitations:
+    the officer's planning assumptions, or the suppliers' replies in bid evaluation; an invited
+    offer without one is assumed to accept (the extremes, all accept and all decline, are
+    reported). ``sensitivity`` runs the seeded Monte Carlo analysis when given.
     """
     p = prepare(
         workload,
@@ -366,7 +382,7 @@ def compare(
         policy,
         fx_rates,
         decision_date,
-        class_i_accepts_match=class_i_accepts_match,
+        match_replies=match_replies,
         sensitivity=sensitivity,
     )
     sens = None
@@ -396,7 +412,7 @@ def build_result(p: Prepared, sensitivity: SensitivityResult | None = None) -> C
     gates = _gates(p)
     mii_planning = _mii_planning(p)
     domestic = _domestic_share(p)
-    uses_demo = any(s.offer.uses_demo_data() for s in p.states) or any(f.is_demo for f in p.fx_used)
+    uses_demo = _uses_demo_data(p)
     result = ComparisonResult(
         engine_version=ENGINE_VERSION,
         decision_date=p.decision_date,
@@ -420,6 +436,21 @@ def build_result(p: Prepared, sensitivity: SensitivityResult | None = None) -> C
         uses_demo_data=uses_demo,
     )
     return dataclasses.replace(result, explanation=explain(result, p))
+
+
+def _uses_demo_data(p: Prepared) -> bool:
+    demo_instrument = any(
+        not isinstance(pref, MiiMatchL1Preference)
+        and pref.instrument is not None
+        and pref.instrument.is_demo
+        for pref in p.policy.preferences
+    )
+    return (
+        p.policy.is_demo
+        or demo_instrument
+        or any(s.offer.uses_demo_data() for s in p.states)
+        or any(f.is_demo for f in p.fx_used)
+    )
 
 
 def _offer_result(
@@ -475,7 +506,6 @@ def _award_outcome(p: Prepared, decision: AwardDecision[Decimal] | None) -> Awar
     raw_nominal = p.nominal(decision.raw_award)
     premium = max(ZERO, decision.price - raw_cost)
     premium_nominal = max(ZERO, p.nominal(decision.price_source) - raw_nominal)
-    pct = ratio2(premium / raw_cost * HUNDRED) if raw_cost > 0 else Decimal("0.00")
     return AwardOutcome(
         offer_id=ids[decision.award],
         mechanism=_mechanism(decision, p.method),
@@ -484,7 +514,7 @@ def _award_outcome(p: Prepared, decision: AwardDecision[Decimal] | None) -> Awar
         nominal_inr=p.nominal(decision.price_source),
         premium_paid_inr=premium + Decimal("0.00"),
         premium_paid_nominal_inr=premium_nominal + Decimal("0.00"),
-        premium_paid_pct=pct,
+        premium_paid_pct=percent_of(premium, raw_cost),
     )
 
 
@@ -549,9 +579,10 @@ def _preference_results(p: Prepared) -> tuple[PreferenceResult, ...]:
     decision = p.decision
     policy = p.policy
     results: list[PreferenceResult] = []
-    ids = [s.offer.offer_id for s in p.eligible]
+    ids = p.eligible_ids()
     source = decision.raw_award if decision is not None else None
     for i, pref in enumerate(policy.preferences):
+        instrument = None if isinstance(pref, MiiMatchL1Preference) else pref.instrument
         if decision is None:
             results.append(
                 PreferenceResult(
@@ -564,11 +595,12 @@ def _preference_results(p: Prepared) -> tuple[PreferenceResult, ...]:
                     candidate_offer_id=None,
                     effect_inr=Decimal("0.00"),
                     effect_nominal_inr=Decimal("0.00"),
-                    is_make_in_india_order=pref.kind == "mii_match_l1",
+                    is_make_in_india_order=is_statutory(pref),
                     interpretation="",
                     citation=pref.citation,
                     confidence=pref.confidence,
                     confidence_label=confidence_label(pref.confidence),
+                    instrument=instrument,
                 )
             )
             continue
@@ -578,10 +610,17 @@ def _preference_results(p: Prepared) -> tuple[PreferenceResult, ...]:
         if record.applied and record.kind != "mii_match_l1":
             source = record.award_after
         message, interpretation = preference_message(p, pref, record)
+        scenario = _scenario(p, record) if record.scenario else None
+        if scenario is not None:
+            message = f"{message} {scenario.statement}"
         results.append(
             PreferenceResult(
                 kind=pref.kind,
-                status="applied" if record.applied else "not_applied",
+                status="scenario"
+                if record.scenario
+                else "applied"
+                if record.applied
+                else "not_applied",
                 reason=record.reason,
                 message=message,
                 award_before=ids[record.award_before],
@@ -589,34 +628,105 @@ def _preference_results(p: Prepared) -> tuple[PreferenceResult, ...]:
                 candidate_offer_id=ids[record.candidate] if record.candidate is not None else None,
                 effect_inr=record.price_after - record.price_before + Decimal("0.00"),
                 effect_nominal_inr=p.nominal(source) - p.nominal(source_before) + Decimal("0.00"),
-                is_make_in_india_order=pref.kind == "mii_match_l1",
+                is_make_in_india_order=is_statutory(pref),
                 interpretation=interpretation,
                 citation=pref.citation,
                 confidence=pref.confidence,
                 confidence_label=confidence_label(pref.confidence),
+                instrument=instrument,
+                scenario=scenario,
+                match_rounds=_match_rounds(p, record),
             )
         )
     return tuple(results)
 
 
-def _mii_planning(p: Prepared) -> MiiPlanning | None:
-    if p.decision is None or p.alternative is None:
-        return None
-    accepts, declines = (
-        (p.decision, p.alternative) if p.class_i_accepts_match else (p.alternative, p.decision)
+def _match_rounds(p: Prepared, record: StepRecord[Decimal]) -> tuple[MatchRoundResult, ...]:
+    ids = p.eligible_ids()
+    stated = p.stated()
+    return tuple(
+        MatchRoundResult(
+            round=n,
+            offer_id=ids[r.invited],
+            evaluated_cost_inr=r.cost,
+            accepted=r.accepted,
+            answer="stated" if ids[r.invited] in stated else "assumed",
+            at_boundary=r.at_boundary,
+        )
+        for n, r in enumerate(record.rounds, start=1)
     )
-    if_accepts = _award_outcome(p, accepts)
-    if_declines = _award_outcome(p, declines)
-    mii_step = next(r for r in p.decision.steps if r.kind == "mii_match_l1")
-    ids = [s.offer.offer_id for s in p.eligible]
-    class_i = ids[mii_step.candidate] if mii_step.candidate is not None else "the Class-I offer"
-    assumed = "accepts" if p.class_i_accepts_match else "declines"
+
+
+def _scenario(p: Prepared, record: StepRecord[Decimal]) -> PolicyScenario:
+    """What a preference without an empowering instrument would have done: the award it would
+    have made, measured against the award the law gives."""
+    assert p.decision is not None
+    ids = p.eligible_ids()
+    would = record.candidate if record.reason in ("WITHIN_BAND", "AWARD_MOVED") else None
+    if would is None or would == p.decision.award:
+        return PolicyScenario(
+            would_award_offer_id=None,
+            premium_inr=Decimal("0.00"),
+            premium_nominal_inr=Decimal("0.00"),
+            premium_pct=Decimal("0.00"),
+            domestic_inferences_gained=0,
+            statement="Applied, it would not have changed the award.",
+        )
+    actual = p.decision.price_source
+    premium = p.cost(would) - p.cost(actual)
+    premium_nominal = p.nominal(would) - p.nominal(actual)
+    moved = is_domestic_infrastructure(
+        p.eligible[would].offer, p.policy
+    ) and not is_domestic_infrastructure(p.eligible[p.decision.award].offer, p.policy)
+    gained = round_int(total_inferences(p.workload)) if moved else 0
+    pct = percent_of(premium, p.cost(actual))
+    basis = _basis_word(p.policy)
+    change = (
+        f"paying {format_inr(premium)} more ({basis}; {format_inr(premium_nominal)} nominal, "
+        f"{format_pct(pct)})"
+        if premium > 0
+        else f"saving {format_inr(-premium)} ({basis})"
+    )
+    share = (
+        f", moving {format_count(gained)} inferences to domestic infrastructure" if gained else ""
+    )
+    return PolicyScenario(
+        would_award_offer_id=ids[would],
+        premium_inr=premium + Decimal("0.00"),
+        premium_nominal_inr=premium_nominal + Decimal("0.00"),
+        premium_pct=pct,
+        domestic_inferences_gained=gained,
+        statement=(
+            f"Policy scenario only: no instrument empowering it is recorded in the pack, so the "
+            f"award follows the law. Applied, it would award {ids[would]}, {change}{share}."
+        ),
+    )
+
+
+def _mii_planning(p: Prepared) -> MiiPlanning | None:
+    if p.decision is None or p.if_all_accept is None or p.if_all_decline is None:
+        return None
+    if_accepts = _award_outcome(p, p.if_all_accept)
+    if_declines = _award_outcome(p, p.if_all_decline)
+    every_round = next(r for r in p.if_all_decline.steps if r.kind == "mii_match_l1").rounds
+    ids = p.eligible_ids()
+    invited = [ids[r.invited] for r in every_round]
+    declining = tuple(sorted(p.declines() & set(ids)))
+    if declining:
+        assumed = (
+            f"assumed to decline: {', '.join(declining)}; every other invited offer is "
+            f"assumed to accept"
+        )
+    else:
+        assumed = "every invited offer is assumed to accept (the default)"
     statement = (
-        f"Planning mode: catalogue prices stand in for bids, so whether {class_i} accepts to "
-        f"match L1 is an assumption (assumed: it {assumed}). If it accepts: award to "
-        f"{if_accepts.offer_id} at {format_inr(if_accepts.cost_inr or ZERO)} by "
-        f"{if_accepts.mechanism}. If it declines: award to {if_declines.offer_id} at "
-        f"{format_inr(if_declines.cost_inr or ZERO)} by {if_declines.mechanism}"
+        f"Planning mode: catalogue prices stand in for bids, so whether each Class-I offer "
+        f"invited to match L1 accepts is an assumption ({assumed}). To be invited, in order of "
+        f"evaluated cost: {', '.join(invited)}. If every invited offer accepts: award to "
+        f"{if_accepts.offer_id} at {format_inr(if_accepts.cost_inr or ZERO)}. If every one "
+        f"declines: award to {if_declines.offer_id} at "
+        f"{format_inr(if_declines.cost_inr or ZERO)} by "
+        f"{MECHANISM_NAMES[if_declines.mechanism]}"
         + (
             f", premium {format_inr(if_declines.premium_paid_inr)}."
             if if_declines.premium_paid_inr > 0
@@ -624,7 +734,8 @@ def _mii_planning(p: Prepared) -> MiiPlanning | None:
         )
     )
     return MiiPlanning(
-        assumption_class_i_accepts=p.class_i_accepts_match,
+        declining_offer_ids=declining,
+        within_margin_offer_ids=tuple(invited),
         statement=statement,
         if_accepts=if_accepts,
         if_declines=if_declines,
@@ -766,7 +877,7 @@ def _gates(p: Prepared) -> tuple[RuleOutcome, ...]:
         )
     elif p.decision is not None:
         gates.extend(_tie_gates(p))
-    if any(s.offer.uses_demo_data() for s in p.states) or any(f.is_demo for f in p.fx_used):
+    if _uses_demo_data(p):
         gates.append(
             outcome(
                 "DEMO_DATA",

@@ -164,6 +164,67 @@ def check_residency(workload: Workload, offer: Offer, policy: Policy) -> RuleOut
     )
 
 
+def check_logs_direction(workload: Workload, offer: Offer, policy: Policy) -> RuleOutcome | None:
+    """CERT_IN_LOGS: logs of ICT systems kept within the direction's country (CERT-In Directions
+    of 28.04.2022, para (iv)). Logs held elsewhere, or with no location stated, are a warning for
+    every classification (with the FAQ that softened it, at its confidence) and a failure for any
+    classification whose residency rule requires logs in that country."""
+    direction = policy.logs_direction
+    if direction is None:
+        return None
+    home = direction.country
+    elsewhere = [r for r in offer.log_regions if r.country != home]
+    if offer.log_regions and not elsewhere:
+        return outcome(
+            "CERT_IN_LOGS",
+            "pass",
+            f"Logs are kept in {home} ({_region_list(offer.log_regions)}), as the direction "
+            f"requires for {direction.retention_days} days.",
+            direction.citation,
+            direction.confidence,
+        )
+    where = (
+        f"logs held outside {home} ({_region_list(tuple(elsewhere))})"
+        if elsewhere
+        else "no log location stated"
+    )
+    requiring = [
+        rule.classification
+        for tag in workload.data_classification
+        if (rule := policy.residency_rule(tag)) is not None
+        and rule.cloud_allowed
+        and rule.required_country == home
+        and "logs" in rule.locations
+    ]
+    if requiring:
+        return outcome(
+            "CERT_IN_LOGS",
+            "fail",
+            f"This offer has {where}: logs must be kept within {home} for "
+            f"{direction.retention_days} days, and the residency rule for "
+            f"{', '.join(repr(c) for c in requiring)} data requires logs in {home}.",
+            direction.citation,
+            direction.confidence,
+        )
+    softened = ""
+    if direction.softened_by is not None:
+        ref = direction.softened_by
+        softened = (
+            f" {ref.citation.document} ({ref.citation.clause}; {confidence_label(ref.confidence)}) "
+            f"is said to allow logs abroad if they can be produced in reasonable time, but does "
+            f"not amend the direction."
+        )
+    return outcome(
+        "CERT_IN_LOGS",
+        "warning",
+        f"This offer has {where}: the direction requires logs of ICT systems to be kept within "
+        f"{home} for {direction.retention_days} days.{softened} Require logs in {home} in the "
+        f"contract.",
+        direction.citation,
+        direction.confidence,
+    )
+
+
 def check_empanelment(
     workload: Workload, offer: Offer, policy: Policy, on: dt.date
 ) -> RuleOutcome | None:
@@ -646,6 +707,9 @@ def check_value_independent(
     """All rules that do not depend on the estimated value, in a fixed order, and the offer's
     technical score (None without certified evidence in every language)."""
     results: list[RuleOutcome] = [check_residency(workload, offer, policy)]
+    logs = check_logs_direction(workload, offer, policy)
+    if logs is not None:
+        results.append(logs)
     empanelment = check_empanelment(workload, offer, policy, decision_date)
     if empanelment is not None:
         results.append(empanelment)
@@ -672,18 +736,20 @@ def mii_exempt(value: EstimatedValue, mii: MiiPolicy) -> bool:
 
 
 def gte_permitted(workload: Workload, value: EstimatedValue, mii: MiiPolicy) -> tuple[bool, str]:
-    """Whether a global tender enquiry is permitted, and why (GFR Rule 161(iv), MII para 3(b))."""
+    """Whether a global tender enquiry is permitted, and why. GFR Rule 161(iv)(b): no global
+    tender enquiry for tenders up to ₹200 crore (so at exactly ₹200 crore, none) unless the
+    designated authority approves it; MII Order para 3(b): non-local suppliers bid only in one."""
     threshold = format_inr_short(mii.gte_threshold_inr)
     amount = value.amount_inr
     if workload.global_tender_approved:
-        return True, "the competent authority's approval of a global tender enquiry is recorded"
-    if amount is not None and amount >= mii.gte_threshold_inr:
-        return True, f"the estimated value {format_inr(amount)} is at least {threshold}"
+        return True, f"the approval of {mii.gte_approver} for a global tender enquiry is recorded"
+    if amount is not None and amount > mii.gte_threshold_inr:
+        return True, f"the estimated value {format_inr(amount)} is above {threshold}"
     shown = "unknown" if amount is None else format_inr(amount)
     return False, (
-        f"a global tender enquiry needs an estimated value of at least {threshold} or the "
-        f"competent authority's approval; the estimated value is {shown} and no approval is "
-        f"recorded"
+        f"no global tender enquiry may be issued for an estimated value up to and including "
+        f"{threshold} without the approval of {mii.gte_approver}; the estimated value is "
+        f"{shown} and no approval is recorded"
     )
 
 

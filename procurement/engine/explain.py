@@ -7,15 +7,14 @@ from decimal import Decimal
 
 from procurement.engine.award import StepRecord
 from procurement.engine.numbers import (
-    HUNDRED,
-    ONE,
     ZERO,
     format_count,
     format_inr,
     format_pct,
-    pct_ceil2,
+    percent_of,
 )
 from procurement.engine.policy import (
+    Instrument,
     MiiMatchL1Preference,
     Preference,
     PriceEvaluationFactorPreference,
@@ -46,6 +45,16 @@ def _basis(p: Prepared) -> str:
     return "NPV" if p.policy.evaluation.cost_basis == "npv" else "nominal TCO"
 
 
+def _instrument_words(instrument: Instrument | None) -> str:
+    if instrument is None:
+        return "no instrument empowering it is recorded in the pack (policy scenario only)"
+    demo = " (demo)" if instrument.is_demo else ""
+    return (
+        f"under {instrument.title}, {instrument.issuer} No. {instrument.number} dated "
+        f"{instrument.date.isoformat()}{demo}"
+    )
+
+
 def preference_message(p: Prepared, pref: Preference, r: StepRecord[Decimal]) -> tuple[str, str]:
     """The sentence for one preference step, and any interpretation the engine had to make."""
     ids = p.eligible_ids()
@@ -59,17 +68,28 @@ def preference_message(p: Prepared, pref: Preference, r: StepRecord[Decimal]) ->
         return _mii_message(p, pref, r, before, after, cand, cost, limit, price, basis)
     if isinstance(pref, PriceEvaluationFactorPreference):
         factor = format_pct(pref.factor_pct)
+        head = f"Price evaluation factor of {factor}, {_instrument_words(pref.instrument)}"
+        if r.reason == "LAW_DECIDED":
+            return f"{head}: not applied. {_LAW_DECIDED.format(award=before)}", ""
+        if r.scenario:
+            verdict = (
+                f"loading non-domestic offers by {factor} would move the award from {before} "
+                f"to {cand}"
+                if r.reason == "AWARD_MOVED"
+                else f"loading non-domestic offers by {factor} would not change the award"
+            )
+            return f"{head}: {verdict}.", ""
         if r.applied:
             extra = format_inr(r.price_after - r.price_before)
             return (
-                f"Price evaluation factor: non-domestic offers were loaded by {factor} for "
-                f"evaluation only; the award moved from {before} ({price}) to {after}, paid at "
-                f"its own cost {format_inr(r.price_after)} ({basis}), {extra} more.",
+                f"{head}: non-domestic offers were loaded by {factor} for evaluation only; the "
+                f"award moved from {before} ({price}) to {after}, paid at its own cost "
+                f"{format_inr(r.price_after)} ({basis}), {extra} more.",
                 "",
             )
         return (
-            f"Price evaluation factor: loading non-domestic offers by {factor} for evaluation did "
-            f"not change the award ({before}).",
+            f"{head}: loading non-domestic offers by {factor} for evaluation did not change the "
+            f"award ({before}).",
             "",
         )
     if isinstance(pref, TransitionPremiumPreference):
@@ -79,11 +99,22 @@ def preference_message(p: Prepared, pref: Preference, r: StepRecord[Decimal]) ->
             f"order — {format_pct(pct)} in force on {p.decision_date.isoformat()}"
         )
         if pref.cap_inr is not None:
-            head += f", capped at {format_inr(pref.cap_inr)}"
+            head += f", capped at {format_inr(pref.cap_inr)} of extra rupees actually paid"
+        head += f"; {_instrument_words(pref.instrument)}"
         return _band_message(head, r, before, after, cand, cost, limit, price, basis), ""
     assert isinstance(pref, TieBandPreference)
-    head = f"Tie band: a domestic offer within {format_pct(pref.band_pct)} is preferred"
+    head = (
+        f"Tie band: a domestic offer within {format_pct(pref.band_pct)} is preferred; "
+        f"{_instrument_words(pref.instrument)}"
+    )
     return _band_message(head, r, before, after, cand, cost, limit, price, basis), ""
+
+
+_LAW_DECIDED = (
+    "The Make in India order has decided the award: {award}, a Class-I local supplier, gets the "
+    "whole contract at the L1 price (MII Order para 3A(c)), and a buying authority's own policy "
+    "cannot undo it."
+)
 
 
 def _mii_message(
@@ -118,37 +149,52 @@ def _mii_message(
             "DPIIT may have clarified); the engine does not invent one.",
         )
     if reason == "L1_IS_CLASS_I":
-        return f"L1 {before} is a Class-I local supplier: the contract goes to L1. {_MII_NOTE}", ""
+        return (
+            f"L1 {before} is a Class-I local supplier: the contract goes to L1 (MII Order para "
+            f"3A(c)(i)). {_MII_NOTE}",
+            "",
+        )
     if reason == "NO_CLASS_I":
         return (
             f"L1 {before} ({price}, {basis}) is not Class-I and no eligible offer is Class-I: no "
             f"purchase preference.",
             "",
         )
-    if r.at_boundary:
+    if any(rd.at_boundary for rd in r.rounds) or (not r.rounds and r.at_boundary):
+        at = next((p.eligible_ids()[rd.invited] for rd in r.rounds if rd.at_boundary), cand)
         interpretation = (
-            f"{cand} is exactly at the margin limit; the pack treats the boundary as "
+            f"{at} is exactly at the margin limit; the pack treats the boundary as "
             f"{'inside' if pref.boundary_inclusive else 'outside'} the margin "
             f"({pref.boundary_note or 'an interpretation of the order text'})."
         )
-    test = (
-        f"L1 is {before} at {price} ({basis}); the lowest Class-I offer {cand} costs {cost}, "
-        f"against a {margin} margin limit of {limit}"
-    )
     if reason == "NO_CLASS_I_WITHIN_MARGIN":
         return (
-            f"{test}: outside the margin, so no purchase preference; the award stays with L1.",
+            f"L1 is {before} at {price} ({basis}); the lowest Class-I offer {cand} costs {cost}, "
+            f"above the {margin} margin limit of {limit}: no purchase preference; the award "
+            f"stays with L1.",
             interpretation,
         )
+    ids = p.eligible_ids()
+    stated = p.stated()
+    turns = "; ".join(
+        f"{ids[rd.invited]} ({format_inr(rd.cost)}) "
+        f"{'accepts' if rd.accepted else 'declines'}"
+        f"{'' if ids[rd.invited] in stated else ' (assumed)'}"
+        for rd in r.rounds
+    )
+    test = (
+        f"L1 is {before} at {price} ({basis}), not Class-I; the Class-I offers within the "
+        f"{margin} margin limit of {limit} are invited to match L1 in ascending order of "
+        f"evaluated cost (MII Order para 3A(c)(ii)-(iii)): {turns}"
+    )
     if reason == "CLASS_I_DECLINES":
         return (
-            f"{test}: within the margin, so it is invited to match L1. Planning assumption: it "
-            f"declines, so the contract may go to L1 {before} at {price}.",
+            f"{test}. No invited Class-I supplier matches, so the contract may go to L1 {before} "
+            f"at {price}.",
             interpretation,
         )
     return (
-        f"{test}: within the margin, so it is invited to match L1 and (planning assumption) "
-        f"accepts; {after} gets the whole contract at the L1 price {price} (MII Order para "
+        f"{test}. {after} gets the whole contract at the L1 price {price} (MII Order para "
         f"3A(c)). {_MII_NOTE}",
         interpretation,
     )
@@ -166,6 +212,8 @@ def _band_message(
     basis: str,
 ) -> str:
     reason = r.reason
+    if reason == "LAW_DECIDED":
+        return f"{head}. Not applied: {_LAW_DECIDED.format(award=before)}"
     if reason == "NOT_IN_FORCE":
         return f"{head}: nothing to apply."
     if reason == "ALREADY_DOMESTIC":
@@ -173,10 +221,13 @@ def _band_message(
     if reason == "NO_DOMESTIC":
         return f"{head}. No eligible offer is domestic infrastructure: nothing to prefer."
     if reason == "WITHIN_BAND":
+        if r.scenario:
+            return (
+                f"{head}. Domestic-infrastructure offer {cand} costs {cost} ({basis}), within "
+                f"the limit {limit} over {before} at {price}."
+            )
         extra = r.price_after - r.price_before
-        pct = (
-            format_pct(pct_ceil2(extra / r.price_before * HUNDRED)) if r.price_before > 0 else "n/a"
-        )
+        pct = format_pct(percent_of(extra, r.price_before))
         change = (
             f"a premium of {format_inr(extra)} ({pct})"
             if extra > 0
@@ -190,19 +241,16 @@ def _band_message(
             f"{change}."
         )
     assert r.candidate_cost is not None
-    needed = (
-        format_pct(pct_ceil2((r.candidate_cost / r.price_before - ONE) * HUNDRED))
-        if r.price_before > 0
-        else "n/a"
-    )
+    needed = format_pct(percent_of(r.candidate_cost - r.price_before, r.price_before))
+    stays = "the award would stay" if r.scenario else "the award stays"
     if reason == "OUTSIDE_BAND":
         return (
             f"{head}. The best-ranked domestic offer {cand} costs {cost} ({basis}), above the "
-            f"limit {limit} over {before} at {price} (it would need {needed}): the award stays."
+            f"limit {limit} over {before} at {price} (it would need {needed}): {stays}."
         )
     return (
-        f"{head}. The best-ranked domestic offer {cand} costs {cost}, within the band but its "
-        f"extra cost over {before} ({price}) exceeds the cap: the award stays."
+        f"{head}. The best-ranked domestic offer {cand} costs {cost}, within the band, but the "
+        f"extra nominal rupees it would cost over {before} exceed the cap: {stays}."
     )
 
 

@@ -205,6 +205,16 @@ class Offer:
 
 
 @dataclass(frozen=True, slots=True)
+class MatchReply:
+    """A Class-I supplier's answer to an invitation to match L1 (MII Order para 3A(c)): in
+    planning mode the officer's assumption about the offer, in bid evaluation the supplier's
+    recorded reply. An invited offer with no reply given is assumed to accept."""
+
+    offer_id: str
+    accepts: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FxRate:
     """A dated rate: 1 unit of ``currency`` = ``rate_to_inr`` rupees, from ``source``."""
 
@@ -228,8 +238,9 @@ class Workload:
     GFR Rules 197–206); ``evaluation_method`` (None: the policy's default);
     ``qcbs_technical_weight_pct`` (None: the policy's weight);
     ``quality_oriented_procurement_declared`` (DoE OM 29.10.2021, needed for QCBS in
-    non-consultancy services); ``global_tender_approved`` (competent-authority
-    approval of a global tender enquiry below ₹200 crore, GFR Rule 161(iv));
+    non-consultancy services); ``global_tender_approved`` (approval by Secretary (Coordination),
+    Cabinet Secretariat, of a global tender enquiry up to and including ₹200 crore, GFR Rule
+    161(iv)(b));
     ``buyer_gst_registered_business_use`` (a GST-registered buyer using the service for taxable
     business takes input tax credit, so tax is not a cost); ``estimated_value_inr`` (None: the
     engine derives it and says how).

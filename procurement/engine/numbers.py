@@ -94,9 +94,13 @@ def round_int(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
-def pct_ceil2(value: Decimal) -> Decimal:
-    """Round a percentage up to two decimals: the smallest shown figure that still satisfies it."""
-    return value.quantize(HUNDREDTH, rounding=ROUND_CEILING)
+def percent_of(part: Decimal, whole: Decimal) -> Decimal:
+    """``part`` as a percentage of ``whole``, by the one rule for reported ratios (two decimals,
+    half up): every premium percentage in a sentence, a page, a PDF or an API field comes from
+    here. A percentage of nothing is reported as 0."""
+    if whole == 0:
+        return Decimal("0.00")
+    return ratio2(part / whole * HUNDRED)
 
 
 def fraction(pct: Decimal) -> Decimal:

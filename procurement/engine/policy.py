@@ -60,6 +60,22 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Instrument:
+    """The order, resolution or notification that empowers a buying authority to apply a
+    preference the law itself does not give (e.g. a state government order, a PSU board
+    resolution, a future central notification): who issued it, its number and date, where to
+    read it, and how sure the pack is of it. ``is_demo`` marks an illustrative, fictional one."""
+
+    issuer: str
+    number: str
+    date: dt.date
+    title: str
+    confidence: Confidence
+    url: str | None = None
+    is_demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RuleRef:
     """The source of a rule whose parameters live elsewhere in the pack."""
 
@@ -96,6 +112,22 @@ class ResidencyPolicy:
     """The residency matrix: one rule per data classification."""
 
     rules: tuple[ResidencyRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LogsDirection:
+    """A direction that logs of ICT systems be kept within ``country`` for ``retention_days``
+    (CERT-In Directions of 28.04.2022). Checked on every offer: logs held elsewhere (or not
+    stated) are a warning for every classification, and a failure for any classification whose
+    residency rule requires logs in ``country``. ``softened_by`` records guidance said to relax
+    it without amending it (CERT-In's FAQ of 18.05.2022)."""
+
+    country: str
+    retention_days: int
+    citation: Citation
+    confidence: Confidence
+    softened_by: RuleRef | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +179,9 @@ class QualityBar:
 
 @dataclass(frozen=True, slots=True)
 class QualityPolicy:
-    """Quality bars met by certified evidence in every language the workload needs."""
+    """Quality bars met by certified evidence in every language the workload needs: the buying
+    department's own objective specification (GFR Rule 144), tested in a tender by a buyer-run
+    benchmark."""
 
     bars: tuple[QualityBar, ...]
     require_accredited_evaluator: bool
@@ -219,8 +253,9 @@ class MiiPolicy:
 
     Class-I: local content ≥ ``class_i_min_lc_pct``; Class-II: local content >
     ``class_ii_min_lc_pct_exclusive``; otherwise non-local. The order is not applied below
-    ``exemption_below_inr``. Non-local suppliers may bid only in a global tender enquiry, allowed
-    at an estimated value ≥ ``gte_threshold_inr`` or with competent-authority approval. Above
+    ``exemption_below_inr``. Non-local suppliers may bid only in a global tender enquiry, which
+    may not be issued for an estimated value up to and including ``gte_threshold_inr`` unless
+    ``gte_approver`` has approved it (GFR Rule 161(iv)(b)). Above
     ``lc_certificate_above_inr`` local content needs an auditor's certificate.
     ``only_class_i_eligible`` models para 3(a) (sufficient local capacity notified).
     """
@@ -236,6 +271,7 @@ class MiiPolicy:
     lc_certificate: RuleRef
     only_class_i_eligible: bool
     only_class_i: RuleRef
+    gte_approver: str = "the competent authority"
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,10 +313,13 @@ class EvaluationPolicy:
 
 @dataclass(frozen=True, slots=True)
 class MiiMatchL1Preference:
-    """Make in India purchase preference: the lowest Class-I offer within the margin of L1 is
-    invited to match L1 and, if it does, gets the whole contract at the L1 price (para 3A(c)).
+    """Make in India purchase preference (para 3A(c)): the Class-I offers within the margin of L1
+    are invited to match L1 in ascending order of evaluated cost; the first to accept gets the
+    whole contract at the L1 price; if all decline, the contract may go to L1.
 
-    Never a premium: the buyer pays L1. Defined for services evaluated on price alone only.
+    Statutory: it comes before every preference of the authority's own, and when it decides the
+    award (L1 is Class-I, or a Class-I matched) no later preference may change it. Never a
+    premium: the buyer pays L1. Defined for services evaluated on price alone only.
     ``boundary_inclusive``: a Class-I price exactly at L1 × (1 + margin) counts as within it.
     """
 
@@ -306,9 +345,10 @@ class TransitionPremiumPreference:
     """The buying authority's own transition premium for domestic infrastructure.
 
     NOT the Make in India order (which never pays above L1). A domestic offer may be chosen over
-    the current award when its evaluated cost ≤ (1 + p) × the award's cost and the extra cost is
-    within ``cap_inr`` (None: no cap). p comes from ``schedule`` at the decision date (0 before the
-    first step). ``authority`` and the citation name the authority's own instrument.
+    the current award when its evaluated cost ≤ (1 + p) × the award's cost and the extra nominal
+    rupees paid are within ``cap_inr`` (None: no cap). p comes from ``schedule`` at the decision
+    date (0 before the first step). It moves an award only when ``instrument`` records the order
+    that empowers the authority; without one it is a policy scenario, reported, never applied.
     """
 
     kind: Literal["transition_premium"]
@@ -317,29 +357,34 @@ class TransitionPremiumPreference:
     citation: Citation
     confidence: Confidence
     cap_inr: Decimal | None = None
+    instrument: Instrument | None = None
     note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class PriceEvaluationFactorPreference:
     """Add ``factor_pct`` to the cost of non-domestic offers for evaluation only (e.g. US Buy
-    American 20 %/30 %); the buyer pays the awarded offer's own price."""
+    American 20 %/30 %); the buyer pays the awarded offer's own price. Applied only under an
+    empowering ``instrument``; without one it is a policy scenario."""
 
     kind: Literal["price_evaluation_factor"]
     factor_pct: Decimal
     citation: Citation
     confidence: Confidence
+    instrument: Instrument | None = None
     note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class TieBandPreference:
-    """Prefer a domestic offer whose cost is within ``band_pct`` of the award (e.g. EU 3 %)."""
+    """Prefer a domestic offer whose cost is within ``band_pct`` of the award (e.g. EU 3 %).
+    Applied only under an empowering ``instrument``; without one it is a policy scenario."""
 
     kind: Literal["tie_band"]
     band_pct: Decimal
     citation: Citation
     confidence: Confidence
+    instrument: Instrument | None = None
     note: str = ""
 
 
@@ -349,6 +394,13 @@ Preference = (
     | PriceEvaluationFactorPreference
     | TieBandPreference
 )
+OwnPreference = TransitionPremiumPreference | PriceEvaluationFactorPreference | TieBandPreference
+
+
+def is_statutory(pref: Preference) -> bool:
+    """Whether the law itself gives the preference (the Make in India order); every other one is
+    the buying authority's own and needs an empowering instrument to move an award."""
+    return isinstance(pref, MiiMatchL1Preference)
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,7 +481,9 @@ class ProcurementMode:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """A versioned policy pack. Preferences apply in the order listed."""
+    """A versioned policy pack. Preferences apply in the order listed (statutory first).
+    ``is_demo`` marks an illustrative pack (e.g. a fictional authority's): every comparison under
+    it is marked as using demo data."""
 
     pack_id: str
     version: int
@@ -449,10 +503,12 @@ class Policy:
     domestic_infrastructure: DomesticInfrastructure
     data_quality: DataQualityPolicy
     cloud_empanelment: CloudEmpanelmentRule | None = None
+    logs_direction: LogsDirection | None = None
     mii: MiiPolicy | None = None
     land_border: RuleRef | None = None
     procurement_modes: tuple[ProcurementMode, ...] = ()
     description: str = ""
+    is_demo: bool = False
 
     def residency_rule(self, classification: str) -> ResidencyRule | None:
         """The residency rule for one classification, or None when the pack has none."""

@@ -12,7 +12,13 @@ from decimal import Decimal
 from typing import Literal
 
 from procurement.engine.inputs import EvaluationMethod, PricingMode
-from procurement.engine.policy import Citation, Confidence, CostBasis, SupplierLocation
+from procurement.engine.policy import (
+    Citation,
+    Confidence,
+    CostBasis,
+    Instrument,
+    SupplierLocation,
+)
 
 Status = Literal["pass", "fail", "warning"]
 MiiClass = Literal["class_i", "class_ii", "non_local"]
@@ -29,6 +35,7 @@ Mechanism = Literal[
 PreferenceKind = Literal[
     "price_evaluation_factor", "mii_match_l1", "transition_premium", "tie_band"
 ]
+PreferenceStatus = Literal["applied", "not_applied", "scenario"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +185,13 @@ class PreferenceResult:
 
     ``effect_inr`` is the change in the cost the buyer pays on the policy's cost basis (zero when
     a Class-I supplier matches L1); ``effect_nominal_inr`` the same in nominal rupees.
+    ``status`` is ``scenario`` for a preference the law does not give and the pack records no
+    instrument for: ``scenario`` then says what it would have done. ``instrument`` is the
+    empowering order when there is one; ``match_rounds`` the Make in India invitations.
     """
 
     kind: PreferenceKind
-    status: Literal["applied", "not_applied"]
+    status: PreferenceStatus
     reason: str
     message: str
     award_before: str | None
@@ -194,6 +204,39 @@ class PreferenceResult:
     citation: Citation
     confidence: Confidence
     confidence_label: str
+    instrument: Instrument | None = None
+    scenario: PolicyScenario | None = None
+    match_rounds: tuple[MatchRoundResult, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRoundResult:
+    """One invitation to match L1, in order: the Class-I offer invited, its evaluated cost,
+    whether it accepted, whether that answer was ``stated`` (an officer's assumption or a
+    supplier's reply) or ``assumed`` (no reply given: accepts), and whether its cost sat exactly
+    at the margin limit."""
+
+    round: int
+    offer_id: str
+    evaluated_cost_inr: Decimal
+    accepted: bool
+    answer: Literal["stated", "assumed"]
+    at_boundary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyScenario:
+    """What a preference without an empowering instrument would have done had it been applied:
+    the offer that would have taken the award (None: it would not have moved it), the premium
+    that would have been paid over the actual award (on the cost basis and nominal), and the
+    inferences that would have moved to domestic infrastructure."""
+
+    would_award_offer_id: str | None
+    premium_inr: Decimal
+    premium_nominal_inr: Decimal
+    premium_pct: Decimal
+    domestic_inferences_gained: int
+    statement: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,10 +275,13 @@ class Recommendation:
 
 @dataclass(frozen=True, slots=True)
 class MiiPlanning:
-    """Planning mode: catalogue prices stand in for bids, so whether a Class-I supplier accepts
-    to match L1 is an assumption; both outcomes are shown."""
+    """Planning mode: catalogue prices stand in for bids, so whether each invited Class-I
+    supplier accepts to match L1 is an assumption (stated per offer; by default all accept). The
+    two extremes are shown: every invited supplier accepts, every one declines.
+    ``within_margin_offer_ids`` are the Class-I offers that would be invited, in order."""
 
-    assumption_class_i_accepts: bool
+    declining_offer_ids: tuple[str, ...]
+    within_margin_offer_ids: tuple[str, ...]
     statement: str
     if_accepts: AwardOutcome
     if_declines: AwardOutcome

@@ -44,7 +44,6 @@ from procurement.engine.facts import is_domestic_infrastructure, mii_class
 from procurement.engine.numbers import (
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
-    HUNDRED,
     ONE,
     SECONDS_PER_YEAR,
     ZERO,
@@ -53,7 +52,7 @@ from procurement.engine.numbers import (
     format_inr,
     format_pct,
     fraction,
-    pct_ceil2,
+    percent_of,
 )
 from procurement.engine.results import (
     AwardFrequency,
@@ -91,8 +90,11 @@ class SensitivityModel:
     Per-offer arrays: ``ts`` tax multiplier × spot FX; ``serverless_year1`` year-1 usage in the
     price currency (0 for dedicated); ``node_year`` price of one node for a year; ``q`` nodes per
     unit of growth factor (peak sizing); ``min_nodes``; ``onboarding`` and ``exit_fee`` in the
-    price currency; flags ``dedicated``, ``foreign``, ``class_i``, ``domestic``; ``technical``
-    (already normalised when the pack normalises, so pruning cannot change it).
+    price currency; flags ``dedicated``, ``foreign``, ``class_i``, ``domestic``, ``accepts``
+    (accepts an invitation to match L1); ``nominal_ratio`` nominal TCO over the evaluated cost in
+    the exact comparison (1 on a nominal basis), which turns a scenario's cost into the nominal
+    rupees the premium cap limits (an estimate, like every figure here); ``technical`` (already
+    normalised when the pack normalises, so pruning cannot change it).
     """
 
     offer_ids: tuple[str, ...]
@@ -108,6 +110,8 @@ class SensitivityModel:
     exit_fee: FloatArray
     class_i: BoolArray
     domestic: BoolArray
+    accepts: BoolArray
+    nominal_ratio: FloatArray
     technical: FloatArray
     growth: float
     depreciation: float
@@ -142,7 +146,9 @@ def build_model(p: Prepared) -> SensitivityModel | None:
     rows: dict[str, list[float]] = {
         k: [] for k in ("ts", "a", "h", "q", "m", "onb", "exit", "tech")
     }
-    flags: dict[str, list[bool]] = {k: [] for k in ("ded", "for", "ci", "dom")}
+    flags: dict[str, list[bool]] = {k: [] for k in ("ded", "for", "ci", "dom", "acc")}
+    declines = p.declines()
+    ratios: list[float] = []
     for s in p.eligible:
         offer, tco = s.offer, s.priced()
         price = offer.price
@@ -169,6 +175,9 @@ def build_model(p: Prepared) -> SensitivityModel | None:
         flags["for"].append(price.currency != "INR")
         flags["ci"].append(mii_class(offer, policy) == "class_i")
         flags["dom"].append(is_domestic_infrastructure(offer, policy))
+        flags["acc"].append(offer.offer_id not in declines)
+        evaluated = tco.evaluated_cost_inr
+        ratios.append(float(tco.nominal_total_inr / evaluated) if evaluated > 0 else 1.0)
     technical = np.array(rows["tech"], dtype=np.float64)
     rules = _float_rules(p.rules)
     if p.rules.normalise_technical and technical.size and technical.max() > 0:
@@ -195,6 +204,8 @@ def build_model(p: Prepared) -> SensitivityModel | None:
         exit_fee=np.array(rows["exit"], dtype=np.float64),
         class_i=np.array(flags["ci"], dtype=np.bool_),
         domestic=np.array(flags["dom"], dtype=np.bool_),
+        accepts=np.array(flags["acc"], dtype=np.bool_),
+        nominal_ratio=np.array(ratios, dtype=np.float64),
         technical=technical,
         growth=float(fraction(w.annual_growth_pct)),
         depreciation=float(fraction(policy.finance.expected_inr_depreciation_pct)),
@@ -218,10 +229,10 @@ def _float_rules(rules: AwardRules[Decimal]) -> AwardRules[float]:
                 cap=float(s.cap) if s.cap is not None else None,
                 inclusive=s.inclusive,
                 inactive_reason=s.inactive_reason,
+                scenario=s.scenario,
             )
             for s in rules.steps
         ),
-        class_i_accepts_match=rules.class_i_accepts_match,
         zero=0.0,
         one=1.0,
         hundred=100.0,
@@ -260,7 +271,7 @@ def flip_premium(p: Prepared) -> FlipPremium:
     extra = cost - price
     if price <= 0:
         return FlipPremium(None, extra, ids[cheapest], ids[comparator], "The comparator is free.")
-    pct = max(ZERO, pct_ceil2((cost / price - ONE) * HUNDRED))
+    pct = max(ZERO, percent_of(cost - price, price))
     allowed = p.policy.transition_premium_pct(p.decision_date)
     return FlipPremium(
         premium_pct=pct,
@@ -268,8 +279,8 @@ def flip_premium(p: Prepared) -> FlipPremium:
         domestic_offer_id=ids[cheapest],
         comparator_offer_id=ids[comparator],
         note=(
-            f"A transition premium of at least {format_pct(pct)} "
-            f"({format_inr(max(ZERO, extra))} more, within any cap) would move the award from "
+            f"A transition premium of {format_pct(pct)} (exactly "
+            f"{format_inr(max(ZERO, extra))} more, within any cap) would move the award from "
             f"{ids[comparator]} to {ids[cheapest]}; the pack allows {format_pct(allowed)} on "
             f"{p.decision_date.isoformat()}."
         ),
@@ -407,7 +418,7 @@ def prune(m: SensitivityModel, c: SensitivityConfig) -> IntArray:
         everyone,
     )
     rules = m.rules
-    active = [s for s in rules.steps if not s.inactive_reason]
+    active = [s for s in rules.steps if not s.inactive_reason and not s.scenario]
     keep = np.zeros(k, dtype=np.bool_)
     all_mask = np.ones(k, dtype=np.bool_)
 
@@ -432,9 +443,13 @@ def prune(m: SensitivityModel, c: SensitivityConfig) -> IntArray:
             keep |= _could_lead_qcbs(m, lo, hi)
     if rules.method == "l1":
         if any(s.kind == "mii_match_l1" for s in active):
-            keep |= could_be_min(m.class_i, low, high)
+            keep |= could_be_min(m.class_i & m.accepts, low, high)
         if any(s.kind in ("transition_premium", "tie_band") for s in active):
             keep |= could_be_min(m.domestic, low, high)
+    if any(s.cap is not None for s in active):
+        # The cap limits nominal rupees, which need not rank like the evaluated cost: any
+        # domestic offer may be the one within it.
+        keep |= m.domestic
     else:
         bands = [s.fraction for s in active if s.kind in ("transition_premium", "tie_band")]
         if bands and keep.any():
@@ -487,41 +502,47 @@ def decide_vectorised(
     rows = np.arange(n_s)
     domestic = m.domestic[cols]
     class_i = m.class_i[cols]
+    invitable = class_i & m.accepts[cols]
     technical = m.technical[cols]
+    nominal = costs * m.nominal_ratio[cols][None, :]
     award, key = _evaluate(m, costs, technical)
     price = costs[rows, award]
     raw_price = price
     evaluated = costs
+    decided = np.zeros(n_s, dtype=np.bool_)  # the Make in India order decided the award
     for step in rules.steps:
-        if step.inactive_reason:
+        if step.inactive_reason or step.scenario:
             continue
-        if step.kind == "price_evaluation_factor":
-            evaluated = np.where(domestic, costs, costs * (1.0 + step.fraction))
-            award, key = _evaluate(m, evaluated, technical)
-            price = costs[rows, award]
-        elif step.kind == "mii_match_l1":
+        if step.kind == "mii_match_l1":
             if rules.method != "l1" or not class_i.any():
                 continue
-            masked = np.where(class_i, costs, np.inf)
+            # The first invited Class-I to accept is the cheapest accepting one within the margin.
+            masked = np.where(invitable, costs, np.inf)
             lowest = np.argmin(masked, axis=1)
             cost = masked[rows, lowest]
             limit = price * (1.0 + step.fraction)
             within = cost <= limit if step.inclusive else cost < limit
-            invited = ~class_i[award] & within
-            if rules.class_i_accepts_match:
-                award = np.where(invited, lowest, award)
+            award = np.where(~class_i[award] & within, lowest, award)
+            decided = class_i[award]
+        elif step.kind == "price_evaluation_factor":
+            loaded = np.where(domestic, costs, costs * (1.0 + step.fraction))
+            moved, moved_key = _evaluate(m, loaded, technical)
+            award = np.where(decided, award, moved)
+            key = np.where(decided[:, None], key, moved_key)
+            evaluated = np.where(decided[:, None], evaluated, loaded)
+            price = np.where(decided, price, costs[rows, award])
         else:
             if not domestic.any():
                 continue
             limit = price * (1.0 + step.fraction)
             ok = domestic[None, :] & (costs <= limit[:, None])
             if step.cap is not None:
-                ok &= costs - price[:, None] <= step.cap
+                ok &= nominal - nominal[rows, award][:, None] <= step.cap
             if rules.method == "l1":
                 best = np.argmin(np.where(ok, evaluated, np.inf), axis=1)
             else:
                 best = np.argmax(np.where(ok, key, -np.inf), axis=1)
-            switch = ~domestic[award] & ok.any(axis=1)
+            switch = ~decided & ~domestic[award] & ok.any(axis=1)
             award = np.where(switch, best, award)
             price = np.where(switch, costs[rows, best], price)
     premiums: FloatArray = np.maximum(0.0, price - raw_price)
@@ -589,6 +610,8 @@ def simulate_loop(
     foreign = m.foreign.tolist()
     class_i = m.class_i.tolist()
     domestic = m.domestic.tolist()
+    accepts = m.accepts.tolist()
+    ratio = m.nominal_ratio.tolist()
     tech = m.technical.tolist()
     disc = list(m.discount)
     n_years = m.term_years
@@ -626,7 +649,9 @@ def simulate_loop(
                 recurring = a[k] * (acc_for if foreign[k] else acc_inr)
             one_time = onb[k] + ex[k] * (exit_for if foreign[k] else exit_inr)
             cost = ts[k] * (row[j] * recurring + one_time)
-            contenders.append(Contender(cost, class_i[k], domestic[k], tech[k]))
+            contenders.append(
+                Contender(cost, class_i[k], domestic[k], tech[k], accepts[k], cost * ratio[k])
+            )
         decision = decide_award(contenders, m.rules)
         awards[s] = cols_l[decision.award]
         premiums[s] = max(0.0, decision.price - contenders[decision.raw_award].cost)

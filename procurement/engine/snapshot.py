@@ -19,20 +19,20 @@ from typing import Any
 from procurement.engine.codec import JsonValue, json_schema, parse_as, to_jsonable
 from procurement.engine.compare import canonical_fx, canonical_offers, compare
 from procurement.engine.errors import EngineValidationError, FieldError
-from procurement.engine.inputs import FxRate, Offer, Workload
+from procurement.engine.inputs import FxRate, MatchReply, Offer, Workload
 from procurement.engine.policy import Policy
 from procurement.engine.results import ComparisonResult, SensitivityConfig
 from procurement.engine.version import ENGINE_VERSION
 
-SNAPSHOT_VERSION = 1
-SCHEMA_ID = "urn:sovereign-inference-procurement:engine:snapshot:1"
+SNAPSHOT_VERSION = 2
+SCHEMA_ID = "urn:sovereign-inference-procurement:engine:snapshot:2"
 
 
 @dataclass(frozen=True, slots=True)
 class CompareOptions:
     """Options of :func:`procurement.engine.compare` that change results."""
 
-    class_i_accepts_match: bool = True
+    match_replies: tuple[MatchReply, ...] = ()
     sensitivity: SensitivityConfig | None = None
 
 
@@ -95,7 +95,7 @@ def build_snapshot(
     fx_rates: Sequence[FxRate],
     decision_date: dt.date,
     *,
-    class_i_accepts_match: bool = True,
+    match_replies: Sequence[MatchReply] = (),
     sensitivity: SensitivityConfig | None = None,
     result: ComparisonResult | None = None,
 ) -> dict[str, JsonValue]:
@@ -110,7 +110,7 @@ def build_snapshot(
         offers=canonical_offers(offers),
         policy=policy,
         fx_rates=canonical_fx(fx_rates),
-        options=CompareOptions(class_i_accepts_match, sensitivity),
+        options=CompareOptions(tuple(sorted(match_replies, key=lambda r: r.offer_id)), sensitivity),
     )
     if result is None:
         result = _run(inputs)
@@ -124,7 +124,7 @@ def _run(inputs: SnapshotInputs) -> ComparisonResult:
         inputs.policy,
         inputs.fx_rates,
         inputs.decision_date,
-        class_i_accepts_match=inputs.options.class_i_accepts_match,
+        match_replies=inputs.options.match_replies,
         sensitivity=inputs.options.sensitivity,
     )
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from procurement.engine.award import AwardDecision, AwardRules, Contender
 from procurement.engine.facts import is_domestic_infrastructure, mii_class
-from procurement.engine.inputs import EvaluationMethod, Offer, Workload
+from procurement.engine.inputs import EvaluationMethod, MatchReply, Offer, Workload
 from procurement.engine.policy import Policy
 from procurement.engine.results import EstimatedValue, FxUsed, RuleOutcome, TcoBreakdown
 
@@ -38,8 +38,9 @@ class OfferState:
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """Everything the exact (Decimal) comparison computed. ``eligible`` is in offer-id order and
-    the award indices of ``decision`` point into it; ``alternative`` is the decision under the
-    opposite Make in India planning assumption, when that assumption matters."""
+    the award indices of ``decision`` point into it; ``if_all_accept`` and ``if_all_decline`` are
+    the decisions when every invited Class-I supplier accepts or declines to match L1, when an
+    invitation was made; ``match_replies`` the answers stated for the match-L1 invitations."""
 
     workload: Workload
     policy: Policy
@@ -50,9 +51,18 @@ class Prepared:
     value: EstimatedValue
     rules: AwardRules[Decimal] | None
     decision: AwardDecision[Decimal] | None
-    alternative: AwardDecision[Decimal] | None
+    if_all_accept: AwardDecision[Decimal] | None
+    if_all_decline: AwardDecision[Decimal] | None
     fx_used: tuple[FxUsed, ...]
-    class_i_accepts_match: bool
+    match_replies: tuple[MatchReply, ...]
+
+    def declines(self) -> frozenset[str]:
+        """Offer ids stated to decline an invitation to match L1."""
+        return frozenset(r.offer_id for r in self.match_replies if not r.accepts)
+
+    def stated(self) -> frozenset[str]:
+        """Offer ids with a stated answer (accept or decline) to an invitation to match L1."""
+        return frozenset(r.offer_id for r in self.match_replies)
 
     def eligible_ids(self) -> list[str]:
         """Offer ids of the eligible offers, in the order award indices use."""
@@ -67,15 +77,21 @@ class Prepared:
         return self.eligible[index].priced().nominal_total_inr
 
 
-def contenders_of(states: tuple[OfferState, ...], policy: Policy) -> list[Contender[Decimal]]:
+def contenders_of(
+    states: tuple[OfferState, ...], policy: Policy, declines: frozenset[str] = frozenset()
+) -> list[Contender[Decimal]]:
     """Eligible offers as evaluation sees them: cost on the policy's basis, Class-I, domestic
-    infrastructure, technical score."""
+    infrastructure, technical score, whether it accepts to match L1 (all but ``declines``) and
+    its nominal cost (for the premium cap, in rupees actually paid)."""
+    npv = policy.evaluation.cost_basis == "npv"
     return [
         Contender(
             cost=s.priced().evaluated_cost_inr,
             class_i=mii_class(s.offer, policy) == "class_i",
             domestic=is_domestic_infrastructure(s.offer, policy),
             technical=s.technical,
+            accepts_match=s.offer.offer_id not in declines,
+            nominal=s.priced().nominal_total_inr if npv else None,
         )
         for s in states
     ]

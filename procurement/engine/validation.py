@@ -24,6 +24,7 @@ from procurement.engine.inputs import (
     TRAINING_TERMS,
     USE_CASES,
     FxRate,
+    MatchReply,
     Offer,
     Region,
     Workload,
@@ -36,6 +37,7 @@ from procurement.engine.policy import (
     PriceEvaluationFactorPreference,
     TieBandPreference,
     TransitionPremiumPreference,
+    is_statutory,
 )
 from procurement.engine.results import SensitivityConfig
 
@@ -45,6 +47,7 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 _MAX_MONEY = bounds.MAX_MONEY
 _LOCATIONS = ("processing", "storage", "logs")
+_CONFIDENCES = tuple(CONFIDENCE_LABELS)
 
 
 class _Checker:
@@ -480,6 +483,11 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
             )
         for name in ("exemption_below_inr", "gte_threshold_inr", "lc_certificate_above_inr"):
             c.decimal(f"{mp}.{name}", getattr(m, name), low=0)
+        c.text(f"{mp}.gte_approver", m.gte_approver)
+    if p.logs_direction is not None:
+        lp = f"{path}.logs_direction"
+        c.pattern(f"{lp}.country", p.logs_direction.country, _COUNTRY, "an alpha-2 code")
+        c.integer(f"{lp}.retention_days", p.logs_direction.retention_days, low=1, high=36_500)
     _validate_evaluation(c, p, f"{path}.evaluation")
     _validate_preferences(c, p, f"{path}.preferences")
     # Taxes: exactly one rule per supplier location.
@@ -560,16 +568,28 @@ def technical_weight_message(weight: Decimal, p: Policy) -> str:
 def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
     kinds = [pref.kind for pref in p.preferences]
     c.unique(path, kinds, "preference kind")
+    own = [i for i, pref in enumerate(p.preferences) if not is_statutory(pref)]
     for i, pref in enumerate(p.preferences):
         pp = f"{path}[{i}]"
         if isinstance(pref, MiiMatchL1Preference) and p.mii is None:
             c.add(f"{pp}.kind", "mii_match_l1 needs the pack's mii section (class thresholds)")
+        if is_statutory(pref) and own and i > own[0]:
+            # The law's procedure comes first; the authority's own policy acts only among the
+            # outcomes the law leaves open.
+            c.add(
+                f"{pp}.kind",
+                f"{pref.kind} is statutory and must come before every "
+                f"preference of the authority's own",
+            )
         if isinstance(pref, PriceEvaluationFactorPreference):
             c.decimal(f"{pp}.factor_pct", pref.factor_pct, low=0, high=1000)
-            if i != 0:
-                # The factor changes how offers are evaluated, so every other preference must
-                # see the evaluation it produces; anything else would make the order ambiguous.
-                c.add(f"{pp}.kind", "price_evaluation_factor must be the first preference")
+            if own and i != own[0]:
+                # The factor changes how offers are evaluated, so every other preference of the
+                # authority's own must see the evaluation it produces.
+                c.add(
+                    f"{pp}.kind",
+                    "price_evaluation_factor must be the first of the authority's own preferences",
+                )
         elif isinstance(pref, MiiMatchL1Preference):
             c.decimal(f"{pp}.margin_pct", pref.margin_pct, low=0, high=100)
         elif isinstance(pref, TieBandPreference):
@@ -585,6 +605,31 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
             c.unique(f"{pp}.schedule", dates, "effective_from date")
             for j, step in enumerate(pref.schedule):
                 c.decimal(f"{pp}.schedule[{j}].premium_pct", step.premium_pct, low=0, high=100)
+        if not isinstance(pref, MiiMatchL1Preference) and pref.instrument is not None:
+            ip = f"{pp}.instrument"
+            for name in ("issuer", "number", "title"):
+                c.text(f"{ip}.{name}", getattr(pref.instrument, name))
+            c.date(f"{ip}.date", pref.instrument.date)
+            c.member(f"{ip}.confidence", pref.instrument.confidence, _CONFIDENCES)
+
+
+def validate_match_replies(
+    replies: Sequence[MatchReply], offers: Sequence[Offer], path: str = "match_replies"
+) -> list[FieldError]:
+    """Each answer to a match-L1 invitation names an offer being compared, once."""
+    c = _Checker()
+    known = {o.offer_id for o in offers if isinstance(o, Offer)}
+    ids: list[object] = []
+    for i, reply in enumerate(replies):
+        rp = f"{path}[{i}]"
+        if not c.is_type(rp, reply, MatchReply, "an answer to a match-L1 invitation"):
+            continue
+        ids.append(reply.offer_id)
+        c.boolean(f"{rp}.accepts", reply.accepts)
+        if reply.offer_id not in known:
+            c.add(f"{rp}.offer_id", f"{reply.offer_id!r} is not one of the offers compared")
+    c.unique(path, ids, "offer")
+    return c.errors
 
 
 def validate_against_policy(w: Workload, p: Policy) -> list[FieldError]:

@@ -33,6 +33,8 @@ NIC_DELHI = Region("nic-ndc-delhi", "IN", "New Delhi", "government_cloud")
 USD = FxRate("USD", Decimal("91.0870"), dt.date(2026, 4, 28), "test fixture (Reuters level)")
 
 INDIA = load_pack("india-default")
+# A fictional state authority whose (demo) order empowers it to pay the transition premium.
+STATE = load_pack("demo-state-transition")
 
 
 def provider(**changes: Any) -> ProviderFacts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -15,14 +16,12 @@ def rules(
     method: str = "l1",
     steps: tuple[StepSpec[Decimal], ...] = (),
     technical_pct: Decimal = Decimal(30),  # noqa: B008 - an immutable value
-    accepts: bool = True,
 ) -> AwardRules[Decimal]:
     return AwardRules(
         method=method,  # type: ignore[arg-type]
         technical_weight=technical_pct / 100,
         financial_weight=1 - technical_pct / 100,
         steps=steps,
-        class_i_accepts_match=accepts,
         zero=D(0),
         one=D(1),
         hundred=D(100),
@@ -79,9 +78,8 @@ def test_mii_class_i_within_margin_matches_l1_and_gets_the_whole_contract() -> N
 
 
 def test_mii_class_i_that_declines_leaves_the_contract_with_l1() -> None:
-    decision = apply_preferences(
-        [NON_LOCAL, CLASS_II, CLASS_I_A, CLASS_I_B], rules(steps=(MII,), accepts=False)
-    )
+    declines = dataclasses.replace(CLASS_I_A, accepts_match=False)
+    decision = apply_preferences([NON_LOCAL, CLASS_II, declines, CLASS_I_B], rules(steps=(MII,)))
     assert (decision.steps[0].reason, decision.award, decision.price) == (
         "CLASS_I_DECLINES",
         0,
@@ -141,24 +139,91 @@ def test_transition_premium_band_and_cap(
     assert (decision.steps[0].reason, decision.award, decision.price) == (reason, award, price)
 
 
-def test_preferences_apply_in_pack_order_mii_first_then_the_premium() -> None:
-    """L1 non-local 100; a Class-I reseller that is not domestic infrastructure at 110 matches
-    L1; the transition premium then moves the award to domestic infrastructure at 114."""
+def test_a_class_i_that_matched_keeps_the_contract_against_the_transition_premium() -> None:
+    """Defect 1. MII Order para 3A(c)(ii): the Class-I supplier that matches L1 gets the *full*
+    contract at the L1 price. L1 non-local 100; a Class-I reseller at 110 (not domestic
+    infrastructure) matches; a domestic offer at 114 is within a 15 % premium, but the buying
+    authority's own policy cannot undo the order's award."""
     contenders = [
         Contender(D(100), class_i=False, domestic=False),
         Contender(D(110), class_i=True, domestic=False),
         Contender(D(114), class_i=False, domestic=True),
     ]
     decision = apply_preferences(contenders, rules(steps=(MII, premium("15"))))
-    assert [s.reason for s in decision.steps] == ["MATCHED", "WITHIN_BAND"]
-    assert decision.steps[1].price_before == D(100)  # compared with the matched L1 price
-    assert (decision.award, decision.price, decision.raw_award) == (2, D(114), 0)
+    assert [s.reason for s in decision.steps] == ["MATCHED", "LAW_DECIDED"]
+    assert not decision.steps[1].applied
+    assert (decision.award, decision.price, decision.price_source) == (1, D(100), 0)
 
 
-def test_premium_is_not_needed_when_mii_already_gave_a_domestic_award() -> None:
-    decision = apply_preferences([NON_LOCAL, CLASS_I_A], rules(steps=(MII, premium("15"))))
-    assert [s.reason for s in decision.steps] == ["MATCHED", "ALREADY_DOMESTIC"]
-    assert decision.price == D(100)
+def test_when_l1_is_class_i_no_premium_moves_the_award_even_to_a_cheaper_domestic_l2() -> None:
+    """Defect 1. MII Order para 3A(c)(i): if L1 is Class-I, the contract goes to L1; the premium
+    (or a Class-II L1 elsewhere) cannot take it away."""
+    class_i_l1 = Contender(D(100), class_i=True, domestic=False)
+    domestic = Contender(D(105), class_i=False, domestic=True)
+    decision = apply_preferences([class_i_l1, domestic], rules(steps=(MII, premium("15"))))
+    assert [s.reason for s in decision.steps] == ["L1_IS_CLASS_I", "LAW_DECIDED"]
+    assert (decision.award, decision.price) == (0, D(100))
+
+
+def test_when_every_class_i_declines_the_premium_acts_on_the_open_outcome() -> None:
+    """Para 3A(c)(iii): if no Class-I matches, the contract *may* go to L1 — the outcome the law
+    leaves open, where an empowered authority's own policy may act."""
+    declines = Contender(D(110), class_i=True, domestic=False, accepts_match=False)
+    contenders = [Contender(D(100), False, False), declines, Contender(D(114), False, True)]
+    decision = apply_preferences(contenders, rules(steps=(MII, premium("15"))))
+    assert [s.reason for s in decision.steps] == ["CLASS_I_DECLINES", "WITHIN_BAND"]
+    assert (decision.award, decision.price) == (2, D(114))
+
+
+def test_match_l1_invites_the_next_class_i_when_the_lowest_declines() -> None:
+    """Defect 2. Para 3A(c)(iii): if the lowest Class-I within the margin fails to match, the next
+    higher Class-I within the margin is invited, and so on. §1.8 A with Class-I(b) at 119: (a) at
+    118 declines, (b) accepts and gets the whole contract at L1 (100)."""
+    a_declines = dataclasses.replace(CLASS_I_A, accepts_match=False)
+    b_within = Contender(D(119), class_i=True, domestic=True)
+    over = Contender(D(121), class_i=True, domestic=True)  # above 120: never invited
+    decision = apply_preferences([NON_LOCAL, a_declines, b_within, over], rules(steps=(MII,)))
+    step = decision.steps[0]
+    assert step.reason == "MATCHED"
+    assert [(r.invited, r.accepted) for r in step.rounds] == [(1, False), (2, True)]
+    assert (decision.award, decision.price, decision.price_source) == (2, D(100), 0)
+
+
+def test_match_l1_goes_to_l1_when_every_invited_class_i_declines() -> None:
+    declining = [
+        Contender(D(c), class_i=True, domestic=True, accepts_match=False) for c in (110, 118)
+    ]
+    decision = apply_preferences([NON_LOCAL, *declining], rules(steps=(MII,)))
+    step = decision.steps[0]
+    assert step.reason == "CLASS_I_DECLINES"
+    assert [(r.invited, r.accepted) for r in step.rounds] == [(1, False), (2, False)]
+    assert (decision.award, decision.price) == (0, D(100))
+
+
+def test_a_preference_without_an_instrument_is_computed_but_never_moves_the_award() -> None:
+    """Defect 8. No central instrument lets a ministry pay above L1 for domestic
+    infrastructure: without one the premium is a policy scenario (TENDER-FILE §3)."""
+    contenders = [Contender(D(100), False, False), Contender(D(112), False, True)]
+    scenario = StepSpec("transition_premium", D("0.15"), scenario=True)
+    decision = apply_preferences(contenders, rules(steps=(scenario,)))
+    step = decision.steps[0]
+    assert (step.scenario, step.applied, step.reason, step.candidate) == (
+        True,
+        False,
+        "WITHIN_BAND",
+        1,
+    )
+    assert (decision.award, decision.price) == (0, D(100))
+
+
+def test_the_premium_cap_limits_nominal_rupees_actually_paid_not_the_npv() -> None:
+    """Defect 5. A ₹5 crore cap: the domestic offer costs ₹4.9 crore more in NPV but ₹5.75
+    crore more in rupees actually paid over the term, so the cap refuses it."""
+    crore = D(10_000_000)
+    l1 = Contender(100 * crore, False, False, nominal=120 * crore)
+    domestic = Contender(D("104.9") * crore, False, True, nominal=D("125.75") * crore)
+    decision = apply_preferences([l1, domestic], rules(steps=(premium("15", 5 * crore),)))
+    assert (decision.steps[0].reason, decision.award) == ("OVER_CAP", 0)
 
 
 @pytest.mark.parametrize(("factor", "award", "price"), [("0.20", 1, D(115)), ("0.10", 0, D(100))])

@@ -11,6 +11,7 @@ import pytest
 from procurement.engine import (
     ComparisonResult,
     EngineValidationError,
+    MatchReply,
     Offer,
     Policy,
     compare,
@@ -20,6 +21,7 @@ from tests.engine.builders import (
     DECISION,
     INDIA,
     NIC_DELHI,
+    STATE,
     US_EAST,
     USD,
     evals,
@@ -68,11 +70,12 @@ def only_mii(policy: Policy) -> Policy:
 
 
 def run(offers: list[Offer], policy: Policy = INDIA, **changes: object) -> ComparisonResult:
-    accepts = bool(changes.pop("class_i_accepts_match", True))
+    replies = changes.pop("match_replies", ())
+    assert isinstance(replies, tuple)
     decision = changes.pop("decision_date", DECISION)
     assert isinstance(decision, dt.date)
     w = workload(**{**PRICE_ONLY, **changes})
-    return compare(w, offers, policy, [USD], decision, class_i_accepts_match=accepts)
+    return compare(w, offers, policy, [USD], decision, match_replies=replies)
 
 
 def test_mii_example_a_class_i_matches_l1_and_gets_the_whole_contract() -> None:
@@ -94,9 +97,13 @@ def test_mii_example_a_class_i_matches_l1_and_gets_the_whole_contract() -> None:
     assert mii.is_make_in_india_order
     assert "margin limit of ₹51,68,400.00" in mii.message  # 1.20 × ₹43,07,000
     assert "3A(c)" in mii.citation.clause and mii.confidence == "P"
-    # Planning mode shows both answers of the Class-I supplier.
+    # Planning mode: every invited offer assumed to accept (the default), both extremes shown.
     planning = result.mii_planning
-    assert planning is not None and planning.assumption_class_i_accepts
+    assert planning is not None and planning.declining_offer_ids == ()
+    assert "assumed to accept (the default)" in planning.statement
+    assert [(r.round, r.offer_id, r.accepted, r.answer) for r in mii.match_rounds] == [
+        (1, "c-class-i-a", True, "assumed")
+    ]
     assert (planning.if_accepts.offer_id, planning.if_declines.offer_id) == (
         "c-class-i-a",
         "a-non-local",
@@ -116,16 +123,80 @@ def test_mii_example_a_class_i_at_125_is_never_invited() -> None:
     assert result.mii_planning is None
 
 
-def test_mii_decline_then_the_authoritys_transition_premium_picks_domestic_class_ii() -> None:
-    """With the full India pack, if Class-I(a) declines, the transition premium (15 % in force)
-    moves the award to the domestic Class-II offer at 105: a premium of 5 % = ₹2,15,350.00."""
-    result = run(mii_offers(), class_i_accepts_match=False)
+DECLINES = (MatchReply("c-class-i-a", accepts=False),)
+
+
+def test_mii_decline_then_an_empowered_authoritys_premium_picks_domestic_class_ii() -> None:
+    """Under the demo state pack, whose (fictional) order empowers the premium: if Class-I(a)
+    declines, the law leaves the award open (para 3A(c)(iii)) and the transition premium (15 %
+    in force) moves it to the domestic Class-II offer at 105: 5 % = ₹2,15,350.00."""
+    result = run(mii_offers(), STATE, match_replies=DECLINES)
     award = result.recommendation.award
     assert (award.offer_id, award.mechanism) == ("b-class-ii", "transition_premium")
     assert (award.premium_paid_inr, award.premium_paid_pct) == (D("215350.00"), D("5.00"))
     assert "not the Make in India order" in result.recommendation.premium_statement
+    tp = result.preferences[1]
+    assert tp.status == "applied" and tp.instrument is not None and tp.instrument.is_demo
+    assert "(5 %)" in tp.message  # the one percentage rule: the same 5 % as the summary
+    assert result.uses_demo_data
     assert result.mii_planning is not None
+    assert result.mii_planning.declining_offer_ids == ("c-class-i-a",)
     assert result.mii_planning.if_accepts.offer_id == "c-class-i-a"
+    assert result.preferences[0].match_rounds[0].answer == "stated"
+
+
+def test_under_the_central_pack_the_premium_is_only_a_policy_scenario() -> None:
+    """Defect 8. No central instrument lets a ministry pay above L1 for domestic infrastructure
+    (the MII order never does; TENDER-FILE §3): the award follows the law — L1 after Class-I(a)
+    declines — and the result states what the premium would have done."""
+    result = run(mii_offers(), INDIA, match_replies=DECLINES)
+    award = result.recommendation.award
+    assert (award.offer_id, award.mechanism, award.premium_paid_inr) == (
+        "a-non-local",
+        "l1",
+        D("0.00"),
+    )
+    tp = result.preferences[1]
+    assert (tp.status, tp.reason, tp.instrument) == ("scenario", "WITHIN_BAND", None)
+    assert tp.scenario is not None
+    assert tp.scenario.would_award_offer_id == "b-class-ii"
+    assert (tp.scenario.premium_inr, tp.scenario.premium_pct) == (D("215350.00"), D("5.00"))
+    assert tp.scenario.domestic_inferences_gained == 36_500_000
+    assert "Policy scenario only" in tp.message and "award follows the law" in tp.message
+    assert not result.uses_demo_data
+
+
+def test_the_matched_class_i_keeps_the_whole_contract_under_an_empowered_premium() -> None:
+    """Defect 1. MII Order para 3A(c)(ii): the matching Class-I gets the full contract at the L1
+    price; even an empowered authority's premium cannot move it to the Class-II offer at 105."""
+    result = run(mii_offers(), STATE)
+    award = result.recommendation.award
+    assert (award.offer_id, award.mechanism, award.premium_paid_inr) == (
+        "c-class-i-a",
+        "mii_match_l1",
+        D("0.00"),
+    )
+    tp = result.preferences[1]
+    assert (tp.status, tp.reason) == ("not_applied", "LAW_DECIDED")
+    assert "para 3A(c)" in tp.message and "cannot undo it" in tp.message
+
+
+def test_match_l1_rounds_invite_the_next_class_i_when_the_lowest_declines() -> None:
+    """Defect 2. Para 3A(c)(iii): Class-I(a) at 118 declines; Class-I(b) at 119 (within the 120
+    limit) is invited next, accepts, and gets the whole contract at L1."""
+    offers = [
+        *mii_offers(),
+        offer("e-class-i-c", price=out_price(119), provider=provider(local_content_pct=D(70))),
+    ]
+    result = run(offers, INDIA, match_replies=DECLINES)
+    mii = result.preferences[0]
+    assert [(r.offer_id, r.accepted, r.answer) for r in mii.match_rounds] == [
+        ("c-class-i-a", False, "stated"),
+        ("e-class-i-c", True, "assumed"),
+    ]
+    award = result.recommendation.award
+    assert (award.offer_id, award.price_offer_id) == ("e-class-i-c", "a-non-local")
+    assert "c-class-i-a (₹50,82,260.00) declines" in mii.message
 
 
 def test_mii_not_applied_below_five_lakh() -> None:
@@ -232,7 +303,8 @@ def test_transition_premium_sunset_schedule(
     decision_date: dt.date, in_force: str, award: str
 ) -> None:
     """Foreign L1 at 100 (a foreign cloud's Indian region); domestic infrastructure (Class-II, so
-    Make in India does not help) at 110: a 10 % premium is allowed while the schedule permits."""
+    Make in India does not help) at 110: under the demo state's order a 10 % premium is paid
+    while the schedule permits."""
     lasting = evals(85, valid_until=dt.date(2031, 1, 1))
     offers = [
         foreign_offer("foreign", price=out_price(100), evaluations=lasting),
@@ -243,7 +315,7 @@ def test_transition_premium_sunset_schedule(
             evaluations=lasting,
         ),
     ]
-    result = run(offers, decision_date=decision_date)
+    result = run(offers, STATE, decision_date=decision_date)
     rec = result.recommendation
     assert rec.award.offer_id == award
     tp = result.preferences[1]
@@ -251,7 +323,8 @@ def test_transition_premium_sunset_schedule(
     assert f"{in_force} in force" in tp.message
     if in_force == "0 %":
         assert (tp.status, tp.reason) == ("not_applied", "NOT_IN_FORCE")
-    assert tp.confidence == "A" and "EXAMPLE" in tp.citation.document
+    assert tp.confidence == "A" and tp.instrument is not None
+    assert "FD-PP/2026/17" in tp.message
     if award == "dom":
         assert (rec.award.premium_paid_inr, rec.award.premium_paid_pct) == (
             D("430700.00"),
@@ -268,21 +341,35 @@ def test_transition_premium_sunset_schedule(
         assert result.domestic_share.in_country_other_operator_pct == D("100.00")
 
 
+def _with_cap(policy: Policy, cap: Decimal) -> Policy:
+    mii, premium = policy.preferences
+    return dataclasses.replace(policy, preferences=(mii, dataclasses.replace(premium, cap_inr=cap)))
+
+
 def test_transition_premium_cap_in_rupees() -> None:
     offers = [
         foreign_offer("foreign", price=out_price(100)),
         offer("dom", price=out_price(110), provider=provider(local_content_pct=D(30))),
     ]
-    capped = dataclasses.replace(
-        INDIA,
-        preferences=(
-            INDIA.preferences[0],
-            dataclasses.replace(INDIA.preferences[1], cap_inr=D(400_000)),
-        ),
-    )
-    result = run(offers, capped)
+    result = run(offers, _with_cap(STATE, D(400_000)))
     assert result.recommendation.award.offer_id == "foreign"
     assert result.preferences[1].reason == "OVER_CAP"
+
+
+def test_the_premium_cap_is_tested_on_rupees_actually_paid_over_the_term() -> None:
+    """Defect 5. A cap limits rupees paid: over a 5-year contract the nominal premium exceeds
+    its NPV, so a cap between the two refuses the domestic offer (tested on NPV it would pass)."""
+    offers = [
+        foreign_offer("foreign", price=out_price(100)),
+        offer("dom", price=out_price(110), provider=provider(local_content_pct=D(30))),
+    ]
+    uncapped = run(offers, STATE, term_years=5).recommendation.award
+    npv, nominal = uncapped.premium_paid_inr, uncapped.premium_paid_nominal_inr
+    assert uncapped.offer_id == "dom" and npv < nominal
+    result = run(offers, _with_cap(STATE, (npv + nominal) / 2), term_years=5)
+    assert result.recommendation.award.offer_id == "foreign"
+    tp = result.preferences[1]
+    assert tp.reason == "OVER_CAP" and "extra nominal rupees" in tp.message
 
 
 def test_domestic_share_counts_inferences_abroad() -> None:
@@ -398,3 +485,19 @@ def test_foreign_supplier_billing_through_an_indian_entity_pays_domestic_gst() -
 def test_aws_mumbai_is_in_india_but_not_domestic_infrastructure() -> None:
     result = compare(workload(), [foreign_offer(region=AWS_MUMBAI)], INDIA, [USD], DECISION)
     assert not result.offers[0].domestic_infrastructure
+
+
+def test_one_premium_one_percentage_in_the_sentence_and_the_summary() -> None:
+    """Defect 6. One rule for reported percentages (two decimals, half up): a premium of
+    5.001 % reads "5 %" in the preference's sentence, the premium statement and the summary
+    field alike (the sentence used to round up to 5.01 %)."""
+    offers = [
+        foreign_offer("foreign", price=out_price(100)),
+        offer("dom", price=out_price(D("105.001")), provider=provider(local_content_pct=D(30))),
+    ]
+    result = run(offers, STATE)
+    award = result.recommendation.award
+    assert (award.offer_id, award.premium_paid_pct) == ("dom", D("5.00"))
+    assert "(5 %)" in result.preferences[1].message
+    assert "5 % above" in result.recommendation.premium_statement
+    assert "5.01" not in " ".join(result.explanation)

@@ -181,7 +181,9 @@ def test_quality_needs_certified_evidence_in_every_language(
     result = only(outcomes(offer(evaluations=evaluations)), "QUALITY", lang)
     assert result.status == status
     assert words in result.message
-    assert "para 4.2.2" in result.citation.clause or "4.2.2" in result.citation.document
+    # Defect 8: the bar is the buyer's own specification (GFR Rule 144), not Rule 192 (QCBS
+    # technical marks for consultancy).
+    assert "Rule 144" in result.citation.document and "192" not in result.citation.document
 
 
 def test_expired_evaluation_is_not_certified_evidence() -> None:
@@ -248,15 +250,27 @@ def test_make_in_india_class_boundaries(lc: Decimal, expected: str) -> None:
     ("value", "approved", "status", "words"),
     [
         (D(50_000_000), False, "fail", "may bid only in a global tender enquiry"),
-        (D(50_000_000), True, "pass", "approval of a global tender enquiry is recorded"),
-        (D(2_000_000_000), False, "pass", "is at least ₹200 crore"),
-        (D("1999999999.99"), False, "fail", "at least ₹200 crore"),
+        (
+            D(50_000_000),
+            True,
+            "pass",
+            "approval of Secretary (Coordination), Cabinet Secretariat for a global tender "
+            "enquiry is recorded",
+        ),
+        (D(2_000_000_000), False, "fail", "up to and including ₹200 crore"),
+        (D(2_000_000_000), True, "pass", "Secretary (Coordination), Cabinet Secretariat"),
+        (D("2000000000.01"), False, "pass", "is above ₹200 crore"),
+        (D("1999999999.99"), False, "fail", "up to and including ₹200 crore"),
         (D(499_999), False, "pass", "The Make in India order is not applied"),
     ],
 )
 def test_non_local_suppliers_only_in_a_global_tender_enquiry(
     value: Decimal, approved: bool, status: str, words: str
 ) -> None:
+    """Defect 8. GFR Rule 161(iv)(b) (DoE OM 15.05.2020): no global tender enquiry for tenders
+    *up to* ₹200 crore — so at exactly ₹200 crore none — unless approved by Secretary
+    (Coordination), Cabinet Secretariat (DoE OM 28.05.2020); MII para 3(b): non-local suppliers
+    bid only in one."""
     w = workload(global_tender_approved=approved)
     result = only(outcomes(foreign_offer(), w, value), "SUPPLIER_LOCAL_CONTENT")
     assert (result.status, words in result.message) == (status, True), result.message
@@ -340,3 +354,28 @@ def test_every_outcome_carries_a_citation_and_confidence_label() -> None:
         assert r.citation.document and r.citation.clause
         assert r.confidence in {"P", "S", "M", "D", "A"}
         assert r.confidence_label
+
+
+@pytest.mark.parametrize(
+    ("classification", "status"),
+    [(("public",), "warning"), (("personal",), "fail"), (("internal",), "fail")],
+)
+def test_cert_in_logs_held_abroad(classification: tuple[str, ...], status: str) -> None:
+    """Defect 4. CERT-In Directions of 28.04.2022, para (iv): logs of all ICT systems kept for a
+    rolling 180 days within the Indian jurisdiction. Logs abroad are a warning for every
+    classification (the FAQ of 18.05.2022 is said to soften it but does not amend it), and a
+    failure where the pack's residency rule for a classification requires logs in India."""
+    o = dataclasses.replace(offer(), log_regions=(US_EAST,))
+    w = workload(data_classification=classification)
+    result = only(outcomes(o, w), "CERT_IN_LOGS")
+    assert result.status == status, result.message
+    assert "CERT-In Directions" in result.citation.document and "(iv)" in result.citation.clause
+    assert result.confidence == "S"
+    assert "180 days" in result.message
+    if status == "warning":
+        assert "does not amend the direction" in result.message
+
+
+def test_cert_in_logs_in_india_pass() -> None:
+    result = only(outcomes(offer(), workload(data_classification=("public",))), "CERT_IN_LOGS")
+    assert result.status == "pass"

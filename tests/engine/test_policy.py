@@ -33,7 +33,19 @@ def errors_for(document: dict[str, Any]) -> dict[str, str]:
 def test_the_india_pack_is_shipped_and_loads() -> None:
     assert "india-default" in pack_names()
     policy = load_pack("india-default")
-    assert (policy.pack_id, policy.version, policy.jurisdiction) == ("india-default", 1, "IN")
+    assert (policy.pack_id, policy.version, policy.jurisdiction) == ("india-default", 2, "IN")
+    assert not policy.is_demo
+
+
+def test_the_demo_state_pack_is_marked_demo_and_records_its_instrument() -> None:
+    """TENDER-FILE §3: a non-statutory preference applies only under an instrument that
+    empowers it, recorded with issuer, number and date; the demo instrument is fictional."""
+    policy = load_pack("demo-state-transition")
+    premium = policy.preferences[1]
+    assert isinstance(premium, TransitionPremiumPreference)
+    assert policy.is_demo and "DEMO" in policy.title
+    assert premium.instrument is not None and premium.instrument.is_demo
+    assert "DEMO" in premium.instrument.number
 
 
 def test_pack_round_trips_through_its_json_document() -> None:
@@ -133,10 +145,12 @@ def test_transition_premium_is_labelled_as_the_authoritys_own_policy() -> None:
         D("3.75"),
         D(0),
     ]
-    assert "EXAMPLE" in premium.citation.document
-    assert "Make in India" not in premium.citation.document
-    assert "NOT the Make in India order" in premium.note
-    assert premium.confidence == "A"
+    # Defect 8: no central instrument is known, so the central pack records none (a policy
+    # scenario) and says so; it never cites the Make in India order as its authority.
+    assert premium.instrument is None
+    assert "No central instrument known" in premium.citation.document
+    assert "policy scenario" in premium.note
+    assert premium.confidence == "M"
 
 
 def test_technical_weight_above_80_percent_is_rejected_with_rule_192() -> None:
@@ -207,7 +221,7 @@ def test_policy_errors_name_the_field(mutate: Any, path: str, words: str) -> Non
     assert words in errors[path]
 
 
-def test_price_evaluation_factor_must_come_first() -> None:
+def test_price_evaluation_factor_must_come_first_of_the_authoritys_own() -> None:
     document = copy.deepcopy(pack_data())
     document["preferences"].append(
         {
@@ -219,8 +233,16 @@ def test_price_evaluation_factor_must_come_first() -> None:
     )
     errors = errors_for(document)
     assert errors["policy.preferences[2].kind"] == (
-        "price_evaluation_factor must be the first preference"
+        "price_evaluation_factor must be the first of the authority's own preferences"
     )
+
+
+def test_the_statutory_match_comes_before_the_authoritys_own_preferences() -> None:
+    """Precedence: the law's procedure first (MII Order para 3A(c)); the authority's own policy
+    only among the outcomes it leaves open."""
+    document = copy.deepcopy(pack_data())
+    document["preferences"].reverse()
+    assert "is statutory and must come before" in errors_for(document)["policy.preferences[1].kind"]
 
 
 def test_a_pack_for_another_jurisdiction_needs_no_make_in_india_section() -> None:
@@ -236,8 +258,8 @@ def test_a_pack_for_another_jurisdiction_needs_no_make_in_india_section() -> Non
     ]
     policy = load_policy(document)
     assert policy.mii is None
-    document["preferences"].append(to_jsonable(INDIA.preferences[0]))
-    assert "needs the pack's mii section" in errors_for(document)["policy.preferences[1].kind"]
+    document["preferences"].insert(0, to_jsonable(INDIA.preferences[0]))
+    assert "needs the pack's mii section" in errors_for(document)["policy.preferences[0].kind"]
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from procurement.engine import (
     AwardRules,
     Contender,
     FxRate,
+    MatchReply,
     Offer,
     StepSpec,
     apply_preferences,
@@ -125,14 +126,13 @@ def test_money_is_exact_and_totals_add_up(o: Offer, w: object) -> None:
 
 
 def _rules(
-    method: str, weight: Decimal, steps: tuple[StepSpec[Decimal], ...], accepts: bool
+    method: str, weight: Decimal, steps: tuple[StepSpec[Decimal], ...]
 ) -> AwardRules[Decimal]:
     return AwardRules(
         method=method,  # type: ignore[arg-type]
         technical_weight=weight / 100,
         financial_weight=1 - weight / 100,
         steps=steps,
-        class_i_accepts_match=accepts,
         zero=D(0),
         one=D(1),
         hundred=D(100),
@@ -170,7 +170,7 @@ STEPS = st.lists(
 def test_qcbs_scores_stay_within_0_and_100(
     contenders: list[Contender[Decimal]], weight: Decimal, normalise: bool
 ) -> None:
-    rules = dataclasses.replace(_rules("qcbs", weight, (), True), normalise_technical=normalise)
+    rules = dataclasses.replace(_rules("qcbs", weight, ()), normalise_technical=normalise)
     ranking = rank_offers(contenders, rules)
     assert ranking.combined is not None and ranking.financial is not None
     for score in (*ranking.combined, *ranking.financial):
@@ -194,7 +194,8 @@ def test_under_l1_the_buyer_never_pays_less_than_l1_and_mii_never_adds_cost(
 ) -> None:
     if factor is not None:
         steps = (StepSpec("price_evaluation_factor", factor), *steps)
-    decision = apply_preferences(contenders, _rules("l1", D(30), steps, accepts))
+    contenders = [dataclasses.replace(c, accepts_match=accepts) for c in contenders]
+    decision = apply_preferences(contenders, _rules("l1", D(30), steps))
     l1 = min(c.cost for c in contenders)
     assert decision.price >= l1  # the premium, unclamped, is never negative under L1
     for step in decision.steps:
@@ -228,7 +229,8 @@ def test_reported_premium_is_never_negative(
             )
         )
     w = workload(evaluation_method=method)
-    result = compare(w, offers, INDIA, [USD], DECISION, class_i_accepts_match=accepts)
+    replies = [MatchReply(o.offer_id, accepts) for o in offers]
+    result = compare(w, offers, INDIA, [USD], DECISION, match_replies=replies)
     award = result.recommendation.award
     assert award.premium_paid_inr >= 0 and award.premium_paid_nominal_inr >= 0
     assert award.premium_paid_pct >= 0

@@ -24,6 +24,7 @@ from procurement.engine.sensitivity import (
 from tests.engine.builders import (
     DECISION,
     INDIA,
+    STATE,
     USD,
     dedicated_price,
     foreign_offer,
@@ -56,11 +57,12 @@ STEP_SETS: list[tuple[StepSpec[float], ...]] = [
     (StepSpec("mii_match_l1", 0.2, inclusive=False), StepSpec("transition_premium", 0.1, cap=4e5)),
     (StepSpec("price_evaluation_factor", 0.2), StepSpec("tie_band", 0.03)),
     (
-        StepSpec("price_evaluation_factor", 0.3),
         StepSpec("mii_match_l1", 0.2),
+        StepSpec("price_evaluation_factor", 0.3),
         StepSpec("transition_premium", 0.25),
         StepSpec("tie_band", 0.05),
     ),
+    (StepSpec("mii_match_l1", 0.2), StepSpec("transition_premium", 0.15, scenario=True)),
 ]
 
 
@@ -70,7 +72,7 @@ STEP_SETS: list[tuple[StepSpec[float], ...]] = [
     seed=st.integers(0, 10_000),
     method=st.sampled_from(["l1", "qcbs"]),
     steps=st.sampled_from(STEP_SETS),
-    accepts=st.booleans(),
+    accepts=st.sampled_from(["all", "none", "mixed"]),
     growth=st.sampled_from([D(0), D(15), D(60)]),
     technical_weight=st.sampled_from([0.3, 0.7]),
 )
@@ -79,7 +81,7 @@ def test_vectorised_equals_the_plain_loop_and_pruning_loses_nothing(
     seed: int,
     method: str,
     steps: tuple[StepSpec[float], ...],
-    accepts: bool,
+    accepts: str,
     growth: Decimal,
     technical_weight: float,
 ) -> None:
@@ -88,13 +90,17 @@ def test_vectorised_equals_the_plain_loop_and_pruning_loses_nothing(
     catalogue = layered_catalogue(seed, 25) if layered else contested_catalogue(seed, 14)
     base = model_for(catalogue, term_years=5, annual_growth_pct=growth)
     m = with_steps(base, method, steps)
+    k = len(m.offer_ids)
+    answers = {
+        "all": np.ones(k, dtype=np.bool_),
+        "none": np.zeros(k, dtype=np.bool_),
+        "mixed": np.random.default_rng(seed).random(k) < 0.5,
+    }[accepts]
     m = dataclasses.replace(
         m,
+        accepts=answers,
         rules=dataclasses.replace(
-            m.rules,
-            class_i_accepts_match=accepts,
-            technical_weight=technical_weight,
-            financial_weight=1.0 - technical_weight,
+            m.rules, technical_weight=technical_weight, financial_weight=1.0 - technical_weight
         ),
     )
     spread = D(5) if layered else D(30)
@@ -161,7 +167,7 @@ def test_uncertainty_spreads_the_recommendation_and_the_premium() -> None:
     ]
     w = workload(term_years=3, mean_input_tokens=D(0), mean_output_tokens=D(1000))
     config = SensitivityConfig(scenarios=4000, seed=11)
-    result = compare(w, offers, INDIA, [USD], DECISION, sensitivity=config)
+    result = compare(w, offers, STATE, [USD], DECISION, sensitivity=config)
     sens = result.sensitivity
     assert sens is not None and sens.premium is not None
     assert result.recommendation.award.offer_id == "dom"  # 12 % premium, within 15 %
@@ -174,7 +180,7 @@ def test_uncertainty_spreads_the_recommendation_and_the_premium() -> None:
         <= sens.premium.max_inr
     )
     assert sum(float(f.share) for f in sens.award_frequencies) == pytest.approx(1.0, abs=1e-3)
-    again = compare(w, offers, INDIA, [USD], DECISION, sensitivity=config)
+    again = compare(w, offers, STATE, [USD], DECISION, sensitivity=config)
     assert again.sensitivity == sens  # seeded: identical
 
 

@@ -17,6 +17,7 @@ import pytest
 from procurement.engine import (
     EngineValidationError,
     FxRate,
+    MatchReply,
     SensitivityConfig,
     build_snapshot,
     canonical_json,
@@ -39,7 +40,12 @@ def snapshots() -> dict[str, dict[str, Any]]:
     return {
         "mii-match": build_snapshot(price_only, mii_offers(), INDIA, [USD], DECISION),
         "mii-declines": build_snapshot(
-            price_only, mii_offers(), INDIA, [USD], DECISION, class_i_accepts_match=False
+            price_only,
+            mii_offers(),
+            INDIA,
+            [USD],
+            DECISION,
+            match_replies=[MatchReply("c-class-i-a", accepts=False)],
         ),
         "qcbs": build_snapshot(
             workload(**PRICE_ONLY, evaluation_method="qcbs", qcbs_technical_weight_pct=D(70)),
