@@ -25,7 +25,7 @@ def _person(request: HttpRequest) -> User | None:
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin[Department]):
-    list_display = ("name", "slug", "parent", "created_at")
+    list_display = ("name", "slug", "parent", "policy_pack", "created_at")
     search_fields = ("name", "slug", "parent")
     prepopulated_fields = {"slug": ("name",)}
 

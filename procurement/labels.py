@@ -163,6 +163,14 @@ PREFERENCE_KIND = Labels(
         "tie_band": _("Tie band"),
     },
 )
+PREFERENCE_STATUS = Labels(
+    engine.PreferenceStatus,
+    {
+        "applied": _("Applied"),
+        "not_applied": _("Not applied"),
+        "scenario": _("Policy scenario only"),
+    },
+)
 HOSTING = Labels(
     engine.HostingBucket,
     {

@@ -15,12 +15,17 @@ import zlib
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from rest_framework_api_key.models import AbstractAPIKey
 
 from procurement import labels
 from procurement.workload_fields import InRange, check_constraints, default
+
+# The central government's pack, shipped with the engine: what a department buys under unless
+# it is assigned another authority's pack.
+DEFAULT_POLICY_PACK = "india-default"
 
 
 class Department(models.Model):
@@ -31,6 +36,12 @@ class Department(models.Model):
     parent = models.CharField(
         max_length=200, blank=True, help_text="Ministry or parent body, e.g. 'Ministry of Health'."
     )
+    policy_pack = models.SlugField(
+        max_length=80,
+        default=DEFAULT_POLICY_PACK,
+        help_text="The policy pack whose newest published version in force its comparisons use: "
+        "the rules of the authority it buys under (e.g. a state's own order).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -38,6 +49,15 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        published = PolicyPack.objects.filter(
+            slug=self.policy_pack, status=PolicyPack.Status.PUBLISHED
+        )
+        if not published.exists():
+            raise ValidationError(
+                {"policy_pack": f"No published policy pack is called “{self.policy_pack}”."}
+            )
 
 
 class Membership(models.Model):

@@ -21,6 +21,7 @@ from django.http import Http404
 
 from procurement import engine
 from procurement.models import (
+    DEFAULT_POLICY_PACK,
     AuditEvent,
     Comparison,
     ComparisonResults,
@@ -259,11 +260,9 @@ def comparison_results(comparison: Comparison) -> engine.ComparisonResult:
 # Policy packs (shared by every department) ---------------------------------------------------
 
 
-def published_pack(slug: str | None = None, on: dt.date | None = None) -> PolicyPack:
-    """The newest published version of a pack in force on ``on`` (default pack if no slug)."""
-    packs = PolicyPack.objects.filter(status=PolicyPack.Status.PUBLISHED)
-    if slug:
-        packs = packs.filter(slug=slug)
+def published_pack(slug: str = DEFAULT_POLICY_PACK, on: dt.date | None = None) -> PolicyPack:
+    """The newest published version of the pack ``slug`` in force on ``on`` (any date if none)."""
+    packs = PolicyPack.objects.filter(status=PolicyPack.Status.PUBLISHED, slug=slug)
     if on:
         packs = packs.filter(effective_from__lte=on)
     pack = packs.order_by("-effective_from", "-version").first()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from procurement.audit import audit_record
 from procurement.documents.jobs import document_enqueue
 from procurement.mapping import comparison_inputs, workload_input
 from procurement.models import (
+    DEFAULT_POLICY_PACK,
     Comparison,
     ComparisonResults,
     Decision,
@@ -58,14 +60,15 @@ def _own(department: Department, owner_id: int, what: str) -> None:
 # Workloads ----------------------------------------------------------------------------------
 
 
-def workload_check(values: WorkloadValues) -> None:
+def workload_check(values: WorkloadValues, pack_slug: str = DEFAULT_POLICY_PACK) -> None:
     """Raise ValidationError (per field) when the engine would refuse this workload, alone or
-    under the policy pack in force today (e.g. a QCBS weight above the pack's cap)."""
+    under the department's policy pack in force today (e.g. a QCBS weight above its cap)."""
     workload = workload_input(values)
     problems = engine.validate_workload(workload)
     if not problems:
         try:
-            policy = engine.load_policy(published_pack_in_force(on=timezone.localdate()).document)
+            today = timezone.localdate()
+            policy = engine.load_policy(published_pack_in_force(pack_slug, on=today).document)
         except PolicyPack.DoesNotExist:
             policy = None
         if policy is not None:
@@ -82,7 +85,7 @@ def workload_check(values: WorkloadValues) -> None:
 def _save(workload: Workload, values: WorkloadValues) -> None:
     workload_fields.store(workload, values)
     workload.full_clean()
-    workload_check(values)
+    workload_check(values, workload.department.policy_pack)
     workload.save()
 
 
@@ -172,9 +175,13 @@ def comparison_run(
     workload: Workload,
     decision_date: dt.date | None = None,
     pack: PolicyPack | None = None,
+    match_declines: Sequence[str] = (),
 ) -> Comparison:
     """Run the engine on the whole catalogue for ``workload`` and store the snapshot, and its
     results once more on their own, in one transaction.
+
+    ``match_declines`` names the Class-I offers the officer assumes would decline an invitation
+    to match L1 (Make in India para 3A(c)); every other invited offer is assumed to accept.
 
     The snapshot holds every input exactly as the engine used it and the results; neither row
     is ever updated afterwards (on PostgreSQL a trigger refuses it).
@@ -184,15 +191,22 @@ def comparison_run(
     if workload.status == Workload.Status.ARCHIVED:
         raise ValidationError("An archived workload cannot be compared; clone it first.")
     decision_date = decision_date or timezone.localdate()
-    pack = pack or published_pack_in_force(on=decision_date)
+    pack = pack or published_pack_in_force(workload.department.policy_pack, on=decision_date)
     inputs = comparison_inputs(workload_fields.values_of(workload), pack, decision_date)
+    replies = [engine.MatchReply(offer_id, accepts=False) for offer_id in match_declines]
     try:
-        result = engine.compare(*inputs, decision_date, sensitivity=SENSITIVITY)
+        result = engine.compare(
+            *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY
+        )
     except engine.EngineValidationError as error:
-        raise ValidationError(
-            {"workload": [f"{path}: {message}" for path, message in error.as_pairs()]}
-        ) from None
-    snapshot = engine.build_snapshot(*inputs, decision_date, sensitivity=SENSITIVITY, result=result)
+        problems: dict[str, list[str]] = {}
+        for path, message in error.as_pairs():
+            field = "match_declines" if path.startswith("match_replies") else "workload"
+            problems.setdefault(field, []).append(f"{path}: {message}")
+        raise ValidationError(problems) from None
+    snapshot = engine.build_snapshot(
+        *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY, result=result
+    )
     award = result.recommendation.award
     awarded = result.offer(award.offer_id) if award.offer_id else None
     if award.cost_inr is not None and award.cost_inr > LARGEST_RECORDED_INR:
@@ -232,6 +246,7 @@ def comparison_run(
             "workload": workload.pk,
             "policy_pack": f"{pack.slug} v{pack.version}",
             "decision_date": decision_date,
+            "match_declines": sorted(match_declines),
             "fingerprint": comparison.fingerprint,
         },
     )

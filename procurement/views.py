@@ -131,7 +131,9 @@ def workload_archive(request: HttpRequest, pk: int) -> HttpResponse:
 def comparison_create(request: HttpRequest, pk: int) -> HttpResponse:
     workload = selectors.get_workload_for_user(request.user, pk)
     try:
-        comparison = services.comparison_run(user=request.user, workload=workload)
+        comparison = services.comparison_run(
+            user=request.user, workload=workload, match_declines=request.POST.getlist("declines")
+        )
     except (ValidationError, PolicyPack.DoesNotExist) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("workload_detail", pk=workload.pk)

@@ -165,15 +165,14 @@ def charlie(departments):
     return make_user("charlie", departments[1], OFFICER)
 
 
-@pytest.fixture
-def policy_pack(db):
-    """The shipped India pack, published (migration 0003 stores it; a flush between browser
-    tests removes it, so tests ask for it explicitly)."""
+def publish_pack(name: str):
+    """A pack shipped with the engine, published as the migration stores it (a flush between
+    browser tests removes it, so tests ask for it explicitly)."""
     from procurement.engine import load_policy, policy_to_dict
     from procurement.engine.packs import pack_data
     from procurement.models import PolicyPack
 
-    policy = load_policy(pack_data("india-default"))
+    policy = load_policy(pack_data(name))
     pack, _ = PolicyPack.objects.get_or_create(
         slug=policy.pack_id,
         version=policy.version,
@@ -186,6 +185,18 @@ def policy_pack(db):
         },
     )
     return pack
+
+
+@pytest.fixture
+def policy_pack(db):
+    """The shipped central India pack, published."""
+    return publish_pack("india-default")
+
+
+@pytest.fixture
+def state_pack(db):
+    """The demo pack of a fictional state whose (fictional) order empowers the premium."""
+    return publish_pack("demo-state-transition")
 
 
 def workload_data(**overrides):

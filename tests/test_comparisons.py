@@ -9,9 +9,10 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from procurement import engine, services
+from procurement import engine, selectors, services
 from procurement.models import AuditEvent, Comparison
 from procurement.workload_fields import values_from, values_of
 from tests.catalogue_builder import build_catalogue
@@ -77,7 +78,7 @@ def test_the_page_shows_the_recommendation_matrix_charts_and_fingerprint(client,
     assert comparison.fingerprint in html
     assert 'id="comparison-figures" type="application/json"' in html
     assert 'id="chart-tco"' in html and 'id="chart-cost-quality"' in html
-    assert "india-default version 1" in html
+    assert f"india-default version {comparison.policy_pack.version}" in html
     for code in ("RESIDENCY", "QUALITY", "CLOUD_EMPANELMENT"):
         assert f"<span>{code}</span>" in html
     assert "The buying authority's own policy, not the Make in India order." in html
@@ -121,3 +122,60 @@ def test_the_comparison_page_makes_the_same_number_of_queries_with_10_and_200_of
     with django_assert_num_queries(COMPARISON_PAGE_QUERIES):
         response = client.get(reverse("comparison_detail", args=[comparison.pk]))
     assert response.status_code == 200
+
+
+def test_a_department_compares_under_its_own_authoritys_pack(
+    client, alice, workload, policy_pack, state_pack, demo_catalogue
+):
+    """A department buying under a state's order (here the fictional demo state) is compared
+    under that pack; every other department stays on the central pack."""
+    department = alice.membership.department
+    department.policy_pack = state_pack.slug
+    department.save()
+    comparison = services.comparison_run(
+        user=alice, workload=workload, decision_date=dt.date(2026, 11, 26)
+    )
+    assert comparison.policy_pack == state_pack
+    assert comparison.uses_demo_data
+    premium = next(
+        p
+        for p in selectors.comparison_results(comparison).preferences
+        if p.kind == "transition_premium"
+    )
+    assert premium.instrument is not None and premium.status != "scenario"
+    client.force_login(alice)
+    page = client.get(reverse("comparison_detail", args=[comparison.pk])).content.decode()
+    assert "FD-PP/2026/17 (DEMO)" in page and "fictional, demo only" in page
+
+
+def test_under_the_central_pack_the_premium_is_labelled_a_policy_scenario(client, comparison):
+    premium = next(
+        p
+        for p in selectors.comparison_results(comparison).preferences
+        if p.kind == "transition_premium"
+    )
+    assert premium.instrument is None
+    client.force_login(comparison.created_by)
+    page = client.get(reverse("comparison_detail", args=[comparison.pk])).content.decode()
+    assert "No instrument empowering the buying authority" in page
+    assert "Notapplied" not in page
+
+
+def test_the_officer_states_which_class_i_offers_would_decline(client, alice, comparison):
+    """Planning mode: the officer's assumption is per supplier; it travels in the snapshot and
+    an offer not compared is refused with the field named."""
+    offer_id = comparison.recommended_offer_id
+    rerun = services.comparison_run(
+        user=alice,
+        workload=comparison.workload,
+        decision_date=comparison.decision_date,
+        match_declines=[offer_id],
+    )
+    options = rerun.snapshot_document()["inputs"]["options"]
+    assert options["match_replies"] == [{"offer_id": offer_id, "accepts": False}]
+    with pytest.raises(ValidationError) as refused:
+        services.comparison_run(
+            user=alice, workload=comparison.workload, match_declines=["no-such-offer"]
+        )
+    assert "match_declines" in refused.value.message_dict
+    assert "not one of the offers compared" in str(refused.value.message_dict["match_declines"])

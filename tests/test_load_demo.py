@@ -36,11 +36,11 @@ def run() -> str:
 
 def test_running_it_twice_changes_nothing_the_second_time():
     first = run()
-    assert "Demo users: 13 created, 0 already present." in first
+    assert "Demo users: 19 created, 0 already present." in first
     second = run()
     total = next(line for line in second.splitlines() if line.startswith("total")).split()
     assert total[1:3] == ["0", "0"] and int(total[3]) > 0
-    assert "Demo users: 0 created, 13 already present." in second
+    assert "Demo users: 0 created, 19 already present." in second
     assert f"password for each: {DEMO_PASSWORD}" in second
 
 

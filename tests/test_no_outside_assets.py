@@ -137,7 +137,7 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "catalogue:offering_detail": {"slug": Offering.objects.first().slug},
         "api:provider-detail": {"slug": Provider.objects.first().slug},
         "api:offering-detail": {"slug": Offering.objects.first().slug},
-        "api:policy-pack-detail": {"slug": "india-default", "version": 1},
+        "api:policy-pack-detail": {"slug": "india-default", "version": 2},
         "api:workload-detail": {"pk": Workload.objects.first().pk},
         "api:comparison-detail": {"pk": Comparison.objects.first().pk},
         "api:comparison-snapshot": {"pk": Comparison.objects.first().pk},
@@ -152,8 +152,12 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "decision_detail": {"pk": Decision.objects.first().pk},
         "document_detail": {"pk": JustificationDocument.objects.first().pk},
         "document_status": {"pk": JustificationDocument.objects.first().pk},
-        "policy_detail": {"slug": "india-default", "version": 1},
-        "policy_diff": {"slug": "india-default", "old": 1, "new": PolicyPack.objects.count()},
+        "policy_detail": {"slug": "india-default", "version": 2},
+        "policy_diff": {
+            "slug": "india-default",
+            "old": 2,
+            "new": PolicyPack.objects.filter(slug="india-default").count() + 1,
+        },
     }
     if name in samples:
         return {**samples[name], **({"format": "json"} if "format" in params else {})}

@@ -28,11 +28,11 @@ def policy_admin(departments):
 
 
 def test_the_shipped_pack_is_published_with_citations(policy_pack):
-    assert policy_pack.is_published and policy_pack.version == 1
+    assert policy_pack.is_published and policy_pack.version == 2
     premium = next(
         p for p in policy_pack.document["preferences"] if p["kind"] == "transition_premium"
     )
-    assert "NOT the Make in India order" in premium["note"]
+    assert "policy scenario" in premium["note"] and premium["instrument"] is None
     assert premium["citation"]["document"]
 
 
@@ -45,7 +45,7 @@ def test_a_published_version_never_changes(policy_pack, policy_admin):
 
 def test_a_change_is_a_new_version_that_is_validated_then_published(policy_pack, policy_admin):
     draft = services.policy_pack_new_version(user=policy_admin, source=policy_pack)
-    assert (draft.version, draft.status) == (2, PolicyPack.Status.DRAFT)
+    assert (draft.version, draft.status) == (3, PolicyPack.Status.DRAFT)
     document = copy.deepcopy(draft.document)
     document["evaluation"]["qcbs"]["technical_weight_pct"] = "85"
     with pytest.raises(ValidationError) as failure:
@@ -83,11 +83,11 @@ def test_pages_show_a_version_and_the_difference_between_two(
     document["finance"]["discount_rate_pct"] = "9"
     services.policy_pack_save_draft(user=policy_admin, pack=draft, document=document)
     client.force_login(alice)
-    page = client.get(reverse("policy_detail", args=["india-default", 1])).content.decode()
+    page = client.get(reverse("policy_detail", args=["india-default", 2])).content.decode()
     assert "Residency by data classification" in page and "category_a" in page
-    assert reverse("policy_diff", args=["india-default", 1, 2]) in page
-    diff = client.get(reverse("policy_diff", args=["india-default", 1, 2])).content.decode()
-    assert "finance.discount_rate_pct" in diff and "version 2" in diff.lower()
+    assert reverse("policy_diff", args=["india-default", 2, 3]) in page
+    diff = client.get(reverse("policy_diff", args=["india-default", 2, 3])).content.decode()
+    assert "finance.discount_rate_pct" in diff and "version 3" in diff.lower()
 
 
 def test_policy_administrators_may_publish(policy_admin):

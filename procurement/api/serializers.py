@@ -189,6 +189,13 @@ class ComparisonCreateSerializer(StrictSerializer):
     decision_date = serializers.DateField(
         required=False, help_text="The date the rules and prices are taken at (default: today)."
     )
+    match_declines = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=100,
+        help_text="Offer ids of Class-I suppliers assumed to decline an invitation to match L1 "
+        "(Make in India Order para 3A(c)); every other invited supplier is assumed to accept.",
+    )
 
     def validate_decision_date(self, value: Any) -> Any:
         dates = bounds.PLANNING_DATES

@@ -265,6 +265,11 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
                 "On a date", {"workload": 12, "decision_date": "2026-11-26"}, request_only=True
             ),
             OpenApiExample(
+                "Assuming a Class-I supplier declines to match L1",
+                {"workload": 12, "match_declines": ["sarvam-105b-sovereign-cloud"]},
+                request_only=True,
+            ),
+            OpenApiExample(
                 "Compared", COMPARISON_DETAIL_EXAMPLE, response_only=True, status_codes=["201"]
             ),
         ],
@@ -276,6 +281,7 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
                 user=request.user,
                 workload=data["workload"],
                 decision_date=data.get("decision_date"),
+                match_declines=data.get("match_declines", ()),
             )
         except PolicyPack.DoesNotExist as error:
             raise exceptions.ValidationError({"decision_date": [str(error)]}) from None
@@ -321,7 +327,7 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
                     "fingerprint": COMPARISON_EXAMPLE["fingerprint"],
                     "inputs": {"…": "workload, offers, policy, FX rates, decision date"},
                     "results": COMPARISON_DETAIL_EXAMPLE["results"],
-                    "snapshot_version": 1,
+                    "snapshot_version": 2,
                 },
                 response_only=True,
             )

@@ -16,6 +16,11 @@ def preference_label(kind: str) -> str:
 
 
 @register.filter
+def preference_status_label(status: str) -> str:
+    return labels.PREFERENCE_STATUS.label(status)
+
+
+@register.filter
 def status_symbol(status: str) -> str:
     return labels.STATUS_SYMBOL.get(status, status)
 

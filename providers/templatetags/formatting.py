@@ -71,6 +71,13 @@ def significant_places(number: Decimal, minimum: int = 2, maximum: int = 6) -> i
 
 
 @register.filter
+def count(value: Any) -> str:
+    """A whole number with Indian grouping: ``219000000`` → ``21,90,00,000``."""
+    number = _decimal(value)
+    return "—" if number is None else indian_digits(number, 0)
+
+
+@register.filter
 def inr(value: Any, places: int = 2) -> str:
     """Rupees with Indian grouping: ``₹1,23,45,678.00``."""
     number = _decimal(value)

@@ -25,9 +25,26 @@ from providers.services import catalogue_load
 DEMO_CATALOGUE = Path(__file__).resolve().parents[3] / "providers" / "data" / "demo-catalogue.json"
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_DEPARTMENTS = (
-    # slug, name, parent
-    ("demo-health", "Demo: eHealth Division", "Ministry of Health and Family Welfare (demo)"),
-    ("demo-revenue", "Demo: Tax Systems Directorate", "Department of Revenue (demo)"),
+    # slug, name, parent, policy pack (the authority it buys under)
+    (
+        "demo-health",
+        "Demo: eHealth Division",
+        "Ministry of Health and Family Welfare (demo)",
+        "india-default",
+    ),
+    (
+        "demo-revenue",
+        "Demo: Tax Systems Directorate",
+        "Department of Revenue (demo)",
+        "india-default",
+    ),
+    # A fictional state whose (fictional) order empowers the transition premium.
+    (
+        "demo-state",
+        "Demo: State IT Department",
+        "Government of a fictional state (demo)",
+        "demo-state-transition",
+    ),
 )
 ROLES = (
     # username suffix, title, group, may use the admin
@@ -42,7 +59,7 @@ ROLES = (
 
 def demo_users() -> Iterator[tuple[str, str, str, str, bool]]:
     """(username, full name, department slug, role group, staff) for every demo login."""
-    for slug, _, _ in DEMO_DEPARTMENTS:
+    for slug, _, _, _ in DEMO_DEPARTMENTS:
         short = slug.removeprefix("demo-")
         for suffix, title, group, staff in ROLES:
             yield f"{short}-{suffix}", f"Demo {short} {title}", slug, group, staff
@@ -60,9 +77,9 @@ class Command(BaseCommand):
             report = catalogue_load(data)
             departments = {
                 slug: Department.objects.get_or_create(
-                    slug=slug, defaults={"name": name, "parent": parent}
+                    slug=slug, defaults={"name": name, "parent": parent, "policy_pack": pack}
                 )[0]
-                for slug, name, parent in DEMO_DEPARTMENTS
+                for slug, name, parent, pack in DEMO_DEPARTMENTS
             }
             created = [u[0] for u in demo_users() if self._ensure_user(departments, *u)]
             created += ["admin"] if self._ensure_admin() else []
