@@ -166,9 +166,9 @@ PREFERENCE_KIND = Labels(
 HOSTING = Labels(
     engine.HostingBucket,
     {
-        "domestic_infrastructure": _("domestic infrastructure"),
-        "in_country_other_operator": _("in India, other operator"),
-        "abroad": _("abroad"),
+        "domestic_operator": _("Domestic operator in India"),
+        "foreign_operator_in_country": _("Foreign operator in India"),
+        "abroad": _("Abroad"),
     },
 )
 MII_CLASS = Labels(
