@@ -98,7 +98,7 @@ def test_loading_records_each_regions_operator(tmp_path):
 
 def test_the_database_refuses_an_operator_country_that_is_not_a_country_code():
     with pytest.raises(IntegrityError), transaction.atomic():
-        RegionFactory(operator_country="India")
+        RegionFactory(operator_country="in")
     with pytest.raises(IntegrityError), transaction.atomic():
         RegionFactory(operator_ownership="indian")
 
