@@ -109,6 +109,10 @@ OWNERSHIP = Labels(
     engine.Ownership,
     {"domestic": _("Domestic (majority Indian-owned)"), "foreign": _("Foreign")},
 )
+# How an operator's ownership reads beside its name ("Yotta Data Services, Indian-owned, …").
+OPERATOR_OWNERSHIP = Labels(
+    engine.Ownership, {"domestic": _("Indian-owned"), "foreign": _("foreign-owned")}
+)
 MSE_STATUS = Labels(
     engine.MseStatus,
     {"none": _("Not an MSE"), "micro": _("Micro enterprise"), "small": _("Small enterprise")},
@@ -174,9 +178,9 @@ PREFERENCE_STATUS = Labels(
 HOSTING = Labels(
     engine.HostingBucket,
     {
-        "domestic_infrastructure": _("domestic infrastructure"),
-        "in_country_other_operator": _("in India, other operator"),
-        "abroad": _("abroad"),
+        "domestic_operator": _("Domestic operator in India"),
+        "foreign_operator_in_country": _("Foreign operator in India"),
+        "abroad": _("Abroad"),
     },
 )
 MII_CLASS = Labels(
@@ -205,6 +209,16 @@ LANGUAGE: Mapping[str, Words] = {
     "as": _("Assamese"),
     "ur": _("Urdu"),
 }
+
+
+def operator(name: str, ownership: str, country: str) -> str:
+    """A region's operator in words: "Yotta Data Services (Indian-owned, incorporated in IN)"."""
+    owned = OPERATOR_OWNERSHIP.label(ownership)
+    return str(_("%(name)s (%(owned)s, incorporated in %(country)s)")) % {
+        "name": name,
+        "owned": owned,
+        "country": country,
+    }
 
 
 def language(code: str) -> str:

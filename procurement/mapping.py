@@ -47,12 +47,22 @@ def workload_input(values: WorkloadValues) -> engine.Workload:
     return engine.Workload(**{row.name: getattr(values, row.name) for row in engine_fields()})
 
 
+def operator_input(region: Region) -> engine.Operator:
+    return engine.Operator(
+        name=region.operator_name,
+        ownership=code(engine.Ownership, region.operator_ownership),
+        country=region.operator_country,
+        is_demo=region.operator_is_demo,
+    )
+
+
 def region_input(region: Region) -> engine.Region:
     return engine.Region(
         code=region.code,
         country=region.country,
         city=region.city,
         operator_type=code(engine.OperatorType, region.operator_type),
+        operator=operator_input(region),
     )
 
 

@@ -63,9 +63,35 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin[Region]):
-    list_display = ("code", "name", "operator", "country", "city", "operator_type", "is_demo")
-    list_filter = ("country", "operator_type", "is_demo")
-    search_fields = ("code", "name", "operator", "city")
+    list_display = (
+        "code",
+        "name",
+        "country",
+        "city",
+        "operator_name",
+        "operator_ownership",
+        "operator_country",
+        "operator_type",
+        "is_demo",
+    )
+    list_filter = ("country", "operator_ownership", "operator_type", "is_demo")
+    search_fields = ("code", "name", "operator_name", "city")
+    fieldsets = (
+        (None, {"fields": ("code", "name", "country", "city", "operator_type")}),
+        (
+            "Operator: who owns and controls the data-centre region",
+            {
+                "fields": (
+                    "operator_name",
+                    "operator_ownership",
+                    "operator_country",
+                    "operator_source_note",
+                    "operator_is_demo",
+                )
+            },
+        ),
+        ("Source", {"fields": ("source_url", "source_note", "checked_on", "is_demo")}),
+    )
 
 
 class PriceRecordInline(admin.StackedInline[PriceRecord, Offering]):

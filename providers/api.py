@@ -24,7 +24,13 @@ HOST = "https://procure.example.gov.in/api/v1"
 REGION_EXAMPLE = {
     "code": "yotta-nm1-panvel",
     "name": "Yotta NM1, Panvel (Navi Mumbai)",
-    "operator": "Yotta Data Services",
+    "operator": {
+        "name": "Yotta Data Services",
+        "ownership": "domestic",
+        "country": "IN",
+        "source_note": "'100 % subsidiary of the Hiranandani Group' [S]",
+        "is_demo": False,
+    },
     "country": "IN",
     "city": "Panvel, Navi Mumbai",
     "operator_type": "other_commercial",

@@ -125,15 +125,60 @@ class Provider(Provenance):
 
 
 class Region(Provenance):
+    """A hosting region and its operator: the legal entity that owns and controls the
+    data-centre region. Domestic infrastructure follows the operator, not the provider that
+    resells the region (the policy pack's definition)."""
+
     code = models.SlugField(max_length=80, unique=True, help_text="e.g. 'aws-ap-south-1'.")
     name = models.CharField(max_length=120)
-    operator = models.CharField(max_length=120, help_text="Who runs the data centre.")
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2.")
     city = models.CharField(max_length=80)
     operator_type = models.CharField(max_length=30, choices=labels.OPERATOR_TYPE.choices)
+    operator_name = models.CharField(
+        "operator",
+        max_length=200,
+        help_text="Legal name of the company that owns and controls the data-centre region "
+        "(not a reseller of it).",
+    )
+    operator_ownership = models.CharField(
+        "operator ownership",
+        max_length=10,
+        choices=labels.OWNERSHIP.choices,
+        help_text="Whether the operator is domestically or foreign owned.",
+    )
+    operator_country = models.CharField(
+        "operator's country of incorporation",
+        max_length=2,
+        help_text="ISO 3166-1 alpha-2, e.g. IN for a company incorporated in India.",
+    )
+    operator_source_note = models.CharField(
+        "operator source",
+        max_length=300,
+        blank=True,
+        help_text="Where the operator's name, ownership and country come from, with the "
+        "confidence tag.",
+    )
+    operator_is_demo = models.BooleanField(
+        "operator is demo data",
+        default=False,
+        help_text="The operator's details were invented for the demonstration catalogue.",
+    )
 
     class Meta:
         ordering = ["country", "city", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(operator_country__regex=r"^[A-Z]{2}$"),
+                name="region_operator_country_alpha2",
+                violation_error_message="The operator's country must be a two-letter country "
+                "code in capitals, such as IN.",
+            ),
+            models.CheckConstraint(
+                condition=Q(operator_ownership__in=labels.OWNERSHIP.codes),
+                name="region_operator_ownership_known",
+                violation_error_message="The operator's ownership must be domestic or foreign.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city}, {self.country})"
@@ -141,6 +186,11 @@ class Region(Provenance):
     @property
     def in_india(self) -> bool:
         return self.country == HOME_COUNTRY
+
+    @property
+    def operator_label(self) -> str:
+        """Who operates the region, in words (as on the comparison page and the PDF)."""
+        return labels.operator(self.operator_name, self.operator_ownership, self.operator_country)
 
 
 # Generic so that a selector's annotations and prefetches (``prices_in_force``) keep their types.

@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from procurement import labels
 from providers.models import (
     Certification,
     FxRate,
@@ -26,7 +27,28 @@ if TYPE_CHECKING:
 PROVENANCE = ("source_url", "source_note", "checked_on", "is_demo")
 
 
+class OperatorSerializer(serializers.ModelSerializer[Region]):
+    """Who owns and controls the region, not who resells it: domestic infrastructure follows
+    the operator. The catalogue file's ``operator`` object, read from the region's columns."""
+
+    name = serializers.CharField(source="operator_name", read_only=True)
+    ownership = serializers.ChoiceField(
+        source="operator_ownership", choices=labels.OWNERSHIP.choices, read_only=True
+    )
+    country = serializers.CharField(
+        source="operator_country", read_only=True, help_text="Country of incorporation."
+    )
+    source_note = serializers.CharField(source="operator_source_note", read_only=True)
+    is_demo = serializers.BooleanField(source="operator_is_demo", read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ("name", "ownership", "country", "source_note", "is_demo")
+
+
 class RegionSerializer(serializers.ModelSerializer[Region]):
+    operator = OperatorSerializer(source="*", read_only=True)
+
     class Meta:
         model = Region
         fields = ("code", "name", "operator", "country", "city", "operator_type", *PROVENANCE)

@@ -152,10 +152,14 @@ def _load(data: Mapping[str, Any], report: LoadReport) -> None:
             {"code": r["code"]},
             {
                 "name": r["name"],
-                "operator": r["operator"],
                 "country": r["country"],
                 "city": r["city"],
                 "operator_type": r["operator_type"],
+                "operator_name": r["operator"]["name"],
+                "operator_ownership": r["operator"]["ownership"],
+                "operator_country": r["operator"]["country"],
+                "operator_source_note": r["operator"].get("source_note", ""),
+                "operator_is_demo": r["operator"].get("demo", False),
                 **_provenance(r),
             },
         )

@@ -27,7 +27,14 @@ def build_catalogue(offerings: int, providers: int = 5) -> list[Offering]:
         LanguageFactory(code="ta", name="Tamil"),
     ]
     india = RegionFactory(country="IN", city="Mumbai", operator_type="empanelled_commercial")
-    abroad = RegionFactory(country="US", city="Ashburn", operator_type="other_commercial")
+    abroad = RegionFactory(
+        country="US",
+        city="Ashburn",
+        operator_type="other_commercial",
+        operator_name="Test Cloud Inc.",
+        operator_ownership="foreign",
+        operator_country="US",
+    )
     lab = EvaluatorFactory()
     owners = [
         ProviderFactory(

@@ -34,10 +34,12 @@ class RegionFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"region-{n}")
     name = factory.Sequence(lambda n: f"Region {n}")
-    operator = "Test Cloud"
     country = "IN"
     city = "Mumbai"
     operator_type = "empanelled_commercial"
+    operator_name = "Test Cloud India Private Limited"
+    operator_ownership = "domestic"
+    operator_country = "IN"
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):

@@ -68,7 +68,34 @@ COMPARISON_DETAIL_EXAMPLE = {
         "recommendation": {
             "award": {"offer_id": "desi-llm-70b", "mechanism": "l1", "cost_inr": "3504758.33"}
         },
-        "offers": ["… one entry per offer, with every rule's outcome, reason and citation …"],
+        "domestic_share": {
+            "total_inferences": 109500000,
+            "domestic_operator_inferences": 109500000,
+            "foreign_operator_in_country_inferences": 0,
+            "abroad_inferences": 0,
+            "domestic_operator_pct": "100.00",
+            "foreign_operator_in_country_pct": "0.00",
+            "abroad_pct": "0.00",
+            "definition": "Domestic infrastructure: prompts processed and data and logs stored "
+            "in IN on regions operated by an operator domestically owned and incorporated in IN "
+            "— the legal entity that owns and controls the data-centre region, not the supplier "
+            "who resells it (the pack's definition; locations: processing, storage, logs).",
+        },
+        "offers": [
+            {
+                "offer_id": "desi-llm-70b",
+                "hosting": "domestic_operator",
+                "operators": [
+                    {
+                        "name": "Yotta Data Services",
+                        "ownership": "domestic",
+                        "country": "IN",
+                        "is_demo": False,
+                    }
+                ],
+                "…": "every rule's outcome, reason and citation, the TCO by year, …",
+            }
+        ],
         "uses_demo_data": True,
     },
 }

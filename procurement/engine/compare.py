@@ -70,6 +70,7 @@ from procurement.engine.results import (
     ComparisonResult,
     DomesticShare,
     EstimatedValue,
+    HostingBucket,
     MatchRoundResult,
     Mechanism,
     MiiPlanning,
@@ -104,14 +105,15 @@ ROUNDING_RULE = (
 )
 
 DOMESTIC_DEFINITION = (
-    "Domestic infrastructure: prompts processed and data and logs stored in {home} by a provider "
-    "headquartered and majority-owned in {home} (the pack's definition: locations {locations}; "
-    "headquarters required: {hq}; domestic ownership required: {own})."
+    "Domestic infrastructure: prompts processed and data and logs stored in {home} on regions "
+    "operated by {operator} — the legal entity that owns and controls the data-centre region, "
+    "not the supplier who resells it (the pack's definition; locations: {locations})."
 )
 
 
-def _region_key(r: Region) -> tuple[str, str, str, str]:
-    return (r.code, r.country, r.city, r.operator_type)
+def _region_key(r: Region) -> tuple[str, str, str, str, str, str, str, bool]:
+    o = r.operator
+    return (r.code, r.country, r.city, r.operator_type, o.name, o.ownership, o.country, o.is_demo)
 
 
 def _certification_key(c: Certification) -> tuple[object, ...]:
@@ -473,6 +475,7 @@ def _offer_result(
         supplier_location=supplier_location_of(o, policy),
         domestic_infrastructure=is_domestic_infrastructure(o, policy),
         hosting=hosting_bucket(o, policy),
+        operators=tuple(dict.fromkeys(r.operator for r in o.regions())),
         eligible=s.tco is not None and is_eligible(s.outcomes),
         outcomes=s.outcomes,
         tco=s.tco,
@@ -753,11 +756,18 @@ def _domestic_share(p: Prepared) -> DomesticShare | None:
     if p.decision is None:
         return None
     d = p.policy.domestic_infrastructure
+    requirements = [
+        words
+        for required, words in (
+            (d.require_operator_domestic_ownership, "domestically owned"),
+            (d.require_operator_incorporated_in_home, f"incorporated in {d.home_country}"),
+        )
+        if required
+    ]
     definition = DOMESTIC_DEFINITION.format(
         home=d.home_country,
+        operator=f"an operator {' and '.join(requirements)}" if requirements else "any operator",
         locations=", ".join(d.locations),
-        hq="yes" if d.require_headquarters_in_home else "no",
-        own="yes" if d.require_domestic_ownership else "no",
     )
     award = p.eligible[p.decision.award].offer
     bucket = hosting_bucket(award, p.policy)
@@ -766,17 +776,17 @@ def _domestic_share(p: Prepared) -> DomesticShare | None:
     pcts = {b: Decimal("100.00") if b == bucket else Decimal("0.00") for b in _BUCKETS}
     return DomesticShare(
         total_inferences=total,
-        domestic_infrastructure_inferences=counts["domestic_infrastructure"],
-        in_country_other_operator_inferences=counts["in_country_other_operator"],
+        domestic_operator_inferences=counts["domestic_operator"],
+        foreign_operator_in_country_inferences=counts["foreign_operator_in_country"],
         abroad_inferences=counts["abroad"],
-        domestic_infrastructure_pct=pcts["domestic_infrastructure"],
-        in_country_other_operator_pct=pcts["in_country_other_operator"],
+        domestic_operator_pct=pcts["domestic_operator"],
+        foreign_operator_in_country_pct=pcts["foreign_operator_in_country"],
         abroad_pct=pcts["abroad"],
         definition=definition,
     )
 
 
-_BUCKETS = ("domestic_infrastructure", "in_country_other_operator", "abroad")
+_BUCKETS: tuple[HostingBucket, ...] = ("domestic_operator", "foreign_operator_in_country", "abroad")
 
 
 def _gates(p: Prepared) -> tuple[RuleOutcome, ...]:

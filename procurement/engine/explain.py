@@ -307,11 +307,11 @@ def explain(result: ComparisonResult, p: Prepared) -> tuple[str, ...]:
         lines.append(result.mii_planning.statement)
     share = result.domestic_share
     if share is not None:
+        home = p.policy.domestic_infrastructure.home_country
         lines.append(
-            f"Domestic infrastructure share of this workload's "
-            f"{format_count(share.total_inferences)} "
-            f"inferences: {format_pct(share.domestic_infrastructure_pct)}; in-country on another "
-            f"operator: {format_pct(share.in_country_other_operator_pct)}; abroad: "
+            f"Where this workload's {format_count(share.total_inferences)} inferences run: "
+            f"domestic operator in {home}: {format_pct(share.domestic_operator_pct)}; foreign "
+            f"operator in {home}: {format_pct(share.foreign_operator_in_country_pct)}; abroad: "
             f"{format_pct(share.abroad_pct)}."
         )
     sens = result.sensitivity

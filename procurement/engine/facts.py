@@ -42,35 +42,50 @@ def supplier_location(offer: Offer, policy: Policy) -> SupplierLocation:
     return "domestic" if country == policy.domestic_infrastructure.home_country else "foreign"
 
 
+def operated_at_home(region: Region, policy: Policy) -> bool:
+    """Whether a region is in the pack's home country on an operator the pack counts as
+    domestic: owned there (``require_operator_domestic_ownership``) and incorporated there
+    (``require_operator_incorporated_in_home``). Who resells the region does not enter."""
+    d = policy.domestic_infrastructure
+    operator = region.operator
+    return (
+        region.country == d.home_country
+        and (not d.require_operator_domestic_ownership or operator.ownership == "domestic")
+        and (not d.require_operator_incorporated_in_home or operator.country == d.home_country)
+    )
+
+
 def is_domestic_infrastructure(offer: Offer, policy: Policy) -> bool:
     """Whether the offer is domestic infrastructure under the pack's own definition (data, not
-    code): every region of every listed location in the home country, and, as the pack requires,
-    a provider headquartered and majority-owned there. A foreign cloud's in-country region is in
-    the country but is not domestic infrastructure."""
-    d = policy.domestic_infrastructure
-    for location in d.locations:
+    code): every region of every listed location in the home country and operated by an
+    operator the pack counts as domestic. A foreign operator's in-country region is in the
+    country but is not domestic infrastructure, whoever resells it."""
+    for location in policy.domestic_infrastructure.locations:
         regions = regions_at(offer, location)
         # A location with no region stated cannot be shown to be at home.
-        if not regions or any(r.country != d.home_country for r in regions):
+        if not regions or not all(operated_at_home(r, policy) for r in regions):
             return False
-    if d.require_headquarters_in_home and offer.provider.headquarters_country != d.home_country:
-        return False
-    return not (d.require_domestic_ownership and offer.provider.ownership != "domestic")
+    return True
 
 
 def hosting_bucket(offer: Offer, policy: Policy) -> HostingBucket:
-    """Where the offer's inferences run: on domestic infrastructure, in the home country on
-    another operator, or abroad. Processing split between home and abroad counts as in-country
-    only when in-country processing is guaranteed; otherwise it is counted abroad."""
+    """Where the offer's inferences run, by operator: ``domestic_operator`` (domestic
+    infrastructure), ``foreign_operator_in_country`` (every listed location in the home country
+    but not domestic infrastructure: a region there is run by an operator the pack does not
+    count as domestic) or ``abroad`` (some listed location outside the home country, or not
+    stated). Processing split between home and abroad counts as in the home country only when
+    in-country processing is guaranteed; domestic infrastructure still needs every region at
+    home."""
     if is_domestic_infrastructure(offer, policy):
-        return "domestic_infrastructure"
+        return "domestic_operator"
     home = policy.domestic_infrastructure.home_country
-    processing = offer.processing_regions
-    if processing and all(r.country == home for r in processing):
-        return "in_country_other_operator"
-    if any(r.country == home for r in processing) and offer.india_processing_guaranteed:
-        return "in_country_other_operator"
-    return "abroad"
+    for location in policy.domestic_infrastructure.locations:
+        regions = regions_at(offer, location)
+        if location == "processing" and offer.india_processing_guaranteed:
+            regions = tuple(r for r in regions if r.country == home)
+        if not regions or any(r.country != home for r in regions):
+            return "abroad"
+    return "foreign_operator_in_country"
 
 
 def certification_valid_on(cert: Certification, on: dt.date) -> bool:

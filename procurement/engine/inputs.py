@@ -75,13 +75,28 @@ TRAINING_TERMS: frozenset[str] = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class Operator:
+    """The legal entity that owns and controls a data-centre region: its legal name, whether it
+    is domestically or foreign owned, and its country of incorporation. Not the reseller: an
+    Indian company reselling a foreign cloud's Mumbai region does not operate it.
+    ``is_demo`` marks an operator invented for the demonstration catalogue."""
+
+    name: str
+    ownership: Ownership
+    country: str
+    is_demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Region:
-    """A cloud region where prompts are processed, or data or logs are stored."""
+    """A cloud region where prompts are processed, or data or logs are stored, and its
+    operator."""
 
     code: str
     country: str
     city: str
     operator_type: OperatorType
+    operator: Operator
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,12 +208,19 @@ class Offer:
     evaluations: tuple[QualityEvaluation, ...] = ()
     is_demo: bool = False
 
+    def regions(self) -> tuple[Region, ...]:
+        """Every region the offer names (processing, storage, logs), each once, in that order."""
+        return tuple(
+            dict.fromkeys((*self.processing_regions, *self.storage_regions, *self.log_regions))
+        )
+
     def uses_demo_data(self) -> bool:
         """True when the offer or anything it carries is marked as demo data."""
         return (
             self.is_demo
             or self.provider.is_demo
             or self.price.is_demo
+            or any(r.operator.is_demo for r in self.regions())
             or any(c.is_demo for c in self.certifications)
             or any(e.is_demo for e in self.evaluations)
         )

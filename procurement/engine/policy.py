@@ -442,15 +442,17 @@ class FinancePolicy:
 class DomesticInfrastructure:
     """What counts as domestic infrastructure (for preferences and the national share).
 
-    Every region of every listed location is in ``home_country``; with
-    ``require_headquarters_in_home`` the provider is headquartered there; with
-    ``require_domestic_ownership`` it is majority-owned there.
+    Every region of every listed location is in ``home_country`` and operated there: with
+    ``require_operator_domestic_ownership`` its operator (the legal entity that owns and controls
+    the data-centre region) is domestically owned; with ``require_operator_incorporated_in_home``
+    the operator is incorporated in ``home_country``. The supplier who resells the capacity does
+    not decide it: its own headquarters and ownership count only for tax and Make in India.
     """
 
     home_country: str
     locations: tuple[Location, ...]
-    require_headquarters_in_home: bool
-    require_domestic_ownership: bool
+    require_operator_domestic_ownership: bool
+    require_operator_incorporated_in_home: bool
     citation: Citation
     confidence: Confidence
     note: str = ""

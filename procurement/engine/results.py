@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from procurement.engine.inputs import EvaluationMethod, PricingMode
+from procurement.engine.inputs import EvaluationMethod, Operator, PricingMode
 from procurement.engine.policy import (
     Citation,
     Confidence,
@@ -22,7 +22,7 @@ from procurement.engine.policy import (
 
 Status = Literal["pass", "fail", "warning"]
 MiiClass = Literal["class_i", "class_ii", "non_local"]
-HostingBucket = Literal["domestic_infrastructure", "in_country_other_operator", "abroad"]
+HostingBucket = Literal["domestic_operator", "foreign_operator_in_country", "abroad"]
 Mechanism = Literal[
     "l1",
     "qcbs",
@@ -145,7 +145,8 @@ class TcoBreakdown:
 
 @dataclass(frozen=True, slots=True)
 class OfferResult:
-    """Everything the comparison found about one offer."""
+    """Everything the comparison found about one offer. ``operators``: who operates the regions
+    it names (processing, storage, logs), each once, in that order."""
 
     offer_id: str
     name: str
@@ -158,6 +159,7 @@ class OfferResult:
     supplier_location: SupplierLocation
     domestic_infrastructure: bool
     hosting: HostingBucket
+    operators: tuple[Operator, ...]
     eligible: bool
     outcomes: tuple[RuleOutcome, ...]
     tco: TcoBreakdown | None
@@ -289,18 +291,19 @@ class MiiPlanning:
 
 @dataclass(frozen=True, slots=True)
 class DomesticShare:
-    """Where the workload's inferences would run under the recommended award.
+    """Where the workload's inferences would run under the recommended award, by operator.
 
-    Inferences are the requests over the whole term. Buckets: domestic infrastructure (the pack's
-    definition), in the home country on another operator, and abroad.
+    Inferences are the requests over the whole term. Buckets: on a domestic operator in the home
+    country (domestic infrastructure, the pack's definition), on a foreign operator in the home
+    country, and abroad.
     """
 
     total_inferences: int
-    domestic_infrastructure_inferences: int
-    in_country_other_operator_inferences: int
+    domestic_operator_inferences: int
+    foreign_operator_in_country_inferences: int
     abroad_inferences: int
-    domestic_infrastructure_pct: Decimal
-    in_country_other_operator_pct: Decimal
+    domestic_operator_pct: Decimal
+    foreign_operator_in_country_pct: Decimal
     abroad_pct: Decimal
     definition: str
 

@@ -26,6 +26,7 @@ from procurement.engine.inputs import (
     FxRate,
     MatchReply,
     Offer,
+    Operator,
     Region,
     Workload,
 )
@@ -252,6 +253,19 @@ def _validate_region(c: _Checker, path: str, region: object) -> None:
     c.pattern(f"{path}.country", region.country, _COUNTRY, "an ISO 3166-1 alpha-2 code, e.g. IN")
     c.text(f"{path}.city", region.city, allow_empty=True)
     c.member(f"{path}.operator_type", region.operator_type, sorted(OPERATOR_TYPES))
+    operator = region.operator
+    if not isinstance(operator, Operator):
+        c.add(f"{path}.operator", "must be an Operator: who owns and controls the region")
+        return
+    c.text(f"{path}.operator.name", operator.name)
+    c.member(f"{path}.operator.ownership", operator.ownership, ("domestic", "foreign"))
+    c.pattern(
+        f"{path}.operator.country",
+        operator.country,
+        _COUNTRY,
+        "an ISO 3166-1 alpha-2 code, e.g. IN",
+    )
+    c.boolean(f"{path}.operator.is_demo", operator.is_demo)
 
 
 def validate_offer(o: Offer, path: str) -> list[FieldError]:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from procurement import labels
+from procurement import engine, labels
 
 register = template.Library()
 
@@ -33,6 +33,12 @@ def mii_label(value: str | None) -> str:
 @register.filter
 def hosting_label(value: str) -> str:
     return labels.HOSTING.label(value)
+
+
+@register.filter
+def operator_label(operator: engine.Operator) -> str:
+    """Who operates a region, in words, from the engine's ``Operator`` (results and inputs)."""
+    return labels.operator(operator.name, operator.ownership, operator.country)
 
 
 @register.filter

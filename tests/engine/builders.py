@@ -12,6 +12,7 @@ from procurement.engine import (
     Certification,
     FxRate,
     Offer,
+    Operator,
     Policy,
     Price,
     ProviderFacts,
@@ -23,10 +24,15 @@ from procurement.engine.packs import load_pack
 
 DECISION = dt.date(2026, 5, 1)
 
-YOTTA_MUMBAI = Region("yotta-nm1", "IN", "Navi Mumbai", "empanelled_commercial")
-AWS_MUMBAI = Region("aws-ap-south-1", "IN", "Mumbai", "empanelled_commercial")
-US_EAST = Region("us-east-1", "US", "Ashburn", "other_commercial")
-NIC_DELHI = Region("nic-ndc-delhi", "IN", "New Delhi", "government_cloud")
+# Operators own and control the regions; domestic infrastructure follows them, not the reseller.
+YOTTA = Operator("Yotta Data Services Private Limited", "domestic", "IN")
+AWS = Operator("Amazon Web Services, Inc.", "foreign", "US")
+NIC = Operator("National Informatics Centre (MeitY)", "domestic", "IN")
+
+YOTTA_MUMBAI = Region("yotta-nm1", "IN", "Navi Mumbai", "empanelled_commercial", YOTTA)
+AWS_MUMBAI = Region("aws-ap-south-1", "IN", "Mumbai", "empanelled_commercial", AWS)
+US_EAST = Region("us-east-1", "US", "Ashburn", "other_commercial", AWS)
+NIC_DELHI = Region("nic-ndc-delhi", "IN", "New Delhi", "government_cloud", NIC)
 
 # A USD rate at the level Reuters reported on 19.02.2026 (PROVIDER-FACTS.md §5), dated shortly
 # before the decision so the FX-staleness gate stays quiet.

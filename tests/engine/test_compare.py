@@ -334,11 +334,11 @@ def test_transition_premium_sunset_schedule(
         assert "₹4,30,700.00" in rec.premium_statement
         assert "not the Make in India order" in rec.premium_statement
         assert result.domestic_share is not None
-        assert result.domestic_share.domestic_infrastructure_pct == D("100.00")
+        assert result.domestic_share.domestic_operator_pct == D("100.00")
     else:
         assert rec.award.premium_paid_inr == D("0.00")
         assert result.domestic_share is not None
-        assert result.domestic_share.in_country_other_operator_pct == D("100.00")
+        assert result.domestic_share.foreign_operator_in_country_pct == D("100.00")
 
 
 def _with_cap(policy: Policy, cap: Decimal) -> Policy:
@@ -442,7 +442,10 @@ def test_explanation_names_the_rules_and_the_numbers() -> None:
     assert (
         "Recommended award: c-class-i-a by the Make in India match-L1 purchase preference" in text
     )
-    assert "Domestic infrastructure share of this workload's 3,65,00,000 inferences: 100 %" in text
+    assert (
+        "Where this workload's 3,65,00,000 inferences run: domestic operator in IN: 100 %; "
+        "foreign operator in IN: 0 %; abroad: 0 %." in text
+    )
 
 
 def test_demo_data_is_flagged_everywhere_it_reaches() -> None:
@@ -471,7 +474,7 @@ def test_foreign_offer_priced_in_usd_through_the_dated_rate() -> None:
     assert result.fx_used[0].rate_to_inr == D("91.087")
     o = result.offer("global-serverless")
     assert o.tco is not None and o.tco.years[0].usage_inr == D("448831.19")
-    assert o.supplier_location == "foreign" and o.hosting == "in_country_other_operator"
+    assert o.supplier_location == "foreign" and o.hosting == "foreign_operator_in_country"
     assert o.mii_class == "non_local"
 
 

@@ -132,7 +132,7 @@ def test_india_pack_taxes_finance_and_domestic_definition() -> None:
     assert (finance.expected_inr_depreciation_pct, finance.depreciation.confidence) == (D(3), "D")
     d = INDIA.domestic_infrastructure
     assert (d.home_country, d.locations) == ("IN", ("processing", "storage", "logs"))
-    assert d.require_headquarters_in_home and d.require_domestic_ownership
+    assert d.require_operator_domestic_ownership and d.require_operator_incorporated_in_home
 
 
 def test_transition_premium_is_labelled_as_the_authoritys_own_policy() -> None:
