@@ -179,3 +179,41 @@ def test_the_officer_states_which_class_i_offers_would_decline(client, alice, co
         )
     assert "match_declines" in refused.value.message_dict
     assert "not one of the offers compared" in str(refused.value.message_dict["match_declines"])
+
+
+def test_a_comparison_stored_by_an_earlier_engine_still_shows_as_it_was_decided(
+    client, alice, workload, policy_pack
+):
+    """Stored records are never rewritten: a comparison from engine 1.0.0 (before operators,
+    per-supplier answers and the order of precedence) still opens, with its own figures."""
+    from pathlib import Path
+
+    from procurement.models import ComparisonResults
+
+    text = (Path(__file__).parent / "data" / "snapshot-engine-1.0.0.json").read_text()
+    document = json.loads(text)
+    old = Comparison.objects.create(
+        department=workload.department,
+        workload=workload,
+        policy_pack=policy_pack,
+        decision_date=dt.date(2026, 5, 1),
+        snapshot=text,
+        fingerprint=document["fingerprint"],
+        engine_version="1.0.0",
+        offer_count=4,
+        eligible_count=4,
+        recommended_offer_id="b-class-ii",
+        recommended_name="Offer b-class-ii",
+        recommended_total_inr=document["results"]["recommendation"]["award"]["cost_inr"],
+        mechanism="transition_premium",
+        uses_demo_data=False,
+        created_by=alice,
+    )
+    ComparisonResults.objects.create(
+        comparison=old,
+        json_zlib=ComparisonResults.pack(engine.canonical_json(document["results"])),
+    )
+    client.force_login(alice)
+    page = client.get(reverse("comparison_detail", args=[old.pk]))
+    assert page.status_code == 200
+    assert "₹45,22,350.00" in page.content.decode()  # the Class-II award, as decided then

@@ -290,7 +290,7 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
     """Everything the justification template shows, for one document."""
     comparison = document.comparison
     snapshot = comparison.snapshot_document()
-    inputs = engine.load_inputs(snapshot["inputs"])
+    inputs = engine.load_inputs(snapshot["inputs"], snapshot["engine_version"])
     view = comparison_view(engine.load_results(snapshot["results"]))
     results = view.results
     workload = inputs.workload

@@ -20,6 +20,12 @@ from procurement.engine.codec import JsonValue, json_schema, parse_as, to_jsonab
 from procurement.engine.compare import canonical_fx, canonical_offers, compare
 from procurement.engine.errors import EngineValidationError, FieldError
 from procurement.engine.inputs import FxRate, MatchReply, Offer, Workload
+from procurement.engine.legacy import (
+    is_legacy,
+    upgrade_inputs,
+    upgrade_results,
+    upgrade_snapshot,
+)
 from procurement.engine.policy import Policy
 from procurement.engine.results import ComparisonResult, SensitivityConfig
 from procurement.engine.version import ENGINE_VERSION
@@ -178,13 +184,15 @@ class ReplayReport:
 
 
 def load_results(data: Mapping[str, Any]) -> ComparisonResult:
-    """The results of a snapshot (its ``results``, as stored) as the engine's result types."""
-    return parse_as(ComparisonResult, data, "results")
+    """The results of a snapshot (its ``results``, as stored, by this engine or an earlier one)
+    as the engine's result types."""
+    return parse_as(ComparisonResult, upgrade_results(data), "results")
 
 
-def load_inputs(data: Mapping[str, Any]) -> SnapshotInputs:
-    """The inputs of a snapshot (its ``inputs``, as stored) as the engine's input types."""
-    return parse_as(SnapshotInputs, data, "inputs")
+def load_inputs(data: Mapping[str, Any], engine_version: str = ENGINE_VERSION) -> SnapshotInputs:
+    """The inputs of a snapshot (its ``inputs``, as stored by engine ``engine_version``) as the
+    engine's input types."""
+    return parse_as(SnapshotInputs, upgrade_inputs(data, engine_version), "inputs")
 
 
 def snapshot_schema() -> dict[str, Any]:
@@ -251,12 +259,20 @@ def replay(snapshot: Mapping[str, Any]) -> ReplayReport:
 
     Raises :class:`EngineValidationError` when the document is not a valid snapshot; otherwise
     reports whether the fingerprint matches the content and the results match to the paisa.
+    A snapshot of an earlier engine is read in today's shape (:mod:`legacy`) and recomputed
+    under today's rules; its fingerprint is checked on the document as written.
     """
-    validate_snapshot_document(snapshot)
-    inputs = load_inputs(snapshot["inputs"])
+    if is_legacy(snapshot.get("engine_version")):
+        # Today's schema describes today's shape; the engine's own types check the old one.
+        current = upgrade_snapshot(snapshot)
+        load_results(current["results"])
+    else:
+        validate_snapshot_document(snapshot)
+        current = dict(snapshot)
+    inputs = load_inputs(current["inputs"])
     recomputed = _document(inputs, _run(inputs))
     differences: list[str] = []
-    _differences(snapshot["results"], recomputed["results"], "results", differences, 20)
+    _differences(current["results"], recomputed["results"], "results", differences, 20)
     stored_fp = str(snapshot["fingerprint"])
     content_fp = fingerprint(snapshot)
     fp_ok = stored_fp == content_fp
