@@ -298,8 +298,9 @@ class WorkloadValues:
             _("A global tender enquiry is approved"),
             CONTRACT,
             help=_(
-                "Below ₹200 crore, foreign (non-local) suppliers may bid only with the "
-                "competent authority's approval (GFR Rule 161(iv))."
+                "Up to and including ₹200 crore, foreign (non-local) suppliers may bid only in "
+                "a global tender enquiry approved by Secretary (Coordination), Cabinet "
+                "Secretariat (GFR Rule 161(iv)(b)). Tick only when that approval is recorded."
             ),
         ),
     ] = False

@@ -101,13 +101,13 @@ def preference_message(p: Prepared, pref: Preference, r: StepRecord[Decimal]) ->
         if pref.cap_inr is not None:
             head += f", capped at {format_inr(pref.cap_inr)} of extra rupees actually paid"
         head += f"; {_instrument_words(pref.instrument)}"
-        return _band_message(head, r, before, after, cand, cost, limit, price, basis), ""
+        return _band_message(p, head, r, before, after, cand, cost, limit, price, basis), ""
     assert isinstance(pref, TieBandPreference)
     head = (
         f"Tie band: a domestic offer within {format_pct(pref.band_pct)} is preferred; "
         f"{_instrument_words(pref.instrument)}"
     )
-    return _band_message(head, r, before, after, cand, cost, limit, price, basis), ""
+    return _band_message(p, head, r, before, after, cand, cost, limit, price, basis), ""
 
 
 _LAW_DECIDED = (
@@ -201,6 +201,7 @@ def _mii_message(
 
 
 def _band_message(
+    p: Prepared,
     head: str,
     r: StepRecord[Decimal],
     before: str,
@@ -248,9 +249,13 @@ def _band_message(
             f"{head}. The best-ranked domestic offer {cand} costs {cost} ({basis}), above the "
             f"limit {limit} over {before} at {price} (it would need {needed}): {stays}."
         )
+    assert r.candidate is not None
+    extra_nominal = p.nominal(r.candidate) - p.nominal(r.award_before)
+    extra = r.candidate_cost - r.price_before
     return (
-        f"{head}. The best-ranked domestic offer {cand} costs {cost}, within the band, but the "
-        f"extra nominal rupees it would cost over {before} exceed the cap: {stays}."
+        f"{head}. The best-ranked domestic offer {cand} costs {cost}, within the band, but it "
+        f"would cost {format_inr(extra_nominal)} more in nominal rupees actually paid over "
+        f"{before} ({format_inr(extra)} on the {basis} basis), above the cap: {stays}."
     )
 
 

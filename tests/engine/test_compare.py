@@ -369,7 +369,8 @@ def test_the_premium_cap_is_tested_on_rupees_actually_paid_over_the_term() -> No
     result = run(offers, _with_cap(STATE, (npv + nominal) / 2), term_years=5)
     assert result.recommendation.award.offer_id == "foreign"
     tp = result.preferences[1]
-    assert tp.reason == "OVER_CAP" and "extra nominal rupees" in tp.message
+    assert tp.reason == "OVER_CAP" and "more in nominal rupees actually paid" in tp.message
+    assert "on the NPV basis" in tp.message
 
 
 def test_domestic_share_counts_inferences_abroad() -> None:
