@@ -34,6 +34,7 @@ from procurement.models import (
 )
 from procurement.selectors import User, comparison_results, department_of
 from procurement.selectors import published_pack as published_pack_in_force
+from procurement.signing import signing_key
 from procurement.workload_fields import WorkloadValues
 
 SENSITIVITY = engine.SensitivityConfig(scenarios=2_000, seed=20_261_126)
@@ -176,8 +177,10 @@ def comparison_run(
     """Run the engine on the whole catalogue for ``workload`` and store the snapshot, and its
     results once more on their own, in one transaction.
 
-    The snapshot holds every input exactly as the engine used it and the results; neither row
-    is ever updated afterwards (on PostgreSQL a trigger refuses it).
+    The snapshot holds every input exactly as the engine used it and the results, and the
+    signature of its fingerprint by the product's key (without a usable key nothing is stored:
+    ``ImproperlyConfigured``); neither row is ever updated afterwards (on PostgreSQL a trigger
+    refuses it).
     """
     department, user = _require(user, "procurement.add_comparison")
     _own(department, workload.department_id, "workload")
@@ -186,13 +189,16 @@ def comparison_run(
     decision_date = decision_date or timezone.localdate()
     pack = pack or published_pack_in_force(on=decision_date)
     inputs = comparison_inputs(workload_fields.values_of(workload), pack, decision_date)
+    key = signing_key()
     try:
         result = engine.compare(*inputs, decision_date, sensitivity=SENSITIVITY)
     except engine.EngineValidationError as error:
         raise ValidationError(
             {"workload": [f"{path}: {message}" for path, message in error.as_pairs()]}
         ) from None
-    snapshot = engine.build_snapshot(*inputs, decision_date, sensitivity=SENSITIVITY, result=result)
+    snapshot = engine.sign_snapshot(
+        engine.build_snapshot(*inputs, decision_date, sensitivity=SENSITIVITY, result=result), key
+    )
     award = result.recommendation.award
     awarded = result.offer(award.offer_id) if award.offer_id else None
     if award.cost_inr is not None and award.cost_inr > LARGEST_RECORDED_INR:

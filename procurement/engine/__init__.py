@@ -61,11 +61,13 @@ from procurement.engine.results import (
 )
 from procurement.engine.sensitivity import run_sensitivity
 from procurement.engine.signing import (
+    SIGNED_PREFIX,
     PublicKey,
     SignatureCheck,
     SignatureStatus,
     SigningKey,
     SnapshotSignature,
+    check_signature,
 )
 from procurement.engine.snapshot import (
     ReplayReport,
@@ -89,6 +91,7 @@ __all__ = [
     "ENGINE_VERSION",
     "NPV_CONVENTION",
     "ROUNDING_RULE",
+    "SIGNED_PREFIX",
     "AwardDecision",
     "CertificationKind",
     "DataClassification",
@@ -142,6 +145,7 @@ __all__ = [
     "build_snapshot",
     "canonical_json",
     "check_eligibility",
+    "check_signature",
     "compare",
     "compute_tco",
     "fingerprint",
