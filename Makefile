@@ -9,17 +9,22 @@ MANAGE := $(BIN)/python manage.py
 STATIC_FILES := $(shell find static -type f 2>/dev/null)
 
 # `make run` is the one place DEBUG is on: the embedded default on this machine only. It writes
-# var/local.env (DEBUG on, a generated secret key), which settings read whenever the process
-# environment says nothing about how to run — so the README's manage.py commands work as written.
+# var/local.env (DEBUG on, a generated secret key and snapshot signing key), which settings read
+# whenever the process environment says nothing about how to run — so the README's manage.py
+# commands work as written.
 LOCAL_ENV := var/local.env
+# 32 random bytes in base64: an Ed25519 private key for SNAPSHOT_SIGNING_KEY.
+NEW_SIGNING_KEY := $(BIN)/python -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())'
 # Collecting static files needs settings, and no secret: it runs with DEBUG on, explicitly.
 STATIC_ENV := DJANGO_DEBUG=1
 # The tests run with DEBUG off and the production checks on, except the HTTPS redirect (the test
-# client speaks plain HTTP). The key below is for tests only and never leaves this Makefile.
+# client speaks plain HTTP). The keys below are for tests only and never leave this Makefile (the
+# signing key is the base64 of the text "tests-only snapshot signing key!").
 TEST_ENV := DJANGO_DEBUG=0 \
 	DJANGO_SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
-	DJANGO_SECURE_SSL_REDIRECT=0
+	DJANGO_SECURE_SSL_REDIRECT=0 \
+	SNAPSHOT_SIGNING_KEY=dGVzdHMtb25seSBzbmFwc2hvdCBzaWduaW5nIGtleSE=
 PYTEST_ARGS ?=
 # Debian packages: Pango for WeasyPrint, Chromium to export the PDF's charts (and drive the
 # browser tests), Lohit Devanagari as the documents' Hindi font; qpdf checks PDFs in the tests.
@@ -53,7 +58,9 @@ var/static/staticfiles.json: $(VENV)/.installed-run $(STATIC_FILES)
 	$(STATIC_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 static: var/static/staticfiles.json
 
-# Kept once written: a new key each run would sign everyone out.
+# Kept once written: a new secret key each run would sign everyone out, a new signing key would
+# leave the snapshots signed so far naming a key the product no longer publishes. A file written
+# before snapshots were signed gets a signing key added.
 $(LOCAL_ENV): | $(BIN)/python
 	@mkdir -p $(dir $@)
 	@printf '%s\n' \
@@ -62,10 +69,14 @@ $(LOCAL_ENV): | $(BIN)/python
 		"# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS." \
 		"DJANGO_DEBUG=1" \
 		"DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		"SNAPSHOT_SIGNING_KEY=$$($(NEW_SIGNING_KEY))" \
 		> $@
-	@echo "Wrote $@ (DEBUG on, a generated secret key) for commands run in this checkout."
+	@echo "Wrote $@ (DEBUG on, a generated secret key and signing key) for this checkout."
 
 run: install static $(LOCAL_ENV)
+	@grep -q '^SNAPSHOT_SIGNING_KEY=' $(LOCAL_ENV) || { \
+		echo "SNAPSHOT_SIGNING_KEY=$$($(NEW_SIGNING_KEY))" >> $(LOCAL_ENV); \
+		echo "Added a generated snapshot signing key to $(LOCAL_ENV)."; }
 	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(RUN_PACKAGES)"
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) load_demo

@@ -22,6 +22,7 @@ reports; it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import base64
 import io
 import os
 import secrets
@@ -253,6 +254,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "SNAPSHOT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_STATIC_ROOT": str(ROOT / "var" / "static"),  # what `make static` collected

@@ -11,8 +11,10 @@ throwaway SQLite database with the demo catalogue cut to 25 offerings; nothing e
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -29,6 +31,7 @@ def setup(data_dir: str) -> None:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_DEBUG": "1",
             "DJANGO_DATA_DIR": data_dir,
+            "SNAPSHOT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         }
     )
     for name in ("DATABASE_URL", "REDIS_URL"):

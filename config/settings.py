@@ -8,6 +8,14 @@ The production shape is switched on by variables, never by a second settings fil
 - ``DJANGO_DEBUG``: ``1`` for local development only (default off).
 - ``DJANGO_SECRET_KEY``: required when DEBUG is off; 50+ random characters.
 - ``DJANGO_ALLOWED_HOSTS``: required when DEBUG is off; comma-separated host names.
+- ``SNAPSHOT_SIGNING_KEY``: the product's Ed25519 private key, base64 of 32 random bytes
+  (``openssl rand -base64 32``, or the Python line in ``procurement/signing.py``). It signs
+  every comparison snapshot the product stores; its public key is published at
+  ``/verify/key/`` and printed in every justification PDF. Keep it secret, and keep it: a new
+  key leaves old signatures valid, but they then name a key the product no longer publishes.
+  Without it no comparison can be stored, and ``manage.py check`` (so ``check --deploy`` too)
+  reports an error when DEBUG is off, a warning when it is on. ``make run`` writes one to
+  ``var/local.env``.
 - ``DATABASE_URL``: PostgreSQL, e.g. ``postgres://user@host:5432/db`` (psycopg 3).
 - ``REDIS_URL``: the Celery broker and the cache.
 - ``DJANGO_SECURE_SSL_REDIRECT``: redirect HTTP to HTTPS (default on when DEBUG is off).
@@ -24,11 +32,12 @@ The production shape is switched on by variables, never by a second settings fil
 - ``CHROMIUM_PATH``: the Chromium that draws the PDF's charts (default ``/usr/bin/chromium``).
 
 ``make run`` writes ``var/local.env`` (``DJANGO_DATA_DIR/local.env``; git-ignored) with
-``DJANGO_DEBUG=1`` and a generated ``DJANGO_SECRET_KEY`` for this checkout. It is read only
-when the process environment sets none of ``DJANGO_DEBUG``, ``DJANGO_SECRET_KEY`` and
-``DJANGO_ALLOWED_HOSTS``, so that after ``make run`` every ``manage.py`` command works as
-written, and any environment that says how to run — the tests, CI, a deployment — is never
-overridden by it.
+``DJANGO_DEBUG=1``, a generated ``DJANGO_SECRET_KEY`` and a generated ``SNAPSHOT_SIGNING_KEY``
+for this checkout. It is read only when the process environment sets none of ``DJANGO_DEBUG``,
+``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``, so that after ``make run`` every
+``manage.py`` command works as written, and any environment that says how to run — the tests,
+CI, a deployment — is never overridden by it; a variable the environment does set wins over
+the file's.
 """
 
 from __future__ import annotations
@@ -64,7 +73,8 @@ def read_local_env(path: Path) -> dict[str, str]:
 
 
 if LOCAL_ENV.exists() and not any(name in os.environ for name in MODE_VARIABLES):
-    os.environ.update(read_local_env(LOCAL_ENV))
+    for name, value in read_local_env(LOCAL_ENV).items():
+        os.environ.setdefault(name, value)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -233,6 +243,9 @@ CELERY_TASK_ROUTES = {"procurement.tasks.render_document": {"queue": "documents"
 DOCUMENT_TIME_LIMIT = env_int("DJANGO_DOCUMENT_TIME_LIMIT", 180)
 # The Chromium that draws the PDF's charts (kaleido): Debian's, unless told otherwise.
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "").strip() or "/usr/bin/chromium"
+# The key that signs every stored snapshot's fingerprint (procurement/signing.py reads it and
+# its system check says when it is missing or malformed).
+SNAPSHOT_SIGNING_KEY = os.environ.get("SNAPSHOT_SIGNING_KEY", "").strip()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

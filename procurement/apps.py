@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -12,6 +13,11 @@ class ProcurementConfig(AppConfig):
         # one — web, worker, management command — imports the module when Django starts.
         import procurement.tasks  # noqa: F401
         from procurement.roles import ensure_roles
+        from procurement.signing import check_signing_key
+
+        # Every stored snapshot is signed: a missing or malformed key is reported by every
+        # management command's checks and by `check --deploy`, before a deployment serves.
+        checks.register(check_signing_key, checks.Tags.security)
 
         # Groups need the permissions that migrate creates (for this app last: it comes after
         # providers in INSTALLED_APPS), so they are set after it, every time.

@@ -36,6 +36,7 @@ from procurement.models import (
 )
 from procurement.selectors import User, comparison_results, department_of
 from procurement.selectors import published_pack as published_pack_in_force
+from procurement.signing import signing_key
 from procurement.workload_fields import WorkloadValues
 
 SENSITIVITY = engine.SensitivityConfig(scenarios=2_000, seed=20_261_126)
@@ -183,8 +184,10 @@ def comparison_run(
     ``match_declines`` names the Class-I offers the officer assumes would decline an invitation
     to match L1 (Make in India para 3A(c)); every other invited offer is assumed to accept.
 
-    The snapshot holds every input exactly as the engine used it and the results; neither row
-    is ever updated afterwards (on PostgreSQL a trigger refuses it).
+    The snapshot holds every input exactly as the engine used it and the results, and the
+    signature of its fingerprint by the product's key (without a usable key nothing is stored:
+    ``ImproperlyConfigured``); neither row is ever updated afterwards (on PostgreSQL a trigger
+    refuses it).
     """
     department, user = _require(user, "procurement.add_comparison")
     _own(department, workload.department_id, "workload")
@@ -194,6 +197,7 @@ def comparison_run(
     pack = pack or published_pack_in_force(workload.department.policy_pack, on=decision_date)
     inputs = comparison_inputs(workload_fields.values_of(workload), pack, decision_date)
     replies = [engine.MatchReply(offer_id, accepts=False) for offer_id in match_declines]
+    key = signing_key()
     try:
         result = engine.compare(
             *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY
@@ -204,8 +208,11 @@ def comparison_run(
             field = "match_declines" if path.startswith("match_replies") else "workload"
             problems.setdefault(field, []).append(f"{path}: {message}")
         raise ValidationError(problems) from None
-    snapshot = engine.build_snapshot(
-        *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY, result=result
+    snapshot = engine.sign_snapshot(
+        engine.build_snapshot(
+            *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY, result=result
+        ),
+        key,
     )
     award = result.recommendation.award
     awarded = result.offer(award.offer_id) if award.offer_id else None

@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/<uuid:pk>/status/", views.document_status, name="document_status"),
     path("documents/<uuid:pk>/download/", views.document_download, name="document_download"),
     path("verify/", views.document_verify, name="document_verify"),
+    path("verify/key/", views.snapshot_signing_key, name="snapshot_signing_key"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
     path("decisions/<int:pk>/return/", views.decision_return, name="decision_return"),

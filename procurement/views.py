@@ -17,12 +17,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from procurement import charts, presenters, selectors, services, workload_fields
+from procurement import charts, presenters, selectors, services, signing, workload_fields
 from procurement.forms import DecisionProposeForm, DecisionReviewForm, WorkloadForm
 from procurement.models import Comparison, Decision, PolicyPack
 from procurement.policy_diff import diff_documents
@@ -326,17 +326,44 @@ def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def document_verify(request: HttpRequest) -> HttpResponse:
-    """Public: whether this product issued a file with a given SHA-256, when, for whom."""
+    """Public: whether this product issued a file with a given SHA-256, when, for whom (GET);
+    whether an uploaded snapshot's fingerprint and signature match, and who signed it (POST)."""
     sha256 = request.GET.get("sha256", "").strip().lower()
     checked = bool(sha256)
     valid = bool(re.fullmatch(r"[0-9a-f]{64}", sha256))
     document = selectors.unscoped_issued_document(sha256) if valid else None
+    upload = request.FILES.get("snapshot") if request.method == "POST" else None
+    verdict = (
+        signing.snapshot_file_verify(upload.read(signing.MAX_SNAPSHOT_BYTES + 1))
+        if upload
+        else None
+    )
     return render(
         request,
         "procurement/document_verify.html",
-        {"sha256": sha256, "checked": checked, "valid": valid, "document": document},
+        {
+            "sha256": sha256,
+            "checked": checked,
+            "valid": valid,
+            "document": document,
+            "snapshot_missing": request.method == "POST" and not upload,
+            "verdict": verdict,
+            "product_key": signing.published_key(),
+        },
     )
+
+
+@require_GET
+def snapshot_signing_key(request: HttpRequest) -> HttpResponse:
+    """Public, stable: the key that signs every snapshot this product stores."""
+    published = signing.published_key_document()
+    if published is None:
+        return JsonResponse(
+            {"detail": "This product has no snapshot signing key configured."}, status=503
+        )
+    return JsonResponse(published, json_dumps_params={"indent": 2})
 
 
 # History ------------------------------------------------------------------------------------

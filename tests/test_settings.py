@@ -128,6 +128,7 @@ def test_the_deploy_checklist_passes_with_production_settings(tmp_path):
             "DJANGO_SECRET_KEY": STRONG_KEY,
             "DJANGO_ALLOWED_HOSTS": "procure.example.gov.in",
             "DJANGO_DATA_DIR": str(tmp_path),
+            "SNAPSHOT_SIGNING_KEY": "dGVzdHMtb25seSBzbmFwc2hvdCBzaWduaW5nIGtleSE=",
         },
         capture_output=True,
         text=True,

@@ -37,9 +37,11 @@ ROUTES = {
     "document_status": ("GET", "document"),
     "document_download": ("GET", "document"),
     "document_verify": ("GET", None),
+    "snapshot_signing_key": ("GET", None),
 }
-# Open to everyone: it says only whether a file was issued, when and for which department.
-PUBLIC = {"document_verify"}
+# Open to everyone: whether a file was issued, when and for which department; whether a
+# snapshot's signature matches; the public key that signs snapshots.
+PUBLIC = {"document_verify", "snapshot_signing_key"}
 
 
 # The department administrator's API-key pages: they need that role, which the officers above

@@ -316,8 +316,10 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
         summary="The stored snapshot",
         description="Every input exactly as the engine used it and the results, as the stored "
         "canonical JSON text (its `fingerprint` is the SHA-256 of the same text without the "
-        "`fingerprint` key). `python -m procurement.engine replay FILE` recomputes and "
-        "verifies it. Schema: docs/snapshot.schema.json.",
+        "`fingerprint` and `signature` keys; `signature` is the product's Ed25519 signature "
+        "of the fingerprint, by the key published at /verify/key/, and is absent from "
+        "comparisons stored before signing began). `python -m procurement.engine replay FILE "
+        "--public-key KEY` recomputes and verifies it. Schema: docs/snapshot.schema.json.",
         responses={200: OpenApiTypes.OBJECT},
         examples=[
             OpenApiExample(
@@ -327,6 +329,12 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
                     "fingerprint": COMPARISON_EXAMPLE["fingerprint"],
                     "inputs": {"…": "workload, offers, policy, FX rates, decision date"},
                     "results": COMPARISON_DETAIL_EXAMPLE["results"],
+                    "signature": {
+                        "algorithm": "Ed25519",
+                        "key_id": "8fd6fb19afaf643e",
+                        "public_key": "o81WicQBacW4L1BB+8W4VxWqgr9m8qFXiBsHu3CuZsE=",
+                        "value": "…",
+                    },
                     "snapshot_version": 2,
                 },
                 response_only=True,

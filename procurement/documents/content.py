@@ -29,6 +29,7 @@ from procurement.documents import charts as svg
 from procurement.documents.pdf import data_uri
 from procurement.models import JustificationDocument
 from procurement.presenters import comparison_view
+from procurement.signing import stored_signature
 
 logger = logging.getLogger(__name__)
 
@@ -331,4 +332,5 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
         "charts_error": charts_error,
         "approved": selectors.approved_decision(comparison),
         "rendered_on": dt.date.today(),
+        "signature": stored_signature(snapshot),
     }

@@ -1,7 +1,8 @@
 """The comparison engine: pure Python, no Django, no I/O (DESIGN §4).
 
 One entry point, :func:`compare`, and the snapshot helpers :func:`build_snapshot`,
-:func:`canonical_json`, :func:`fingerprint` and :func:`replay`. Inputs and outputs are frozen
+:func:`canonical_json`, :func:`fingerprint`, :func:`sign_snapshot`, :func:`verify_snapshot` and
+:func:`replay`. Inputs and outputs are frozen
 dataclasses; money is ``Decimal`` in INR, rounded once to the paisa; the decision date is passed
 in; results are deterministic and independent of input order. See docs/engine.md.
 """
@@ -62,8 +63,18 @@ from procurement.engine.results import (
     Status as RuleStatus,
 )
 from procurement.engine.sensitivity import run_sensitivity
+from procurement.engine.signing import (
+    SIGNED_PREFIX,
+    PublicKey,
+    SignatureCheck,
+    SignatureStatus,
+    SigningKey,
+    SnapshotSignature,
+    check_signature,
+)
 from procurement.engine.snapshot import (
     ReplayReport,
+    SnapshotCheck,
     SnapshotInputs,
     build_snapshot,
     canonical_json,
@@ -71,7 +82,9 @@ from procurement.engine.snapshot import (
     load_inputs,
     load_results,
     replay,
+    sign_snapshot,
     snapshot_schema,
+    verify_snapshot,
 )
 from procurement.engine.tco import NPV_CONVENTION, compute_tco, select_fx
 from procurement.engine.validation import validate_against_policy, validate_workload
@@ -81,6 +94,7 @@ __all__ = [
     "ENGINE_VERSION",
     "NPV_CONVENTION",
     "ROUNDING_RULE",
+    "SIGNED_PREFIX",
     "AwardDecision",
     "CertificationKind",
     "DataClassification",
@@ -115,6 +129,7 @@ __all__ = [
     "Policy",
     "Price",
     "ProviderFacts",
+    "PublicKey",
     "QualityEvaluation",
     "Recommendation",
     "Region",
@@ -122,7 +137,12 @@ __all__ = [
     "RuleOutcome",
     "SensitivityConfig",
     "SensitivityResult",
+    "SignatureCheck",
+    "SignatureStatus",
+    "SigningKey",
+    "SnapshotCheck",
     "SnapshotInputs",
+    "SnapshotSignature",
     "StepSpec",
     "TcoBreakdown",
     "TcoYear",
@@ -131,6 +151,7 @@ __all__ = [
     "build_snapshot",
     "canonical_json",
     "check_eligibility",
+    "check_signature",
     "compare",
     "compute_tco",
     "fingerprint",
@@ -144,7 +165,9 @@ __all__ = [
     "replay",
     "run_sensitivity",
     "select_fx",
+    "sign_snapshot",
     "snapshot_schema",
     "validate_against_policy",
     "validate_workload",
+    "verify_snapshot",
 ]

@@ -4,7 +4,8 @@ serialisation and SHA-256 fingerprint, replay, and the JSON Schema (DESIGN §4.4
 Canonical JSON: keys sorted, no insignificant whitespace, UTF-8, no floats (Decimals are
 fixed-point strings; inputs without trailing zeros, results as the engine rounded them), lists of
 offers, FX rates and each offer's regions, certifications and evaluations in a fixed order. The
-fingerprint is the SHA-256 of the canonical JSON of the snapshot without its ``fingerprint`` key.
+fingerprint is the SHA-256 of the canonical JSON of the snapshot without its ``fingerprint`` and
+``signature`` keys; the signature (``signing.py``) signs the fingerprint.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ from procurement.engine.legacy import (
 )
 from procurement.engine.policy import Policy
 from procurement.engine.results import ComparisonResult, SensitivityConfig
+from procurement.engine.signing import (
+    PublicKey,
+    SignatureCheck,
+    SigningKey,
+    SnapshotSignature,
+    check_signature,
+)
 from procurement.engine.version import ENGINE_VERSION
 
 SNAPSHOT_VERSION = 2
@@ -56,14 +64,16 @@ class SnapshotInputs:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """A comparison snapshot: inputs, results, the engine version and the fingerprint (SHA-256
-    of the canonical JSON of everything else)."""
+    """A comparison snapshot: inputs, results, the engine version, the fingerprint (SHA-256 of
+    the canonical JSON of everything but the fingerprint and the signature) and, when the
+    product stored it, the signature of the fingerprint."""
 
     snapshot_version: int
     engine_version: str
     inputs: SnapshotInputs
     results: ComparisonResult
     fingerprint: str
+    signature: SnapshotSignature | None = None
 
 
 def canonical_json(document: object) -> bytes:
@@ -88,10 +98,26 @@ def _is_json_tree(value: object) -> bool:
     return False
 
 
+UNHASHED_KEYS = frozenset({"fingerprint", "signature"})
+
+
 def fingerprint(snapshot: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of ``snapshot`` without its ``fingerprint`` key."""
-    body = {k: v for k, v in snapshot.items() if k != "fingerprint"}
+    """SHA-256 (hex) of the canonical JSON of ``snapshot`` without its ``fingerprint`` and
+    ``signature`` keys (so snapshots made before signing keep their fingerprints)."""
+    body = {k: v for k, v in snapshot.items() if k not in UNHASHED_KEYS}
     return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def sign_snapshot(snapshot: Mapping[str, JsonValue], key: SigningKey) -> dict[str, JsonValue]:
+    """A copy of ``snapshot`` with the signature of its fingerprint by ``key``.
+
+    Refuses (``ValueError``) a snapshot whose fingerprint does not match its content: a key
+    signs only what it can vouch for.
+    """
+    stored = snapshot.get("fingerprint")
+    if stored != fingerprint(snapshot):
+        raise ValueError("the snapshot's fingerprint does not match its content; not signing it")
+    return {**snapshot, "signature": to_jsonable(key.sign(str(stored)))}
 
 
 def build_snapshot(
@@ -146,10 +172,48 @@ def _document(inputs: SnapshotInputs, result: ComparisonResult) -> dict[str, Jso
     return document
 
 
+def _fingerprint_problem(stored: str, of_content: str) -> list[str]:
+    if stored == of_content:
+        return []
+    return [
+        f"fingerprint mismatch: the snapshot says {stored} but its content hashes to "
+        f"{of_content} (it was altered after it was made)"
+    ]
+
+
+def _signature_problem(signature: SignatureCheck) -> list[str]:
+    return [] if signature.acceptable else [signature.sentence()]
+
+
+@dataclass(frozen=True)
+class SnapshotCheck:
+    """What a snapshot says about itself, checked without recomputing it: its fingerprint
+    against its content, and its signature (see :class:`SignatureCheck`)."""
+
+    fingerprint_stored: str
+    fingerprint_of_content: str
+    signature: SignatureCheck
+
+    @property
+    def fingerprint_matches(self) -> bool:
+        return self.fingerprint_stored == self.fingerprint_of_content
+
+    @property
+    def ok(self) -> bool:
+        return self.fingerprint_matches and self.signature.acceptable
+
+    def problems(self) -> list[str]:
+        """Sentences saying what is wrong (empty when ``ok``)."""
+        return _fingerprint_problem(
+            self.fingerprint_stored, self.fingerprint_of_content
+        ) + _signature_problem(self.signature)
+
+
 @dataclass(frozen=True)
 class ReplayReport:
-    """What a replay found. ``ok`` only when the stored fingerprint matches the stored content
-    and the recomputed results equal the stored ones exactly."""
+    """What a replay found. ``ok`` only when the stored fingerprint matches the stored content,
+    the recomputed results equal the stored ones exactly, and the signature, if any, matches
+    (and is by the required key, when one was given)."""
 
     ok: bool
     fingerprint_stored: str
@@ -159,16 +223,11 @@ class ReplayReport:
     engine_version_stored: str
     differences: tuple[str, ...]
     recomputed: dict[str, JsonValue]
+    signature: SignatureCheck
 
     def problems(self) -> list[str]:
         """Sentences saying what is wrong (empty when ``ok``)."""
-        found: list[str] = []
-        if not self.fingerprint_matches:
-            found.append(
-                f"fingerprint mismatch: the snapshot says {self.fingerprint_stored} but its "
-                f"content hashes to {self.fingerprint_of_content} (it was altered after it was "
-                f"made)"
-            )
+        found = _fingerprint_problem(self.fingerprint_stored, self.fingerprint_of_content)
         if not self.results_match:
             version = (
                 ""
@@ -180,7 +239,7 @@ class ReplayReport:
                 f"recomputed results differ from the stored results{version}: "
                 + "; ".join(self.differences)
             )
-        return found
+        return found + _signature_problem(self.signature)
 
 
 def load_results(data: Mapping[str, Any]) -> ComparisonResult:
@@ -197,17 +256,24 @@ def load_inputs(data: Mapping[str, Any], engine_version: str = ENGINE_VERSION) -
 
 def snapshot_schema() -> dict[str, Any]:
     """The JSON Schema of a snapshot (draft 2020-12), derived from the engine's dataclasses."""
-    return json_schema(
+    schema = json_schema(
         Snapshot,
         title="Comparison snapshot",
         schema_id=SCHEMA_ID,
         description=(
             "Every input of one comparison and its results, as written by "
             "procurement.engine.build_snapshot. fingerprint = SHA-256 of the canonical JSON "
-            "(sorted keys, compact, UTF-8) of the document without the fingerprint key. Decimals "
-            "are fixed-point strings; money is in INR rounded to the paisa."
+            "(sorted keys, compact, UTF-8) of the document without the fingerprint and "
+            "signature keys. signature, present when the product stored the snapshot, is the "
+            "Ed25519 signature of the fingerprint. Decimals are fixed-point strings; money is in "
+            "INR rounded to the paisa."
         ),
     )
+    # A snapshot is either signed or carries no signature at all (never a null one): those the
+    # engine makes on its own, and those stored before signing began, have none.
+    schema["required"].remove("signature")
+    schema["properties"]["signature"] = {"$ref": "#/$defs/SnapshotSignature"}
+    return schema
 
 
 def schema_text() -> str:
@@ -254,35 +320,64 @@ def _differences(stored: object, fresh: object, path: str, found: list[str], lim
         found.append(f"{path}: stored {stored!r}, recomputed {fresh!r}")
 
 
-def replay(snapshot: Mapping[str, Any]) -> ReplayReport:
-    """Recompute a snapshot's results from its inputs and check them and its fingerprint.
+def _check(snapshot: Mapping[str, Any], public_key: PublicKey | None) -> SnapshotCheck:
+    content_fp = fingerprint(snapshot)
+    return SnapshotCheck(
+        fingerprint_stored=str(snapshot["fingerprint"]),
+        fingerprint_of_content=content_fp,
+        signature=check_signature(snapshot.get("signature"), content_fp, public_key),
+    )
+
+
+def verify_snapshot(
+    snapshot: Mapping[str, Any], *, public_key: PublicKey | None = None
+) -> SnapshotCheck:
+    """Check a snapshot's fingerprint against its content and its signature against the
+    fingerprint, without recomputing the results (fast enough for a public page).
+
+    The signature is checked against the fingerprint of the content, so it vouches for what the
+    file holds. With ``public_key`` the snapshot must be signed by that key. Raises
+    :class:`EngineValidationError` when the document is not a valid snapshot.
+    """
+    _valid_current(snapshot)
+    return _check(snapshot, public_key)
+
+
+def _valid_current(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """The snapshot in today's shape, checked: against the JSON Schema when it is today's; by
+    the engine's own types when an earlier engine wrote it (the schema describes today's)."""
+    if is_legacy(snapshot.get("engine_version")):
+        current = upgrade_snapshot(snapshot)
+        load_inputs(current["inputs"])
+        load_results(current["results"])
+        return current
+    validate_snapshot_document(snapshot)
+    return dict(snapshot)
+
+
+def replay(snapshot: Mapping[str, Any], *, public_key: PublicKey | None = None) -> ReplayReport:
+    """Recompute a snapshot's results from its inputs and check them, its fingerprint and its
+    signature (as :func:`verify_snapshot` does; ``public_key`` requires that signer).
 
     Raises :class:`EngineValidationError` when the document is not a valid snapshot; otherwise
-    reports whether the fingerprint matches the content and the results match to the paisa.
-    A snapshot of an earlier engine is read in today's shape (:mod:`legacy`) and recomputed
-    under today's rules; its fingerprint is checked on the document as written.
+    reports whether the fingerprint matches the content, the results match to the paisa and
+    who signed. A snapshot of an earlier engine is read in today's shape (:mod:`legacy`) and
+    recomputed under today's rules; its fingerprint is checked on the document as written.
     """
-    if is_legacy(snapshot.get("engine_version")):
-        # Today's schema describes today's shape; the engine's own types check the old one.
-        current = upgrade_snapshot(snapshot)
-        load_results(current["results"])
-    else:
-        validate_snapshot_document(snapshot)
-        current = dict(snapshot)
+    current = _valid_current(snapshot)
     inputs = load_inputs(current["inputs"])
     recomputed = _document(inputs, _run(inputs))
     differences: list[str] = []
     _differences(current["results"], recomputed["results"], "results", differences, 20)
-    stored_fp = str(snapshot["fingerprint"])
-    content_fp = fingerprint(snapshot)
-    fp_ok = stored_fp == content_fp
+    check = _check(snapshot, public_key)
     return ReplayReport(
-        ok=fp_ok and not differences,
-        fingerprint_stored=stored_fp,
-        fingerprint_of_content=content_fp,
-        fingerprint_matches=fp_ok,
+        ok=check.ok and not differences,
+        fingerprint_stored=check.fingerprint_stored,
+        fingerprint_of_content=check.fingerprint_of_content,
+        fingerprint_matches=check.fingerprint_matches,
         results_match=not differences,
         engine_version_stored=str(snapshot["engine_version"]),
         differences=tuple(differences),
         recomputed=recomputed,
+        signature=check.signature,
     )
