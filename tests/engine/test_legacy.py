@@ -71,3 +71,11 @@ def test_the_command_line_replays_an_old_snapshot_as_a_mismatch_not_an_unreadabl
         check=False,
     )
     assert result.returncode == 1, result.stderr
+
+
+def test_verify_reads_an_old_unsigned_snapshot_and_vouches_for_its_fingerprint() -> None:
+    from procurement.engine.signing import SignatureStatus
+    from procurement.engine.snapshot import verify_snapshot
+
+    check = verify_snapshot(old())
+    assert check.fingerprint_matches and check.signature.status == SignatureStatus.UNSIGNED
