@@ -54,6 +54,7 @@ from procurement.engine.numbers import (
     fraction,
     percent_of,
 )
+from procurement.engine.policy import TransitionPremiumPreference
 from procurement.engine.results import (
     AwardFrequency,
     BreakEven,
@@ -273,6 +274,16 @@ def flip_premium(p: Prepared) -> FlipPremium:
         return FlipPremium(None, extra, ids[cheapest], ids[comparator], "The comparator is free.")
     pct = max(ZERO, percent_of(cost - price, price))
     allowed = p.policy.transition_premium_pct(p.decision_date)
+    empowered = any(
+        isinstance(pref, TransitionPremiumPreference) and pref.instrument is not None
+        for pref in p.policy.preferences
+    )
+    pack = (
+        f"the pack allows {format_pct(allowed)} on {p.decision_date.isoformat()}"
+        if empowered
+        else f"the pack records no instrument empowering a premium ({format_pct(allowed)} on "
+        f"{p.decision_date.isoformat()} as a policy scenario only)"
+    )
     return FlipPremium(
         premium_pct=pct,
         premium_inr=max(ZERO, extra) + Decimal("0.00"),
@@ -281,8 +292,7 @@ def flip_premium(p: Prepared) -> FlipPremium:
         note=(
             f"A transition premium of {format_pct(pct)} (exactly "
             f"{format_inr(max(ZERO, extra))} more, within any cap) would move the award from "
-            f"{ids[comparator]} to {ids[cheapest]}; the pack allows {format_pct(allowed)} on "
-            f"{p.decision_date.isoformat()}."
+            f"{ids[comparator]} to {ids[cheapest]}; {pack}."
         ),
     )
 
