@@ -170,18 +170,20 @@ def validate_inputs(
     errors: list[FieldError] = []
     if not isinstance(decision_date, dt.date) or isinstance(decision_date, dt.datetime):
         errors.append(FieldError("decision_date", "must be a date"))
-    if not isinstance(workload, Workload):
-        errors.append(FieldError("workload", "must be a Workload"))
-    else:
-        errors.extend(validate_workload(workload))
+    workload_errors = (
+        validate_workload(workload)
+        if isinstance(workload, Workload)
+        else [FieldError("workload", "must be a Workload")]
+    )
+    policy_errors = validate_policy(policy)
+    errors.extend(workload_errors)
     errors.extend(validate_offers(offers))
     errors.extend(validate_fx(fx_rates))
-    policy_errors = validate_policy(policy)
     errors.extend(policy_errors)
-    if isinstance(workload, Workload) and not policy_errors:
+    if not workload_errors and not policy_errors:
         errors.extend(validate_against_policy(workload, policy))
     if sensitivity is not None:
-        errors.extend(validate_sensitivity(sensitivity, workload, policy))
+        errors.extend(validate_sensitivity(sensitivity, workload, policy, len(offers)))
     raise_if(errors)
 
 
