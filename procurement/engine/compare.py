@@ -12,10 +12,11 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import Any
 
 from procurement.engine.award import AwardDecision, AwardRules, StepSpec, decide_award
+from procurement.engine.bounds import COST_CEILING_INR, COST_CEILING_SOURCE
 from procurement.engine.codec import normalise_decimals
 from procurement.engine.eligibility import (
     check_value_dependent,
@@ -28,7 +29,7 @@ from procurement.engine.eligibility import (
     mii_exempt,
     outcome,
 )
-from procurement.engine.errors import FieldError, raise_if
+from procurement.engine.errors import EngineValidationError, FieldError, raise_if
 from procurement.engine.explain import explain, preference_message
 from procurement.engine.facts import hosting_bucket, is_domestic_infrastructure, mii_class
 from procurement.engine.facts import supplier_location as supplier_location_of
@@ -43,6 +44,7 @@ from procurement.engine.inputs import (
 )
 from procurement.engine.numbers import (
     DAYS_PER_YEAR,
+    ENGINE_CONTEXT,
     HUNDRED,
     ONE,
     ZERO,
@@ -187,6 +189,65 @@ def validate_inputs(
     raise_if(errors)
 
 
+def _above_ceiling(state: OfferState, position: int) -> FieldError | None:
+    """The ceiling check of one priced offer (bounds.COST_CEILING_INR).
+
+    Every rupee amount of a TCO is at most its nominal total (lines are not negative and the
+    discount rate is not), so the total and the two unit figures bound every money figure the
+    comparison reports for the offer, the award and any premium included.
+    """
+    tco = state.tco
+    if tco is None:
+        return None
+    figures = (
+        (tco.nominal_total_inr, "over the contract (nominal TCO, taxes included)"),
+        (tco.cost_per_1000_requests_inr, "per 1,000 requests"),
+        (tco.blended_inr_per_mtok_ex_tax, "per 1M tokens"),
+    )
+    for amount, what in figures:
+        if amount > COST_CEILING_INR:
+            return FieldError(
+                f"offers[{position}].price",
+                f"prices this workload at {_rupees(amount)} {what}, above the engine's cost "
+                f"ceiling of {COST_CEILING_SOURCE}: check the price, its currency and unit, "
+                f"and the workload's volumes",
+            )
+    return None
+
+
+def _rupees(amount: Decimal) -> str:
+    """An amount for a message: exact up to ₹1,000 lakh crore, then "about ₹1.14 × 10^45"."""
+    if amount < 10**15:
+        return format_inr(amount)
+    mantissa, _, exponent = f"{amount:.2e}".partition("e+")
+    return f"about ₹{mantissa} × 10^{int(exponent)}"
+
+
+def _arithmetic_error(
+    exc: DecimalException,
+    workload: Workload,
+    offers: Sequence[Offer],
+    policy: Policy,
+    fx_rates: Sequence[FxRate],
+    decision_date: dt.date,
+) -> FieldError:
+    """Name the input behind a decimal signal the bounds did not prevent: the first offer (in
+    the caller's order) whose TCO cannot be computed, or else the workload."""
+    problem = (
+        f"gives a number beyond the engine's {ENGINE_CONTEXT.prec}-digit decimal arithmetic "
+        f"({type(exc).__name__}): check the figures and their units"
+    )
+    for i, offer in enumerate(offers):
+        fx = select_fx(fx_rates, offer.price.currency, decision_date)
+        try:
+            compute_tco(workload, offer, policy, fx)
+        except DecimalException:
+            return FieldError(f"offers[{i}].price", f"with this workload and policy {problem}")
+        except EngineValidationError:
+            continue  # no FX rate: the offer is not priced
+    return FieldError("workload", f"with these offers and this policy {problem}")
+
+
 def _estimated_value(
     workload: Workload, first_pass: Sequence[tuple[OfferState, list[RuleOutcome]]]
 ) -> EstimatedValue:
@@ -308,6 +369,8 @@ def prepare(
         priced = offer.price.currency == "INR" or fx is not None
         tco = compute_tco(workload, offer, policy, fx) if priced else None
         first.append((OfferState(offer, fx, tco, technical, ()), outcomes))
+    positions = {o.offer_id: i for i, o in enumerate(offers)}
+    raise_if([e for s, _ in first if (e := _above_ceiling(s, positions[s.offer_id]))])
     value = _estimated_value(workload, first)
     states = tuple(
         dataclasses.replace(
@@ -360,21 +423,29 @@ def compare(
     any machine, in any Decimal context. Raises :class:`EngineValidationError` listing every
     invalid field. ``class_i_accepts_match`` is the planning-mode assumption for the Make in
     India match-L1 invitation (both outcomes are reported). ``sensitivity`` runs the seeded
-    Monte Carlo analysis when given.
+    Monte Carlo analysis when given. A priced offer whose TCO exceeds the cost ceiling
+    (bounds.COST_CEILING_INR) is refused with an error at its path, and so is any decimal signal
+    (InvalidOperation, Overflow, …) the arithmetic might still raise.
     """
-    p = prepare(
-        workload,
-        offers,
-        policy,
-        fx_rates,
-        decision_date,
-        class_i_accepts_match=class_i_accepts_match,
-        sensitivity=sensitivity,
-    )
-    sens = None
-    if sensitivity is not None:
-        sens = run_sensitivity(build_model(p), sensitivity)
-    return build_result(p, sens)
+    try:
+        p = prepare(
+            workload,
+            offers,
+            policy,
+            fx_rates,
+            decision_date,
+            class_i_accepts_match=class_i_accepts_match,
+            sensitivity=sensitivity,
+        )
+        sens = None
+        if sensitivity is not None:
+            sens = run_sensitivity(build_model(p), sensitivity)
+        return build_result(p, sens)
+    except DecimalException as exc:
+        # The bounds keep every figure finite; should one still leave the 50-digit context,
+        # the caller gets a field error, never a raw decimal signal.
+        error = _arithmetic_error(exc, workload, offers, policy, fx_rates, decision_date)
+        raise EngineValidationError([error]) from exc
 
 
 def build_result(p: Prepared, sensitivity: SensitivityResult | None = None) -> ComparisonResult:
