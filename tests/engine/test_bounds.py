@@ -225,7 +225,9 @@ def test_a_pack_threshold_of_10_to_the_60_is_refused() -> None:
     """Defect 7: "a pack threshold of 10^60 raises DivisionImpossible". Every rupee figure of a
     pack is bounded like a rupee input (at most ₹9,99,99,99,99,999.99)."""
     document = policy_to_dict(INDIA)
-    document["mii"]["gte_threshold_inr"] = "1" + "0" * 60
+    mii = document["mii"]
+    assert isinstance(mii, dict)
+    mii["gte_threshold_inr"] = "1" + "0" * 60
     with pytest.raises(EngineValidationError) as exc:
         load_policy(document)
     assert pairs(exc) == {"policy.mii.gte_threshold_inr": "must be between 0 and 999999999999.99"}
@@ -249,7 +251,7 @@ def test_a_remaining_decimal_signal_becomes_a_field_error_naming_the_offer(
     def failing(w: Workload, o: Offer, p: Policy, fx: object = None) -> object:
         if o.offer_id == "a-bad":
             raise decimal.DivisionImpossible("quotient too large")
-        return real(w, o, p, fx)  # type: ignore[arg-type]
+        return real(w, o, p, fx)
 
     monkeypatch.setattr(compare_module, "compute_tco", failing)
     with pytest.raises(EngineValidationError) as exc:
