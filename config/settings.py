@@ -310,7 +310,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON in and out; Swagger UI at /api/docs/ is the browsable API.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser behind the engine's nesting limit (a deep body is a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": ["procurement.api.parsers.DepthLimitedJSONParser"],
     # No OPTIONS introspection: the OpenAPI schema documents every endpoint, and OPTIONS would
     # answer 200 on any URL, another department's objects included.
     "DEFAULT_METADATA_CLASS": None,

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from rest_framework_api_key.models import APIKey
 
 from procurement import services
+from procurement.forms import EngineJSONField
 from procurement.models import AuditEvent, Comparison, Decision, Department, Membership, PolicyPack
 
 
@@ -57,7 +58,7 @@ class UserWithDepartmentAdmin(UserAdmin[User]):
 class PolicyPackForm(forms.ModelForm[PolicyPack]):
     """Edit a draft's JSON; it is validated by the engine, with the JSON path of each problem."""
 
-    document = forms.JSONField(
+    document = EngineJSONField(
         widget=forms.Textarea(attrs={"rows": 30, "cols": 120, "class": "vLargeTextField"}),
         help_text="The policy in the engine's JSON format (docs/engine.md). Every rule carries "
         "its citation and confidence.",

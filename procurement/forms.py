@@ -11,11 +11,35 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 
-from procurement import workload_fields
+from procurement import engine, workload_fields
 from procurement.models import Workload
 from procurement.workload_fields import Field, InRange
 from providers.models import Language
+
+
+class EngineJSONField(forms.JSONField):
+    """A JSON document for the engine (a policy pack): its nesting is checked against the
+    engine's limit before Django parses it, so a deep document is a message, not a 500."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                engine.check_json_depth(value)
+            except engine.EngineValidationError as exc:
+                raise ValidationError(exc.errors[0].message, code="too_deep") from None
+        return super().to_python(value)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # Shown again after an error: never parsed when it is too deep to parse.
+        if isinstance(data, str):
+            try:
+                engine.check_json_depth(data)
+            except engine.EngineValidationError:
+                return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
 
 
 def _escape(message: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User as Account
@@ -40,9 +39,6 @@ from procurement.signing import signing_key
 from procurement.workload_fields import WorkloadValues
 
 SENSITIVITY = engine.SensitivityConfig(scenarios=2_000, seed=20_261_126)
-_TOTAL = Comparison._meta.get_field("recommended_total_inr")
-# The largest total the summary column holds (numeric 30,2: just under ₹10^28).
-LARGEST_RECORDED_INR = Decimal(10) ** (_TOTAL.max_digits - _TOTAL.decimal_places) - Decimal("0.01")
 
 
 def _require(user: User, permission: str) -> tuple[Department, Account]:
@@ -216,11 +212,6 @@ def comparison_run(
     )
     award = result.recommendation.award
     awarded = result.offer(award.offer_id) if award.offer_id else None
-    if award.cost_inr is not None and award.cost_inr > LARGEST_RECORDED_INR:
-        # Only a catalogue priced far beyond any real one gets here: say so rather than store.
-        raise ValidationError(
-            {"workload": "Its totals are too large to record: check the catalogue's prices."}
-        )
     comparison = Comparison.objects.create(
         department=department,
         workload=workload,

@@ -400,8 +400,7 @@ def groups() -> list[tuple[Words, list[Field]]]:
 def closed_range(row: Field) -> tuple[Any, Any] | None:
     """The smallest and largest value the field may store, from the engine's bound.
 
-    An open low end becomes the next value the field can store (``> 0`` with two decimals is
-    ``≥ 0.01``); whole-number fields give ints, dates give dates, lists give item counts.
+    Whole-number fields give ints, dates give dates, lists give item counts.
     """
     bound = row.bound
     if bound is None:
@@ -410,11 +409,10 @@ def closed_range(row: Field) -> tuple[Any, Any] | None:
         return bound.earliest, bound.latest
     if isinstance(bound, bounds.ItemsRange):
         return bound.fewest, bound.most
-    step = Decimal(1).scaleb(-row.spec.places)
-    low = bound.low + step if bound.low_open else bound.low
     if row.kind == "int":
-        return int(low), int(bound.high)
-    return low.quantize(step), bound.high.quantize(step)
+        return int(bound.low), int(bound.high)
+    step = Decimal(1).scaleb(-row.spec.places)
+    return bound.low.quantize(step), bound.high.quantize(step)
 
 
 def max_digits(row: Field) -> int:

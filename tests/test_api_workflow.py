@@ -448,11 +448,12 @@ def test_list_endpoints_make_the_same_number_of_queries_whatever_their_size(
         assert response.status_code == 200, name
 
 
-def test_a_workload_at_the_top_of_every_range_is_compared_and_answered(
+def test_a_workload_at_the_top_of_every_range_is_refused_by_the_cost_ceiling(
     officer, alice, policy_pack, demo_catalogue
 ):
-    """The ranges are the engine's, chosen so that every workload within them gives a
-    comparison the product can store and show: the largest one too."""
+    """Issue 10, defect 7: "allowed inputs produce awards of ₹1.7×10^46 with no warning". The
+    largest workload the ranges allow costs more than the Union budget's total expenditure of a
+    year with every offer: a 400 naming each offer and the ceiling, nothing stored."""
     _, client = officer
     huge = services.workload_create(
         user=alice,
@@ -472,8 +473,9 @@ def test_a_workload_at_the_top_of_every_range_is_compared_and_answered(
     response = client.post(
         reverse("api:comparison-list"), {"workload": huge.pk, "decision_date": DECISION_DATE}
     )
-    assert response.status_code == 201, response.content[:300]
-    total = response.json()["recommended_total_inr"]
-    assert total is not None and len(total.split(".")[0]) > 18  # over a lakh crore crore
-    detail = client.get(response.json()["url"])
-    assert detail.status_code == 200 and detail.json()["results"]["offers"]
+    assert response.status_code == 400
+    messages = response.json()["workload"]
+    assert messages and all(
+        m.startswith("offers[") and "above the engine's cost ceiling" in m for m in messages
+    )
+    assert not Comparison.objects.exists()

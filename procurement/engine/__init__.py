@@ -41,6 +41,7 @@ from procurement.engine.inputs import (
     UseCase,
     Workload,
 )
+from procurement.engine.jsontext import check_json_depth, load_json
 from procurement.engine.loading import load_policy, load_workload, policy_to_dict
 from procurement.engine.policy import Citation, Policy
 from procurement.engine.results import (
@@ -151,11 +152,13 @@ __all__ = [
     "build_snapshot",
     "canonical_json",
     "check_eligibility",
+    "check_json_depth",
     "check_signature",
     "compare",
     "compute_tco",
     "fingerprint",
     "load_inputs",
+    "load_json",
     "load_results",
     "load_policy",
     "load_workload",

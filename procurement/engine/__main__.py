@@ -5,11 +5,16 @@
   with a message when they differ from the stored results, the fingerprint does not match the
   content, the signature does not match, or — with ``--public-key`` (base64, as the product
   publishes it) — the snapshot is not signed by that key; 2 when the file is not a readable,
-  valid snapshot or the key is not one.
+  valid snapshot (unreadable, not UTF-8, nested deeper than ``bounds.MAX_JSON_DEPTH``, not JSON,
+  not a snapshot, or inputs the engine refuses) or the key is not one.
 * ``schema`` prints the snapshot JSON Schema (the same text as docs/snapshot.schema.json).
 * ``run INPUTS.json`` runs a comparison and prints its snapshot. INPUTS holds ``decision_date``,
   ``workload``, ``offers``, ``fx_rates``, ``policy`` (a pack document, or the name of a shipped
-  pack such as "india-default") and optional ``options``.
+  pack such as "india-default") and optional ``options``; exits 2 when the file is not
+  readable, valid inputs (the same reasons as for replay).
+
+Exit codes: 0 done, 1 replay refused (mismatch), 2 not a readable, valid document. Any problem
+with a file's content is a 2, never a 1.
 """
 
 from __future__ import annotations
@@ -17,10 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from decimal import Decimal
 from typing import Any
 
 from procurement.engine.codec import parse_as
+from procurement.engine.jsontext import load_json
 from procurement.engine.packs import pack_data
 from procurement.engine.signing import PublicKey
 from procurement.engine.snapshot import (
@@ -36,9 +41,9 @@ EXIT_INVALID = 2
 
 
 def _read_json(path: str) -> Any:
-    with open(path, encoding="utf-8") as handle:
-        # Numbers become Decimal, never float, so no value changes on the way in.
-        return json.loads(handle.read(), parse_float=Decimal)
+    with open(path, "rb") as handle:
+        # Depth checked before parsing; numbers become Decimal, never float.
+        return load_json(handle.read())
 
 
 def _dump(document: object) -> str:

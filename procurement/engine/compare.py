@@ -12,10 +12,11 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import Any
 
 from procurement.engine.award import AwardDecision, AwardRules, StepRecord, StepSpec, decide_award
+from procurement.engine.bounds import COST_CEILING_INR, COST_CEILING_SOURCE
 from procurement.engine.codec import normalise_decimals
 from procurement.engine.eligibility import (
     check_value_dependent,
@@ -28,7 +29,7 @@ from procurement.engine.eligibility import (
     mii_exempt,
     outcome,
 )
-from procurement.engine.errors import FieldError, raise_if
+from procurement.engine.errors import EngineValidationError, FieldError, raise_if
 from procurement.engine.explain import MECHANISM_NAMES, explain, preference_message
 from procurement.engine.facts import hosting_bucket, is_domestic_infrastructure, mii_class
 from procurement.engine.facts import supplier_location as supplier_location_of
@@ -44,6 +45,7 @@ from procurement.engine.inputs import (
 )
 from procurement.engine.numbers import (
     DAYS_PER_YEAR,
+    ENGINE_CONTEXT,
     HUNDRED,
     ONE,
     ZERO,
@@ -180,20 +182,81 @@ def validate_inputs(
     errors: list[FieldError] = []
     if not isinstance(decision_date, dt.date) or isinstance(decision_date, dt.datetime):
         errors.append(FieldError("decision_date", "must be a date"))
-    if not isinstance(workload, Workload):
-        errors.append(FieldError("workload", "must be a Workload"))
-    else:
-        errors.extend(validate_workload(workload))
+    workload_errors = (
+        validate_workload(workload)
+        if isinstance(workload, Workload)
+        else [FieldError("workload", "must be a Workload")]
+    )
+    policy_errors = validate_policy(policy)
+    errors.extend(workload_errors)
     errors.extend(validate_offers(offers))
     errors.extend(validate_match_replies(match_replies, offers))
     errors.extend(validate_fx(fx_rates))
-    policy_errors = validate_policy(policy)
     errors.extend(policy_errors)
-    if isinstance(workload, Workload) and not policy_errors:
+    if not workload_errors and not policy_errors:
         errors.extend(validate_against_policy(workload, policy))
     if sensitivity is not None:
-        errors.extend(validate_sensitivity(sensitivity, workload, policy))
+        errors.extend(validate_sensitivity(sensitivity, workload, policy, len(offers)))
     raise_if(errors)
+
+
+def _above_ceiling(state: OfferState, position: int) -> FieldError | None:
+    """The ceiling check of one priced offer (bounds.COST_CEILING_INR).
+
+    Every rupee amount of a TCO is at most its nominal total (lines are not negative and the
+    discount rate is not), so the total and the two unit figures bound every money figure the
+    comparison reports for the offer, the award and any premium included.
+    """
+    tco = state.tco
+    if tco is None:
+        return None
+    figures = (
+        (tco.nominal_total_inr, "over the contract (nominal TCO, taxes included)"),
+        (tco.cost_per_1000_requests_inr, "per 1,000 requests"),
+        (tco.blended_inr_per_mtok_ex_tax, "per 1M tokens"),
+    )
+    for amount, what in figures:
+        if amount > COST_CEILING_INR:
+            return FieldError(
+                f"offers[{position}].price",
+                f"prices this workload at {_rupees(amount)} {what}, above the engine's cost "
+                f"ceiling of {COST_CEILING_SOURCE}: check the price, its currency and unit, "
+                f"and the workload's volumes",
+            )
+    return None
+
+
+def _rupees(amount: Decimal) -> str:
+    """An amount for a message: exact up to ₹1,000 lakh crore, then "about ₹1.14 × 10^45"."""
+    if amount < 10**15:
+        return format_inr(amount)
+    mantissa, _, exponent = f"{amount:.2e}".partition("e+")
+    return f"about ₹{mantissa} × 10^{int(exponent)}"
+
+
+def _arithmetic_error(
+    exc: DecimalException,
+    workload: Workload,
+    offers: Sequence[Offer],
+    policy: Policy,
+    fx_rates: Sequence[FxRate],
+    decision_date: dt.date,
+) -> FieldError:
+    """Name the input behind a decimal signal the bounds did not prevent: the first offer (in
+    the caller's order) whose TCO cannot be computed, or else the workload."""
+    problem = (
+        f"gives a number beyond the engine's {ENGINE_CONTEXT.prec}-digit decimal arithmetic "
+        f"({type(exc).__name__}): check the figures and their units"
+    )
+    for i, offer in enumerate(offers):
+        fx = select_fx(fx_rates, offer.price.currency, decision_date)
+        try:
+            compute_tco(workload, offer, policy, fx)
+        except DecimalException:
+            return FieldError(f"offers[{i}].price", f"with this workload and policy {problem}")
+        except EngineValidationError:
+            continue  # no FX rate: the offer is not priced
+    return FieldError("workload", f"with these offers and this policy {problem}")
 
 
 def _estimated_value(
@@ -321,6 +384,8 @@ def prepare(
         priced = offer.price.currency == "INR" or fx is not None
         tco = compute_tco(workload, offer, policy, fx) if priced else None
         first.append((OfferState(offer, fx, tco, technical, ()), outcomes))
+    positions = {o.offer_id: i for i, o in enumerate(offers)}
+    raise_if([e for s, _ in first if (e := _above_ceiling(s, positions[s.offer_id]))])
     value = _estimated_value(workload, first)
     states = tuple(
         dataclasses.replace(
@@ -376,21 +441,30 @@ def compare(
     invalid field. ``match_replies`` are the answers to the Make in India match-L1 invitations:
     the officer's planning assumptions, or the suppliers' replies in bid evaluation; an invited
     offer without one is assumed to accept (the extremes, all accept and all decline, are
-    reported). ``sensitivity`` runs the seeded Monte Carlo analysis when given.
+    reported). ``sensitivity`` runs the seeded Monte Carlo analysis when given. A priced offer
+    whose TCO exceeds the cost ceiling (bounds.COST_CEILING_INR) is refused with an error at its
+    path, and so is any decimal signal (InvalidOperation, Overflow, …) the arithmetic might
+    still raise.
     """
-    p = prepare(
-        workload,
-        offers,
-        policy,
-        fx_rates,
-        decision_date,
-        match_replies=match_replies,
-        sensitivity=sensitivity,
-    )
-    sens = None
-    if sensitivity is not None:
-        sens = run_sensitivity(build_model(p), sensitivity)
-    return build_result(p, sens)
+    try:
+        p = prepare(
+            workload,
+            offers,
+            policy,
+            fx_rates,
+            decision_date,
+            match_replies=match_replies,
+            sensitivity=sensitivity,
+        )
+        sens = None
+        if sensitivity is not None:
+            sens = run_sensitivity(build_model(p), sensitivity)
+        return build_result(p, sens)
+    except DecimalException as exc:
+        # The bounds keep every figure finite; should one still leave the 50-digit context,
+        # the caller gets a field error, never a raw decimal signal.
+        error = _arithmetic_error(exc, workload, offers, policy, fx_rates, decision_date)
+        raise EngineValidationError([error]) from exc
 
 
 def build_result(p: Prepared, sensitivity: SensitivityResult | None = None) -> ComparisonResult:

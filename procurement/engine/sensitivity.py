@@ -78,6 +78,14 @@ METHOD_NOTE = (
 )
 
 _EPS = 1e-9
+# Memory of the vectorised run. The price factor of every offer in every scenario is drawn at
+# once (one float64 array, offers × scenarios, so the draws do not depend on how the work is
+# cut); costs and awards are then worked out in blocks of scenarios of at most BLOCK_VALUES
+# values, each block using up to BLOCK_ARRAYS working arrays of that size (tracemalloc peaks:
+# 5.0 to 5.2 times offers × scenarios × 8 bytes while one block holds everything).
+BYTES_PER_VALUE = 8
+BLOCK_VALUES = 4_000_000
+BLOCK_ARRAYS = 5
 # Pruning cells over the (growth, depreciation) box: finer cells prune more, at a cost linear
 # in their number; 16 × 4 keeps pruning well under the scenario run's own time.
 _GROWTH_CELLS = 16
@@ -577,7 +585,7 @@ def simulate_vectorised(m: SensitivityModel, c: SensitivityConfig) -> ScenarioOu
     """Every scenario at once with NumPy (after pruning)."""
     cols = prune(m, c)
     g, d, f = draw(m, c, cols.size)
-    block = max(1, 4_000_000 // max(1, cols.size))
+    block = max(1, BLOCK_VALUES // max(1, cols.size))
     awards = np.empty(c.scenarios, dtype=np.intp)
     premiums = np.empty(c.scenarios, dtype=np.float64)
     for start in range(0, c.scenarios, block):  # bounded memory for large catalogues
@@ -587,6 +595,25 @@ def simulate_vectorised(m: SensitivityModel, c: SensitivityConfig) -> ScenarioOu
         awards[start:stop] = cols[award]
         premiums[start:stop] = premium
     return ScenarioOutcome(awards, premiums, cols)
+
+
+def memory_needed(offers: int, scenarios: int) -> int:
+    """Bytes the vectorised run may need for ``scenarios`` over ``offers`` offers: the price
+    factors of all of them, and one block's working arrays (no offer assumed pruned)."""
+    values = offers * scenarios
+    return BYTES_PER_VALUE * (values + BLOCK_ARRAYS * min(values, BLOCK_VALUES))
+
+
+def scenarios_within(offers: int, memory: int) -> int:
+    """The most scenarios over ``offers`` offers whose :func:`memory_needed` fits ``memory``."""
+    low, high = 0, memory // BYTES_PER_VALUE + 1  # memory_needed(offers, high) > memory
+    while high - low > 1:
+        middle = (low + high) // 2
+        if memory_needed(offers, middle) <= memory:
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def simulate_loop(

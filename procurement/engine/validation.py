@@ -41,14 +41,22 @@ from procurement.engine.policy import (
     is_statutory,
 )
 from procurement.engine.results import SensitivityConfig
+from procurement.engine.sensitivity import (
+    BLOCK_ARRAYS,
+    BLOCK_VALUES,
+    BYTES_PER_VALUE,
+    memory_needed,
+    scenarios_within,
+)
 
 _LANG = re.compile(r"^[a-z]{2}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
-_MAX_MONEY = bounds.MAX_MONEY
 _LOCATIONS = ("processing", "storage", "logs")
 _CONFIDENCES = tuple(CONFIDENCE_LABELS)
+_OFFER = bounds.OFFER
+_POLICY = bounds.POLICY
 
 
 class _Checker:
@@ -69,71 +77,29 @@ class _Checker:
             return False
         return True
 
-    def decimal(
-        self,
-        path: str,
-        value: object,
-        *,
-        low: Decimal | int | None = None,
-        high: Decimal | int | None = None,
-        low_open: bool = False,
-        optional: bool = False,
-    ) -> None:
+    def decimal_in(self, path: str, value: object, bound: Range, *, optional: bool = False) -> bool:
+        """Check a Decimal against its bound; True when it is one and within it."""
         if value is None and optional:
-            return
-        if not isinstance(value, Decimal) or not value.is_finite():
-            self.add(path, "must be a finite Decimal")
-            return
-        self._range(path, value, low, high, low_open)
-
-    def integer(
-        self,
-        path: str,
-        value: object,
-        *,
-        low: int | None = None,
-        high: int | None = None,
-        optional: bool = False,
-    ) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, int) or isinstance(value, bool):
-            self.add(path, "must be a whole number")
-            return
-        self._range(path, Decimal(value), low, high, False)
-
-    def _range(
-        self,
-        path: str,
-        value: Decimal,
-        low: Decimal | int | None,
-        high: Decimal | int | None,
-        low_open: bool,
-    ) -> None:
-        if low is not None and high is not None and not low_open and not low <= value <= high:
-            self.add(path, f"must be between {low} and {high}")
-        elif low is not None and low_open and value <= low:
-            self.add(path, f"must be greater than {low}")
-        elif low is not None and value < low:
-            self.add(path, f"must be at least {low}")
-        elif high is not None and value > high:
-            self.add(path, f"must be at most {high}")
-
-    def decimal_in(self, path: str, value: object, bound: Range, *, optional: bool = False) -> None:
-        if value is None and optional:
-            return
+            return False
         if not isinstance(value, Decimal) or not value.is_finite():
             self.add(path, "must be a finite Decimal")
         elif not bound.contains(value):
             self.add(path, f"must be {bound.describe()}")
+        else:
+            return True
+        return False
 
-    def integer_in(self, path: str, value: object, bound: Range, *, optional: bool = False) -> None:
+    def integer_in(self, path: str, value: object, bound: Range, *, optional: bool = False) -> bool:
+        """Check a whole number against its bound; True when it is one and within it."""
         if value is None and optional:
-            return
+            return False
         if not isinstance(value, int) or isinstance(value, bool):
             self.add(path, "must be a whole number")
         elif not bound.contains(value):
             self.add(path, f"must be {bound.describe()}")
+        else:
+            return True
+        return False
 
     def date_in(self, path: str, value: object, bound: DateRange) -> None:
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
@@ -195,14 +161,14 @@ def validate_workload(w: Workload, path: str = "workload") -> list[FieldError]:
         "peak_to_average",
     ):
         c.decimal_in(f"{path}.{name}", getattr(w, name), _bound(name, Range))
-    if (
-        isinstance(w.mean_input_tokens, Decimal)
-        and isinstance(w.mean_output_tokens, Decimal)
-        and w.mean_input_tokens.is_finite()
-        and w.mean_output_tokens.is_finite()
-        and w.mean_input_tokens + w.mean_output_tokens <= 0
-    ):
-        c.add(f"{path}.mean_output_tokens", "input and output tokens cannot both be zero")
+    tokens = (w.mean_input_tokens, w.mean_output_tokens)
+    if all(isinstance(t, Decimal) and t.is_finite() for t in tokens):
+        least = bounds.MIN_TOKENS_PER_REQUEST
+        if w.mean_input_tokens + w.mean_output_tokens < least:
+            c.add(
+                f"{path}.mean_output_tokens",
+                f"input and output tokens together must be at least {least} a request",
+            )
     c.date_in(f"{path}.start_date", w.start_date, _bound("start_date", DateRange))
     c.items(
         f"{path}.data_classification",
@@ -284,7 +250,9 @@ def validate_offer(o: Offer, path: str) -> list[FieldError]:
     if p.billing_country is not None:
         c.pattern(f"{pp}.billing_country", p.billing_country, _COUNTRY, "an ISO alpha-2 code")
     c.member(f"{pp}.ownership", p.ownership, ("domestic", "foreign"))
-    c.decimal(f"{pp}.local_content_pct", p.local_content_pct, low=0, high=100)
+    c.decimal_in(
+        f"{pp}.local_content_pct", p.local_content_pct, _OFFER["provider.local_content_pct"]
+    )
     c.member(f"{pp}.mse_status", p.mse_status, ("none", "micro", "small"))
     c.boolean(f"{pp}.land_border_country", p.land_border_country)
     c.date(f"{pp}.dpiit_registered_until", p.dpiit_registered_until, optional=True)
@@ -297,20 +265,22 @@ def validate_offer(o: Offer, path: str) -> list[FieldError]:
             continue
         for i, region in enumerate(regions):
             _validate_region(c, f"{rp}[{i}]", region)
-    c.integer(f"{path}.context_window", o.context_window, low=1)
+    c.integer_in(f"{path}.context_window", o.context_window, _OFFER["context_window"])
     if not isinstance(o.languages, tuple):
         c.add(f"{path}.languages", "must be a tuple of ISO 639-1 codes")
     else:
         for i, lang in enumerate(o.languages):
             c.pattern(f"{path}.languages[{i}]", lang, _LANG, "a two-letter ISO 639-1 code")
-    c.integer(f"{path}.p95_latency_ms", o.p95_latency_ms, low=0, optional=True)
-    c.decimal(
-        f"{path}.sla_availability_pct", o.sla_availability_pct, low=0, high=100, optional=True
+    for name in ("p95_latency_ms", "retention_days", "deprecation_notice_days"):
+        c.integer_in(f"{path}.{name}", getattr(o, name), _OFFER[name], optional=True)
+    c.decimal_in(
+        f"{path}.sla_availability_pct",
+        o.sla_availability_pct,
+        _OFFER["sla_availability_pct"],
+        optional=True,
     )
     c.member(f"{path}.trains_on_customer_data", o.trains_on_customer_data, sorted(TRAINING_TERMS))
-    c.integer(f"{path}.retention_days", o.retention_days, low=0, optional=True)
     c.boolean(f"{path}.india_processing_guaranteed", o.india_processing_guaranteed)
-    c.integer(f"{path}.deprecation_notice_days", o.deprecation_notice_days, low=0, optional=True)
     c.date(f"{path}.shutdown_date", o.shutdown_date, optional=True)
     c.boolean(f"{path}.pinned_snapshot", o.pinned_snapshot)
     for i, cert in enumerate(o.certifications):
@@ -329,7 +299,7 @@ def validate_offer(o: Offer, path: str) -> list[FieldError]:
         ep = f"{path}.evaluations[{i}]"
         c.member(f"{ep}.use_case", ev.use_case, sorted(USE_CASES))
         c.pattern(f"{ep}.language", ev.language, _LANG, "a two-letter ISO 639-1 code")
-        c.decimal(f"{ep}.score", ev.score, low=0, high=100)
+        c.decimal_in(f"{ep}.score", ev.score, _OFFER["evaluations[].score"])
         c.text(f"{ep}.evaluator", ev.evaluator)
         c.boolean(f"{ep}.evaluator_accredited", ev.evaluator_accredited)
         c.text(f"{ep}.method", ev.method, allow_empty=True)
@@ -349,39 +319,22 @@ def _validate_price(c: _Checker, o: Offer, path: str) -> None:
     c.pattern(f"{path}.currency", pr.currency, _CURRENCY, "an ISO 4217 code, e.g. INR or USD")
     c.text(f"{path}.source_url", pr.source_url)
     c.date(f"{path}.checked_on", pr.checked_on)
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
     if o.pricing_mode == "serverless":
-        for name in ("input_per_mtok", "output_per_mtok"):
-            value = getattr(pr, name)
-            if value is None:
-                c.add(f"{path}.{name}", "is required for a serverless offer")
-            else:
-                c.decimal(f"{path}.{name}", value, low=0, high=_MAX_MONEY)
-        c.decimal(
-            f"{path}.cached_input_per_mtok",
-            pr.cached_input_per_mtok,
-            low=0,
-            high=_MAX_MONEY,
-            optional=True,
-        )
+        required = ("input_per_mtok", "output_per_mtok")
+        optional = ("cached_input_per_mtok",)
     elif o.pricing_mode == "dedicated":
-        if pr.gpu_hour_price is None:
-            c.add(f"{path}.gpu_hour_price", "is required for a dedicated offer")
-        else:
-            c.decimal(f"{path}.gpu_hour_price", pr.gpu_hour_price, low=0, high=_MAX_MONEY)
-        if pr.output_tokens_per_sec_per_gpu is None:
-            c.add(f"{path}.output_tokens_per_sec_per_gpu", "is required for a dedicated offer")
-        else:
-            c.decimal(
-                f"{path}.output_tokens_per_sec_per_gpu",
-                pr.output_tokens_per_sec_per_gpu,
-                low=0,
-                high=10**9,
-                low_open=True,
-            )
-        c.integer(f"{path}.gpus_per_node", pr.gpus_per_node, low=1, high=1024)
-        c.integer(f"{path}.min_gpus", pr.min_gpus, low=1, high=10**6)
-    c.decimal(f"{path}.onboarding_fee", pr.onboarding_fee, low=0, high=_MAX_MONEY)
-    c.decimal(f"{path}.exit_fee", pr.exit_fee, low=0, high=_MAX_MONEY)
+        required = ("gpu_hour_price", "output_tokens_per_sec_per_gpu")
+        for name in ("gpus_per_node", "min_gpus"):
+            c.integer_in(f"{path}.{name}", getattr(pr, name), _OFFER[f"price.{name}"])
+    for name in required:
+        if getattr(pr, name) is None:
+            c.add(f"{path}.{name}", f"is required for a {o.pricing_mode} offer")
+    for name in (*required, *optional):  # a missing required price is reported above
+        c.decimal_in(f"{path}.{name}", getattr(pr, name), _OFFER[f"price.{name}"], optional=True)
+    for name in ("onboarding_fee", "exit_fee"):
+        c.decimal_in(f"{path}.{name}", getattr(pr, name), _OFFER[f"price.{name}"])
 
 
 def validate_offers(offers: Sequence[Offer], path: str = "offers") -> list[FieldError]:
@@ -416,7 +369,7 @@ def validate_fx(rates: Sequence[FxRate], path: str = "fx_rates") -> list[FieldEr
         c.pattern(f"{rp}.currency", r.currency, _CURRENCY, "an ISO 4217 code, e.g. USD")
         if r.currency == "INR":
             c.add(f"{rp}.currency", "INR needs no rate (the engine reports in INR)")
-        c.decimal(f"{rp}.rate_to_inr", r.rate_to_inr, low=0, high=10**9, low_open=True)
+        c.decimal_in(f"{rp}.rate_to_inr", r.rate_to_inr, bounds.FX_RATE_TO_INR)
         c.date(f"{rp}.date", r.date)
         c.text(f"{rp}.source", r.source)
         key = (r.currency, r.date)
@@ -462,7 +415,7 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
     """Every problem with a policy pack, including legal limits such as GFR Rule 192."""
     c = _Checker()
     c.text(f"{path}.pack_id", p.pack_id)
-    c.integer(f"{path}.version", p.version, low=1)
+    c.integer_in(f"{path}.version", p.version, _POLICY["version"])
     c.pattern(f"{path}.jurisdiction", p.jurisdiction, _COUNTRY, "an ISO alpha-2 code")
     # Residency: one rule per classification, distinct ranks.
     rules = p.residency.rules
@@ -476,32 +429,45 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
         for j, loc in enumerate(rule.locations):
             c.member(f"{rp}.locations[{j}]", loc, _LOCATIONS)
     for i, bar in enumerate(p.quality.bars):
-        c.decimal(f"{path}.quality.bars[{i}].min_score", bar.min_score, low=0, high=100)
+        c.decimal_in(
+            f"{path}.quality.bars[{i}].min_score",
+            bar.min_score,
+            _POLICY["quality.bars[].min_score"],
+        )
     c.unique(f"{path}.quality.bars", [b.use_case for b in p.quality.bars], "use case")
     terms = p.contract_terms
     for name in ("max_retention", "min_deprecation_notice"):
         rule = getattr(terms, name)
         if rule is not None:
-            c.integer(f"{path}.contract_terms.{name}.limit_days", rule.limit_days, low=0)
+            key = f"contract_terms.{name}.limit_days"
+            c.integer_in(f"{path}.{key}", rule.limit_days, _POLICY[key])
     if p.mii is not None:
         m = p.mii
         mp = f"{path}.mii"
-        c.decimal(f"{mp}.class_i_min_lc_pct", m.class_i_min_lc_pct, low=0, high=100)
-        c.decimal(
-            f"{mp}.class_ii_min_lc_pct_exclusive", m.class_ii_min_lc_pct_exclusive, low=0, high=100
-        )
-        if m.class_ii_min_lc_pct_exclusive >= m.class_i_min_lc_pct:
+        valid = [
+            c.decimal_in(f"{mp}.{name}", getattr(m, name), _POLICY[f"mii.{name}"])
+            for name in (
+                "class_i_min_lc_pct",
+                "class_ii_min_lc_pct_exclusive",
+                "exemption_below_inr",
+                "gte_threshold_inr",
+                "lc_certificate_above_inr",
+            )
+        ]
+        if all(valid[:2]) and m.class_ii_min_lc_pct_exclusive >= m.class_i_min_lc_pct:
             c.add(
                 f"{mp}.class_ii_min_lc_pct_exclusive",
                 "must be below class_i_min_lc_pct (Class-II sits between the two)",
             )
-        for name in ("exemption_below_inr", "gte_threshold_inr", "lc_certificate_above_inr"):
-            c.decimal(f"{mp}.{name}", getattr(m, name), low=0)
         c.text(f"{mp}.gte_approver", m.gte_approver)
     if p.logs_direction is not None:
         lp = f"{path}.logs_direction"
         c.pattern(f"{lp}.country", p.logs_direction.country, _COUNTRY, "an alpha-2 code")
-        c.integer(f"{lp}.retention_days", p.logs_direction.retention_days, low=1, high=36_500)
+        c.integer_in(
+            f"{lp}.retention_days",
+            p.logs_direction.retention_days,
+            _POLICY["logs_direction.retention_days"],
+        )
     _validate_evaluation(c, p, f"{path}.evaluation")
     _validate_preferences(c, p, f"{path}.preferences")
     # Taxes: exactly one rule per supplier location.
@@ -511,30 +477,23 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
             c.add(f"{path}.taxes.rules", f"needs a rule for {needed} suppliers")
     c.unique(f"{path}.taxes.rules", locations, "supplier location")
     for i, tax in enumerate(p.taxes.rules):
-        c.decimal(f"{path}.taxes.rules[{i}].rate_pct", tax.rate_pct, low=0, high=100)
-    f = p.finance
-    c.decimal(f"{path}.finance.discount_rate_pct", f.discount_rate_pct, low=0, high=100)
-    c.decimal(
-        f"{path}.finance.expected_inr_depreciation_pct",
-        f.expected_inr_depreciation_pct,
-        low=-50,
-        high=100,
-    )
-    c.decimal(
-        f"{path}.finance.dedicated_target_utilisation_pct",
-        f.dedicated_target_utilisation_pct,
-        low=0,
-        high=100,
-        low_open=True,
-    )
+        c.decimal_in(
+            f"{path}.taxes.rules[{i}].rate_pct", tax.rate_pct, _POLICY["taxes.rules[].rate_pct"]
+        )
+    for name in (
+        "discount_rate_pct",
+        "expected_inr_depreciation_pct",
+        "dedicated_target_utilisation_pct",
+    ):
+        key = f"finance.{name}"
+        c.decimal_in(f"{path}.{key}", getattr(p.finance, name), _POLICY[key])
     d = p.domestic_infrastructure
     c.pattern(f"{path}.domestic_infrastructure.home_country", d.home_country, _COUNTRY, "alpha-2")
     if not d.locations:
         c.add(f"{path}.domestic_infrastructure.locations", "must list at least one location")
-    c.integer(
-        f"{path}.data_quality.price_stale_after_days", p.data_quality.price_stale_after_days, low=1
-    )
-    c.integer(f"{path}.data_quality.fx_stale_after_days", p.data_quality.fx_stale_after_days, low=1)
+    for name in ("price_stale_after_days", "fx_stale_after_days"):
+        key = f"data_quality.{name}"
+        c.integer_in(f"{path}.{key}", getattr(p.data_quality, name), _POLICY[key])
     _validate_procurement_modes(c, p, f"{path}.procurement_modes")
     _check_citations(c, p, path)
     return c.errors
@@ -550,7 +509,9 @@ def _validate_procurement_modes(c: _Checker, p: Policy, path: str) -> None:
             if not last:
                 c.add(f"{path}[{i}].up_to_inr", "only the last mode may have no upper limit")
             continue
-        c.decimal(f"{path}[{i}].up_to_inr", mode.up_to_inr, low=0)
+        bound = _POLICY["procurement_modes[].up_to_inr"]
+        if not c.decimal_in(f"{path}[{i}].up_to_inr", mode.up_to_inr, bound):
+            continue
         if previous is not None and mode.up_to_inr <= previous:
             c.add(f"{path}[{i}].up_to_inr", f"must be above the previous limit ({previous})")
         previous = mode.up_to_inr
@@ -559,12 +520,18 @@ def _validate_procurement_modes(c: _Checker, p: Policy, path: str) -> None:
 def _validate_evaluation(c: _Checker, p: Policy, path: str) -> None:
     q = p.evaluation.qcbs
     qp = f"{path}.qcbs"
-    c.decimal(f"{qp}.max_technical_weight_pct", q.max_technical_weight_pct, low=0, high=100)
-    c.decimal(f"{qp}.min_technical_score", q.min_technical_score, low=0, high=100)
-    c.decimal(f"{qp}.ncs_max_technical_weight_pct", q.ncs_max_technical_weight_pct, low=0, high=100)
-    c.decimal(f"{qp}.ncs_value_limit_inr", q.ncs_value_limit_inr, low=0)
-    c.decimal(f"{qp}.technical_weight_pct", q.technical_weight_pct, low=0, high=100)
-    if q.technical_weight_pct > q.max_technical_weight_pct:
+    valid = {
+        name: c.decimal_in(f"{qp}.{name}", getattr(q, name), _POLICY[f"evaluation.qcbs.{name}"])
+        for name in (
+            "max_technical_weight_pct",
+            "min_technical_score",
+            "ncs_max_technical_weight_pct",
+            "ncs_value_limit_inr",
+            "technical_weight_pct",
+        )
+    }
+    weights_valid = valid["technical_weight_pct"] and valid["max_technical_weight_pct"]
+    if weights_valid and q.technical_weight_pct > q.max_technical_weight_pct:
         c.add(f"{qp}.technical_weight_pct", technical_weight_message(q.technical_weight_pct, p))
 
 
@@ -596,7 +563,7 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
                 f"preference of the authority's own",
             )
         if isinstance(pref, PriceEvaluationFactorPreference):
-            c.decimal(f"{pp}.factor_pct", pref.factor_pct, low=0, high=1000)
+            c.decimal_in(f"{pp}.factor_pct", pref.factor_pct, _POLICY["preferences[].factor_pct"])
             if own and i != own[0]:
                 # The factor changes how offers are evaluated, so every other preference of the
                 # authority's own must see the evaluation it produces.
@@ -605,12 +572,14 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
                     "price_evaluation_factor must be the first of the authority's own preferences",
                 )
         elif isinstance(pref, MiiMatchL1Preference):
-            c.decimal(f"{pp}.margin_pct", pref.margin_pct, low=0, high=100)
+            c.decimal_in(f"{pp}.margin_pct", pref.margin_pct, _POLICY["preferences[].margin_pct"])
         elif isinstance(pref, TieBandPreference):
-            c.decimal(f"{pp}.band_pct", pref.band_pct, low=0, high=100)
+            c.decimal_in(f"{pp}.band_pct", pref.band_pct, _POLICY["preferences[].band_pct"])
         elif isinstance(pref, TransitionPremiumPreference):
             c.text(f"{pp}.authority", pref.authority)
-            c.decimal(f"{pp}.cap_inr", pref.cap_inr, low=0, optional=True)
+            c.decimal_in(
+                f"{pp}.cap_inr", pref.cap_inr, _POLICY["preferences[].cap_inr"], optional=True
+            )
             dates = [s.effective_from for s in pref.schedule]
             if not dates:
                 c.add(f"{pp}.schedule", "must have at least one step")
@@ -618,7 +587,11 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
                 c.add(f"{pp}.schedule", "steps must be in date order")
             c.unique(f"{pp}.schedule", dates, "effective_from date")
             for j, step in enumerate(pref.schedule):
-                c.decimal(f"{pp}.schedule[{j}].premium_pct", step.premium_pct, low=0, high=100)
+                c.decimal_in(
+                    f"{pp}.schedule[{j}].premium_pct",
+                    step.premium_pct,
+                    _POLICY["preferences[].schedule[].premium_pct"],
+                )
         if not isinstance(pref, MiiMatchL1Preference) and pref.instrument is not None:
             ip = f"{pp}.instrument"
             for name in ("issuer", "number", "title"):
@@ -647,7 +620,7 @@ def validate_match_replies(
 
 
 def validate_against_policy(w: Workload, p: Policy) -> list[FieldError]:
-    """Problems that only show when a workload meets a policy."""
+    """Problems that only show when a workload meets a policy (both already valid)."""
     c = _Checker()
     for i, tag in enumerate(w.data_classification):
         if p.residency_rule(tag) is None:
@@ -663,34 +636,53 @@ def validate_against_policy(w: Workload, p: Policy) -> list[FieldError]:
     return c.errors
 
 
+def _within(value: object, bound: Range) -> bool:
+    return isinstance(value, Decimal) and value.is_finite() and bound.contains(value)
+
+
 def validate_sensitivity(
-    config: SensitivityConfig, workload: Workload, policy: Policy, path: str = "sensitivity"
+    config: SensitivityConfig,
+    workload: Workload,
+    policy: Policy,
+    offers: int,
+    path: str = "sensitivity",
 ) -> list[FieldError]:
-    """Every problem with a sensitivity configuration, including spreads that would take
-    growth or the INR's value below −100 %."""
+    """Every problem with a sensitivity configuration for ``offers`` offers: its ranges, spreads
+    that would take growth or the INR's value below −100 %, and the memory its scenarios need
+    (sensitivity.memory_needed) against ``bounds.SENSITIVITY_MEMORY_BYTES``."""
     c = _Checker()
-    c.integer(f"{path}.scenarios", config.scenarios, low=1, high=1_000_000)
-    c.integer(f"{path}.seed", config.seed, low=0, high=2**63 - 1)
-    c.decimal(f"{path}.growth_spread_pct", config.growth_spread_pct, low=0, high=100)
-    c.decimal(
-        f"{path}.fx_depreciation_spread_pct", config.fx_depreciation_spread_pct, low=0, high=50
-    )
-    c.decimal(f"{path}.price_spread_pct", config.price_spread_pct, low=0, high=99)
-    c.integer(
-        f"{path}.break_even_max_requests_per_day",
-        config.break_even_max_requests_per_day,
-        low=1,
-        high=10**12,
-    )
+    for name in ("scenarios", "seed", "break_even_max_requests_per_day"):
+        c.integer_in(f"{path}.{name}", getattr(config, name), bounds.SENSITIVITY[name])
+    for name in ("growth_spread_pct", "fx_depreciation_spread_pct", "price_spread_pct"):
+        c.decimal_in(f"{path}.{name}", getattr(config, name), bounds.SENSITIVITY[name])
     if c.errors:
         return c.errors
-    if workload.annual_growth_pct - config.growth_spread_pct <= -100:
+    growth = workload.annual_growth_pct
+    if _within(growth, _bound("annual_growth_pct", Range)) and (
+        growth - config.growth_spread_pct <= -100
+    ):
         c.add(
             f"{path}.growth_spread_pct",
-            f"takes growth to {workload.annual_growth_pct - config.growth_spread_pct} %: "
-            f"must keep it above -100 %",
+            f"takes growth to {growth - config.growth_spread_pct} %: must keep it above -100 %",
         )
     depreciation = policy.finance.expected_inr_depreciation_pct
-    if depreciation - config.fx_depreciation_spread_pct <= -100:
+    if _within(depreciation, _POLICY["finance.expected_inr_depreciation_pct"]) and (
+        depreciation - config.fx_depreciation_spread_pct <= -100
+    ):
         c.add(f"{path}.fx_depreciation_spread_pct", "must keep depreciation above -100 %")
+    needed = memory_needed(offers, config.scenarios)
+    limit = bounds.SENSITIVITY_MEMORY_BYTES
+    if needed > limit:
+        c.add(
+            f"{path}.scenarios",
+            f"{config.scenarios:,} scenarios over {offers:,} offers need an estimated "
+            f"{_gib(needed)} of memory (a price factor for every offer in every scenario, "
+            f"{BYTES_PER_VALUE} bytes each, and {BLOCK_ARRAYS} working arrays of up to "
+            f"{BLOCK_VALUES:,} values); the limit is {_gib(limit)}: use at most "
+            f"{scenarios_within(offers, limit):,} scenarios, or fewer offers",
+        )
     return c.errors
+
+
+def _gib(size: int) -> str:
+    return f"{size / 2**30:.2f} GiB"

@@ -239,7 +239,10 @@ def test_flip_premium_is_the_exact_premium_that_would_move_the_award() -> None:
     flip = result.sensitivity.flip_premium
     assert (flip.premium_pct, flip.premium_inr) == (D("30.00"), D("1292100.00"))
     assert (flip.domestic_offer_id, flip.comparator_offer_id) == ("dom", "foreign")
-    assert "the pack allows 15 %" in flip.note
+    assert "no instrument empowering a premium (15 % on 2026-05-01" in flip.note
+    empowered = compare(w, offers, STATE, [USD], DECISION, sensitivity=SensitivityConfig(10))
+    assert empowered.sensitivity is not None
+    assert "the pack allows 15 %" in empowered.sensitivity.flip_premium.note
 
 
 def test_pruning_keeps_only_offers_that_can_matter() -> None:

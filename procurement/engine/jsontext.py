@@ -1,0 +1,72 @@
+"""Reading JSON text the engine is given (snapshots, policy packs, inputs), depth first.
+
+Python's parser recurses once per nested array or object, so a document nested 100 000 deep
+raises RecursionError instead of a parse error. The nesting is therefore measured on the text
+before parsing, without recursion, and a document deeper than ``bounds.MAX_JSON_DEPTH`` is refused
+with a message. Every caller that parses an engine document reads it through here: the command
+line, and the product's policy pack form and API (which check the depth, then parse).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from itertools import accumulate
+from typing import Any
+
+from procurement.engine.bounds import MAX_JSON_DEPTH
+from procurement.engine.errors import EngineValidationError, FieldError
+
+# A JSON string, escapes included; removing strings leaves only the structure's brackets.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in ``text`` (a scalar is 0, ``[]`` is 1, ``[{}]`` 2).
+
+    Brackets inside strings do not count. On text that is not valid JSON the figure is only an
+    estimate; the parser then refuses the text anyway, and nothing deeper than the figure can be
+    reached by it before it does.
+    """
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    steps = (1 if b in "[{" else -1 for b in brackets)
+    return max(accumulate(steps, initial=0))
+
+
+def check_json_depth(text: str, path: str = "document") -> None:
+    """Raise :class:`EngineValidationError` when ``text`` nests deeper than the engine allows."""
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise EngineValidationError(
+            [
+                FieldError(
+                    path,
+                    f"nests arrays and objects {depth} levels deep; an engine document nests at "
+                    f"most {MAX_JSON_DEPTH}: refused before parsing",
+                )
+            ]
+        )
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def load_json(text: str | bytes, path: str = "document") -> Any:
+    """Parse an engine JSON document: depth checked first, numbers as ``Decimal`` (never float).
+
+    Raises :class:`EngineValidationError` (at ``path``) for a document that is too deep, is not
+    UTF-8 or is not valid JSON (NaN and Infinity are not JSON numbers).
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EngineValidationError([FieldError(path, f"is not UTF-8 text: {exc}")]) from None
+    check_json_depth(text, path)
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except ValueError as exc:  # JSONDecodeError, or an integer of more than 4 300 digits
+        raise EngineValidationError([FieldError(path, f"is not valid JSON: {exc}")]) from None
