@@ -125,7 +125,7 @@ def test_the_form_groups_and_explains_its_fields(client, alice, demo_catalogue):
     ):
         assert f">{legend}</legend>" in html
     assert "A token is about ¾ of an English word" in html
-    assert "Below ₹200 crore, foreign (non-local) suppliers may bid only" in html
+    assert "Up to and including ₹200 crore, foreign (non-local) suppliers may bid only" in html
 
 
 def test_an_approver_cannot_create_workloads(client, bob):
