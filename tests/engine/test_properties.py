@@ -6,12 +6,13 @@ import dataclasses
 import json
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from procurement.engine import (
     AwardRules,
     Contender,
+    EngineValidationError,
     FxRate,
     MatchReply,
     Offer,
@@ -265,7 +266,13 @@ def test_the_same_snapshot_always_replays_to_the_same_fingerprint(
         data.draw(priced_offer("b", SMALL_MONEY)),
         offer("dom", provider=provider(local_content_pct=D(55))),
     ]
-    snapshot = build_snapshot(w, offers, INDIA, [USD], DECISION)  # type: ignore[arg-type]
+    try:
+        snapshot = build_snapshot(w, offers, INDIA, [USD], DECISION)  # type: ignore[arg-type]
+    except EngineValidationError as error:
+        # Volumes at the top of their ranges times a drawn price can cost more than the Union
+        # budget: the engine refuses that (test_bounds_properties); nothing to replay then.
+        assert all("cost ceiling" in e.message for e in error.errors), error
+        reject()
     stored = json.loads(json.dumps(snapshot))
     first, second = replay(stored), replay(stored)
     assert first.ok and second.ok, first.problems()
