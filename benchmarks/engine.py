@@ -28,6 +28,7 @@ from procurement.engine import (  # noqa: E402 - after the path set-up above
     Certification,
     FxRate,
     Offer,
+    Operator,
     Price,
     ProviderFacts,
     QualityEvaluation,
@@ -49,10 +50,12 @@ T = TypeVar("T")
 D = Decimal
 DECISION = dt.date(2026, 5, 1)
 FX = [FxRate("USD", D("91.0870"), dt.date(2026, 4, 28), "benchmark (Reuters level)", True)]
+YOTTA = Operator("Yotta Data Services Private Limited", "domestic", "IN")
+AWS = Operator("Amazon Web Services, Inc.", "foreign", "US")
 REGIONS = {
-    "domestic": Region("yotta-nm1", "IN", "Navi Mumbai", "empanelled_commercial"),
-    "in_foreign": Region("aws-ap-south-1", "IN", "Mumbai", "empanelled_commercial"),
-    "abroad": Region("us-east-1", "US", "Ashburn", "other_commercial"),
+    "domestic": Region("yotta-nm1", "IN", "Navi Mumbai", "empanelled_commercial", YOTTA),
+    "in_foreign": Region("aws-ap-south-1", "IN", "Mumbai", "empanelled_commercial", AWS),
+    "abroad": Region("us-east-1", "US", "Ashburn", "other_commercial", AWS),
 }
 
 WORKLOAD = Workload(
