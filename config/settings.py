@@ -16,6 +16,10 @@ The production shape is switched on by variables, never by a second settings fil
   Without it no comparison can be stored, and ``manage.py check`` (so ``check --deploy`` too)
   reports an error when DEBUG is off, a warning when it is on. ``make run`` writes one to
   ``var/local.env``.
+- ``PROCUREMENT_DEMO_INSTANCE``: ``1`` on a demonstration instance only. With DEBUG off,
+  ``manage.py load_demo`` (demo catalogue and demo accounts with a published password) refuses
+  unless this is ``1`` *and* it is given ``--demo-instance``; ``check --deploy`` fails while any
+  demo account is active with the demo password.
 - ``DATABASE_URL``: PostgreSQL, e.g. ``postgres://user@host:5432/db`` (psycopg 3).
 - ``REDIS_URL``: the Celery broker and the cache.
 - ``DJANGO_SECURE_SSL_REDIRECT``: redirect HTTP to HTTPS (default on when DEBUG is off).
@@ -246,6 +250,8 @@ CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "").strip() or "/usr/bin/chromiu
 # The key that signs every stored snapshot's fingerprint (procurement/signing.py reads it and
 # its system check says when it is missing or malformed).
 SNAPSHOT_SIGNING_KEY = os.environ.get("SNAPSHOT_SIGNING_KEY", "").strip()
+# A demonstration instance: the only production-shaped place demo accounts may be created.
+DEMO_INSTANCE = env_bool("PROCUREMENT_DEMO_INSTANCE", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

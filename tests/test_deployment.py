@@ -42,7 +42,8 @@ def test_every_command_compose_and_the_image_run_exists():
     commands = [" ".join(s.get("command") or []) for s in compose()["services"].values()]
     commands.append((ROOT / "Dockerfile").read_text())
     used = set(re.findall(r"manage\.py (\w+)", " ".join(commands)))
-    assert {"migrate", "load_demo", "collectstatic"} <= used
+    assert {"migrate", "ensure_administrator", "collectstatic"} <= used
+    assert "load_demo" not in used  # no demo accounts in the production shape
     assert used <= set(get_commands()), used - set(get_commands())
     assert 'CMD ["gunicorn", "config.wsgi"' in (ROOT / "Dockerfile").read_text()
 
@@ -64,10 +65,11 @@ def test_gunicorn_serves_the_catalogue_and_compressed_hashed_static_files(tmp_pa
         "DATABASE_URL": "",  # its own SQLite file: this test must not touch the test database
         "REDIS_URL": "",
         "DJANGO_STATIC_ROOT": str(Path(settings.STATIC_ROOT)),
+        "PROCUREMENT_DEMO_INSTANCE": "1",  # the demo catalogue, on a declared demo instance
     }
     run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "timeout": 300}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], **run)
-    subprocess.run([sys.executable, "manage.py", "load_demo"], **run)
+    subprocess.run([sys.executable, "manage.py", "load_demo", "--demo-instance"], **run)
     port = free_port()
     server = subprocess.Popen(
         shlex.split(f"{BIN}/gunicorn config.wsgi --bind 127.0.0.1:{port} --workers 1"),

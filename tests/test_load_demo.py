@@ -6,7 +6,8 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from procurement.management.commands.load_demo import DEMO_PASSWORD
@@ -29,9 +30,60 @@ def signed_in(username: str, password: str = DEMO_PASSWORD):
 
 
 def run() -> str:
+    """load_demo on a declared demonstration instance (the tests run with DEBUG off)."""
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    with override_settings(DEMO_INSTANCE=True):
+        call_command("load_demo", "--demo-instance", stdout=out)
     return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("flag", "instance"),
+    [(False, False), (True, False), (False, True)],
+    ids=["none", "flag", "env"],
+)
+def test_with_debug_off_it_refuses_unless_the_instance_is_declared_a_demo_twice(flag, instance):
+    """Issue 11, item 7: `docker compose up` created a superuser `admin` whose password the README
+    prints. With DEBUG off, demo accounts need PROCUREMENT_DEMO_INSTANCE=1 and --demo-instance."""
+    args = ["--demo-instance"] if flag else []
+    with override_settings(DEMO_INSTANCE=instance), pytest.raises(CommandError) as refused:
+        call_command("load_demo", *args, stdout=StringIO())
+    assert "PROCUREMENT_DEMO_INSTANCE=1" in str(refused.value)
+    assert "--demo-instance" in str(refused.value)
+    assert not get_user_model().objects.exists()
+
+
+def test_check_deploy_fails_while_a_demo_account_has_the_demo_password():
+    from procurement.checks import check_demo_accounts
+
+    assert check_demo_accounts() == []
+    run()
+    [error] = check_demo_accounts()
+    assert error.id == "procurement.E003" and "health-officer" in error.msg
+    for user in get_user_model().objects.all():
+        user.set_password("a-new-long-password-2026")
+        user.save()
+    assert check_demo_accounts() == []
+
+
+def test_ensure_administrator_creates_the_first_administrator_from_the_environment(monkeypatch):
+    for name in (
+        "DJANGO_SUPERUSER_USERNAME",
+        "DJANGO_SUPERUSER_EMAIL",
+        "DJANGO_SUPERUSER_PASSWORD",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(CommandError, match="DJANGO_SUPERUSER_PASSWORD"):
+        call_command("ensure_administrator", stdout=StringIO())
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "platform")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "platform@example.gov.in")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-random-password-2026")
+    call_command("ensure_administrator", stdout=StringIO())
+    out = StringIO()
+    call_command("ensure_administrator", stdout=out)  # the next `up`: kept as it is
+    assert "left as it is" in out.getvalue()
+    admin = get_user_model().objects.get(username="platform")
+    assert admin.is_superuser and admin.check_password("a-long-random-password-2026")
 
 
 def test_running_it_twice_changes_nothing_the_second_time():

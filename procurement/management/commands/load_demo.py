@@ -1,13 +1,20 @@
-"""python manage.py load_demo: the demo catalogue, two demo departments and a demo user for every
-role in each, for `make run` and docker-compose. Idempotent: running it twice changes nothing."""
+"""python manage.py load_demo: the demo catalogue, three demo departments and a demo user for
+every role in each, for `make run` and demonstration instances. Idempotent: running it twice
+changes nothing.
+
+The demo accounts share a published password, so with DEBUG off the command refuses unless the
+instance is declared a demonstration twice: ``PROCUREMENT_DEMO_INSTANCE=1`` in the environment and
+``--demo-instance`` on the command line (``check --deploy`` also fails while a demo account is
+active with the demo password: ``procurement.checks``)."""
 
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from procurement.models import Department, Membership
@@ -24,6 +31,12 @@ from providers.services import catalogue_load
 
 DEMO_CATALOGUE = Path(__file__).resolve().parents[3] / "providers" / "data" / "demo-catalogue.json"
 DEMO_PASSWORD = "demo-password-2026"
+REFUSED = (
+    "load_demo creates accounts whose password is published in the README, so with DEBUG off it "
+    "runs only on a declared demonstration instance: set PROCUREMENT_DEMO_INSTANCE=1 and pass "
+    "--demo-instance. A real deployment creates its first administrator with "
+    "`manage.py createsuperuser` instead."
+)
 DEMO_DEPARTMENTS = (
     # slug, name, parent, policy pack (the authority it buys under)
     (
@@ -68,7 +81,17 @@ def demo_users() -> Iterator[tuple[str, str, str, str, bool]]:
 class Command(BaseCommand):
     help = "Load the demo catalogue, departments and users. Running it twice changes nothing."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--demo-instance",
+            action="store_true",
+            help="Confirm that this production-shaped instance is a demonstration (needs "
+            "PROCUREMENT_DEMO_INSTANCE=1 too); not needed with DEBUG on.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not (options["demo_instance"] and settings.DEMO_INSTANCE):
+            raise CommandError(REFUSED)
         try:
             data = parse_catalogue(DEMO_CATALOGUE.read_text(encoding="utf-8"))
         except CatalogueError as exc:
