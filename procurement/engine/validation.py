@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Protocol, TypeVar, runtime_checkable
@@ -57,6 +58,14 @@ _LOCATIONS = ("processing", "storage", "logs")
 _CONFIDENCES = tuple(CONFIDENCE_LABELS)
 _OFFER = bounds.OFFER
 _POLICY = bounds.POLICY
+
+
+def is_web_link(text: str) -> bool:
+    """An absolute http(s) address with a host and no whitespace or control characters."""
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        return False
+    parts = urlsplit(text)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 class _Checker:
@@ -129,6 +138,16 @@ class _Checker:
     def text(self, path: str, value: object, *, allow_empty: bool = False) -> None:
         if not isinstance(value, str) or (not allow_empty and not value.strip()):
             self.add(path, "must be non-empty text")
+
+    def link(self, path: str, value: object, *, required: bool = False) -> None:
+        """A web address a page or PDF may render as a link: http or https only (never
+        ``javascript:``, ``data:`` or a relative path), with a host and no spaces."""
+        if value is None or value == "":
+            if required:
+                self.add(path, "must be a web address (http or https)")
+            return
+        if not isinstance(value, str) or not is_web_link(value):
+            self.add(path, "must be a web address starting with http:// or https://")
 
     def boolean(self, path: str, value: object) -> None:
         if not isinstance(value, bool):
@@ -289,6 +308,7 @@ def validate_offer(o: Offer, path: str) -> list[FieldError]:
         c.text(f"{cp}.issuer", cert.issuer)
         c.date(f"{cp}.issued_on", cert.issued_on)
         c.date(f"{cp}.expires_on", cert.expires_on, optional=True)
+        c.link(f"{cp}.evidence_url", cert.evidence_url)
         if (
             isinstance(cert.expires_on, dt.date)
             and isinstance(cert.issued_on, dt.date)
@@ -304,6 +324,7 @@ def validate_offer(o: Offer, path: str) -> list[FieldError]:
         c.boolean(f"{ep}.evaluator_accredited", ev.evaluator_accredited)
         c.text(f"{ep}.method", ev.method, allow_empty=True)
         c.date(f"{ep}.evaluated_on", ev.evaluated_on)
+        c.link(f"{ep}.evidence_url", ev.evidence_url)
         c.date(f"{ep}.valid_until", ev.valid_until)
         if (
             isinstance(ev.valid_until, dt.date)
@@ -318,6 +339,7 @@ def _validate_price(c: _Checker, o: Offer, path: str) -> None:
     pr = o.price
     c.pattern(f"{path}.currency", pr.currency, _CURRENCY, "an ISO 4217 code, e.g. INR or USD")
     c.text(f"{path}.source_url", pr.source_url)
+    c.link(f"{path}.source_url", pr.source_url)
     c.date(f"{path}.checked_on", pr.checked_on)
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
@@ -405,6 +427,7 @@ def _check_citations(c: _Checker, node: object, path: str) -> None:
         else:
             c.text(f"{path}.citation.document", node.citation.document)
             c.text(f"{path}.citation.clause", node.citation.clause)
+            c.link(f"{path}.citation.url", node.citation.url)
         c.member(f"{path}.confidence", node.confidence, sorted(CONFIDENCE_LABELS))
     for f in dataclasses.fields(node):
         if f.name != "citation":
@@ -598,6 +621,7 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
                 c.text(f"{ip}.{name}", getattr(pref.instrument, name))
             c.date(f"{ip}.date", pref.instrument.date)
             c.member(f"{ip}.confidence", pref.instrument.confidence, _CONFIDENCES)
+            c.link(f"{ip}.url", pref.instrument.url)
 
 
 def validate_match_replies(

@@ -293,3 +293,36 @@ def test_procurement_mode_limits_must_rise() -> None:
         "policy.procurement_modes[2].up_to_inr",
         "only the last mode may have no upper limit",
     ) in failure.value.as_pairs()
+
+
+def _url_paths(node: Any, path: str = "policy") -> list[tuple[str, Any]]:
+    """Every place of a pack document that holds a link: (its path, its parent and key)."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "url":
+                found.append((f"{path}.url", (node, key)))
+            else:
+                found.extend(_url_paths(value, f"{path}.{key}"))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found.extend(_url_paths(item, f"{path}[{i}]"))
+    return found
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "data:text/html,x", "/relative", "ftp://x"]
+)
+def test_every_link_in_a_pack_must_be_a_web_address(link: str) -> None:
+    """Issue 11, item 5: a `javascript:` citation was stored and rendered on another department's
+    comparison page. Every path of the shipped packs that holds a link is refused, by name."""
+    for name in pack_names():
+        document = pack_data(name)
+        paths = _url_paths(document)
+        assert len(paths) > 30  # every citation, the instrument's and the CERT-In link
+        for path, (parent, key) in paths:
+            original = parent[key]
+            parent[key] = link
+            errors = errors_for(document)
+            assert errors.get(path, "").startswith("must be a web address"), (path, errors)
+            parent[key] = original
