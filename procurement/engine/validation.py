@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Protocol, TypeVar, runtime_checkable
+from urllib.parse import urlsplit
 
 from procurement.engine import bounds
 from procurement.engine.bounds import DateRange, ItemsRange, Range
