@@ -21,7 +21,6 @@ from django.http import Http404
 
 from procurement import engine
 from procurement.models import (
-    DEFAULT_POLICY_PACK,
     AuditEvent,
     Comparison,
     ComparisonResults,
@@ -260,7 +259,7 @@ def comparison_results(comparison: Comparison) -> engine.ComparisonResult:
 # Policy packs (shared by every department) ---------------------------------------------------
 
 
-def published_pack(slug: str = DEFAULT_POLICY_PACK, on: dt.date | None = None) -> PolicyPack:
+def published_pack(slug: str, on: dt.date | None = None) -> PolicyPack:
     """The newest published version of the pack ``slug`` in force on ``on`` (any date if none)."""
     packs = PolicyPack.objects.filter(status=PolicyPack.Status.PUBLISHED, slug=slug)
     if on:

@@ -24,7 +24,6 @@ from procurement.audit import audit_record
 from procurement.documents.jobs import document_enqueue
 from procurement.mapping import comparison_inputs, workload_input
 from procurement.models import (
-    DEFAULT_POLICY_PACK,
     Comparison,
     ComparisonResults,
     Decision,
@@ -57,7 +56,7 @@ def _own(department: Department, owner_id: int, what: str) -> None:
 # Workloads ----------------------------------------------------------------------------------
 
 
-def workload_check(values: WorkloadValues, pack_slug: str = DEFAULT_POLICY_PACK) -> None:
+def workload_check(values: WorkloadValues, pack_slug: str) -> None:
     """Raise ValidationError (per field) when the engine would refuse this workload, alone or
     under the department's policy pack in force today (e.g. a QCBS weight above its cap)."""
     workload = workload_input(values)

@@ -64,6 +64,7 @@ from procurement.engine.policy import (
     PriceEvaluationFactorPreference,
     TransitionPremiumPreference,
     confidence_label,
+    instrument_of,
     is_statutory,
     premium_in_force,
 )
@@ -516,9 +517,7 @@ def build_result(p: Prepared, sensitivity: SensitivityResult | None = None) -> C
 
 def _uses_demo_data(p: Prepared) -> bool:
     demo_instrument = any(
-        not isinstance(pref, MiiMatchL1Preference)
-        and pref.instrument is not None
-        and pref.instrument.is_demo
+        (instrument := instrument_of(pref)) is not None and instrument.is_demo
         for pref in p.policy.preferences
     )
     return (
@@ -659,7 +658,7 @@ def _preference_results(p: Prepared) -> tuple[PreferenceResult, ...]:
     ids = p.eligible_ids()
     source = decision.raw_award if decision is not None else None
     for i, pref in enumerate(policy.preferences):
-        instrument = None if isinstance(pref, MiiMatchL1Preference) else pref.instrument
+        instrument = instrument_of(pref)
         if decision is None:
             results.append(
                 PreferenceResult(

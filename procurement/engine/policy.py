@@ -403,6 +403,12 @@ def is_statutory(pref: Preference) -> bool:
     return isinstance(pref, MiiMatchL1Preference)
 
 
+def instrument_of(pref: Preference) -> Instrument | None:
+    """The instrument that empowers a preference of the authority's own (None for a statutory
+    one, which needs none, and for one the pack records none for: a policy scenario)."""
+    return None if isinstance(pref, MiiMatchL1Preference) else pref.instrument
+
+
 @dataclass(frozen=True, slots=True)
 class TaxRule:
     """The tax a supplier of this location charges the buyer on an inference service."""

@@ -54,7 +54,7 @@ from procurement.engine.numbers import (
     fraction,
     percent_of,
 )
-from procurement.engine.policy import TransitionPremiumPreference
+from procurement.engine.policy import TransitionPremiumPreference, instrument_of
 from procurement.engine.results import (
     AwardFrequency,
     BreakEven,
@@ -283,7 +283,7 @@ def flip_premium(p: Prepared) -> FlipPremium:
     pct = max(ZERO, percent_of(cost - price, price))
     allowed = p.policy.transition_premium_pct(p.decision_date)
     empowered = any(
-        isinstance(pref, TransitionPremiumPreference) and pref.instrument is not None
+        isinstance(pref, TransitionPremiumPreference) and instrument_of(pref) is not None
         for pref in p.policy.preferences
     )
     pack = (

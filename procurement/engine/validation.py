@@ -39,6 +39,7 @@ from procurement.engine.policy import (
     PriceEvaluationFactorPreference,
     TieBandPreference,
     TransitionPremiumPreference,
+    instrument_of,
     is_statutory,
 )
 from procurement.engine.results import SensitivityConfig
@@ -427,7 +428,7 @@ def _check_citations(c: _Checker, node: object, path: str) -> None:
             c.text(f"{path}.citation.document", node.citation.document)
             c.text(f"{path}.citation.clause", node.citation.clause)
             c.link(f"{path}.citation.url", node.citation.url)
-        c.member(f"{path}.confidence", node.confidence, sorted(CONFIDENCE_LABELS))
+        c.member(f"{path}.confidence", node.confidence, _CONFIDENCES)
     for f in dataclasses.fields(node):
         if f.name != "citation":
             _check_citations(c, getattr(node, f.name), f"{path}.{f.name}")
@@ -614,13 +615,14 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
                     step.premium_pct,
                     _POLICY["preferences[].schedule[].premium_pct"],
                 )
-        if not isinstance(pref, MiiMatchL1Preference) and pref.instrument is not None:
+        instrument = instrument_of(pref)
+        if instrument is not None:
             ip = f"{pp}.instrument"
             for name in ("issuer", "number", "title"):
-                c.text(f"{ip}.{name}", getattr(pref.instrument, name))
-            c.date(f"{ip}.date", pref.instrument.date)
-            c.member(f"{ip}.confidence", pref.instrument.confidence, _CONFIDENCES)
-            c.link(f"{ip}.url", pref.instrument.url)
+                c.text(f"{ip}.{name}", getattr(instrument, name))
+            c.date(f"{ip}.date", instrument.date)
+            c.member(f"{ip}.confidence", instrument.confidence, _CONFIDENCES)
+            c.link(f"{ip}.url", instrument.url)
 
 
 def validate_match_replies(
