@@ -1,10 +1,15 @@
-"""The audit trail: each department's insert-only hash chain of events — appending to it, and
-checking it together with the comparisons it vouches for.
+"""The audit trail: insert-only hash chains of events — one per department, and the platform's
+own chain for data every department shares — appending to them, and checking them together with
+the records they vouch for.
 
-A department's events are numbered from 1; ``content_hash`` is the SHA-256 of the event's
-canonical content and ``chain_hash`` = SHA-256(previous chain_hash ‖ content_hash), the first
-link chaining from ``GENESIS_PREFIX + department slug``. Appends are serialised by locking the
-department row, so two requests never chain from the same link.
+A chain's events are numbered from 1; ``content_hash`` is the SHA-256 of the event's canonical
+content and ``chain_hash`` = SHA-256(previous chain_hash ‖ content_hash), the first link chaining
+from ``GENESIS_PREFIX + department slug`` (``GENESIS_PREFIX + "platform"`` for the platform's
+chain). Appends are serialised — by locking the department row, or a transaction-scoped advisory
+lock for the platform's chain — so two requests never chain from the same link.
+
+Every event names the account that acted and the *person* who answers for it: the person
+themselves when they signed in, the key's holder when an API key acted.
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Model
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from procurement import engine
 from procurement.models import AuditEvent, Comparison, Department
 
 GENESIS_PREFIX = "genesis:"
+PLATFORM = "platform"
+# The key of the advisory lock that serialises appends to the platform's chain (PostgreSQL).
+_PLATFORM_LOCK = 0x41554454  # "AUDT"
 
 
 def canonical(document: Any) -> str:
@@ -36,48 +45,80 @@ def sha256(text: str) -> str:
 
 
 def event_content(event: AuditEvent) -> str:
-    """The canonical content an event's ``content_hash`` covers."""
-    return canonical(
-        {
-            "department": event.department.slug,
-            "sequence": event.sequence,
-            "action": event.action,
-            "actor": event.actor_name,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "summary": event.summary,
-            "payload": json.loads(event.payload),
-            "created_at": event.created_at.isoformat(),
-        }
-    )
+    """The canonical content an event's ``content_hash`` covers (events written before persons
+    were recorded have no ``person`` and hash as they always did)."""
+    content: dict[str, Any] = {
+        "department": event.department.slug if event.department else PLATFORM,
+        "sequence": event.sequence,
+        "action": event.action,
+        "actor": event.actor_name,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "summary": event.summary,
+        "payload": json.loads(event.payload),
+        "created_at": event.created_at.isoformat(),
+    }
+    if event.person_name:
+        content["person"] = event.person_name
+    return canonical(content)
 
 
 def chain_link(previous: str, content_hash: str) -> str:
     return sha256(previous + content_hash)
 
 
-def genesis(department: Department) -> str:
-    return sha256(GENESIS_PREFIX + department.slug)
+def genesis(department: Department | None) -> str:
+    return sha256(GENESIS_PREFIX + (department.slug if department else PLATFORM))
+
+
+def chain_events(department: Department | None) -> QuerySet[AuditEvent]:
+    """The events of one chain (the platform's when ``department`` is None), unordered."""
+    if department is None:
+        return AuditEvent.objects.filter(department__isnull=True)
+    return AuditEvent.objects.filter(department=department)
+
+
+def person_of(actor: User | None) -> User | None:
+    """The person who answers for what ``actor`` does: the key's holder for an API key's
+    service account, the actor themselves otherwise."""
+    if actor is None:
+        return None
+    api_key = getattr(actor, "api_key", None)
+    if api_key is not None:
+        return api_key.person  # type: ignore[no-any-return]
+    return actor
+
+
+def _lock_chain(department: Department | None) -> None:
+    if department is not None:
+        Department.objects.select_for_update().get(pk=department.pk)
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PLATFORM_LOCK])
 
 
 def audit_record(
     *,
-    department: Department,
+    department: Department | None,
     actor: User | None,
     action: str,
     obj: Model,
     summary: str,
     payload: dict[str, Any],
 ) -> AuditEvent:
-    """Append one event to the department's chain. Call inside the transaction of the change."""
-    Department.objects.select_for_update().get(pk=department.pk)
-    last = AuditEvent.objects.filter(department=department).order_by("-sequence").first()
+    """Append one event to the department's chain (the platform's when ``department`` is None).
+    Call inside the transaction of the change."""
+    _lock_chain(department)
+    last = chain_events(department).order_by("-sequence").first()
+    person = person_of(actor)
     event = AuditEvent(
         department=department,
         sequence=(last.sequence + 1) if last else 1,
         action=action,
         actor=actor,
         actor_name=actor.get_username() if actor else "system",
+        person=person,
+        person_name=person.get_username() if person else "",
         object_type=type(obj).__name__.lower(),
         object_id=str(obj.pk),
         summary=summary[:500],

@@ -348,19 +348,28 @@ class Decision(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One step someone took, in an insert-only, per-department hash chain.
+    """One step someone took, in an insert-only hash chain: one chain per department, and the
+    platform's own chain (``department`` empty) for changes to data every department shares.
 
     ``content_hash`` is the SHA-256 of the event's canonical content; ``chain_hash`` =
-    SHA-256(previous chain_hash ‖ content_hash). ``sequence`` numbers a department's events from 1.
+    SHA-256(previous chain_hash ‖ content_hash). ``sequence`` numbers a chain's events from 1.
+    ``actor`` is the account that acted (a person, or an API key's service account); ``person``
+    is the person answerable for it (the key's holder when a key acted).
     """
 
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sequence = models.PositiveIntegerField()
     action = models.CharField(max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     actor_name = models.CharField(max_length=150)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person_name = models.CharField(max_length=150, blank=True)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=40)
     summary = models.CharField(max_length=500)
@@ -375,11 +384,16 @@ class AuditEvent(models.Model):
             models.UniqueConstraint(
                 fields=["department", "sequence"], name="audit_event_unique_sequence"
             ),
+            models.UniqueConstraint(
+                fields=["sequence"],
+                condition=Q(department__isnull=True),
+                name="audit_event_unique_platform_sequence",
+            ),
         ]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.department} #{self.sequence}: {self.action}"
+        return f"{self.department or 'platform'} #{self.sequence}: {self.action}"
 
 
 class JustificationDocument(models.Model):
@@ -447,6 +461,13 @@ class DepartmentAPIKey(AbstractAPIKey):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="api_keys")
     service_user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_key"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="api_keys_held",
+        help_text="The person of the department who answers for what the key does.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
