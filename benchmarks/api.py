@@ -123,9 +123,7 @@ def prepare() -> tuple[str, int]:
         ),
     )
     comparison = services.comparison_run(user=officer, workload=workload)
-    _, key = api_key_create(
-        admin=users.get(username="health-admin"), name="benchmark", roles=[OFFICER]
-    )
+    _, key = api_key_create(admin=officer, person=officer, name="benchmark", roles=[OFFICER])
     return key, comparison.pk
 
 

@@ -175,7 +175,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, except that an API key acts with at most its holder's roles.
+    "procurement.api_keys.KeyHolderBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

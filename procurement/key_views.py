@@ -1,5 +1,7 @@
-"""A department administrator's pages for the department's API keys: list, create (the key is
-shown once, on the page that answers the creation), revoke.
+"""The pages of the department's API keys: list, create (the key is shown once, on the page that
+answers the creation), revoke. A key administrator sees and manages every key of the department
+and issues keys to its persons; anyone else of the department sees, issues and revokes keys held
+by themselves (``procurement.api_keys`` decides which).
 
 Keys are fetched only through ``api_keys.get_api_key_for_user()``, which answers 404 across
 departments before any role is checked, so another department's key cannot even be confirmed.
@@ -11,23 +13,41 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from procurement import api_keys
+from procurement import api_keys, selectors
 from procurement.forms import BootstrapMixin
 from procurement.roles import APPROVER, OFFICER
 
 ROLE_LABELS = {
     OFFICER: "Procurement officer — workloads, comparisons, proposals and documents",
-    APPROVER: "Approver — approves or returns proposals (not one the same key proposed)",
+    APPROVER: "Approver — approves or returns proposals (not one its holder proposed)",
 }
 
 
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        full_name = obj.get_full_name()
+        return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
+
+
 class APIKeyForm(BootstrapMixin, forms.Form):
+    person = PersonChoiceField(
+        label="Held by",
+        queryset=get_user_model().objects.none(),
+        help_text="The person who answers for what the key does. The key acts with at most "
+        "their roles, and loses a role when they do.",
+        error_messages={
+            "required": "Choose the person who answers for what the key does.",
+            "invalid_choice": "Choose an active person of your department.",
+        },
+    )
     name = forms.CharField(
         label="Name",
         max_length=50,
@@ -37,36 +57,41 @@ class APIKeyForm(BootstrapMixin, forms.Form):
         label="Roles",
         choices=[(role, ROLE_LABELS[role]) for role in api_keys.KEY_ROLES],
         widget=forms.CheckboxSelectMultiple,
-        help_text="Give a key only what its system needs. A key that both proposes and "
-        "approves still cannot approve its own proposals.",
+        help_text="Give a key only what its system needs, and only roles both you and its "
+        "holder hold. Its holder cannot approve their own proposals with it.",
         error_messages={"required": "Give the key at least one role."},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, persons: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        assert isinstance(person, forms.ModelChoiceField)
+        person.queryset = persons
         self.style()
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied("Only a department administrator manages its API keys.")
+def _require_department(request: HttpRequest) -> None:
+    if selectors.department_of(request.user) is None:
+        raise PermissionDenied("API keys belong to a department, and you are in none.")
 
 
 @login_required
 def api_key_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "procurement.view_departmentapikey")
+    _require_department(request)
     keys = [(key, api_keys.api_key_roles(key)) for key in api_keys.api_key_list(request.user)]
     return render(request, "procurement/api_keys.html", {"keys": keys})
 
 
 @login_required
 def api_key_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "procurement.add_departmentapikey")
-    form = APIKeyForm(request.POST or None)
+    _require_department(request)
+    persons = api_keys.api_key_persons(request.user)
+    form = APIKeyForm(request.POST or None, persons=persons, initial={"person": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
             key, plaintext = api_keys.api_key_create(
                 admin=request.user,
+                person=form.cleaned_data["person"],
                 name=form.cleaned_data["name"],
                 roles=form.cleaned_data["roles"],
             )
@@ -91,7 +116,6 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
     key = api_keys.get_api_key_for_user(request.user, prefix)
-    _require(request, "procurement.change_departmentapikey")
     try:
         api_keys.api_key_revoke(admin=request.user, api_key=key)
     except ValidationError as error:

@@ -454,8 +454,9 @@ class DepartmentAPIKey(AbstractAPIKey):
     """An API key of one department's system, stored hashed (SHA-512); shown once, at creation.
 
     Requests made with the key act as its ``service_user``: an account of the same department,
-    with no usable password, holding the roles the key was given (officer, approver). Audit
-    events name it, and maker-checker holds across keys as it does across people.
+    with no usable password, granted roles (officer, approver) of which it acts with those its
+    ``person`` still holds (``api_keys.KeyHolderBackend``). Audit events name both, and
+    maker-checker compares persons, across keys and sign-ins.
     """
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="api_keys")
@@ -465,7 +466,6 @@ class DepartmentAPIKey(AbstractAPIKey):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
-        null=True,
         related_name="api_keys_held",
         help_text="The person of the department who answers for what the key does.",
     )

@@ -58,7 +58,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.view_policypack",
         "procurement.publish_policypack",
     ),
-    # Manage the department's API keys (its systems' access), nothing else.
+    # Manage the department's API keys (its systems' access), nothing else: no workloads are
+    # visible to it (selectors.visible_to) and it grants a key only roles it holds itself.
     DEPARTMENT_ADMINISTRATORS: (
         "procurement.add_departmentapikey",
         "procurement.change_departmentapikey",

@@ -1,6 +1,7 @@
-"""Department API keys: a department administrator creates them in the browser (shown once),
-they are stored hashed, authenticate as their own service account, record their last use, and
-stop working when revoked. Administrators see only their own department's keys."""
+"""Department API keys: a department administrator creates them in the browser (shown once) for
+a person of the department, they are stored hashed, authenticate as their own service account,
+record their last use, and stop working when revoked. Administrators see only their own
+department's keys; other persons only the keys they hold."""
 
 from __future__ import annotations
 
@@ -9,21 +10,32 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from procurement.models import AuditEvent, DepartmentAPIKey
-from procurement.roles import APPROVER, OFFICER
-from tests.test_api_support import client_with, make_admin, make_key
+from procurement.roles import APPROVER, OFFICER, POLICY_ADMINISTRATORS
+from tests.conftest import make_user
+from tests.test_api_support import client_with, make_admin, make_key, make_person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_a(departments):
-    return make_admin(departments[0])
+    """Department A's key administrator, who also holds the roles a key may be given (so may
+    grant them)."""
+    admin = make_admin(departments[0])
+    admin.groups.add(*Group.objects.filter(name__in=[OFFICER, APPROVER]))
+    return admin
+
+
+@pytest.fixture
+def holder(departments):
+    return make_person(departments[0], (OFFICER, APPROVER), username="bea")
 
 
 @pytest.fixture
@@ -31,8 +43,10 @@ def admin_b(departments):
     return make_admin(departments[1])
 
 
-def create_on_the_page(client, name="HMIS integration", roles=(OFFICER,)) -> str:
-    response = client.post(reverse("api_key_create"), {"name": name, "roles": list(roles)})
+def create_on_the_page(client, person, name="HMIS integration", roles=(OFFICER,)) -> str:
+    response = client.post(
+        reverse("api_key_create"), {"person": person.pk, "name": name, "roles": list(roles)}
+    )
     assert response.status_code == 200, response.content.decode()[:2000]
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
@@ -41,16 +55,19 @@ def create_on_the_page(client, name="HMIS integration", roles=(OFFICER,)) -> str
     return match.group(1)
 
 
-def test_an_administrator_creates_a_key_that_is_shown_once_and_stored_hashed(client, admin_a):
+def test_an_administrator_creates_a_key_that_is_shown_once_and_stored_hashed(
+    client, admin_a, holder
+):
     client.force_login(admin_a)
-    plaintext = create_on_the_page(client, roles=(OFFICER, APPROVER))
+    plaintext = create_on_the_page(client, holder, roles=(OFFICER, APPROVER))
     key = DepartmentAPIKey.objects.get()
     prefix, secret = plaintext.split(".")
-    assert key.prefix == prefix and key.name == "HMIS integration"
+    assert key.prefix == prefix and key.name == "HMIS integration" and key.person == holder
     assert secret not in key.hashed_key and secret not in key.pk
     assert key.hashed_key.startswith("sha512$")
     listing = client.get(reverse("api_key_list")).content.decode()
     assert prefix in listing and "HMIS integration" in listing and secret not in listing
+    assert "bea" in listing, "the list names the key's holder"
 
     account = key.service_user
     assert account.username == f"api-{prefix}" and not account.has_usable_password()
@@ -58,6 +75,7 @@ def test_an_administrator_creates_a_key_that_is_shown_once_and_stored_hashed(cli
     assert sorted(account.groups.values_list("name", flat=True)) == sorted([APPROVER, OFFICER])
     event = AuditEvent.objects.get(action="api_key.created")
     assert event.actor == admin_a and prefix in event.summary and secret not in event.payload
+    assert "held by bea" in event.summary
 
     response = client_with(plaintext).get(reverse("api:ping"))
     assert response.json() == {
@@ -82,10 +100,16 @@ def test_a_key_cannot_sign_in_to_the_site(client, admin_a):
         ({"name": "x" * 51, "roles": [OFFICER]}, "name", "at most 50 characters"),
         ({"name": "HMIS", "roles": []}, "roles", "Give the key at least one role."),
         ({"name": "HMIS", "roles": ["Department administrators"]}, "roles", "not one of"),
+        ({"name": "HMIS", "roles": [OFFICER], "person": ""}, "person", "Choose the person"),
+        ({"name": "HMIS", "roles": [OFFICER], "person": "99999"}, "person", "active person"),
+        ({"name": "HMIS", "roles": [APPROVER], "person": "alice"}, "roles", "does not hold"),
     ],
 )
-def test_the_key_form_says_what_is_wrong(client, admin_a, form, field, message):
+def test_the_key_form_says_what_is_wrong(client, admin_a, holder, alice, form, field, message):
     client.force_login(admin_a)
+    persons = {"alice": alice.pk}
+    form = {"person": holder.pk, **form}
+    form["person"] = persons.get(form["person"], form["person"])
     response = client.post(reverse("api_key_create"), form)
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
@@ -170,7 +194,7 @@ def test_anonymous_calls_are_a_401_naming_the_scheme(db):
     assert response["WWW-Authenticate"] == "Api-Key"
 
 
-# The pages: for department administrators only, each seeing only their department's keys -------
+# The pages: administrators see their department's keys, other persons the keys they hold ------
 
 
 def test_administrators_see_only_their_own_departments_keys(client, admin_a, admin_b):
@@ -187,26 +211,39 @@ def test_administrators_see_only_their_own_departments_keys(client, admin_a, adm
     assert not key_a.revoked
 
 
-def test_officers_cannot_manage_keys(client, alice, admin_a):
-    key, _ = make_key(admin_a.membership.department)
+def test_officers_see_issue_and_revoke_only_their_own_keys(client, alice, admin_a, holder):
+    theirs, _ = make_key(admin_a.membership.department, person=holder, name="Bea system")
     client.force_login(alice)
-    for name, method, args in [
-        ("api_key_list", "get", []),
-        ("api_key_create", "get", []),
-        ("api_key_create", "post", []),
-        ("api_key_revoke", "post", [key.prefix]),
-    ]:
-        response = getattr(client, method)(
-            reverse(name, args=args), {"name": "x", "roles": [OFFICER]}
-        )
-        assert response.status_code == 403, name
-    assert DepartmentAPIKey.objects.count() == 1
+    listing = client.get(reverse("api_key_list"))
+    assert listing.status_code == 200 and "Bea system" not in listing.content.decode()
+    assert client.post(reverse("api_key_revoke", args=[theirs.prefix])).status_code == 404
+    to_bea = client.post(
+        reverse("api_key_create"), {"person": holder.pk, "name": "x", "roles": [OFFICER]}
+    )
+    assert to_bea.status_code == 400
+    assert "active person" in " ".join(to_bea.context["form"].errors["person"])
+    approver = client.post(
+        reverse("api_key_create"), {"person": alice.pk, "name": "x", "roles": [APPROVER]}
+    )
+    assert "do not hold" in " ".join(approver.context["form"].errors["roles"])
+    plaintext = create_on_the_page(client, alice, name="Alice script")
+    own = DepartmentAPIKey.objects.get(name="Alice script")
+    assert own.person == alice and own.created_by == alice
+    assert "Alice script" in client.get(reverse("api_key_list")).content.decode()
+    client.post(reverse("api_key_revoke", args=[own.prefix]))
+    assert client_with(plaintext).get(reverse("api:ping")).status_code == 401
+    theirs.refresh_from_db()
+    assert not theirs.revoked
 
 
-def test_the_navigation_shows_api_keys_to_administrators_only(client, alice, admin_a):
+def test_the_navigation_shows_api_keys_to_those_who_may_hold_or_manage_them(
+    client, alice, admin_a, departments
+):
     client.force_login(admin_a)
     assert reverse("api_key_list") in client.get(reverse("policy_list")).content.decode()
     client.force_login(alice)
+    assert reverse("api_key_list") in client.get(reverse("policy_list")).content.decode()
+    client.force_login(make_user("polly", departments[0], POLICY_ADMINISTRATORS))
     assert reverse("api_key_list") not in client.get(reverse("policy_list")).content.decode()
 
 
@@ -218,3 +255,10 @@ def test_a_key_acts_within_its_roles_only(departments, workload):
     assert response.status_code == 403
     assert response.json() == {"detail": "Your role does not allow this."}
     assert get_user_model().objects.filter(username__startswith="api-").count() == 1
+
+
+def test_the_navigation_shows_workloads_only_to_roles_that_see_them(client, alice, departments):
+    client.force_login(alice)
+    assert reverse("workload_list") in client.get(reverse("policy_list")).content.decode()
+    client.force_login(make_admin(departments[0]))
+    assert reverse("workload_list") not in client.get(reverse("policy_list")).content.decode()
