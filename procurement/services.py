@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement import engine, workload_fields
-from procurement.audit import audit_record
+from procurement.audit import audit_record, person_of
 from procurement.documents.jobs import document_enqueue
 from procurement.mapping import comparison_inputs, workload_input
 from procurement.models import (
@@ -304,11 +304,33 @@ def decision_propose(
     return decision
 
 
+def proposed_by_same_person(user: User, decision: Decision) -> bool:
+    """Whether the person behind ``user`` (``audit.person_of``: a key's holder) proposed
+    ``decision``, through whichever account."""
+    actor = user if isinstance(user, Account) else None
+    return person_of(decision.proposed_by) == person_of(actor)
+
+
+def may_review(user: User, decision: Decision) -> bool:
+    """Whether ``user`` may approve or return ``decision`` now (what the pages offer)."""
+    return (
+        decision.status == Decision.Status.PROPOSED
+        and isinstance(user, Account)
+        and user.has_perm("procurement.approve_decision")
+        and not proposed_by_same_person(user, decision)
+    )
+
+
 def _decide(user: User, decision: Decision, status: str, note: str) -> Decision:
+    """Approve or return a proposal: not by the person who proposed it, whichever accounts
+    (their sign-in, any of their API keys) proposed and decide (``audit.person_of``)."""
     department, user = _require(user, "procurement.approve_decision")
     _own(department, decision.department_id, "decision")
-    if decision.proposed_by_id == user.pk:
-        raise PermissionDenied("The officer who proposed an award cannot also approve it.")
+    if proposed_by_same_person(user, decision):
+        raise PermissionDenied(
+            "The person who proposed an award cannot also approve or return it, whether "
+            "signed in or through any API key they hold."
+        )
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     if locked.status != Decision.Status.PROPOSED:
         raise ValidationError(f"This decision is already {locked.get_status_display().lower()}.")

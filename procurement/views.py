@@ -242,11 +242,7 @@ def _decision_context(
         "comparison": decision.comparison,
         "events": selectors.audit_trail(decision.department, "decision", [str(decision.pk)]),
         "form": form or DecisionReviewForm(),
-        "can_review": (
-            decision.status == Decision.Status.PROPOSED
-            and request.user.has_perm("procurement.approve_decision")
-            and decision.proposed_by_id != request.user.pk
-        ),
+        "can_review": services.may_review(request.user, decision),
         "has_demo": decision.comparison.uses_demo_data,
     }
 
