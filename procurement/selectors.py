@@ -1,11 +1,12 @@
 """Reads for the officer's workflow: tenancy in one place, and the rows the engine needs.
 
 Tenancy: ``visible_to()`` is the one definition of what a user may see of department-owned rows
-— their own department's, nothing without one. Pages fetch through the ``get_<x>_for_user()``
-helpers below (``Http404`` for another department's object exactly as for a missing one) and
-list through ``<x>_list(user)``; the API's base viewset and its related-id fields call
-``visible_to()`` too. Each kind of row has one queryset with the joins every reader needs
-(``<x>_rows()``). Nothing here is unscoped except what says so in its name.
+— their own department's, if their role may view that kind of row; nothing otherwise. Pages
+fetch through the ``get_<x>_for_user()`` helpers below (``Http404`` for another department's
+object exactly as for a missing one) and list through ``<x>_list(user)``; the API's base
+viewset and its related-id fields call ``visible_to()`` too. Each kind of row has one queryset
+with the joins every reader needs (``<x>_rows()``). Nothing here is unscoped except what says
+so in its name.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import datetime as dt
 import json
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -49,9 +50,19 @@ def department_of(user: User) -> Department | None:
 
 def visible_to(user: User, rows: QuerySet[M]) -> QuerySet[M]:
     """The rows of ``rows`` (all owned by departments) that ``user`` may see: those of the
-    user's own department, or none for a user without one."""
+    user's own department if their role may view that kind of row (``<app>.view_<model>``:
+    officers and approvers), none otherwise — a key administrator sees keys, not workloads.
+    A refused role is answered exactly as another department is: 404, or an empty list."""
     department = department_of(user)
-    return rows.filter(department=department) if department else rows.none()
+    meta = rows.model._meta
+    permission = f"{meta.app_label}.view_{meta.model_name}"
+    if (
+        not isinstance(user, PermissionsMixin)
+        or department is None
+        or not user.has_perm(permission)
+    ):
+        return rows.none()
+    return rows.filter(department=department)
 
 
 def _get(user: User, rows: QuerySet[M], pk: Any, missing: str) -> M:
