@@ -1,0 +1,430 @@
+"""The tenancy and role matrix (issue 11): every route of the API (/api/v1/) and of the officer's
+pages, found by walking Django's URL resolver, tried by every kind of caller, each answer
+checked against ``EXPECTED``.
+
+Rows are (method, route name): GET for every route that answers it, and the main writes (POST,
+PUT, PATCH). Columns are the callers (``COLUMNS``): anonymous, a person of another department
+holding every department role, one person of the own department per role of
+``procurement.roles`` (each holding that role alone), and one API key per key role (held by the
+person of that role). Path parameters name real objects of department A. A route without a row,
+a role without a column, or a row of the wrong width fails.
+
+A cell is a status, or one of: ``LOGIN`` (the page sends to the sign-in page), ``SHOWN`` (200,
+listing department A's rows) and ``EMPTY`` (200, listing none of them). Adding a role — say a
+platform-wide one with no department — is one more entry in ``COLUMNS``, a factory in
+``CALLERS`` and one more value in each row.
+
+Every request runs in a transaction rolled back afterwards, so each cell starts from the same
+state. The number of cells is printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from procurement import api_keys, services
+from procurement.documents import jobs
+from procurement.models import DepartmentAPIKey
+from procurement.roles import (
+    APPROVER,
+    CATALOGUE_ADMINISTRATORS,
+    DEPARTMENT_ADMINISTRATORS,
+    EVALUATOR,
+    OFFICER,
+    POLICY_ADMINISTRATORS,
+    ROLE_PERMISSIONS,
+)
+from providers.models import Offering
+from tests.conftest import make_user, workload_data, workload_values
+from tests.test_api_support import client_with, make_key
+from tests.test_workload_form import form_post
+
+pytestmark = pytest.mark.django_db
+
+LOGIN, SHOWN, EMPTY = "login", "shown", "empty"
+Cell = int | str
+
+# The callers, in the order of every row's cells.
+COLUMNS = (
+    "anonymous",
+    "other department",
+    "officer",
+    "approver",
+    "key administrator",
+    "policy administrator",
+    "catalogue administrator",
+    "evaluator",
+    "key: officer",
+    "key: approver",
+)
+# The column of each role of procurement.roles (a person of department A holding only it).
+ROLE_COLUMNS = {
+    OFFICER: "officer",
+    APPROVER: "approver",
+    DEPARTMENT_ADMINISTRATORS: "key administrator",
+    POLICY_ADMINISTRATORS: "policy administrator",
+    CATALOGUE_ADMINISTRATORS: "catalogue administrator",
+    EVALUATOR: "evaluator",
+}
+# The column of each role a key may be given (a key held by that role's person).
+KEY_COLUMNS = {OFFICER: "key: officer", APPROVER: "key: approver"}
+
+# Rows of the same shape, named once. 4 = the four roles of A that see no workloads.
+PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN)
+PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN)
+PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN)
+PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN)
+PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN)
+PUBLIC = (200,) * len(COLUMNS)
+API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200)
+API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN)
+# Writes: the role is checked before the object is looked up (403 whatever the id).
+API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403)
+API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200)
+
+#                                               callers: see COLUMNS
+EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
+    # The officer's pages
+    ("GET", "workload_list"): PAGE_LIST,
+    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN),
+    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN),
+    ("GET", "workload_detail"): PAGE_READ,
+    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN),
+    ("POST", "workload_edit"): PAGE_OFFICER_WRITE,
+    ("POST", "workload_clone"): PAGE_OFFICER_WRITE,
+    ("POST", "workload_archive"): PAGE_OFFICER_WRITE,
+    ("POST", "comparison_create"): PAGE_OFFICER_WRITE,
+    ("GET", "comparison_detail"): PAGE_READ,
+    ("GET", "comparison_snapshot"): PAGE_READ,
+    ("POST", "decision_propose"): PAGE_OFFICER_WRITE,
+    ("POST", "document_create"): PAGE_OFFICER_WRITE,
+    ("GET", "document_detail"): PAGE_READ,
+    ("GET", "document_status"): PAGE_READ,
+    ("GET", "document_download"): PAGE_READ,
+    ("GET", "document_verify"): PUBLIC,
+    ("GET", "snapshot_signing_key"): PUBLIC,
+    ("GET", "decision_detail"): PAGE_READ,
+    ("POST", "decision_approve"): PAGE_APPROVER_WRITE,
+    ("POST", "decision_return"): PAGE_APPROVER_WRITE,
+    ("GET", "history"): PAGE_LIST,
+    ("GET", "policy_list"): PAGE_SIGNED_IN,
+    ("GET", "policy_detail"): PAGE_SIGNED_IN,
+    ("GET", "policy_diff"): PAGE_SIGNED_IN,
+    # Keys: an administrator sees the department's (SHOWN: a key held by someone else), other
+    # persons their own; anyone may issue a key to themselves with roles they hold (here the
+    # officer role: 400 for those who do not hold it).
+    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN),
+    ("GET", "api_key_create"): PAGE_SIGNED_IN,
+    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN),
+    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN),
+    # The API
+    ("GET", "api:api-root"): API_SIGNED_IN,
+    ("GET", "api:ping"): API_SIGNED_IN,
+    ("GET", "api:provider-list"): PUBLIC,
+    ("GET", "api:provider-detail"): PUBLIC,
+    ("GET", "api:offering-list"): PUBLIC,
+    ("GET", "api:offering-detail"): PUBLIC,
+    ("GET", "api:fx-rate-list"): PUBLIC,
+    ("GET", "api:policy-pack-list"): API_SIGNED_IN,
+    ("GET", "api:policy-pack-detail"): API_SIGNED_IN,
+    ("GET", "api:workload-list"): API_LIST,
+    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403),
+    ("GET", "api:workload-detail"): API_READ,
+    ("PUT", "api:workload-detail"): API_OFFICER_CHANGE,
+    ("PATCH", "api:workload-detail"): API_OFFICER_CHANGE,
+    ("POST", "api:workload-archive"): API_OFFICER_CHANGE,
+    ("GET", "api:comparison-list"): API_LIST,
+    # Another department's workload id in the body: 400, as for a missing id.
+    ("POST", "api:comparison-list"): (401, 400, 201, 403, 403, 403, 403, 403, 201, 403),
+    ("GET", "api:comparison-detail"): API_READ,
+    ("GET", "api:comparison-snapshot"): API_READ,
+    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403),
+    ("GET", "api:decision-list"): API_LIST,
+    ("POST", "api:decision-list"): (401, 400, 201, 403, 403, 403, 403, 403, 201, 403),
+    ("GET", "api:decision-detail"): API_READ,
+    ("POST", "api:decision-approve"): API_APPROVER_CHANGE,
+    ("POST", "api:decision-return"): API_APPROVER_CHANGE,
+    ("GET", "api:document-detail"): API_READ,
+    ("GET", "api:document-pdf"): API_READ,
+}
+
+WORKLOAD_JSON = json.loads(json.dumps(workload_data(title="Matrix helpline"), default=str))
+MARKER = "Matrix helpline"  # the title of department A's workload, as lists show it
+
+
+# The routes -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    template: str  # the path with parameters as {name}
+    methods: frozenset[str] | None  # None: a function view (its methods are not declared)
+
+    @property
+    def api(self) -> bool:
+        return self.template.startswith("/api/")
+
+
+def _template(route: str) -> str:
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)
+    route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+    return "/" + re.sub(r"\\Z|[$^\\]", "", route)
+
+
+def _methods(pattern: URLPattern) -> frozenset[str] | None:
+    callback = pattern.callback
+    actions = getattr(callback, "actions", None)
+    if actions:
+        return frozenset(method.upper() for method in actions)
+    view = getattr(callback, "view_class", None)
+    if view is None:
+        return None
+    return frozenset(m.upper() for m in view.http_method_names if hasattr(view, m)) - {
+        "HEAD",
+        "OPTIONS",
+    }
+
+
+def matrix_routes(
+    resolver: URLResolver | None = None, namespace: str = "", prefix: str = "", pages: bool = False
+) -> dict[str, Route]:
+    """Every route under /api/v1/ and every route of procurement.urls (the officer's pages),
+    by (namespaced) name."""
+    routes: dict[str, Route] = {}
+    for entry in (resolver or get_resolver()).url_patterns:
+        path = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            module = getattr(entry.urlconf_name, "__name__", entry.urlconf_name)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            routes.update(matrix_routes(entry, inner, path, pages or module == "procurement.urls"))
+        elif pages or _template(path).startswith("/api/v1/"):
+            assert entry.name, f"the route {path} has no name: it cannot have a row"
+            name = f"{namespace}{entry.name}"
+            routes[name] = Route(name, _template(path), _methods(entry))
+    return routes
+
+
+# The world: department A's objects and the callers ---------------------------------------------
+
+
+@dataclass
+class World:
+    params: dict[str, Any]  # a value of A's for each path parameter, by route kind
+    ids: dict[str, Any]  # ids a body names
+    listed: dict[str, set[Any]]  # A's ids that an API list shows, by route name
+    markers: dict[str, str]  # text a page list shows when it lists A's rows, by route name
+    clients: dict[str, APIClient]
+    persons: dict[str, Any]  # the person behind each column (None for anonymous)
+
+
+@pytest.fixture
+def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_callbacks) -> World:
+    a, b = departments
+    persons: dict[str, Any] = {"anonymous": None}
+    for role, column in ROLE_COLUMNS.items():
+        persons[column] = make_user(column.replace(" ", "-"), a, role)
+    other = make_user("other-department", b, OFFICER)
+    other.groups.add(*Group.objects.filter(name__in=ROLE_PERMISSIONS))
+    persons["other department"] = other
+    maker = make_user("maker", a, OFFICER)
+
+    workload = services.workload_create(user=maker, values=workload_values(title=MARKER))
+    comparison = services.comparison_run(
+        user=maker, workload=workload, decision_date=dt.date(2026, 11, 26)
+    )
+    free = services.comparison_run(
+        user=maker, workload=workload, decision_date=dt.date(2026, 11, 27)
+    )
+    decision = services.decision_propose(
+        user=maker, comparison=comparison, offer_id=comparison.recommended_offer_id
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        document = services.document_request(user=maker, comparison=comparison)
+    jobs.document_render(str(document.pk))
+    makers_key, _ = make_key(a, (OFFICER,), "Maker's system", person=maker)
+    offering = Offering.objects.select_related("provider").first()
+
+    clients: dict[str, APIClient] = {"anonymous": client_with()}
+    for column, person in persons.items():
+        if person is not None:
+            clients[column] = client_with()
+            clients[column].force_login(person)
+    for role, column in KEY_COLUMNS.items():
+        holder = persons[ROLE_COLUMNS[role]]
+        persons[column] = holder
+        clients[column] = client_with(make_key(a, (role,), column, person=holder)[1])
+    return World(
+        params={
+            "workloads": {"pk": workload.pk},
+            "comparisons": {"pk": comparison.pk},
+            "free comparison": {"pk": free.pk},  # no live proposal: one may be made
+            "decisions": {"pk": decision.pk},
+            "documents": {"pk": document.pk},
+            "api-keys": {"prefix": makers_key.prefix},
+            "policies": {"slug": policy_pack.slug, "version": policy_pack.version},
+            "policy-diff": {
+                "slug": policy_pack.slug,
+                "old": policy_pack.version,
+                "new": policy_pack.version,
+            },
+            "policy-packs": {"slug": policy_pack.slug, "version": policy_pack.version},
+            "providers": {"slug": offering.provider.slug},
+            "offerings": {"slug": offering.slug},
+        },
+        ids={
+            "workload": workload.pk,
+            "free_comparison": free.pk,
+            "offer_id": free.recommended_offer_id,
+        },
+        listed={
+            "api:workload-list": {workload.pk},
+            "api:comparison-list": {comparison.pk, free.pk},
+            "api:decision-list": {decision.pk},
+        },
+        markers={
+            "workload_list": MARKER,
+            "history": MARKER,
+            "api_key_list": makers_key.prefix,
+        },
+        clients=clients,
+        persons=persons,
+    )
+
+
+def _kwargs(route: Route, world: World) -> dict[str, Any]:
+    names = re.findall(r"{(\w+)}", route.template)
+    if not names:
+        return {}
+    if "old" in names:
+        return world.params["policy-diff"]
+    if route.name == "decision_propose":
+        return world.params["free comparison"]
+    kind = route.template.removeprefix("/api/v1/").strip("/").split("/")[0]
+    return world.params[kind]
+
+
+# The bodies of the writes: JSON for the API, form fields for the pages.
+BODIES: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = {
+    ("POST", "workload_create"): lambda world, person: form_post(title="Matrix copy"),
+    ("POST", "workload_edit"): lambda world, person: form_post(title="Matrix renamed"),
+    ("POST", "decision_propose"): lambda world, person: {"offer_id": world.ids["offer_id"]},
+    ("POST", "decision_approve"): lambda world, person: {"note": "Within budget."},
+    ("POST", "decision_return"): lambda world, person: {"note": "Attach the report."},
+    ("POST", "api_key_create"): lambda world, person: {
+        "person": person.pk if person else "",
+        "name": "Own system",
+        "roles": [OFFICER],
+    },
+    ("POST", "api:workload-list"): lambda world, person: WORKLOAD_JSON,
+    ("PUT", "api:workload-detail"): lambda world, person: WORKLOAD_JSON,
+    ("PATCH", "api:workload-detail"): lambda world, person: {"title": "Renamed"},
+    ("POST", "api:comparison-list"): lambda world, person: {
+        "workload": world.ids["workload"],
+        "decision_date": "2026-11-26",
+    },
+    ("POST", "api:decision-list"): lambda world, person: {
+        "comparison": world.ids["free_comparison"],
+        "offer_id": world.ids["offer_id"],
+    },
+    ("POST", "api:decision-approve"): lambda world, person: {"note": "Within budget."},
+    ("POST", "api:decision-return"): lambda world, person: {"note": "Attach the report."},
+}
+
+
+class Undo(Exception):
+    """Rolls back what one request changed."""
+
+
+def _ask(route: Route, method: str, world: World, column: str) -> Any:
+    client = world.clients[column]
+    path = reverse(route.name, kwargs=_kwargs(route, world) or None)
+    make_body = BODIES.get((method, route.name))
+    body = make_body(world, world.persons[column]) if make_body else {}
+    try:
+        with transaction.atomic():
+            if route.api:
+                response = client.generic(method, path, json.dumps(body), "application/json")
+            elif method == "GET":
+                response = client.get(path)
+            else:
+                response = client.post(path, body, format="multipart")  # a form's body
+            raise Undo
+    except Undo:
+        pass
+    return response
+
+
+def _answer(route: Route, response: Any, world: World, expected: Cell) -> Cell:
+    """The cell this response fills, in the terms of ``expected``."""
+    status = response.status_code
+    if expected == LOGIN and status == 302:
+        return LOGIN if response["Location"].startswith(reverse("login")) else status
+    if expected in (SHOWN, EMPTY) and status == 200:
+        if route.api:
+            shown = {item["id"] for item in response.json()["results"]} & world.listed[route.name]
+        else:
+            shown = world.markers[route.name] in response.content.decode()
+        return SHOWN if shown else EMPTY
+    return status
+
+
+# The tests ------------------------------------------------------------------------------------
+
+
+def test_every_route_has_its_rows_and_every_row_a_route():
+    routes = matrix_routes()
+    named = {name for _, name in EXPECTED}
+    assert set(routes) == named, (
+        f"routes without a row: {sorted(set(routes) - named)}; "
+        f"rows without a route: {sorted(named - set(routes))}"
+    )
+    for route in routes.values():
+        if route.methods is not None:  # the API: every GET and POST has its row
+            for method in route.methods & {"GET", "POST"}:
+                assert (method, route.name) in EXPECTED, f"add a row for {method} {route.name}"
+
+
+def test_every_role_has_a_column_and_every_row_a_cell_per_column():
+    assert set(ROLE_COLUMNS) == set(ROLE_PERMISSIONS), "a role of procurement.roles lacks a column"
+    assert set(KEY_COLUMNS) == set(api_keys.KEY_ROLES), "a key role lacks a column"
+    assert set(ROLE_COLUMNS.values()) | set(KEY_COLUMNS.values()) <= set(COLUMNS)
+    for row, cells in EXPECTED.items():
+        assert len(cells) == len(COLUMNS), f"{row} has {len(cells)} cells for {len(COLUMNS)}"
+
+
+def test_the_tenancy_and_role_matrix(world, capsys):
+    routes = matrix_routes()
+    wrong: list[str] = []
+    cells = 0
+    for (method, name), row in EXPECTED.items():
+        route = routes[name]
+        for column, expected in zip(COLUMNS, row, strict=True):
+            response = _ask(route, method, world, column)
+            cells += 1
+            got = _answer(route, response, world, expected)
+            if got != expected:
+                wrong.append(
+                    f"{method} {name} by {column}: expected {expected}, got {got} "
+                    f"{response.content[:160]!r}"
+                )
+    assert DepartmentAPIKey.objects.count() == 3, "every request was rolled back"
+    with capsys.disabled():
+        print(
+            f"\nTenancy and role matrix: {len(EXPECTED)} rows (method × route, "
+            f"{len(routes)} routes) × {len(COLUMNS)} callers = {cells} cells, "
+            f"{cells - len(wrong)} as expected"
+        )
+    assert not wrong, "\n".join(wrong)
