@@ -28,6 +28,8 @@ The production shape is switched on by variables, never by a second settings fil
 - ``DJANGO_ANON_THROTTLE``: request rate for anonymous API clients (default ``600/minute``).
 - ``DJANGO_API_THROTTLE``: request rate per API key or signed-in user (default ``6000/minute``).
 - ``DJANGO_SESSION_HOURS``: absolute session lifetime in hours (default 8).
+- ``DJANGO_AUDIT_CHECKPOINT_EVERY``: seconds between signed checkpoints of the audit chains
+  (default 3600), made by Celery beat.
 - ``DJANGO_DOCUMENT_TIME_LIMIT``: seconds one justification PDF may take to render, the Celery
   task's hard time limit and the lease of its job (default 180).
 - ``DJANGO_DATA_DIR``: where the SQLite file and collected static files live (``var/``).
@@ -243,6 +245,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # chart browser can hold on to memory.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000
 CELERY_TASK_ROUTES = {"procurement.tasks.render_document": {"queue": "documents"}}
+# Signed checkpoints of every audit chain's head (procurement/audit.py), made by Celery beat
+# this often (seconds); a chain cut short or rewritten after one no longer matches it.
+AUDIT_CHECKPOINT_EVERY = env_int("DJANGO_AUDIT_CHECKPOINT_EVERY", 3600)
+CELERY_BEAT_SCHEDULE = {
+    "audit-checkpoint": {
+        "task": "procurement.tasks.audit_checkpoint",
+        "schedule": AUDIT_CHECKPOINT_EVERY,
+    },
+}
 # Justification PDFs: the hard time limit of one rendering, in seconds. A claim older than this
 # belongs to a dead worker and may be taken over; it must stay below the visibility timeout.
 DOCUMENT_TIME_LIMIT = env_int("DJANGO_DOCUMENT_TIME_LIMIT", 180)

@@ -10,22 +10,36 @@ lock for the platform's chain — so two requests never chain from the same link
 
 Every event names the account that acted and the *person* who answers for it: the person
 themselves when they signed in, the key's holder when an API key acted.
+
+Checking a chain checks the records it vouches for (comparisons, decisions, documents) against
+their events; the public verification page vouches for a PDF only through its chain. Signed
+checkpoints of every chain's head, kept outside the database by anyone who downloads them,
+expose a chain cut short or rewritten (and hashed again) after them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from procurement import engine
-from procurement.models import AuditEvent, Comparison, Department
+from procurement import engine, signing
+from procurement.models import (
+    AuditEvent,
+    ChainCheckpoint,
+    Comparison,
+    Decision,
+    Department,
+    JustificationDocument,
+)
 
 GENESIS_PREFIX = "genesis:"
 PLATFORM = "platform"
@@ -143,46 +157,145 @@ class BrokenLink:
     problem: str
 
     def __str__(self) -> str:
-        where = f"event #{self.sequence}" if self.sequence is not None else "chain"
-        return f"{self.department}: {where}: {self.problem}"
+        if self.sequence is None:
+            return f"{self.department}: {self.problem}"
+        return f"{self.department}: event #{self.sequence}: {self.problem}"
 
 
-def verify_department(department: Department) -> BrokenLink | None:
-    """The first broken link of a department's chain, or None if it holds.
+def verify_department(department: Department | None) -> BrokenLink | None:
+    """The first broken link of a chain (the platform's when ``department`` is None), or None
+    if it holds.
 
     Each event's content must hash to its ``content_hash``, chain from the previous event, and
-    be numbered without gaps; a ``comparison.created`` event must name the fingerprint of the
-    comparison row, that row's snapshot must still hash to it, and its stored results must still
-    be the snapshot's.
+    be numbered without gaps. Then every record the chain vouches for must still be what its
+    events say: a ``comparison.created`` event names the fingerprint of the comparison row,
+    whose snapshot must still hash to it and whose stored results must still be the snapshot's;
+    a decision's status, decider, offer and note are those of its last event; a ready document
+    has a ``document.ready`` event with its sha256 and size, and its PDF still hashes to it.
+    Every comparison, decision and document of the department has its events.
     """
+    name = department.slug if department else PLATFORM
     previous = genesis(department)
     comparisons = {
         str(c.pk): c
         for c in Comparison.objects.filter(department=department).select_related("results")
     }
     vouched: set[str] = set()
+    decided: dict[str, AuditEvent] = {}
+    requested: set[str] = set()
+    issued: dict[str, AuditEvent] = {}
     expected = 1
-    for event in AuditEvent.objects.filter(department=department).order_by("sequence"):
+    for event in chain_events(department).select_related("department").order_by("sequence"):
         if event.sequence != expected:
-            return BrokenLink(department.slug, event.sequence, f"expected event #{expected}")
+            return BrokenLink(name, event.sequence, f"expected event #{expected}")
         if sha256(event_content(event)) != event.content_hash:
-            return BrokenLink(department.slug, event.sequence, "content does not match its hash")
+            return BrokenLink(name, event.sequence, "content does not match its hash")
         if chain_link(previous, event.content_hash) != event.chain_hash:
-            return BrokenLink(
-                department.slug, event.sequence, "does not chain from the event before"
-            )
+            return BrokenLink(name, event.sequence, "does not chain from the event before")
         if event.action == "comparison.created":
             problem = _comparison_problem(comparisons.get(event.object_id), event)
             if problem:
-                return BrokenLink(department.slug, event.sequence, problem)
+                return BrokenLink(name, event.sequence, problem)
             vouched.add(event.object_id)
+        elif event.action in DECISION_STATUS:
+            decided[event.object_id] = event
+        elif event.action == "document.requested":
+            requested.add(event.object_id)
+        elif event.action == "document.ready":
+            issued[event.object_id] = event
         previous = event.chain_hash
         expected += 1
     unrecorded = sorted(set(comparisons) - vouched, key=int)
     if unrecorded:
-        return BrokenLink(
-            department.slug, None, f"comparison {unrecorded[0]} has no event in the chain"
-        )
+        return BrokenLink(name, None, f"comparison {unrecorded[0]} has no event in the chain")
+    return _decisions_broken(name, department, decided) or _documents_broken(
+        name, department, requested, issued
+    )
+
+
+# The status each decision event leaves a decision in.
+DECISION_STATUS = {
+    "decision.proposed": Decision.Status.PROPOSED,
+    "decision.approved": Decision.Status.APPROVED,
+    "decision.returned": Decision.Status.RETURNED,
+}
+
+
+def _decisions_broken(
+    name: str, department: Department | None, events: dict[str, AuditEvent]
+) -> BrokenLink | None:
+    """The first decision that is not what its last event says."""
+    decisions = {
+        str(d.pk): d
+        for d in Decision.objects.filter(department=department).select_related("decided_by")
+    }
+    for pk in sorted(set(decisions) | set(events), key=int):
+        decision, event = decisions.get(pk), events.get(pk)
+        if event is None:
+            return BrokenLink(name, None, f"decision {pk} has no event in the chain")
+        if decision is None:
+            return BrokenLink(name, event.sequence, f"decision {pk} is missing")
+        recorded = json.loads(event.payload)
+        status = DECISION_STATUS[event.action]
+        problem = None
+        if decision.status != status:
+            problem = f"decision {pk} is {decision.status}, but its last event says {status}"
+        elif decision.offer_id != recorded.get("offer_id"):
+            problem = f"decision {pk}'s offer differs from the one recorded"
+        elif status != Decision.Status.PROPOSED:
+            decider = decision.decided_by.get_username() if decision.decided_by else None
+            if decider != event.actor_name:
+                problem = (
+                    f"decision {pk} names {decider} as who decided, but its event names "
+                    f"{event.actor_name}"
+                )
+            elif decision.decision_note != recorded.get("note", ""):
+                problem = f"decision {pk}'s note differs from the one recorded"
+        if problem:
+            return BrokenLink(name, event.sequence, problem)
+    return None
+
+
+def _documents_broken(
+    name: str,
+    department: Department | None,
+    requested: set[str],
+    issued: dict[str, AuditEvent],
+) -> BrokenLink | None:
+    """The first document whose row is not what its events say: a ready document's sha256
+    and size are those its ``document.ready`` event recorded, and its PDF hashes to them."""
+    documents = {
+        str(d.pk): d
+        for d in JustificationDocument.objects.filter(department=department).defer("pdf")
+    }
+    for pk in sorted(set(documents) | set(issued)):
+        document, event = documents.get(pk), issued.get(pk)
+        if document is None:
+            assert event is not None
+            return BrokenLink(name, event.sequence, f"document {pk} is missing")
+        if pk not in requested:
+            return BrokenLink(name, None, f"document {pk} has no event in the chain")
+        ready = document.status == JustificationDocument.Status.READY
+        if event is None:
+            if ready:
+                return BrokenLink(
+                    name, None, f"document {pk} is ready, but the chain never recorded it issued"
+                )
+            continue
+        if not ready:
+            return BrokenLink(
+                name, event.sequence, f"document {pk} was issued, but is now {document.status}"
+            )
+        recorded = json.loads(event.payload)
+        if document.sha256 != recorded.get("sha256") or document.size != recorded.get("size"):
+            return BrokenLink(
+                name, event.sequence, f"document {pk}'s sha256 or size differs from the one issued"
+            )
+        pdf = JustificationDocument.objects.filter(pk=pk).values_list("pdf", flat=True).get()
+        if pdf is None or hashlib.sha256(bytes(pdf)).hexdigest() != document.sha256:
+            return BrokenLink(
+                name, event.sequence, f"document {pk}'s PDF no longer hashes to its sha256"
+            )
     return None
 
 
@@ -207,4 +320,194 @@ def _comparison_problem(comparison: Comparison | None, event: AuditEvent) -> str
         return f"comparison {comparison.pk} has no stored results"
     if stored.json() != engine.canonical_json(snapshot.get("results")):
         return f"comparison {comparison.pk}'s stored results differ from its snapshot's"
+    return None
+
+
+# What the public verification page vouches for --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A document's issue as a department's chain records it."""
+
+    department: Department
+    issued_at: dt.datetime
+    sequence: int
+
+
+def issued_document(digest: str) -> Issue | None:
+    """The issue of a document with this SHA-256, from the chains alone: a ``document.ready``
+    event of a department's chain that records it, provided the chain holds from its genesis
+    up to that event. What a document row says counts for nothing here."""
+    candidates = (
+        AuditEvent.objects.filter(
+            department__isnull=False,
+            action="document.ready",
+            payload__contains=canonical({"sha256": digest})[1:-1],
+        )
+        .select_related("department")
+        .order_by("pk")
+    )
+    for event in candidates:
+        if json.loads(event.payload).get("sha256") == digest and _holds_up_to(event):
+            assert event.department is not None
+            return Issue(event.department, event.created_at, event.sequence)
+    return None
+
+
+def _holds_up_to(last: AuditEvent) -> bool:
+    """Whether ``last``'s chain links correctly from its genesis up to ``last``."""
+    previous = genesis(last.department)
+    expected = 1
+    events = chain_events(last.department).filter(sequence__lte=last.sequence)
+    for event in events.order_by("sequence").iterator(chunk_size=2000):
+        event.department = last.department
+        if (
+            event.sequence != expected
+            or sha256(event_content(event)) != event.content_hash
+            or chain_link(previous, event.content_hash) != event.chain_hash
+        ):
+            return False
+        previous = event.chain_hash
+        expected += 1
+    return expected == last.sequence + 1 and previous == last.chain_hash
+
+
+# Signed checkpoints of every chain's head ---------------------------------------------------
+
+CHECKPOINT_KIND = "audit chain checkpoint"
+
+
+def chain_heads() -> list[dict[str, Any]]:
+    """Every chain's last event: the platform's first, then each department's by slug (a chain
+    with no events has sequence 0 and its genesis hash)."""
+    heads = []
+    for department in [None, *Department.objects.order_by("slug")]:
+        last = chain_events(department).order_by("-sequence").only("sequence", "chain_hash")
+        head = last.first()
+        heads.append(
+            {
+                "chain": department.slug if department else PLATFORM,
+                "sequence": head.sequence if head else 0,
+                "chain_hash": head.chain_hash if head else genesis(department),
+            }
+        )
+    return heads
+
+
+def checkpoint_create(*, only_if_changed: bool = False) -> ChainCheckpoint | None:
+    """Sign and store the heads of every chain now (None when ``only_if_changed`` and no chain
+    moved since the last checkpoint). ``ImproperlyConfigured`` without a signing key."""
+    key = signing.signing_key()
+    heads = chain_heads()
+    if only_if_changed:
+        latest = ChainCheckpoint.objects.order_by("-pk").first()
+        if latest is not None and json.loads(latest.statement)["chains"] == heads:
+            return None
+    now = timezone.now()
+    statement = canonical({"kind": CHECKPOINT_KIND, "created_at": now.isoformat(), "chains": heads})
+    return ChainCheckpoint.objects.create(
+        created_at=now,
+        statement=statement,
+        key_id=key.public_key.key_id,
+        signature=key.sign_checkpoint(statement),
+    )
+
+
+def checkpoint_entry(checkpoint: ChainCheckpoint) -> dict[str, Any]:
+    """One checkpoint as published: the exact statement text signed, and its signature."""
+    return {
+        "number": checkpoint.pk,
+        "created_at": checkpoint.created_at.isoformat(),
+        "key_id": checkpoint.key_id,
+        "statement": checkpoint.statement,
+        "signature": checkpoint.signature,
+    }
+
+
+def checkpoints_published() -> dict[str, Any]:
+    """The downloadable file of every checkpoint, oldest first, with what was signed and how."""
+    key = signing.published_key()
+    return {
+        "kind": "audit chain checkpoints",
+        "algorithm": "Ed25519",
+        "public_key": key.text if key else None,
+        "key_id": key.key_id if key else None,
+        "signs": "each checkpoint's statement: the signed message is the ASCII text "
+        f"{engine.CHECKPOINT_PREFIX.decode('ascii')!r} followed by the statement's UTF-8 text",
+        "checkpoints": [
+            checkpoint_entry(c) for c in ChainCheckpoint.objects.order_by("pk").iterator()
+        ],
+    }
+
+
+def checkpoints_broken(published: Any) -> tuple[int, list[BrokenLink]]:
+    """Check a checkpoints file (as :func:`checkpoints_published` writes it) against this
+    product's key and the chains as they are now: every checkpoint signed by the product's
+    key, and every chain still holding each checkpointed event with the same chain hash — an
+    event deleted after a checkpoint, or a chain rewritten and hashed again, no longer does.
+
+    Returns how many chain heads were checked, and what is broken.
+    """
+    key = signing.published_key()
+    if key is None:
+        raise ImproperlyConfigured("No signing key is configured to check checkpoints with.")
+    entries = published.get("checkpoints") if isinstance(published, dict) else None
+    if not isinstance(entries, list):
+        return 0, [BrokenLink("checkpoints file", None, "it holds no list of checkpoints")]
+    departments = {d.slug: d for d in Department.objects.all()}
+    checked = 0
+    broken: list[BrokenLink] = []
+    for index, entry in enumerate(entries, 1):
+        label = f"checkpoint {entry.get('number', index) if isinstance(entry, dict) else index}"
+        statement = entry.get("statement") if isinstance(entry, dict) else None
+        signature = entry.get("signature") if isinstance(entry, dict) else None
+        if not isinstance(statement, str) or not isinstance(signature, str):
+            broken.append(BrokenLink(label, None, "it has no statement and signature as text"))
+            continue
+        if not engine.checkpoint_signature_matches(key, statement, signature):
+            broken.append(
+                BrokenLink(
+                    label,
+                    None,
+                    f"its signature is not by this product's key {key.key_id} over its "
+                    "statement: the checkpoint was altered, or signed by another key",
+                )
+            )
+            continue
+        content = json.loads(statement)
+        for head in content["chains"]:
+            checked += 1
+            problem = _head_problem(head, departments, content["created_at"])
+            if problem:
+                broken.append(problem)
+    return checked, broken
+
+
+def _head_problem(
+    head: dict[str, Any], departments: dict[str, Department], created_at: str
+) -> BrokenLink | None:
+    name, sequence = head["chain"], head["sequence"]
+    if name != PLATFORM and name not in departments:
+        return BrokenLink(
+            name, None, f"the department of a chain checkpointed at {created_at} is gone"
+        )
+    department = None if name == PLATFORM else departments[name]
+    if sequence == 0:
+        return None
+    events = chain_events(department)
+    event = events.filter(sequence=sequence).only("chain_hash").first()
+    if event is None:
+        last = events.order_by("-sequence").only("sequence").first()
+        ends = f"the chain now ends at event #{last.sequence}" if last else "the chain is empty"
+        return BrokenLink(
+            name, sequence, f"checkpointed at {created_at}, but missing: {ends} (truncated)"
+        )
+    if event.chain_hash != head["chain_hash"]:
+        return BrokenLink(
+            name,
+            sequence,
+            f"its chain hash differs from the one checkpointed at {created_at}: the chain was "
+            "rewritten",
+        )
     return None

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from rest_framework_api_key.models import AbstractAPIKey
 
-from procurement import labels
+from procurement import labels, transitions
 from procurement.workload_fields import InRange, check_constraints, default
 
 # The central government's pack, shipped with the engine: what a department buys under unless
@@ -296,12 +296,15 @@ class ComparisonResults(models.Model):
         return self.unpack(self.json_zlib)
 
 
-class Decision(models.Model):
+class Decision(transitions.TransitionOnly):
     """An award proposed by an officer and approved or returned by an approver (maker-checker).
 
     Its history is its audit events. A returned proposal stays as it was; the officer proposes
-    again, which makes a new Decision.
+    again, which makes a new Decision. Transition-only: proposed → approved | returned, once
+    (procurement/transitions.py; a trigger on PostgreSQL, migration 0009).
     """
+
+    transition_rule = staticmethod(transitions.decision_change)
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Awaiting approval"
@@ -396,14 +399,38 @@ class AuditEvent(models.Model):
         return f"{self.department or 'platform'} #{self.sequence}: {self.action}"
 
 
-class JustificationDocument(models.Model):
+class ChainCheckpoint(models.Model):
+    """The heads of every audit chain at one moment, signed with the product's key: insert-only
+    (a trigger on PostgreSQL, migration 0009) and published at /verify/checkpoints/, so a chain
+    cut short or rewritten after it no longer matches a copy kept outside the database.
+
+    ``statement`` is the canonical JSON text that was signed (procurement/audit.py,
+    ``checkpoint_statement``); ``signature`` is the base64 Ed25519 signature of it.
+    """
+
+    created_at = models.DateTimeField()
+    statement = models.TextField()
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Checkpoint {self.pk} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class JustificationDocument(transitions.TransitionOnly):
     """A justification PDF for one comparison: the row is the rendering job and its result.
 
     Created queued in the same transaction as the request (an outbox), rendered by a Celery task
     that claims it with a conditional update, so however often the task is delivered there is
-    one result. A ready document is never changed: its ``sha256`` is what the public
-    verification page looks up.
+    one result. Transition-only (procurement/transitions.py; a trigger on PostgreSQL, migration
+    0009): a ready document is never changed, and the ``document.ready`` event of its chain
+    records its ``sha256``, which the public verification page looks up.
     """
+
+    transition_rule = staticmethod(transitions.document_change)
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

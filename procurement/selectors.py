@@ -23,6 +23,7 @@ from django.http import Http404
 from procurement import engine
 from procurement.models import (
     AuditEvent,
+    ChainCheckpoint,
     Comparison,
     ComparisonResults,
     Decision,
@@ -165,17 +166,9 @@ def comparison_snapshot_for_user(user: User, pk: int) -> Comparison:
     return _get(user, Comparison.objects.all(), pk, "No such comparison.")
 
 
-def unscoped_issued_document(sha256: str) -> JustificationDocument | None:
-    """The issued document with this SHA-256, whatever its department: for the public
-    verification page, which shows only that it exists, when and for which department."""
-    return (
-        JustificationDocument.objects.filter(
-            sha256=sha256, status=JustificationDocument.Status.READY
-        )
-        .select_related("department")
-        .only("sha256", "finished_at", "department__name")
-        .first()
-    )
+def latest_checkpoints(count: int) -> list[ChainCheckpoint]:
+    """The newest signed checkpoints of the audit chains, newest first (public)."""
+    return list(ChainCheckpoint.objects.order_by("-pk")[:count])
 
 
 def comparisons_of(workload: Workload) -> QuerySet[Comparison]:

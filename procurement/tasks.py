@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 from django.conf import settings
 
+from procurement.audit import checkpoint_create
 from procurement.documents.jobs import (
     MAX_ATTEMPTS,
     RENDER_TASK,
@@ -37,3 +38,14 @@ def render_document(self: Task[[str], str], document_id: str) -> str:
     if claim.outcome is Claim.BUSY:
         raise self.retry(countdown=claim.retry_after, max_retries=None)
     return str(claim.outcome.value)
+
+
+CHECKPOINT_TASK = "procurement.tasks.audit_checkpoint"
+
+
+@shared_task(name=CHECKPOINT_TASK)
+def audit_checkpoint() -> str:
+    """Sign and store the heads of every audit chain (run by Celery beat every
+    ``AUDIT_CHECKPOINT_EVERY`` seconds); nothing new when no chain moved since the last."""
+    checkpoint = checkpoint_create(only_if_changed=True)
+    return f"checkpoint {checkpoint.pk}" if checkpoint else "no chain moved"

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from procurement import charts, presenters, selectors, services, signing, workload_fields
+from procurement import audit, charts, presenters, selectors, services, signing, workload_fields
 from procurement.forms import DecisionProposeForm, DecisionReviewForm, WorkloadForm
 from procurement.models import Comparison, Decision, PolicyPack
 from procurement.policy_diff import diff_documents
@@ -324,12 +324,13 @@ def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def document_verify(request: HttpRequest) -> HttpResponse:
-    """Public: whether this product issued a file with a given SHA-256, when, for whom (GET);
-    whether an uploaded snapshot's fingerprint and signature match, and who signed it (POST)."""
+    """Public: whether this product issued a file with a given SHA-256, when, for whom — as a
+    department's audit chain records it (GET); whether an uploaded snapshot's fingerprint and
+    signature match, and who signed it (POST)."""
     sha256 = request.GET.get("sha256", "").strip().lower()
     checked = bool(sha256)
     valid = bool(re.fullmatch(r"[0-9a-f]{64}", sha256))
-    document = selectors.unscoped_issued_document(sha256) if valid else None
+    issue = audit.issued_document(sha256) if valid else None
     upload = request.FILES.get("snapshot") if request.method == "POST" else None
     verdict = (
         signing.snapshot_file_verify(upload.read(signing.MAX_SNAPSHOT_BYTES + 1))
@@ -343,7 +344,7 @@ def document_verify(request: HttpRequest) -> HttpResponse:
             "sha256": sha256,
             "checked": checked,
             "valid": valid,
-            "document": document,
+            "issue": issue,
             "snapshot_missing": request.method == "POST" and not upload,
             "verdict": verdict,
             "product_key": signing.published_key(),
@@ -360,6 +361,33 @@ def snapshot_signing_key(request: HttpRequest) -> HttpResponse:
             {"detail": "This product has no snapshot signing key configured."}, status=503
         )
     return JsonResponse(published, json_dumps_params={"indent": 2})
+
+
+# How many checkpoints the public page lists; the file holds them all.
+CHECKPOINTS_SHOWN = 50
+
+
+@require_GET
+def audit_checkpoints(request: HttpRequest) -> HttpResponse:
+    """Public: the latest signed checkpoints of every audit chain's head."""
+    entries = [
+        (checkpoint, json.loads(checkpoint.statement)["chains"])
+        for checkpoint in selectors.latest_checkpoints(CHECKPOINTS_SHOWN)
+    ]
+    return render(
+        request,
+        "procurement/audit_checkpoints.html",
+        {"entries": entries, "shown": CHECKPOINTS_SHOWN, "product_key": signing.published_key()},
+    )
+
+
+@require_GET
+def audit_checkpoints_file(request: HttpRequest) -> HttpResponse:
+    """Public: every signed checkpoint, as a file to keep and to check chains against
+    (``manage.py verify_audit_chain --checkpoints FILE``)."""
+    response = JsonResponse(audit.checkpoints_published(), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="audit-checkpoints.json"'
+    return response
 
 
 # History ------------------------------------------------------------------------------------

@@ -11,7 +11,10 @@ outbox pattern of RELIABILITY.md):
 * every claim counts an attempt, and a job that has crashed its worker ``MAX_ATTEMPTS`` times
   is marked failed instead of looping forever;
 * ``sweep_documents`` re-enqueues jobs left queued too long (a lost message, a Redis restart)
-  or stuck behind a dead claim.
+  or stuck behind a dead claim;
+* the row moves only by these transitions (procurement/transitions.py, and a PostgreSQL trigger:
+  migration 0009), and the ``document.ready`` event records the PDF's SHA-256 and size in the
+  department's audit chain, which the public verification page answers from.
 
 The Celery task itself (``procurement.tasks.render_document``) only calls ``document_render``;
 jobs are handed to it by name (``document_enqueue``), so this package never imports the task
@@ -99,9 +102,11 @@ def document_claim(document_id: str, now: dt.datetime | None = None) -> ClaimRes
 
 
 def _fail(document: JustificationDocument, message: str) -> None:
-    JustificationDocument.objects.filter(pk=document.pk).exclude(status=Status.READY).update(
-        status=Status.FAILED, error=message, finished_at=timezone.now()
-    )
+    """Fail the document while this worker's claim still holds (rendering → failed is the only
+    way to fail: migration 0009)."""
+    JustificationDocument.objects.filter(
+        pk=document.pk, status=Status.RENDERING, started_at=document.started_at
+    ).update(status=Status.FAILED, error=message, finished_at=timezone.now())
 
 
 def document_pdf(document: JustificationDocument) -> bytes:
@@ -200,5 +205,8 @@ def documents_to_sweep(older_than: dt.timedelta, now: dt.datetime | None = None)
         | Q(status=Status.RENDERING, started_at__lt=now - lease())
     )
     ids = [str(pk) for pk in stale.values_list("pk", flat=True)]
-    JustificationDocument.objects.filter(pk__in=ids).update(enqueued_at=now)
+    # Only jobs still waiting: one stored or failed meanwhile never changes again.
+    JustificationDocument.objects.filter(
+        pk__in=ids, status__in=[Status.QUEUED, Status.RENDERING]
+    ).update(enqueued_at=now)
     return ids

@@ -65,6 +65,7 @@ from procurement.engine.results import (
 )
 from procurement.engine.sensitivity import run_sensitivity
 from procurement.engine.signing import (
+    CHECKPOINT_PREFIX,
     SIGNED_PREFIX,
     PublicKey,
     SignatureCheck,
@@ -72,6 +73,7 @@ from procurement.engine.signing import (
     SigningKey,
     SnapshotSignature,
     check_signature,
+    checkpoint_signature_matches,
 )
 from procurement.engine.snapshot import (
     ReplayReport,
@@ -95,6 +97,7 @@ __all__ = [
     "ENGINE_VERSION",
     "NPV_CONVENTION",
     "ROUNDING_RULE",
+    "CHECKPOINT_PREFIX",
     "SIGNED_PREFIX",
     "AwardDecision",
     "CertificationKind",
@@ -154,6 +157,7 @@ __all__ = [
     "check_eligibility",
     "check_json_depth",
     "check_signature",
+    "checkpoint_signature_matches",
     "compare",
     "compute_tco",
     "fingerprint",

@@ -27,6 +27,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 ALGORITHM: Literal["Ed25519"] = "Ed25519"
 SIGNED_PREFIX = b"sovereign-inference-procurement snapshot fingerprint "
+# What an audit checkpoint signs: this prefix, then the checkpoint's canonical JSON statement.
+# A different prefix from snapshots', so neither signature can pass for the other.
+CHECKPOINT_PREFIX = b"sovereign-inference-procurement audit checkpoint "
 KEY_BYTES = 32
 SIGNATURE_BYTES = 64
 KEY_ID_HEX_DIGITS = 16
@@ -127,6 +130,23 @@ class SigningKey:
             public_key=self.public_key.text,
             value=_encode(self._private.sign(signed_message(fingerprint))),
         )
+
+    def sign_checkpoint(self, statement: str) -> str:
+        """The signature (base64) of an audit checkpoint's statement text."""
+        return _encode(self._private.sign(CHECKPOINT_PREFIX + statement.encode("utf-8")))
+
+
+def checkpoint_signature_matches(public_key: PublicKey, statement: str, value: str) -> bool:
+    """Whether ``value`` (base64) is ``public_key``'s signature of a checkpoint's statement
+    text. Never raises: a malformed signature does not match."""
+    try:
+        raw = _decode(value, SIGNATURE_BYTES, "the signature value")
+        Ed25519PublicKey.from_public_bytes(public_key.raw).verify(
+            raw, CHECKPOINT_PREFIX + statement.encode("utf-8")
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
 class SignatureStatus(StrEnum):
