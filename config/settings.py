@@ -400,13 +400,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workload_list"
 LOGOUT_REDIRECT_URL = "home"
 
-# Password guessing is bounded per account *and* per address: either one locks (RELIABILITY.md).
-# A cool-off, not a permanent lock, so nobody can lock an officer out for good.
-AXES_FAILURE_LIMIT = 5
+# Password guessing (config/signin.py says who can do what to whom, README "Sign-in limits"):
+# five failures lock an (account, address) pair, not the account everywhere; names that are no
+# account share one budget per address; an account guessed from many addresses is delayed
+# (doubling per failure, at most a minute), never locked, and not at all from an address it has
+# signed in from before. A cool-off, never a permanent lock.
+AXES_HANDLER = "config.signin.SignInHandler"
+AXES_LOCKOUT_PARAMETERS = "config.signin.lockout_parameters"
+AXES_FAILURE_LIMIT = "config.signin.failure_limit"
+AXES_LOCKOUT_CALLABLE = "config.signin.refusal"
+SIGNIN_PAIR_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A refused attempt is not a new failure: it neither extends the cool-off nor the delay.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+SIGNIN_UNKNOWN_LIMIT = 20
+SIGNIN_DELAY_AFTER = 10
+SIGNIN_DELAY_MAX = 60
+SIGNIN_KNOWN_ADDRESS_DAYS = 90
 AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"] or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if REST_FRAMEWORK["NUM_PROXIES"] else ["REMOTE_ADDR"]
