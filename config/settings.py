@@ -24,6 +24,11 @@ The production shape is switched on by variables, never by a second settings fil
 - ``REDIS_URL``: the Celery broker and the cache.
 - ``DJANGO_SECURE_SSL_REDIRECT``: redirect HTTP to HTTPS (default on when DEBUG is off).
 - ``DJANGO_CSRF_TRUSTED_ORIGINS``: comma-separated origins, e.g. ``https://procure.example.gov.in``.
+- ``DJANGO_SECURE_PROXY_SSL_HEADER``: behind a TLS-terminating proxy, the header by which it says
+  the client used HTTPS, as ``Name`` (value ``https``) or ``Name=value``, e.g.
+  ``X-Forwarded-Proto``. Set it only when the proxy always sets (overwrites) that header:
+  a client could send it otherwise. Without it, behind such a proxy every request looks like
+  plain HTTP, so the HTTPS redirect loops and HSTS is never sent.
 - ``DJANGO_NUM_PROXIES``: reverse proxies in front of the app that append X-Forwarded-For.
 - ``DJANGO_ANON_THROTTLE``: request rate for anonymous API clients (default ``600/minute``).
 - ``DJANGO_API_THROTTLE``: request rate per API key or signed-in user (default ``6000/minute``).
@@ -106,6 +111,18 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r}: must be a whole number.") from None
 
 
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` or ``X-Forwarded-Proto=https`` → Django's SECURE_PROXY_SSL_HEADER."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, _, expected = value.partition("=")
+    header = header.strip()
+    if not header or any(char.isspace() or char == ":" for char in header):
+        raise ImproperlyConfigured(f"{name}={value!r}: give a header name, e.g. X-Forwarded-Proto.")
+    return "HTTP_" + header.upper().replace("-", "_"), expected.strip() or "https"
+
+
 def weak_secret_key(key: str) -> bool:
     """The same test as Django's security.W009: short, repetitive or a generated dev key."""
     return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
@@ -160,6 +177,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Permissions-Policy on every response, no-store on every answer to credentials.
+    "config.headers.PrivateResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -280,6 +299,7 @@ STORAGES = {
 # Security. Production values unless DEBUG is on; RELIABILITY.md lists why each is here.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
