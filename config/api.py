@@ -3,8 +3,10 @@ OpenAPI schema's error answers, and list pages.
 
 Errors: every 400 lists its messages by field (``{"field": ["message", …]}``, a nested field as
 ``languages[1]``, what belongs to no field under ``non_field_errors``); every other error is
-``{"detail": "…"}``; a 429 adds ``retry_after``. A service's Django ``ValidationError`` becomes
-such a 400 and its ``PermissionDenied`` a 403, so viewsets only parse, call and render.
+``{"detail": "…"}``; a 429 adds ``retry_after``; when Redis (the cache and the task broker) cannot
+be reached, a request that needed it answers a 503 that says so, never an HTML 500. A service's
+Django ``ValidationError`` becomes such a 400 and its ``PermissionDenied`` a 403, so viewsets
+only parse, call and render.
 
 This module imports no app: the apps' ``api`` packages build on it.
 """
@@ -20,6 +22,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import Direction, OpenApiExample, OpenApiResponse
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -56,9 +60,23 @@ def field_errors(detail: Any, path: str = "") -> dict[str, list[str]]:
     return {path or NON_FIELD: [str(message) for message in messages]}
 
 
+class ServiceUnavailable(exceptions.APIException):
+    """Redis (the cache, the request budgets, the task broker) cannot be reached."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "A service this request needs (the cache and task queue) is unreachable just now. "
+        "Nothing was changed; try again in a minute."
+    )
+    default_code = "service_unavailable"
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus: a service's ValidationError is a 400 with field-level messages, every
-    400 lists its messages by field, and a 429 says in its body when to retry."""
+    400 lists its messages by field, a 429 says in its body when to retry, and Redis being
+    unreachable is a 503."""
+    if isinstance(exc, RedisError | BrokerError):
+        exc = ServiceUnavailable()
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)

@@ -24,6 +24,11 @@ The production shape is switched on by variables, never by a second settings fil
 - ``REDIS_URL``: the Celery broker and the cache.
 - ``DJANGO_SECURE_SSL_REDIRECT``: redirect HTTP to HTTPS (default on when DEBUG is off).
 - ``DJANGO_CSRF_TRUSTED_ORIGINS``: comma-separated origins, e.g. ``https://procure.example.gov.in``.
+- ``DJANGO_SECURE_PROXY_SSL_HEADER``: behind a TLS-terminating proxy, the header by which it says
+  the client used HTTPS, as ``Name`` (value ``https``) or ``Name=value``, e.g.
+  ``X-Forwarded-Proto``. Set it only when the proxy always sets (overwrites) that header:
+  a client could send it otherwise. Without it, behind such a proxy every request looks like
+  plain HTTP, so the HTTPS redirect loops and HSTS is never sent.
 - ``DJANGO_NUM_PROXIES``: reverse proxies in front of the app that append X-Forwarded-For.
 - ``DJANGO_ANON_THROTTLE``: request rate for anonymous API clients (default ``600/minute``).
 - ``DJANGO_API_THROTTLE``: request rate per API key or signed-in user (default ``6000/minute``).
@@ -108,6 +113,18 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r}: must be a whole number.") from None
 
 
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` or ``X-Forwarded-Proto=https`` → Django's SECURE_PROXY_SSL_HEADER."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, _, expected = value.partition("=")
+    header = header.strip()
+    if not header or any(char.isspace() or char == ":" for char in header):
+        raise ImproperlyConfigured(f"{name}={value!r}: give a header name, e.g. X-Forwarded-Proto.")
+    return "HTTP_" + header.upper().replace("-", "_"), expected.strip() or "https"
+
+
 def weak_secret_key(key: str) -> bool:
     """The same test as Django's security.W009: short, repetitive or a generated dev key."""
     return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
@@ -162,6 +179,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Permissions-Policy on every response, no-store on every answer to credentials.
+    "config.headers.PrivateResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -292,6 +311,7 @@ STORAGES = {
 # Security. Production values unless DEBUG is on; RELIABILITY.md lists why each is here.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -412,13 +432,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workload_list"
 LOGOUT_REDIRECT_URL = "home"
 
-# Password guessing is bounded per account *and* per address: either one locks (RELIABILITY.md).
-# A cool-off, not a permanent lock, so nobody can lock an officer out for good.
-AXES_FAILURE_LIMIT = 5
+# Password guessing (config/signin.py says who can do what to whom, README "Sign-in limits"):
+# five failures lock an (account, address) pair, not the account everywhere; names that are no
+# account share one budget per address; an account guessed from many addresses is delayed
+# (doubling per failure, at most a minute), never locked, and not at all from an address it has
+# signed in from before. A cool-off, never a permanent lock.
+AXES_HANDLER = "config.signin.SignInHandler"
+AXES_LOCKOUT_PARAMETERS = "config.signin.lockout_parameters"
+AXES_FAILURE_LIMIT = "config.signin.failure_limit"
+AXES_LOCKOUT_CALLABLE = "config.signin.refusal"
+SIGNIN_PAIR_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A refused attempt is not a new failure: it neither extends the cool-off nor the delay.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+SIGNIN_UNKNOWN_LIMIT = 20
+SIGNIN_DELAY_AFTER = 10
+SIGNIN_DELAY_MAX = 60
+SIGNIN_KNOWN_ADDRESS_DAYS = 90
 AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"] or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if REST_FRAMEWORK["NUM_PROXIES"] else ["REMOTE_ADDR"]

@@ -3,11 +3,20 @@ retry, in a Retry-After header and in its body; a forged X-Forwarded-For makes n
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
 import pytest
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 from django.urls import reverse
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
+from procurement.api.throttling import ClientRateThrottle, count_in_window
 from tests.test_api_support import client_with, make_key
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +92,6 @@ def test_behind_one_proxy_the_address_the_proxy_saw_is_the_callers(db):
 def test_the_default_rates_leave_room_for_the_test_suite_and_schemathesis():
     """Defaults of DJANGO_ANON_THROTTLE and DJANGO_API_THROTTLE: a key or user may make 100
     requests a second, more than schemathesis sends to one server."""
-    from procurement.api.throttling import ClientRateThrottle
-
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     per_second = {
         scope: count / seconds
@@ -93,3 +100,36 @@ def test_the_default_rates_leave_room_for_the_test_suite_and_schemathesis():
         )
     }
     assert per_second["key"] >= 100 and per_second["user"] >= 100 and per_second["anon"] >= 10
+
+
+@pytest.mark.redis
+@throttled(DEFAULT_THROTTLE_RATES={**RATES, "anon": "600/minute"})
+def test_concurrent_requests_never_pass_more_than_the_budget(db, capsys):
+    """1,200 requests at once from one address against a budget of 600, counted in the real
+    Redis: exactly 600 pass (DRF's read-append-write throttle let 660 through)."""
+    assert isinstance(caches["default"], RedisCache), "this test needs REDIS_URL"
+    budget, callers = 600, 48
+    start = Barrier(callers)
+
+    def burst(_: int) -> int:
+        start.wait()
+        passed = 0
+        for _ in range(1200 // callers):
+            request = Request(APIRequestFactory().get("/api/v1/providers/", REMOTE_ADDR="10.9.9.9"))
+            passed += ClientRateThrottle().allow_request(request, None)
+        return passed
+
+    with ThreadPoolExecutor(callers) as pool:
+        passed = sum(pool.map(burst, range(callers)))
+    with capsys.disabled():
+        print(f"\n1,200 concurrent requests, budget {budget}: {passed} passed")
+    assert passed == budget
+
+
+@pytest.mark.redis
+@throttled()
+def test_a_window_closes_after_its_duration(db):
+    assert count_in_window("throttle_test_window", 1) == (1, 1)
+    assert count_in_window("throttle_test_window", 1)[0] == 2
+    time.sleep(1.1)
+    assert count_in_window("throttle_test_window", 1)[0] == 1  # a new window, not a stuck key
