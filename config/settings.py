@@ -353,11 +353,12 @@ REST_FRAMEWORK = {
     # No OPTIONS introspection: the OpenAPI schema documents every endpoint, and OPTIONS would
     # answer 200 on any URL, another department's objects included.
     "DEFAULT_METADATA_CLASS": None,
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.query.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        # Strict: a query parameter the schema would refuse is a 400, never ignored.
+        "config.query.StrictFilterBackend",
+        "config.query.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.api.APIAutoSchema",
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
@@ -399,6 +400,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "procurement.api.schema.add_workflow_links",
+        "procurement.api.schema.add_known_languages",
+        "config.api.strict_request_bodies",
     ],
     # Several models have a `status`; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
@@ -450,6 +453,8 @@ SIGNIN_UNKNOWN_LIMIT = 20
 SIGNIN_DELAY_AFTER = 10
 SIGNIN_DELAY_MAX = 60
 SIGNIN_KNOWN_ADDRESS_DAYS = 90
+# A username longer than axes' column (or with a NUL) is recorded cut, not a server error.
+AXES_USERNAME_CALLABLE = "config.signin.attempted_username"
 AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"] or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if REST_FRAMEWORK["NUM_PROXIES"] else ["REMOTE_ADDR"]

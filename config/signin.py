@@ -17,14 +17,22 @@
 A refusal is a 429 page that says how long to wait. Refused attempts are not counted, so they do
 not extend anyone's wait.
 
+Axes stores the username of every failed attempt in a column of 255 characters; a longer one (or
+one with a NUL, which PostgreSQL's text cannot hold) would fail that insert and answer the sign-in
+page with a server error. No account has such a name (usernames are at most 150 characters), so
+it is recorded cut to the column and without NULs (``attempted_username``): the attempt still
+counts.
+
 This module imports no app; settings name its functions (``AXES_HANDLER``,
-``AXES_LOCKOUT_PARAMETERS``, ``AXES_FAILURE_LIMIT``, ``AXES_LOCKOUT_CALLABLE``).
+``AXES_LOCKOUT_PARAMETERS``, ``AXES_FAILURE_LIMIT``, ``AXES_LOCKOUT_CALLABLE``,
+``AXES_USERNAME_CALLABLE``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -115,3 +123,15 @@ def refusal(
     response = render(request, "registration/locked_out.html", context, status=429)
     response["Retry-After"] = str(wait or int(cool_off.total_seconds()))
     return response
+
+
+AXES_USERNAME_LENGTH = 255  # axes.models.AccessBase.username
+
+
+def attempted_username(request: HttpRequest, credentials: Mapping[str, Any] | None) -> str | None:
+    """The username of ``credentials`` (else of the posted form), as axes can store it."""
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get("username")
+    if not isinstance(username, str):
+        return None
+    return username.replace("\x00", "")[:AXES_USERNAME_LENGTH]

@@ -76,3 +76,6 @@ urlpatterns = [
 
 # A URL no route matches is a JSON 404 under /api/ (the HTML page elsewhere).
 handler404 = "config.api.not_found"
+# Under /api/ a body over the size limit is a JSON 413 and an unhandled error a JSON 500.
+handler400 = "config.api.bad_request"
+handler500 = "config.api.server_error"

@@ -38,6 +38,10 @@ from procurement.signing import signing_key
 from procurement.workload_fields import WorkloadValues
 
 SENSITIVITY = engine.SensitivityConfig(scenarios=2_000, seed=20_261_126)
+# The code of a refusal by the object's state, not the input (the API answers it 409).
+CONFLICT = "conflict"
+OFFER_NOT_ELIGIBLE = "Choose one of the offers that passed every rule."
+REASON_NEEDED = "Say why the award departs from the recommendation; it goes on file."
 
 
 def _require(user: User, permission: str) -> tuple[Department, Account]:
@@ -112,7 +116,9 @@ def workload_update(*, user: User, workload: Workload, values: WorkloadValues) -
     _own(department, workload.department_id, "workload")
     locked = Workload.objects.select_for_update().get(pk=workload.pk)
     if locked.status == Workload.Status.ARCHIVED:
-        raise ValidationError("An archived workload cannot be edited; clone it instead.")
+        raise ValidationError(
+            "An archived workload cannot be edited; clone it instead.", code=CONFLICT
+        )
     before = workload_fields.as_dict(workload_fields.values_of(locked))
     _save(locked, values)
     after = workload_fields.as_dict(values)
@@ -187,7 +193,9 @@ def comparison_run(
     department, user = _require(user, "procurement.add_comparison")
     _own(department, workload.department_id, "workload")
     if workload.status == Workload.Status.ARCHIVED:
-        raise ValidationError("An archived workload cannot be compared; clone it first.")
+        raise ValidationError(
+            "An archived workload cannot be compared; clone it first.", code=CONFLICT
+        )
     decision_date = decision_date or timezone.localdate()
     pack = pack or published_pack_in_force(workload.department.policy_pack, on=decision_date)
     inputs = comparison_inputs(workload_fields.values_of(workload), pack, decision_date)
@@ -264,18 +272,19 @@ def decision_propose(
     results = comparison_results(comparison)
     offer = next((o for o in results.offers if o.offer_id == offer_id), None)
     if offer is None or not offer.eligible:
-        raise ValidationError({"offer_id": "Choose one of the offers that passed every rule."})
+        raise ValidationError({"offer_id": ValidationError(OFFER_NOT_ELIGIBLE, code=CONFLICT)})
     follows = offer_id == results.recommendation.award.offer_id
     reason = reason.strip()
     if not follows and not reason:
-        raise ValidationError(
-            {"reason": "Say why the award departs from the recommendation; it goes on file."}
-        )
+        raise ValidationError({"reason": ValidationError(REASON_NEEDED, code=CONFLICT)})
+    # Proposals for one comparison take turns (the row is locked, never updated), so of two at
+    # once the second finds the first and is refused in words, not by the unique constraint.
+    Comparison.objects.select_for_update().filter(pk=comparison.pk).values_list("pk").get()
     if Decision.objects.filter(
         comparison=comparison, status__in=[Decision.Status.PROPOSED, Decision.Status.APPROVED]
     ).exists():
         raise ValidationError(
-            "This comparison already has a proposal awaiting or holding approval."
+            "This comparison already has a proposal awaiting or holding approval.", code=CONFLICT
         )
     decision = Decision.objects.create(
         department=department,
@@ -333,7 +342,9 @@ def _decide(user: User, decision: Decision, status: str, note: str) -> Decision:
         )
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     if locked.status != Decision.Status.PROPOSED:
-        raise ValidationError(f"This decision is already {locked.get_status_display().lower()}.")
+        raise ValidationError(
+            f"This decision is already {locked.get_status_display().lower()}.", code=CONFLICT
+        )
     note = note.strip()
     if status == Decision.Status.RETURNED and not note:
         raise ValidationError({"note": "Say why it is returned, so the officer can act on it."})

@@ -10,10 +10,8 @@ goes live (an error with DEBUG off, a warning with it on).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -171,9 +169,10 @@ def snapshot_file_verify(content: bytes) -> SnapshotVerdict:
             product_key,
         )
     try:
-        document = json.loads(content, parse_float=Decimal)
-    except (ValueError, RecursionError):
-        return SnapshotVerdict(("The file is not readable JSON.",), None, product_key)
+        document = engine.load_json(content, path="file")
+    except engine.EngineValidationError as error:
+        reason = "; ".join(message for _, message in error.as_pairs())
+        return SnapshotVerdict((f"The file is not readable JSON ({reason}).",), None, product_key)
     if not isinstance(document, dict):
         return SnapshotVerdict(("The file is JSON but not a snapshot.",), None, product_key)
     try:
@@ -181,7 +180,7 @@ def snapshot_file_verify(content: bytes) -> SnapshotVerdict:
     except engine.EngineValidationError as error:
         problems = tuple(f"{path}: {message}" for path, message in error.as_pairs()[:5])
         return SnapshotVerdict(problems, None, product_key)
-    except (TypeError, RecursionError):
-        # Nesting too deep to check, or a number where the snapshot has none.
+    except TypeError:
+        # A number where the snapshot has none.
         problem = "The file is not a snapshot this page can check."
         return SnapshotVerdict((problem,), None, product_key)

@@ -34,6 +34,19 @@ def _page(request: HttpRequest, items: QuerySet[Any]) -> Any:
     return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
 
 
+NUL_IN_SEARCH = (
+    "The search text contains a NUL character, which no name or description can hold: remove "
+    "it and search again."
+)
+
+
+def _search_text(request: HttpRequest) -> tuple[str, str]:
+    """The search box's text, and why it cannot be searched for ("" when it can)."""
+    query = request.GET.get("q", "").strip()
+    # PostgreSQL's text holds no NUL, and refuses a query that compares with one.
+    return ("", NUL_IN_SEARCH) if "\x00" in query else (query, "")
+
+
 def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form, field by field where it names one."""
     if hasattr(error, "error_dict"):
@@ -48,13 +61,19 @@ def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 @login_required
 def workload_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query, refused = _search_text(request)
     archived = request.GET.get("archived") == "1"
-    page = _page(request, selectors.workload_list(request.user, query=query, archived=archived))
+    rows = selectors.workload_list(request.user, query=query, archived=archived)
     return render(
         request,
         "procurement/workload_list.html",
-        {"page": page, "query": query, "archived": archived},
+        {
+            "page": _page(request, rows.none() if refused else rows),
+            "query": query,
+            "archived": archived,
+            "search_refused": refused,
+        },
+        status=400 if refused else 200,
     )
 
 
@@ -396,7 +415,7 @@ def audit_checkpoints_file(request: HttpRequest) -> HttpResponse:
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "comparisons")
-    query = request.GET.get("q", "").strip()
+    query, refused = _search_text(request)
     listing: dict[str, Callable[[], QuerySet[Any]]] = {
         "workloads": lambda: selectors.workload_list(request.user, query=query, archived=None),
         "comparisons": lambda: selectors.comparison_list(request.user, query=query),
@@ -404,10 +423,17 @@ def history(request: HttpRequest) -> HttpResponse:
     }
     if tab not in listing:
         tab = "comparisons"
+    rows = listing[tab]()
     return render(
         request,
         "procurement/history.html",
-        {"tab": tab, "query": query, "page": _page(request, listing[tab]())},
+        {
+            "tab": tab,
+            "query": query,
+            "page": _page(request, rows.none() if refused else rows),
+            "search_refused": refused,
+        },
+        status=400 if refused else 200,
     )
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from procurement import engine, labels
 from procurement.engine import bounds
 from procurement.engine.numbers import group_indian
+from procurement.engine.packs import pack_data
 from procurement.labels import Labels
 
 Words = str | Promise
@@ -624,6 +625,12 @@ def example() -> dict[str, Any]:
     return body
 
 
+def qcbs_cap() -> str:
+    """The India pack's cap on the QCBS technical weight, as the table states it."""
+    policy = engine.load_policy(pack_data("india-default"))
+    return f"{policy.evaluation.qcbs.max_technical_weight_pct.normalize():f}"
+
+
 def markdown_table() -> str:
     """The fields as docs/api.md lists them (a test keeps that page equal to this)."""
     lines = [
@@ -655,6 +662,8 @@ def markdown_table() -> str:
             span = f"{display(row, limits[0])} – {display(row, limits[1])}"
             if row.kind == "choices":
                 span += " items"
+        if row.name == "qcbs_technical_weight_pct":
+            span += f"; at most {qcbs_cap()} under the India pack (GFR Rule 192)"
         required = "yes" if row.required else "no" if row.optional else "no (default)"
         lines.append(
             f"| `{row.name}` | {kind} | {row.spec.unit} | {span} | {required} | {row.label} |"

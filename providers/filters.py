@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from procurement import labels
 from providers.models import Language, Offering, Provider, QualityEvaluation
@@ -24,6 +26,12 @@ class BootstrapFilterForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
+class MethodBooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter computed by a method, which the OpenAPI schema cannot read its type
+    from: documented as the boolean it is (the API takes only true or false)."""
+
+
 def language_filter() -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
         queryset=Language.objects.all(),
@@ -37,7 +45,7 @@ def language_filter() -> django_filters.ModelChoiceFilter:
 class ProviderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Name")
     ownership = django_filters.ChoiceFilter(choices=labels.OWNERSHIP.choices)
-    hosted_in_india = django_filters.BooleanFilter(
+    hosted_in_india = MethodBooleanFilter(
         method="filter_hosted_in_india",
         label="Hosted in India",
         help_text="Has an offering processed, stored and logged only in India.",
@@ -97,7 +105,7 @@ class OfferingFilter(django_filters.FilterSet):
     )
     pricing_mode = django_filters.ChoiceFilter(choices=labels.PRICING_MODE.choices)
     open_weights = django_filters.BooleanFilter()
-    hosted_in_india = django_filters.BooleanFilter(
+    hosted_in_india = MethodBooleanFilter(
         method="filter_hosted_in_india",
         label="Hosted in India",
         help_text="Prompts processed, data and logs stored only in India.",

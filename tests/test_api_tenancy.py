@@ -95,6 +95,9 @@ ROWS: dict[str, Row] = {
     "api:decision-approve": Row(target="decision", body=lambda ids: {"note": "Approved."}),
     "api:decision-return": Row(target="decision", body=lambda ids: {"note": "See the report."}),
     "api:comparison-documents": Row(target="comparison", body=lambda ids: {}),
+    "api:document-list": Row(
+        lists="document", leak_query=lambda ids: f"?comparison={ids['comparison']}"
+    ),
     "api:document-detail": Row(target="document"),
     "api:document-pdf": Row(target="document"),
 }
@@ -199,6 +202,7 @@ def world(
             "workload": {comparison.workload_id},
             "comparison": {comparison.pk, free.pk},
             "decision": {decision.pk},
+            "document": {str(document.pk)},
         },
     )
 

@@ -351,13 +351,15 @@ def test_a_proposal_that_departs_from_the_recommendation_needs_a_reason(officer,
         if o["eligible"] and o["offer_id"] != comparison.recommended_offer_id
     )
     url = reverse("api:decision-list")
+    # Rules the comparison's results decide: 409s, in words.
     response = client.post(url, {"comparison": comparison.pk, "offer_id": other})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {
-        "reason": ["Say why the award departs from the recommendation; it goes on file."]
+        "detail": "Say why the award departs from the recommendation; it goes on file."
     }
     response = client.post(url, {"comparison": comparison.pk, "offer_id": "no-such-offer"})
-    assert response.json() == {"offer_id": ["Choose one of the offers that passed every rule."]}
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Choose one of the offers that passed every rule."}
     response = client.post(
         url, {"comparison": comparison.pk, "offer_id": other, "reason": "Needs the context."}
     )

@@ -2,7 +2,7 @@
 department, a related-id field that resolves only within it, and the role check.
 
 Both call ``selectors.visible_to()``, the one definition of what a caller may see, so another
-department's object answers 404 and its id in a body 400, exactly as a missing one does.
+department's object answers 404, and so does its id in a body, exactly as a missing one does.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -81,13 +81,25 @@ class DepartmentScopedViewSet(viewsets.GenericViewSet[Any]):
 class DepartmentScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField[Model]):
     """A related id resolved only among the rows visible to the caller.
 
-    Another department's id is refused with the same message as an id that does not exist
-    ("Invalid pk "7" - object does not exist."), so a request cannot learn that it exists.
+    An id that names none of them is a 404 naming the field, as the object's own URL would
+    answer: another department's id answers exactly as an id that does not exist, so a request
+    cannot learn that it exists.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1))
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Model:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if any(getattr(d, "code", None) == "does_not_exist" for d in error.detail):
+                what = self.get_queryset().model._meta.verbose_name
+                raise exceptions.NotFound(
+                    f"{self.field_name}: no {what} {data} in your department."
+                ) from None
+            raise
 
     def get_queryset(self) -> QuerySet[Model]:
         rows = super().get_queryset()

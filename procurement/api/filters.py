@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from procurement import labels
-from procurement.models import Comparison, Decision, PolicyPack, Workload
+from procurement.models import Comparison, Decision, JustificationDocument, PolicyPack, Workload
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -52,6 +52,15 @@ class DecisionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Decision
+        fields = ["comparison", "status"]
+
+
+class DocumentFilter(django_filters.FilterSet):
+    comparison = IdFilter(field_name="comparison_id", label="Comparison id")
+    status = django_filters.ChoiceFilter(choices=JustificationDocument.Status.choices)
+
+    class Meta:
+        model = JustificationDocument
         fields = ["comparison", "status"]
 
 

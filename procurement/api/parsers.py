@@ -1,14 +1,15 @@
-"""The API's JSON parser: DRF's, with the engine's depth limit checked before parsing.
+"""The API's JSON parser: the engine's JSON reader (``engine.load_json``) behind DRF's parser.
 
 Python's JSON parser recurses once per nested array or object, so a body nested 100 000 deep
-would raise RecursionError (a 500) instead of a parse error. Every API body is measured first
-(``engine.check_json_depth``, the limit ``bounds.MAX_JSON_DEPTH``) and a deeper one is a 400
-that says why. Set as the default parser in ``REST_FRAMEWORK``.
+would raise RecursionError (a 500) instead of a parse error; and it keeps the last of two equal
+keys silently. The engine's reader measures the nesting first (the limit
+``bounds.MAX_JSON_DEPTH``), refuses an object with a key twice (naming it), and reads numbers
+with a fraction as ``Decimal`` (never float). Each refusal is a 400 that says why. Set as the
+default parser in ``REST_FRAMEWORK``.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from typing import IO, Any
 
@@ -20,21 +21,21 @@ from procurement import engine
 
 
 class DepthLimitedJSONParser(JSONParser):
-    """JSON bodies nested no deeper than the engine allows; otherwise as DRF's JSONParser."""
+    """JSON bodies as the engine reads JSON: depth-limited, no key twice, exact decimals."""
 
     def parse(
         self,
         stream: IO[Any],
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        body = stream.read()
+    ) -> Any:
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             # Like DRF, only a text encoding: bytes.decode refuses bz2_codec and its kind.
-            engine.check_json_depth(body.decode(encoding), path="body")
+            text = stream.read().decode(encoding)
         except (LookupError, UnicodeError):
             raise ParseError(f"JSON parse error - the body is not {encoding} text") from None
+        try:
+            return engine.load_json(text, path="body")
         except engine.EngineValidationError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
-        return super().parse(io.BytesIO(body), media_type, parser_context)

@@ -1,9 +1,15 @@
-"""The officer's workflow as OpenAPI links (a workload's id → run a comparison → propose →
-approve), which clients and schemathesis's stateful tests follow."""
+"""Post-processing of the OpenAPI schema: the officer's workflow as OpenAPI links (a workload's
+id → run a comparison → propose → approve), which clients and schemathesis's stateful tests
+follow; and the language codes this instance knows, as the enum of every field and filter that
+takes one."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.db import DatabaseError
+
+from providers.models import Language
 
 
 def _link(operation: str, description: str, **fields: Any) -> dict[str, Any]:
@@ -45,4 +51,31 @@ def add_workflow_links(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular post-processing hook: the OpenAPI links of the officer's workflow."""
     for (path, method, code), links in WORKFLOW_LINKS.items():
         result["paths"][path][method]["responses"][code]["links"] = links
+    return result
+
+
+LANGUAGE_FIELDS = ("WorkloadRequest", "PatchedWorkloadRequest")
+LANGUAGE_FILTERS = ("/api/v1/providers/", "/api/v1/offerings/")
+
+
+def add_known_languages(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: the languages of the catalogue as the enum of
+    ``languages`` (workloads) and ``?language=`` (catalogue), which refuse any other code.
+
+    Without a database (``manage.py spectacular`` on a build machine) the ISO 639-1 pattern
+    stands alone; the schema a running instance serves lists its languages.
+    """
+    try:
+        codes = sorted(Language.objects.values_list("code", flat=True))
+    except DatabaseError:
+        return result
+    if not codes:
+        return result
+    schemas = result["components"]["schemas"]
+    for name in LANGUAGE_FIELDS:
+        schemas[name]["properties"]["languages"]["items"]["enum"] = codes
+    for path in LANGUAGE_FILTERS:
+        for parameter in result["paths"][path]["get"]["parameters"]:
+            if parameter["name"] == "language":
+                parameter["schema"]["enum"] = codes
     return result

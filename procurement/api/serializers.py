@@ -20,7 +20,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.reverse import reverse as absolute_url
 
-from config.api import StrictSerializer
+from config.api import RangedDecimalField, StrictDateField, StrictSerializer
 from procurement import selectors, workload_fields
 from procurement.api.base import DepartmentScopedPrimaryKeyRelatedField
 from procurement.engine import bounds
@@ -51,11 +51,11 @@ def workload_serializer_field(row: Field) -> serializers.Field[Any, Any, Any, An
     if row.kind == "int":
         return serializers.IntegerField(**common)
     if row.kind == "decimal":
-        return serializers.DecimalField(
+        return RangedDecimalField(
             max_digits=workload_fields.max_digits(row), decimal_places=row.spec.places, **common
         )
     if row.kind == "date":
-        return serializers.DateField(validators=[InRange(row.name)], **common)
+        return StrictDateField(validators=[InRange(row.name)], **common)
     if row.kind == "bool":
         return serializers.BooleanField(**common)
     if row.kind == "choice":
@@ -186,11 +186,11 @@ class ComparisonCreateSerializer(StrictSerializer):
     workload = DepartmentScopedPrimaryKeyRelatedField(
         queryset=Workload.objects.all(), help_text="A workload of your department."
     )
-    decision_date = serializers.DateField(
+    decision_date = StrictDateField(
         required=False, help_text="The date the rules and prices are taken at (default: today)."
     )
     match_declines = serializers.ListField(
-        child=serializers.CharField(max_length=200),
+        child=serializers.CharField(min_length=1, max_length=200),
         required=False,
         max_length=100,
         help_text="Offer ids of Class-I suppliers assumed to decline an invitation to match L1 "

@@ -3,8 +3,9 @@
 Tenancy lives in ``DepartmentScopedViewSet`` (procurement/api/base.py): every viewset over
 department rows extends it and names its rows in ``unscoped_queryset()``. Each action parses its
 body with a serializer, makes one call to ``procurement.services`` and renders; a service's
-``ValidationError`` becomes a 400 with field-level messages and its ``PermissionDenied`` a 403
-(``config.api.api_exception_handler``).
+``ValidationError`` becomes a 400 with field-level messages (a 409 when the object's state
+refuses it: the actions in ``conflict_actions``, documented so) and its ``PermissionDenied`` a
+403 (``config.api.api_exception_handler``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from procurement.api.examples import (
 from procurement.api.filters import (
     ComparisonFilter,
     DecisionFilter,
+    DocumentFilter,
     PolicyPackFilter,
     WorkloadFilter,
 )
@@ -140,6 +142,7 @@ class WorkloadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
     serializer_class = WorkloadSerializer
     filterset_class = WorkloadFilter
     ordering_fields = ["title", "created_at", "updated_at"]
+    conflict_actions = ("update", "partial_update")  # an archived workload
     action_permissions = {
         "create": "procurement.add_workload",
         "update": "procurement.change_workload",
@@ -221,6 +224,7 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
     serializer_class = ComparisonSerializer
     filterset_class = ComparisonFilter
     ordering_fields = ["created_at", "decision_date", "recommended_total_inr"]
+    conflict_actions = ("create",)  # an archived workload
     action_permissions = {
         "create": "procurement.add_comparison",
         "documents": "procurement.add_justificationdocument",
@@ -375,6 +379,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilter
     ordering_fields = ["proposed_at", "decided_at"]
+    conflict_actions = ("create", "approve", "return_")  # a second proposal, a second decision
     action_permissions = {
         "create": "procurement.add_decision",
         "approve": "procurement.approve_decision",
@@ -476,6 +481,12 @@ NOT_READY = OpenApiResponse(
 
 
 @extend_schema_view(
+    list=extend_schema(
+        summary="List your department's justification documents",
+        description="Newest first; filter by `comparison` or `status`; `ordering`: "
+        "requested_at, finished_at. A request whose 202 answer was lost is found here.",
+        examples=[OpenApiExample("A page", page_of(DOCUMENT_EXAMPLE), response_only=True)],
+    ),
     retrieve=extend_schema(
         summary="A justification document's status",
         examples=[
@@ -484,18 +495,20 @@ NOT_READY = OpenApiResponse(
         ],
     ),
 )
-class DocumentViewSet(mixins.RetrieveModelMixin, DepartmentScopedViewSet):
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DepartmentScopedViewSet):
     """Justification PDFs, one per request: created by `POST /comparisons/{id}/documents/`,
     rendered by a worker, then downloaded. Only the requesting department sees them."""
 
     serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+    ordering_fields = ["requested_at", "finished_at"]
 
     def unscoped_queryset(self) -> QuerySet[Any]:
         if self.action == "pdf":
             return JustificationDocument.objects.select_related("comparison").only(
                 "pdf", "status", "sha256", "comparison__fingerprint"
             )
-        return selectors.document_rows()
+        return selectors.document_rows().order_by("-requested_at")
 
     @extend_schema(
         operation_id="documents_pdf",

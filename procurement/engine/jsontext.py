@@ -4,7 +4,8 @@ Python's parser recurses once per nested array or object, so a document nested 1
 raises RecursionError instead of a parse error. The nesting is therefore measured on the text
 before parsing, without recursion, and a document deeper than ``bounds.MAX_JSON_DEPTH`` is refused
 with a message. Every caller that parses an engine document reads it through here: the command
-line, and the product's policy pack form and API (which check the depth, then parse).
+line, the product's API bodies, the /verify/ page's snapshot files, and the policy pack form
+(which checks the depth, then parses).
 """
 
 from __future__ import annotations
@@ -54,11 +55,22 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: with a key twice, which value was meant?"""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f'the key "{key}" appears more than once in one object')
+        seen.add(key)
+    return dict(pairs)
+
+
 def load_json(text: str | bytes, path: str = "document") -> Any:
     """Parse an engine JSON document: depth checked first, numbers as ``Decimal`` (never float).
 
     Raises :class:`EngineValidationError` (at ``path``) for a document that is too deep, is not
-    UTF-8 or is not valid JSON (NaN and Infinity are not JSON numbers).
+    UTF-8 or is not valid JSON (NaN and Infinity are not JSON numbers), or has an object with a
+    key twice (the parser would keep the last silently).
     """
     if isinstance(text, bytes):
         try:
@@ -67,6 +79,8 @@ def load_json(text: str | bytes, path: str = "document") -> Any:
             raise EngineValidationError([FieldError(path, f"is not UTF-8 text: {exc}")]) from None
     check_json_depth(text, path)
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        return json.loads(
+            text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys
+        )
     except ValueError as exc:  # JSONDecodeError, or an integer of more than 4 300 digits
         raise EngineValidationError([FieldError(path, f"is not valid JSON: {exc}")]) from None
