@@ -1,5 +1,10 @@
-"""Admin for departments and memberships, policy packs (draft → published), and read-only views of
-the insert-only records. Business writes go through procurement.services."""
+"""Admin for departments and memberships, policy pack drafts, the platform's change proposals
+(propose, then another person approves: ``procurement.platform``), and read-only views of the
+insert-only records. Business writes go through procurement.services and procurement.platform.
+
+Nobody publishes a pack here directly: the policy authority proposes publication (an action on
+the drafts) and another person of the role approves it (an action on the proposals).
+"""
 
 from __future__ import annotations
 
@@ -9,26 +14,32 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from rest_framework_api_key.models import APIKey
 
-from procurement import services
+from procurement import platform, services
 from procurement.forms import EngineJSONField
-from procurement.models import AuditEvent, Comparison, Decision, Department, Membership, PolicyPack
-
-
-def _person(request: HttpRequest) -> User | None:
-    """The signed-in person behind an admin request (the admin requires one)."""
-    return request.user if isinstance(request.user, User) else None
+from procurement.models import (
+    AuditEvent,
+    ChangeProposal,
+    Comparison,
+    Decision,
+    Department,
+    Membership,
+    PolicyPack,
+)
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin[Department]):
-    list_display = ("name", "slug", "parent", "policy_pack", "created_at")
+    list_display = ("name", "slug", "parent", "adopted_pack", "created_at")
     search_fields = ("name", "slug", "parent")
     prepopulated_fields = {"slug": ("name",)}
+    # The department adopts a version itself, on the policy pack's page (an event on its chain).
+    readonly_fields = ("adopted_pack",)
 
 
 class MembershipInline(admin.StackedInline[Membership, Any]):
@@ -72,11 +83,12 @@ class PolicyPackForm(forms.ModelForm[PolicyPack]):
         cleaned = super().clean() or {}
         if cleaned.get("document") is not None and not self.errors:
             try:
+                # slug and version are read-only once a draft exists: not in the form's data.
                 services.policy_document_check(
                     {
                         **cleaned["document"],
-                        "pack_id": cleaned["slug"],
-                        "version": cleaned["version"],
+                        "pack_id": cleaned.get("slug", self.instance.slug),
+                        "version": cleaned.get("version", self.instance.version),
                     }
                 )
             except ValidationError as error:
@@ -90,7 +102,7 @@ class PolicyPackAdmin(admin.ModelAdmin[PolicyPack]):
     list_display = ("title", "slug", "version", "status", "effective_from", "published_at")
     list_filter = ("status", "slug")
     search_fields = ("title", "slug", "change_note")
-    actions = ["publish", "new_version"]
+    actions = ["propose_publication", "new_version"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A published version never changes: it opens read-only.
@@ -108,18 +120,27 @@ class PolicyPackAdmin(admin.ModelAdmin[PolicyPack]):
 
     def save_model(self, request: HttpRequest, obj: PolicyPack, form: Any, change: bool) -> None:
         services.policy_pack_save_draft(
-            user=_person(request), pack=obj, document=form.cleaned_data["document"]
+            user=request.user, pack=obj, document=form.cleaned_data["document"]
         )
 
-    @admin.action(description="Publish the selected drafts", permissions=["publish"])
-    def publish(self, request: HttpRequest, queryset: QuerySet[PolicyPack]) -> None:
+    @admin.action(
+        description="Propose publishing the selected drafts (another person approves)",
+        permissions=["publish"],
+    )
+    def propose_publication(self, request: HttpRequest, queryset: QuerySet[PolicyPack]) -> None:
         for pack in queryset:
+            summary = pack.change_note or f"Publish {pack.title} version {pack.version}"
             try:
-                services.policy_pack_publish(user=_person(request), pack=pack)
-            except ValidationError as error:
-                self.message_user(request, f"{pack}: {' '.join(error.messages)}", messages.ERROR)
+                platform.pack_publication_propose(user=request.user, pack=pack, summary=summary)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{pack}: {_messages(error)}", messages.ERROR)
             else:
-                self.message_user(request, f"Published {pack}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"Proposed publishing {pack}: another person of the policy authority "
+                    "approves it under Change proposals.",
+                    messages.SUCCESS,
+                )
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("procurement.publish_policypack")
@@ -129,8 +150,175 @@ class PolicyPackAdmin(admin.ModelAdmin[PolicyPack]):
     )
     def new_version(self, request: HttpRequest, queryset: QuerySet[PolicyPack]) -> None:
         for pack in queryset:
-            draft = services.policy_pack_new_version(user=_person(request), source=pack)
-            self.message_user(request, f"Created draft {draft}.", messages.SUCCESS)
+            try:
+                draft = services.policy_pack_new_version(user=request.user, source=pack)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{pack}: {_messages(error)}", messages.ERROR)
+            else:
+                self.message_user(request, f"Created draft {draft}.", messages.SUCCESS)
+
+
+def _messages(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+class ChangeProposalForm(forms.ModelForm[ChangeProposal]):
+    """A proposal of one kind; only that kind's fields are used. Checked as the service will
+    check it, so a refusal names its field."""
+
+    class Meta:
+        model = ChangeProposal
+        fields = (
+            "kind",
+            "summary",
+            "policy_pack",
+            "catalogue",
+            "evaluator",
+            "accredited",
+            "accreditation",
+        )
+        widgets = {"catalogue": forms.Textarea(attrs={"rows": 20, "cols": 120})}
+        help_texts = {
+            "policy_pack": "For a publication: the draft version to publish, as it stands now.",
+            "catalogue": "For a catalogue change: a fragment in the catalogue-file format "
+            "(docs/catalogue.md) with the records to add or change, in full. Prices and FX rates "
+            "take effect today or later; one already on file is never changed.",
+            "accredited": "For an accreditation: Yes grants it, No withdraws it.",
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["policy_pack"].queryset = PolicyPack.objects.filter(  # type: ignore[attr-defined]
+            status=PolicyPack.Status.DRAFT
+        )
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (kind, label)
+            for kind, label in ChangeProposal.Kind.choices
+            if user is not None and user.has_perm(platform.PERMISSION[kind])
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind", "")
+        required: dict[str, tuple[str, ...]] = {
+            ChangeProposal.Kind.PACK_PUBLICATION: ("policy_pack",),
+            ChangeProposal.Kind.CATALOGUE: ("catalogue",),
+            ChangeProposal.Kind.ACCREDITATION: ("evaluator", "accredited"),
+        }
+        missing = [name for name in required.get(kind, ()) if cleaned.get(name) in (None, "")]
+        for name in missing:
+            self.add_error(name, "This kind of change needs it.")
+        if not kind or missing or self.errors:
+            return cleaned
+        try:
+            services.require_platform(self.user, platform.PERMISSION[kind])
+            if kind == ChangeProposal.Kind.PACK_PUBLICATION:
+                platform.pack_publication_check(cleaned["policy_pack"])
+            elif kind == ChangeProposal.Kind.CATALOGUE:
+                platform.catalogue_change_check(cleaned["catalogue"])
+            else:
+                platform.accreditation_check(cleaned["evaluator"], cleaned["accredited"])
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        return cleaned
+
+
+@admin.register(ChangeProposal)
+class ChangeProposalAdmin(admin.ModelAdmin[ChangeProposal]):
+    """Proposals are added here and decided by actions; a proposal itself never changes."""
+
+    form = ChangeProposalForm
+    list_display = ("summary", "kind", "status", "proposed_by", "proposed_at", "decided_by")
+    list_filter = ("kind", "status")
+    search_fields = ("summary", "decision_note")
+    list_select_related = ("proposed_by", "decided_by")
+    actions = ["approve", "reject"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class WithUser(form):  # type: ignore[valid-type,misc]
+            def __init__(self, *args: Any, **form_kwargs: Any) -> None:
+                super().__init__(*args, user=request.user, **form_kwargs)
+
+        return WithUser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return any(request.user.has_perm(p) for p in platform.PERMISSION.values())
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request)
+
+    def save_model(
+        self, request: HttpRequest, obj: ChangeProposal, form: Any, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        if obj.kind == ChangeProposal.Kind.PACK_PUBLICATION:
+            proposal = platform.pack_publication_propose(
+                user=request.user, pack=data["policy_pack"], summary=data["summary"]
+            )
+        elif obj.kind == ChangeProposal.Kind.CATALOGUE:
+            proposal = platform.catalogue_change_propose(
+                user=request.user, catalogue=data["catalogue"], summary=data["summary"]
+            )
+        else:
+            proposal = platform.accreditation_propose(
+                user=request.user,
+                evaluator=data["evaluator"],
+                accredited=data["accredited"],
+                accreditation=data["accreditation"],
+                summary=data["summary"],
+            )
+        obj.pk = proposal.pk
+
+    @admin.action(description="Approve the selected proposals", permissions=["decide"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[ChangeProposal]) -> None:
+        for proposal in queryset:
+            try:
+                platform.change_approve(user=request.user, proposal=proposal)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{proposal}: {_messages(error)}", messages.ERROR)
+            else:
+                self.message_user(request, f"Approved: {proposal}.", messages.SUCCESS)
+
+    @admin.action(description="Reject the selected proposals", permissions=["decide"])
+    def reject(
+        self, request: HttpRequest, queryset: QuerySet[ChangeProposal]
+    ) -> HttpResponse | None:
+        """Asks why first (the note goes on file), then rejects."""
+        note = request.POST.get("note", "").strip()
+        if "confirm" not in request.POST or not note:
+            return TemplateResponse(
+                request,
+                "admin/procurement/changeproposal/reject.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Reject proposals",
+                    "proposals": queryset,
+                    "asked": "confirm" in request.POST,
+                    "opts": self.model._meta,
+                },
+            )
+        for proposal in queryset:
+            try:
+                platform.change_reject(user=request.user, proposal=proposal, note=note)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{proposal}: {_messages(error)}", messages.ERROR)
+            else:
+                self.message_user(request, f"Rejected: {proposal}.", messages.SUCCESS)
+        return None
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):

@@ -103,6 +103,13 @@ def person_of(actor: User | None) -> User | None:
     return actor
 
 
+def same_person(a: User | None, b: User | None) -> bool:
+    """Whether ``a`` and ``b`` are, or act for, the same person (an API key counts as its
+    holder)."""
+    first, second = person_of(a), person_of(b)
+    return first is not None and second is not None and first.pk == second.pk
+
+
 def _lock_chain(department: Department | None) -> None:
     if department is not None:
         Department.objects.select_for_update().get(pk=department.pk)

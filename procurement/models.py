@@ -15,17 +15,12 @@ import zlib
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from rest_framework_api_key.models import AbstractAPIKey
 
 from procurement import labels, transitions
 from procurement.workload_fields import InRange, check_constraints, default
-
-# The central government's pack, shipped with the engine: what a department buys under unless
-# it is assigned another authority's pack.
-DEFAULT_POLICY_PACK = "india-default"
 
 
 class Department(models.Model):
@@ -36,11 +31,14 @@ class Department(models.Model):
     parent = models.CharField(
         max_length=200, blank=True, help_text="Ministry or parent body, e.g. 'Ministry of Health'."
     )
-    policy_pack = models.SlugField(
-        max_length=80,
-        default=DEFAULT_POLICY_PACK,
-        help_text="The policy pack whose newest published version in force its comparisons use: "
-        "the rules of the authority it buys under (e.g. a state's own order).",
+    adopted_pack = models.ForeignKey(
+        "PolicyPack",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The published policy pack version its comparisons use, adopted explicitly by "
+        "its administrator or a policy officer: a newer version applies only once adopted.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -49,15 +47,6 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        published = PolicyPack.objects.filter(
-            slug=self.policy_pack, status=PolicyPack.Status.PUBLISHED
-        )
-        if not published.exists():
-            raise ValidationError(
-                {"policy_pack": f"No published policy pack is called “{self.policy_pack}”."}
-            )
 
 
 class Membership(models.Model):
@@ -108,7 +97,10 @@ class PolicyPack(models.Model):
                 name="policy_pack_published_has_date",
             ),
         ]
-        permissions = [("publish_policypack", "Can publish a policy pack version")]
+        permissions = [
+            ("publish_policypack", "Can propose and approve publishing a policy pack version"),
+            ("adopt_policypack", "Can adopt a published policy pack version for the department"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
@@ -116,6 +108,78 @@ class PolicyPack(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class ChangeProposal(models.Model):
+    """A change to data every department shares — publishing a policy pack version, a catalogue
+    change, an evaluator's accreditation — proposed by one person of a platform role and approved
+    or rejected by another person of the same role (``procurement.platform``).
+
+    Transition-only: the proposal's content never changes, and its status moves once, from
+    proposed to approved or rejected (on PostgreSQL a trigger refuses anything else, and DELETE).
+    """
+
+    class Kind(models.TextChoices):
+        PACK_PUBLICATION = "pack_publication", "Publish a policy pack version"
+        CATALOGUE = "catalogue", "Change the catalogue"
+        ACCREDITATION = "accreditation", "Grant or withdraw an evaluator's accreditation"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    summary = models.CharField(max_length=500, help_text="What changes and why.")
+    policy_pack = models.ForeignKey(
+        PolicyPack, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pack_document_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="The draft's policy as proposed (SHA-256)."
+    )
+    catalogue = models.TextField(
+        blank=True, help_text="A catalogue-file fragment in the catalogue format."
+    )
+    evaluator = models.ForeignKey(
+        "providers.Evaluator", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accredited = models.BooleanField(null=True, blank=True)
+    accreditation = models.CharField(max_length=200, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="pack_publication", policy_pack__isnull=False)
+                    | Q(kind="catalogue") & ~Q(catalogue="")
+                    | Q(kind="accreditation", evaluator__isnull=False, accredited__isnull=False)
+                ),
+                name="change_proposal_has_its_content",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed", decided_at__isnull=True)
+                | ~Q(status="proposed") & Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="change_proposal_decided_has_decider",
+            ),
+        ]
+        permissions = [
+            ("change_catalogue", "Can propose and approve catalogue changes"),
+            ("accredit_evaluator", "Can propose and approve evaluator accreditations"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary[:60]}"
 
 
 class Workload(models.Model):
@@ -301,7 +365,7 @@ class Decision(transitions.TransitionOnly):
 
     Its history is its audit events. A returned proposal stays as it was; the officer proposes
     again, which makes a new Decision. Transition-only: proposed → approved | returned, once
-    (procurement/transitions.py; a trigger on PostgreSQL, migration 0009).
+    (procurement/transitions.py; a trigger on PostgreSQL, migration 0010).
     """
 
     transition_rule = staticmethod(transitions.decision_change)
@@ -401,7 +465,7 @@ class AuditEvent(models.Model):
 
 class ChainCheckpoint(models.Model):
     """The heads of every audit chain at one moment, signed with the product's key: insert-only
-    (a trigger on PostgreSQL, migration 0009) and published at /verify/checkpoints/, so a chain
+    (a trigger on PostgreSQL, migration 0010) and published at /verify/checkpoints/, so a chain
     cut short or rewritten after it no longer matches a copy kept outside the database.
 
     ``statement`` is the canonical JSON text that was signed (procurement/audit.py,
@@ -426,7 +490,7 @@ class JustificationDocument(transitions.TransitionOnly):
     Created queued in the same transaction as the request (an outbox), rendered by a Celery task
     that claims it with a conditional update, so however often the task is delivered there is
     one result. Transition-only (procurement/transitions.py; a trigger on PostgreSQL, migration
-    0009): a ready document is never changed, and the ``document.ready`` event of its chain
+    0010): a ready document is never changed, and the ``document.ready`` event of its chain
     records its ``sha256``, which the public verification page looks up.
     """
 

@@ -1,8 +1,15 @@
 """Roles are Django groups with model permissions; this module is the one place that defines them.
 
-Officers and approvers act only within their own department (the selectors scope every query);
-the permissions below say what they may do there. Catalogue and policy administrators maintain
-data shared by every department.
+Department roles act only within their own department (the selectors scope every query); the
+permissions below say what they may do there. None of them changes data every department shares:
+policy officers (and department administrators) *adopt* a published policy pack version for their
+department; catalogue readers and evaluators see the catalogue in the admin, read-only.
+
+Platform roles belong to no department (their users have no Membership): the policy authority
+drafts policy pack versions and publishes them, catalogue stewards change the catalogue,
+the evaluator accreditation authority grants and withdraws accreditations. Each such change is
+proposed by one person and approved by another of the same role (``procurement.platform``),
+on the platform's audit chain.
 """
 
 from typing import Any
@@ -13,9 +20,26 @@ from django.db.models import Q
 OFFICER = "Procurement officers"
 APPROVER = "Approvers"
 EVALUATOR = "Evaluators"
-CATALOGUE_ADMINISTRATORS = "Catalogue administrators"
-POLICY_ADMINISTRATORS = "Policy administrators"
+CATALOGUE_READERS = "Catalogue readers"
+POLICY_OFFICERS = "Policy officers"
 DEPARTMENT_ADMINISTRATORS = "Department administrators"
+# Platform roles: no department.
+POLICY_AUTHORITY = "Policy authority"
+CATALOGUE_STEWARDS = "Catalogue stewards"
+ACCREDITATION_AUTHORITY = "Evaluator accreditation authority"
+PLATFORM_ROLES = (POLICY_AUTHORITY, CATALOGUE_STEWARDS, ACCREDITATION_AUTHORITY)
+
+CATALOGUE_VIEWS = (
+    "providers.view_provider",
+    "providers.view_region",
+    "providers.view_offering",
+    "providers.view_pricerecord",
+    "providers.view_certification",
+    "providers.view_evaluator",
+    "providers.view_qualityevaluation",
+    "providers.view_fxrate",
+    "providers.view_language",
+)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # "app_label.codename", or "app_label.*" for every permission of an app
@@ -39,31 +63,55 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.view_policypack",
         "procurement.view_justificationdocument",
     ),
+    # Read the evaluations, certifications and evaluators behind quality bars (admin, read-only).
     EVALUATOR: (
-        "providers.add_qualityevaluation",
-        "providers.change_qualityevaluation",
         "providers.view_qualityevaluation",
-        "providers.add_certification",
-        "providers.change_certification",
         "providers.view_certification",
         "providers.view_offering",
         "providers.view_provider",
         "providers.view_evaluator",
         "providers.view_language",
     ),
-    CATALOGUE_ADMINISTRATORS: ("providers.*",),
-    POLICY_ADMINISTRATORS: (
-        "procurement.add_policypack",
-        "procurement.change_policypack",
+    # Read the whole catalogue in the admin; changes are the catalogue stewards'.
+    CATALOGUE_READERS: CATALOGUE_VIEWS,
+    # Adopt a published pack version for the department; packs are the policy authority's.
+    POLICY_OFFICERS: (
         "procurement.view_policypack",
-        "procurement.publish_policypack",
+        "procurement.adopt_policypack",
     ),
-    # Manage the department's API keys (its systems' access), nothing else: no workloads are
-    # visible to it (selectors.visible_to) and it grants a key only roles it holds itself.
+    # Manage the department's API keys (its systems' access) and adopt its policy pack version,
+    # nothing else: no workloads are visible to it (selectors.visible_to) and it grants a key
+    # only roles it holds itself.
     DEPARTMENT_ADMINISTRATORS: (
         "procurement.add_departmentapikey",
         "procurement.change_departmentapikey",
         "procurement.view_departmentapikey",
+        "procurement.view_policypack",
+        "procurement.adopt_policypack",
+    ),
+    # Platform: draft pack versions; propose and approve their publication.
+    POLICY_AUTHORITY: (
+        "procurement.add_policypack",
+        "procurement.change_policypack",
+        "procurement.view_policypack",
+        "procurement.publish_policypack",
+        "procurement.view_changeproposal",
+    ),
+    # Platform: propose and approve catalogue changes.
+    CATALOGUE_STEWARDS: (
+        *CATALOGUE_VIEWS,
+        "procurement.change_catalogue",
+        "procurement.view_changeproposal",
+    ),
+    # Platform: propose and approve the grant or withdrawal of an evaluator's accreditation.
+    ACCREDITATION_AUTHORITY: (
+        "providers.view_evaluator",
+        "providers.view_qualityevaluation",
+        "providers.view_offering",
+        "providers.view_provider",
+        "providers.view_language",
+        "procurement.accredit_evaluator",
+        "procurement.view_changeproposal",
     ),
 }
 

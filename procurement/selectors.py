@@ -274,6 +274,21 @@ def published_pack(slug: str, on: dt.date | None = None) -> PolicyPack:
     return pack
 
 
+def newer_published(pack: PolicyPack | None) -> PolicyPack | None:
+    """The newest published version of ``pack``'s pack if it is newer than ``pack``: what a
+    department that adopted ``pack`` has not adopted yet."""
+    if pack is None:
+        return None
+    return (
+        PolicyPack.objects.filter(
+            slug=pack.slug, status=PolicyPack.Status.PUBLISHED, version__gt=pack.version
+        )
+        .defer("document")
+        .order_by("-version")
+        .first()
+    )
+
+
 def policy_pack_list() -> QuerySet[PolicyPack]:
     return PolicyPack.objects.select_related("created_by", "published_by").defer("document")
 

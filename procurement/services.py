@@ -24,6 +24,7 @@ from procurement.audit import audit_record, person_of
 from procurement.documents.jobs import document_enqueue
 from procurement.mapping import comparison_inputs, workload_input
 from procurement.models import (
+    ChangeProposal,
     Comparison,
     ComparisonResults,
     Decision,
@@ -33,7 +34,6 @@ from procurement.models import (
     Workload,
 )
 from procurement.selectors import User, comparison_results, department_of
-from procurement.selectors import published_pack as published_pack_in_force
 from procurement.signing import signing_key
 from procurement.workload_fields import WorkloadValues
 
@@ -52,6 +52,29 @@ def _require(user: User, permission: str) -> tuple[Department, Account]:
     return department, user
 
 
+def require_platform(user: User, permission: str) -> Account:
+    """A person of a platform role — one who belongs to no department — holding ``permission``;
+    PermissionDenied else. Data every department shares is changed only by such persons."""
+    if not isinstance(user, Account) or not user.is_active or not user.has_perm(permission):
+        raise PermissionDenied("Your role does not allow this.")
+    if department_of(user) is not None:
+        raise PermissionDenied(
+            "Data every department shares is changed by the platform's roles, which belong to "
+            "no department."
+        )
+    return user
+
+
+def adopted_pack(department: Department) -> PolicyPack:
+    """The policy pack version ``department`` has adopted; ValidationError if none."""
+    if department.adopted_pack is None:
+        raise ValidationError(
+            "Your department has not adopted a policy pack version yet: its administrator or a "
+            "policy officer adopts one on the policy pack's page."
+        )
+    return department.adopted_pack
+
+
 def _own(department: Department, owner_id: int, what: str) -> None:
     if owner_id != department.pk:
         raise PermissionDenied(f"Not your department's {what}.")
@@ -60,19 +83,13 @@ def _own(department: Department, owner_id: int, what: str) -> None:
 # Workloads ----------------------------------------------------------------------------------
 
 
-def workload_check(values: WorkloadValues, pack_slug: str) -> None:
+def workload_check(values: WorkloadValues, pack: PolicyPack | None) -> None:
     """Raise ValidationError (per field) when the engine would refuse this workload, alone or
-    under the department's policy pack in force today (e.g. a QCBS weight above its cap)."""
+    under the policy pack version the department adopted (e.g. a QCBS weight above its cap)."""
     workload = workload_input(values)
     problems = engine.validate_workload(workload)
-    if not problems:
-        try:
-            today = timezone.localdate()
-            policy = engine.load_policy(published_pack_in_force(pack_slug, on=today).document)
-        except PolicyPack.DoesNotExist:
-            policy = None
-        if policy is not None:
-            problems = engine.validate_against_policy(workload, policy)
+    if not problems and pack is not None:
+        problems = engine.validate_against_policy(workload, engine.load_policy(pack.document))
     if problems:
         errors: dict[str, list[str]] = {}
         for problem in problems:
@@ -85,7 +102,7 @@ def workload_check(values: WorkloadValues, pack_slug: str) -> None:
 def _save(workload: Workload, values: WorkloadValues) -> None:
     workload_fields.store(workload, values)
     workload.full_clean()
-    workload_check(values, workload.department.policy_pack)
+    workload_check(values, workload.department.adopted_pack)
     workload.save()
 
 
@@ -176,11 +193,12 @@ def comparison_run(
     user: User,
     workload: Workload,
     decision_date: dt.date | None = None,
-    pack: PolicyPack | None = None,
     match_declines: Sequence[str] = (),
 ) -> Comparison:
     """Run the engine on the whole catalogue for ``workload`` and store the snapshot, and its
     results once more on their own, in one transaction.
+
+    The rules are those of the policy pack version the department adopted.
 
     ``match_declines`` names the Class-I offers the officer assumes would decline an invitation
     to match L1 (Make in India para 3A(c)); every other invited offer is assumed to accept.
@@ -197,7 +215,15 @@ def comparison_run(
             "An archived workload cannot be compared; clone it first.", code=CONFLICT
         )
     decision_date = decision_date or timezone.localdate()
-    pack = pack or published_pack_in_force(workload.department.policy_pack, on=decision_date)
+    pack = adopted_pack(department)
+    if decision_date < pack.effective_from:
+        raise ValidationError(
+            {
+                "decision_date": f"The policy pack version your department adopted ({pack.slug} "
+                f"version {pack.version}) is in force from {pack.effective_from:%d %b %Y}: the "
+                "decision date is before it."
+            }
+        )
     inputs = comparison_inputs(workload_fields.values_of(workload), pack, decision_date)
     replies = [engine.MatchReply(offer_id, accepts=False) for offer_id in match_declines]
     key = signing_key()
@@ -427,15 +453,24 @@ def policy_document_check(document: Any) -> engine.Policy:
 
 
 @transaction.atomic
-def policy_pack_save_draft(
-    *, user: Account | None, pack: PolicyPack, document: dict[str, Any]
-) -> PolicyPack:
-    """Create or edit a draft version; a published version is never changed."""
+def policy_pack_save_draft(*, user: User, pack: PolicyPack, document: dict[str, Any]) -> PolicyPack:
+    """Create or edit a draft version (the policy authority); a published version is never
+    changed, nor a draft whose publication awaits approval."""
+    user = require_platform(user, "procurement.change_policypack")
     if (
         pack.pk
         and PolicyPack.objects.filter(pk=pack.pk, status=PolicyPack.Status.PUBLISHED).exists()
     ):
         raise ValidationError("A published version never changes: create a new version.")
+    if (
+        pack.pk
+        and ChangeProposal.objects.filter(
+            policy_pack=pack, status=ChangeProposal.Status.PROPOSED
+        ).exists()
+    ):
+        raise ValidationError(
+            "This draft's publication awaits approval: it changes only once that is decided."
+        )
     document = {**document, "pack_id": pack.slug, "version": pack.version}
     policy = policy_document_check(document)
     pack.document = engine.policy_to_dict(policy)
@@ -450,21 +485,38 @@ def policy_pack_save_draft(
 
 
 @transaction.atomic
-def policy_pack_new_version(*, user: Account | None, source: PolicyPack) -> PolicyPack:
-    """A draft copy of ``source`` with the next version number."""
+def policy_pack_new_version(*, user: User, source: PolicyPack) -> PolicyPack:
+    """A draft copy of ``source`` with the next version number (the policy authority)."""
+    require_platform(user, "procurement.add_policypack")
     latest = PolicyPack.objects.filter(slug=source.slug).order_by("-version").first()
     draft = PolicyPack(slug=source.slug, version=latest.version + 1 if latest else 1)
     return policy_pack_save_draft(user=user, pack=draft, document=source.document)
 
 
 @transaction.atomic
-def policy_pack_publish(*, user: Account | None, pack: PolicyPack) -> PolicyPack:
-    locked = PolicyPack.objects.select_for_update().get(pk=pack.pk)
-    if locked.is_published:
-        raise ValidationError("This version is already published.")
-    policy_document_check(locked.document)
-    locked.status = PolicyPack.Status.PUBLISHED
-    locked.published_by = user
-    locked.published_at = timezone.now()
-    locked.save(update_fields=["status", "published_by", "published_at"])
+def policy_pack_adopt(*, user: User, pack: PolicyPack) -> Department:
+    """The department's administrator or a policy officer adopts a published version: its
+    comparisons use it from now on (earlier comparisons keep the version they ran under)."""
+    department, user = _require(user, "procurement.adopt_policypack")
+    if not PolicyPack.objects.filter(pk=pack.pk, status=PolicyPack.Status.PUBLISHED).exists():
+        raise ValidationError("Only a published version can be adopted.")
+    locked = Department.objects.select_for_update().get(pk=department.pk)
+    previous = locked.adopted_pack
+    if previous == pack:
+        raise ValidationError(f"Your department already uses {pack.slug} version {pack.version}.")
+    locked.adopted_pack = pack
+    locked.save(update_fields=["adopted_pack"])
+    audit_record(
+        department=locked,
+        actor=user,
+        action="policy_pack.adopted",
+        obj=pack,
+        summary=f"Adopted policy pack {pack.slug} version {pack.version}"
+        + (f" (was {previous.slug} version {previous.version})" if previous else ""),
+        payload={
+            "pack": pack.slug,
+            "version": pack.version,
+            "previous": f"{previous.slug} v{previous.version}" if previous else None,
+        },
+    )
     return locked

@@ -1,7 +1,7 @@
 """Records that change only by their legal transitions: decisions and justification documents.
 
 On PostgreSQL a row trigger enforces these rules for every writer, SQL included (migration
-0009). Other databases (SQLite, for development and the test suite without PostgreSQL) have
+0010). Other databases (SQLite, for development and the test suite without PostgreSQL) have
 the same rules here, in code: the models' ``save`` and ``delete`` and their querysets'
 ``update`` and ``delete`` check each row before and after the write and roll it back with
 :class:`ChangeRefused` when the change is not a legal transition. Raw SQL on SQLite bypasses

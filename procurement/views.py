@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from procurement import audit, charts, presenters, selectors, services, signing, workload_fields
 from procurement.forms import DecisionProposeForm, DecisionReviewForm, WorkloadForm
-from procurement.models import Comparison, Decision, PolicyPack
+from procurement.models import Comparison, Decision
 from procurement.policy_diff import diff_documents
 
 PER_PAGE = 20
@@ -93,6 +93,13 @@ def workload_create(request: HttpRequest) -> HttpResponse:
     return render(request, "procurement/workload_form.html", {"form": form, "workload": None})
 
 
+def _pack_notice(request: HttpRequest) -> dict[str, Any]:
+    """The pack version the user's department adopted, and a newer published one if any."""
+    department = selectors.department_of(request.user)
+    adopted = department.adopted_pack if department else None
+    return {"adopted_pack": adopted, "newer_pack": selectors.newer_published(adopted)}
+
+
 @login_required
 def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     workload = selectors.get_workload_for_user(request.user, pk)
@@ -103,6 +110,7 @@ def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "workload": workload,
             "groups": workload_fields.shown(workload_fields.values_of(workload)),
             "comparisons": selectors.comparisons_of(workload),
+            **_pack_notice(request),
         },
     )
 
@@ -153,8 +161,8 @@ def comparison_create(request: HttpRequest, pk: int) -> HttpResponse:
         comparison = services.comparison_run(
             user=request.user, workload=workload, match_declines=request.POST.getlist("declines")
         )
-    except (ValidationError, PolicyPack.DoesNotExist) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect("workload_detail", pk=workload.pk)
     return redirect("comparison_detail", pk=comparison.pk)
 
@@ -204,6 +212,7 @@ def _comparison_context(
         "documents": documents,
         "can_request_document": request.user.has_perm("procurement.add_justificationdocument"),
         "has_demo": comparison.uses_demo_data,
+        **_pack_notice(request),
     }
 
 
@@ -456,8 +465,27 @@ def policy_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse
             "document": pack.document,
             "document_json": json.dumps(pack.document, indent=2, ensure_ascii=False),
             "other_versions": selectors.policy_pack_other_versions(pack),
+            "department": selectors.department_of(request.user),
+            **_pack_notice(request),
         },
     )
+
+
+@login_required
+@require_POST
+def policy_adopt(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    pack = selectors.get_policy_pack(slug, version)
+    try:
+        department = services.policy_pack_adopt(user=request.user, pack=pack)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{department.name} now compares under {pack.title} version {pack.version}. "
+            "Earlier comparisons keep the version they ran under.",
+        )
+    return redirect("policy_detail", slug=slug, version=version)
 
 
 @login_required

@@ -1,6 +1,12 @@
-"""Django admin for the catalogue: every model searchable and filterable, evidence inline."""
+"""Django admin for the catalogue: every model searchable and filterable, evidence inline, and
+read-only for everyone. The catalogue is shared by every department: it changes only through a
+catalogue change proposed by one catalogue steward and approved by another (the admin's "Change
+proposals", ``procurement.platform``), never by editing a row here."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from providers.models import (
     Certification,
@@ -17,19 +23,32 @@ from providers.models import (
 PROVENANCE_FIELDS = ("source_url", "source_note", "checked_on", "is_demo")
 
 
+class ReadOnly:
+    """No adding, changing or deleting in the admin, whoever asks (superusers included)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin[Language]):
+class LanguageAdmin(ReadOnly, admin.ModelAdmin[Language]):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
-class CertificationInline(admin.TabularInline[Certification, Provider]):
+class CertificationInline(ReadOnly, admin.TabularInline[Certification, Provider]):
     model = Certification
     extra = 0
     fields = ("kind", "issuer", "offering", "issued_on", "expires_on", "evidence_url", "is_demo")
 
 
-class OfferingInline(admin.TabularInline[Offering, Provider]):
+class OfferingInline(ReadOnly, admin.TabularInline[Offering, Provider]):
     model = Offering
     extra = 0
     fields = ("name", "model_name", "pricing_mode", "is_demo")
@@ -37,7 +56,7 @@ class OfferingInline(admin.TabularInline[Offering, Provider]):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin[Provider]):
+class ProviderAdmin(ReadOnly, admin.ModelAdmin[Provider]):
     list_display = (
         "name",
         "legal_name",
@@ -62,7 +81,7 @@ class ProviderAdmin(admin.ModelAdmin[Provider]):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin[Region]):
+class RegionAdmin(ReadOnly, admin.ModelAdmin[Region]):
     list_display = (
         "code",
         "name",
@@ -94,7 +113,7 @@ class RegionAdmin(admin.ModelAdmin[Region]):
     )
 
 
-class PriceRecordInline(admin.StackedInline[PriceRecord, Offering]):
+class PriceRecordInline(ReadOnly, admin.StackedInline[PriceRecord, Offering]):
     model = PriceRecord
     extra = 0
     fieldsets = (
@@ -116,7 +135,7 @@ class PriceRecordInline(admin.StackedInline[PriceRecord, Offering]):
     )
 
 
-class QualityEvaluationInline(admin.TabularInline[QualityEvaluation, Offering]):
+class QualityEvaluationInline(ReadOnly, admin.TabularInline[QualityEvaluation, Offering]):
     model = QualityEvaluation
     extra = 0
     fields = (
@@ -132,7 +151,7 @@ class QualityEvaluationInline(admin.TabularInline[QualityEvaluation, Offering]):
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin[Offering]):
+class OfferingAdmin(ReadOnly, admin.ModelAdmin[Offering]):
     list_display = ("name", "provider", "model_name", "pricing_mode", "open_weights", "is_demo")
     list_filter = (
         "pricing_mode",
@@ -151,7 +170,7 @@ class OfferingAdmin(admin.ModelAdmin[Offering]):
 
 
 @admin.register(PriceRecord)
-class PriceRecordAdmin(admin.ModelAdmin[PriceRecord]):
+class PriceRecordAdmin(ReadOnly, admin.ModelAdmin[PriceRecord]):
     list_display = (
         "offering",
         "effective_from",
@@ -170,7 +189,7 @@ class PriceRecordAdmin(admin.ModelAdmin[PriceRecord]):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin[Certification]):
+class CertificationAdmin(ReadOnly, admin.ModelAdmin[Certification]):
     list_display = ("provider", "kind", "issuer", "offering", "issued_on", "expires_on", "is_demo")
     list_filter = ("kind", "provider", "is_demo")
     search_fields = ("provider__name", "issuer", "reference")
@@ -179,14 +198,14 @@ class CertificationAdmin(admin.ModelAdmin[Certification]):
 
 
 @admin.register(Evaluator)
-class EvaluatorAdmin(admin.ModelAdmin[Evaluator]):
+class EvaluatorAdmin(ReadOnly, admin.ModelAdmin[Evaluator]):
     list_display = ("name", "accredited", "accreditation", "is_demo")
     list_filter = ("accredited", "is_demo")
     search_fields = ("name", "slug", "accreditation")
 
 
 @admin.register(QualityEvaluation)
-class QualityEvaluationAdmin(admin.ModelAdmin[QualityEvaluation]):
+class QualityEvaluationAdmin(ReadOnly, admin.ModelAdmin[QualityEvaluation]):
     list_display = (
         "offering",
         "use_case",
@@ -204,7 +223,7 @@ class QualityEvaluationAdmin(admin.ModelAdmin[QualityEvaluation]):
 
 
 @admin.register(FxRate)
-class FxRateAdmin(admin.ModelAdmin[FxRate]):
+class FxRateAdmin(ReadOnly, admin.ModelAdmin[FxRate]):
     list_display = ("currency", "date", "rate_to_inr", "source_note", "is_demo")
     list_filter = ("currency", "is_demo")
     search_fields = ("currency", "source_url", "source_note")

@@ -3,8 +3,9 @@
 Loading is an idempotent upsert by natural keys (a language's code, a region's code, a
 provider's or offering's slug, a price's offering and effective date, ...). A record in the file
 replaces the fields of the matching row; rows the file does not mention are left alone (the loader
-never deletes: retire records in the admin). Each run reports how many rows it created, updated
-and left unchanged, so a second run of the same file reports only "unchanged".
+never deletes). Each run reports how many rows it created, updated and left unchanged, so a second
+run of the same file reports only "unchanged". On a running instance catalogue changes come here
+through ``procurement.platform`` (proposed, approved, never rewriting a dated record).
 """
 
 from __future__ import annotations

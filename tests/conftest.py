@@ -135,12 +135,15 @@ def make_user(username: str, department, role: str):
 
 
 @pytest.fixture
-def departments(db):
+def departments(db, policy_pack):
+    """Two departments, each having adopted the central pack's published version."""
     from procurement.models import Department
 
     return (
-        Department.objects.create(slug="health", name="eHealth Division"),
-        Department.objects.create(slug="revenue", name="Tax Systems Directorate"),
+        Department.objects.create(slug="health", name="eHealth Division", adopted_pack=policy_pack),
+        Department.objects.create(
+            slug="revenue", name="Tax Systems Directorate", adopted_pack=policy_pack
+        ),
     )
 
 

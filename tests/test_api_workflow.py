@@ -276,7 +276,7 @@ def test_a_comparison_id_that_cannot_be_one_is_a_404(officer, bad_id):
     assert response.json() == {"detail": "No Comparison matches the given query."}
 
 
-def test_a_comparison_with_no_policy_in_force_is_a_400_on_the_decision_date(
+def test_a_decision_date_before_the_adopted_pack_is_in_force_is_a_400_on_it(
     officer, workload, policy_pack, demo_catalogue
 ):
     _, client = officer
@@ -284,7 +284,8 @@ def test_a_comparison_with_no_policy_in_force_is_a_400_on_the_decision_date(
         reverse("api:comparison-list"), {"workload": workload.pk, "decision_date": "2001-01-01"}
     )
     assert response.status_code == 400
-    assert response.json() == {"decision_date": ["No published policy pack is in force."]}
+    [message] = response.json()["decision_date"]
+    assert "india-default version 2" in message and "before it" in message
 
 
 def test_an_archived_workload_cannot_be_compared(officer, workload, policy_pack, demo_catalogue):

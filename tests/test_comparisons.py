@@ -21,8 +21,9 @@ from tests.conftest import workload_values
 pytestmark = pytest.mark.django_db
 
 # Pinned: session, user, membership, comparison, decisions, documents, permissions (one query:
-# the account's own and its roles', procurement.api_keys.KeyHolderBackend).
-COMPARISON_PAGE_QUERIES = 8
+# the account's own and its roles', procurement.api_keys.KeyHolderBackend), the department's
+# adopted pack and a newer published version of it.
+COMPARISON_PAGE_QUERIES = 10
 
 
 def test_running_a_comparison_from_the_workload_page_stores_the_snapshot(
@@ -131,7 +132,7 @@ def test_a_department_compares_under_its_own_authoritys_pack(
     """A department buying under a state's order (here the fictional demo state) is compared
     under that pack; every other department stays on the central pack."""
     department = alice.membership.department
-    department.policy_pack = state_pack.slug
+    department.adopted_pack = state_pack
     department.save()
     comparison = services.comparison_run(
         user=alice, workload=workload, decision_date=dt.date(2026, 11, 26)

@@ -12,12 +12,15 @@ from django.urls import reverse
 
 from procurement.management.commands.load_demo import DEMO_PASSWORD
 from procurement.roles import (
+    ACCREDITATION_AUTHORITY,
     APPROVER,
-    CATALOGUE_ADMINISTRATORS,
+    CATALOGUE_READERS,
+    CATALOGUE_STEWARDS,
     DEPARTMENT_ADMINISTRATORS,
     EVALUATOR,
     OFFICER,
-    POLICY_ADMINISTRATORS,
+    POLICY_AUTHORITY,
+    POLICY_OFFICERS,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,11 +91,11 @@ def test_ensure_administrator_creates_the_first_administrator_from_the_environme
 
 def test_running_it_twice_changes_nothing_the_second_time():
     first = run()
-    assert "Demo users: 19 created, 0 already present." in first
+    assert "Demo users: 25 created, 0 already present." in first
     second = run()
     total = next(line for line in second.splitlines() if line.startswith("total")).split()
     assert total[1:3] == ["0", "0"] and int(total[3]) > 0
-    assert "Demo users: 0 created, 19 already present." in second
+    assert "Demo users: 0 created, 25 already present." in second
     assert f"password for each: {DEMO_PASSWORD}" in second
 
 
@@ -100,13 +103,13 @@ DEMO_ROLES = {
     "health-officer": (OFFICER, "demo-health"),
     "health-approver": (APPROVER, "demo-health"),
     "health-evaluator": (EVALUATOR, "demo-health"),
-    "health-catalogue": (CATALOGUE_ADMINISTRATORS, "demo-health"),
-    "health-policy": (POLICY_ADMINISTRATORS, "demo-health"),
+    "health-catalogue": (CATALOGUE_READERS, "demo-health"),
+    "health-policy": (POLICY_OFFICERS, "demo-health"),
     "revenue-officer": (OFFICER, "demo-revenue"),
     "revenue-approver": (APPROVER, "demo-revenue"),
     "revenue-evaluator": (EVALUATOR, "demo-revenue"),
-    "revenue-catalogue": (CATALOGUE_ADMINISTRATORS, "demo-revenue"),
-    "revenue-policy": (POLICY_ADMINISTRATORS, "demo-revenue"),
+    "revenue-catalogue": (CATALOGUE_READERS, "demo-revenue"),
+    "revenue-policy": (POLICY_OFFICERS, "demo-revenue"),
     "health-admin": (DEPARTMENT_ADMINISTRATORS, "demo-health"),
     "revenue-admin": (DEPARTMENT_ADMINISTRATORS, "demo-revenue"),
 }
@@ -126,7 +129,8 @@ def test_demo_roles_carry_their_permissions():
     officer = signed_in("health-officer")
     approver = signed_in("health-approver")
     assert signed_in("admin").is_superuser
-    assert catalogue.is_staff and catalogue.has_perm("providers.change_pricerecord")
+    assert catalogue.is_staff and catalogue.has_perm("providers.view_pricerecord")
+    assert not catalogue.has_perm("providers.change_pricerecord")
     assert not catalogue.has_perm("auth.change_user")
     assert officer.has_perm("procurement.add_workload") and not officer.is_staff
     assert not officer.has_perm("procurement.approve_decision")
@@ -143,9 +147,33 @@ def test_an_existing_demo_user_keeps_a_changed_password():
     assert signed_in("health-catalogue", "a-new-long-password-2026")
 
 
-def test_catalogue_administrators_can_edit_the_catalogue_in_the_admin(client):
+def test_catalogue_readers_read_the_catalogue_in_the_admin(client):
     run()
     client.post(reverse("login"), {"username": "health-catalogue", "password": DEMO_PASSWORD})
     for path in ("/admin/providers/offering/", "/admin/providers/pricerecord/?q=sarvam"):
         assert client.get(path).status_code == 200
+    assert client.get("/admin/providers/pricerecord/add/").status_code == 403
     assert client.get("/admin/auth/user/").status_code == 403
+
+
+def test_two_people_of_each_platform_role_and_each_department_adopted_its_pack():
+    """So maker-checker can be shown: one proposes, the other approves."""
+    from procurement.models import AuditEvent, Department
+
+    run()
+    for prefix, role in (
+        ("platform-policy", POLICY_AUTHORITY),
+        ("platform-catalogue", CATALOGUE_STEWARDS),
+        ("platform-accreditation", ACCREDITATION_AUTHORITY),
+    ):
+        for n in (1, 2):
+            user = signed_in(f"{prefix}-{n}")
+            assert user.groups.filter(name=role).exists() and user.is_staff
+            assert not hasattr(user, "membership")
+    adopted = dict(Department.objects.values_list("slug", "adopted_pack__slug"))
+    assert adopted == {
+        "demo-health": "india-default",
+        "demo-revenue": "india-default",
+        "demo-state": "demo-state-transition",
+    }
+    assert AuditEvent.objects.filter(action="policy_pack.adopted").count() == 3

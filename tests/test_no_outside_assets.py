@@ -181,6 +181,8 @@ def signed_in_admin(
     from procurement.documents import jobs
     from procurement.models import Membership
 
+    # A draft pack (by the administrator as a platform person, before joining a department).
+    services.policy_pack_new_version(user=admin_user, source=comparison.policy_pack)
     Membership.objects.create(user=admin_user, department=alice.membership.department)
     who = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "alice", "path_info": "/"}
     AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=1)
@@ -188,7 +190,6 @@ def signed_in_admin(
     services.decision_propose(
         user=alice, comparison=comparison, offer_id=comparison.recommended_offer_id, reason=""
     )
-    services.policy_pack_new_version(user=admin_user, source=comparison.policy_pack)
     with django_capture_on_commit_callbacks(execute=False):
         document = services.document_request(user=alice, comparison=comparison)
     jobs.document_render(str(document.pk))

@@ -10,21 +10,23 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from procurement import services
+from procurement import platform, services
 from procurement.models import PolicyPack
-from procurement.roles import POLICY_ADMINISTRATORS
+from procurement.roles import POLICY_AUTHORITY, POLICY_OFFICERS
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def policy_admin(departments):
-    from tests.conftest import make_user
-
-    user = make_user("priya", departments[0], POLICY_ADMINISTRATORS)
-    user.is_staff = True
-    user.save()
+def _authority(username: str):
+    """A person of the platform's policy authority (no department)."""
+    user = get_user_model().objects.create_user(username, is_staff=True)
+    user.groups.add(Group.objects.get(name=POLICY_AUTHORITY))
     return get_user_model().objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def policy_admin(db):
+    return _authority("meera")
 
 
 def test_the_shipped_pack_is_published_with_citations(policy_pack):
@@ -56,8 +58,11 @@ def test_a_change_is_a_new_version_that_is_validated_then_published(policy_pack,
     )
     document["evaluation"]["qcbs"]["technical_weight_pct"] = "30"
     services.policy_pack_save_draft(user=policy_admin, pack=draft, document=document)
-    published = services.policy_pack_publish(user=policy_admin, pack=draft)
-    assert published.is_published and published.published_by == policy_admin
+    proposal = platform.pack_publication_propose(user=policy_admin, pack=draft, summary="QCBS")
+    checker = _authority("nikhil")
+    platform.change_approve(user=checker, proposal=proposal)
+    published = PolicyPack.objects.get(pk=draft.pk)
+    assert published.is_published and published.published_by == checker
 
 
 def test_the_admin_shows_field_messages_and_opens_published_versions_read_only(
@@ -90,10 +95,10 @@ def test_pages_show_a_version_and_the_difference_between_two(
     assert "finance.discount_rate_pct" in diff and "version 3" in diff.lower()
 
 
-def test_policy_administrators_may_publish(policy_admin):
+def test_the_policy_authority_publishes_and_department_policy_officers_adopt(policy_admin):
     assert policy_admin.has_perm("procurement.publish_policypack")
-    assert (
-        Group.objects.get(name=POLICY_ADMINISTRATORS)
-        .permissions.filter(codename="publish_policypack")
-        .exists()
-    )
+    officers = Group.objects.get(name=POLICY_OFFICERS).permissions
+    assert set(officers.values_list("codename", flat=True)) == {
+        "view_policypack",
+        "adopt_policypack",
+    }

@@ -31,6 +31,7 @@ ROUTES = {
     "history": ("GET", None),
     "policy_list": ("GET", None),
     "policy_detail": ("GET", "pack"),
+    "policy_adopt": ("POST", "pack"),
     "policy_diff": ("GET", "pack_diff"),
     "document_create": ("POST", "comparison"),
     "document_detail": ("GET", "document"),

@@ -22,7 +22,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -280,15 +280,12 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
     )
     def create(self, request: Request) -> HttpResponse:
         data = self.parse(ComparisonCreateSerializer)
-        try:
-            comparison = services.comparison_run(
-                user=request.user,
-                workload=data["workload"],
-                decision_date=data.get("decision_date"),
-                match_declines=data.get("match_declines", ()),
-            )
-        except PolicyPack.DoesNotExist as error:
-            raise exceptions.ValidationError({"decision_date": [str(error)]}) from None
+        comparison = services.comparison_run(
+            user=request.user,
+            workload=data["workload"],
+            decision_date=data.get("decision_date"),
+            match_declines=data.get("match_declines", ()),
+        )
         values = selectors.comparison_summary_values(comparison)
         return self.detail_response(values, comparison.results.json(), created=True)
 

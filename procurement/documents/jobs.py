@@ -13,7 +13,7 @@ outbox pattern of RELIABILITY.md):
 * ``sweep_documents`` re-enqueues jobs left queued too long (a lost message, a Redis restart)
   or stuck behind a dead claim;
 * the row moves only by these transitions (procurement/transitions.py, and a PostgreSQL trigger:
-  migration 0009), and the ``document.ready`` event records the PDF's SHA-256 and size in the
+  migration 0010), and the ``document.ready`` event records the PDF's SHA-256 and size in the
   department's audit chain, which the public verification page answers from.
 
 The Celery task itself (``procurement.tasks.render_document``) only calls ``document_render``;
@@ -103,7 +103,7 @@ def document_claim(document_id: str, now: dt.datetime | None = None) -> ClaimRes
 
 def _fail(document: JustificationDocument, message: str) -> None:
     """Fail the document while this worker's claim still holds (rendering → failed is the only
-    way to fail: migration 0009)."""
+    way to fail: migration 0010)."""
     JustificationDocument.objects.filter(
         pk=document.pk, status=Status.RENDERING, started_at=document.started_at
     ).update(status=Status.FAILED, error=message, finished_at=timezone.now())

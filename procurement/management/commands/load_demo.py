@@ -1,6 +1,7 @@
 """python manage.py load_demo: the demo catalogue, three demo departments and a demo user for
-every role in each, for `make run` and demonstration instances. Idempotent: running it twice
-changes nothing.
+every role in each, two demo users of every platform role (so one can propose and the other
+approve), and each department's adoption of its policy pack, for `make run` and demonstration
+instances. Idempotent: running it twice changes nothing.
 
 The demo accounts share a published password, so with DEBUG off the command refuses unless the
 instance is declared a demonstration twice: ``PROCUREMENT_DEMO_INSTANCE=1`` in the environment and
@@ -17,14 +18,18 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from procurement import selectors, services
 from procurement.models import Department, Membership
 from procurement.roles import (
+    ACCREDITATION_AUTHORITY,
     APPROVER,
-    CATALOGUE_ADMINISTRATORS,
+    CATALOGUE_READERS,
+    CATALOGUE_STEWARDS,
     DEPARTMENT_ADMINISTRATORS,
     EVALUATOR,
     OFFICER,
-    POLICY_ADMINISTRATORS,
+    POLICY_AUTHORITY,
+    POLICY_OFFICERS,
 )
 from providers.catalogue_format import CatalogueError, parse_catalogue
 from providers.services import catalogue_load
@@ -38,7 +43,7 @@ REFUSED = (
     "`manage.py createsuperuser` instead."
 )
 DEMO_DEPARTMENTS = (
-    # slug, name, parent, policy pack (the authority it buys under)
+    # slug, name, parent, policy pack it adopts (the authority it buys under)
     (
         "demo-health",
         "Demo: eHealth Division",
@@ -63,19 +68,29 @@ ROLES = (
     # username suffix, title, group, may use the admin
     ("officer", "procurement officer", OFFICER, False),
     ("approver", "approver", APPROVER, False),
-    ("evaluator", "evaluator", EVALUATOR, True),
-    ("catalogue", "catalogue administrator", CATALOGUE_ADMINISTRATORS, True),
-    ("policy", "policy administrator", POLICY_ADMINISTRATORS, True),
+    ("evaluator", "evaluator (reads evaluations)", EVALUATOR, True),
+    ("catalogue", "catalogue reader", CATALOGUE_READERS, True),
+    ("policy", "policy officer (adopts pack versions)", POLICY_OFFICERS, False),
     ("admin", "department administrator (API keys)", DEPARTMENT_ADMINISTRATORS, False),
+)
+PLATFORM_ROLES = (
+    # username prefix, title, group: two people each, a maker and a checker
+    ("platform-policy", "policy authority", POLICY_AUTHORITY),
+    ("platform-catalogue", "catalogue steward", CATALOGUE_STEWARDS),
+    ("platform-accreditation", "accreditation authority", ACCREDITATION_AUTHORITY),
 )
 
 
 def demo_users() -> Iterator[tuple[str, str, str, str, bool]]:
-    """(username, full name, department slug, role group, staff) for every demo login."""
+    """(username, full name, department slug — empty for a platform role —, role group, staff)
+    for every demo login."""
     for slug, _, _, _ in DEMO_DEPARTMENTS:
         short = slug.removeprefix("demo-")
         for suffix, title, group, staff in ROLES:
             yield f"{short}-{suffix}", f"Demo {short} {title}", slug, group, staff
+    for prefix, title, group in PLATFORM_ROLES:
+        for n in (1, 2):
+            yield f"{prefix}-{n}", f"Demo platform {title} {n}", "", group, True
 
 
 class Command(BaseCommand):
@@ -100,12 +115,13 @@ class Command(BaseCommand):
             report = catalogue_load(data)
             departments = {
                 slug: Department.objects.get_or_create(
-                    slug=slug, defaults={"name": name, "parent": parent, "policy_pack": pack}
+                    slug=slug, defaults={"name": name, "parent": parent}
                 )[0]
-                for slug, name, parent, pack in DEMO_DEPARTMENTS
+                for slug, name, parent, _ in DEMO_DEPARTMENTS
             }
             created = [u[0] for u in demo_users() if self._ensure_user(departments, *u)]
             created += ["admin"] if self._ensure_admin() else []
+            self._ensure_adoptions(departments)
         total = len(list(demo_users())) + 1
         self.stdout.write(f"Demo catalogue ({DEMO_CATALOGUE.name}):")
         self.stdout.write(report.table())
@@ -114,8 +130,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
         for username, full_name, department, _, _ in demo_users():
-            self.stdout.write(f"  {username:<20} {full_name} ({departments[department].name})")
-        self.stdout.write(f"  {'admin':<20} platform administrator (all of the admin)")
+            where = departments[department].name if department else "platform, no department"
+            self.stdout.write(f"  {username:<24} {full_name} ({where})")
+        self.stdout.write(f"  {'admin':<24} platform administrator (all of the admin)")
 
     def _ensure_user(
         self,
@@ -135,8 +152,20 @@ class Command(BaseCommand):
             username, password=DEMO_PASSWORD, first_name=first, last_name=last, is_staff=staff
         )
         user.groups.add(Group.objects.get(name=group))
-        Membership.objects.create(user=user, department=departments[department])
+        if department:
+            Membership.objects.create(user=user, department=departments[department])
         return True
+
+    def _ensure_adoptions(self, departments: dict[str, Department]) -> None:
+        """A department that has adopted no pack version adopts the newest published version of
+        its pack, through its policy officer (an event on its chain)."""
+        for slug, _, _, pack in DEMO_DEPARTMENTS:
+            department = departments[slug]
+            if department.adopted_pack_id is None:
+                officer = get_user_model().objects.get(
+                    username=f"{slug.removeprefix('demo-')}-policy"
+                )
+                services.policy_pack_adopt(user=officer, pack=selectors.published_pack(pack))
 
     def _ensure_admin(self) -> bool:
         User = get_user_model()

@@ -162,7 +162,7 @@ def on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("procurement", "0008_persons_and_the_platform_chain")]
+    dependencies = [("procurement", "0009_every_api_key_has_a_holder")]
 
     operations = [
         migrations.CreateModel(

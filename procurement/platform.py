@@ -1,0 +1,295 @@
+"""Changes to the data every department shares, by the platform's roles, maker-checker.
+
+Publishing a policy pack version (the policy authority), changing the catalogue (catalogue
+stewards) and granting or withdrawing an evaluator's accreditation (the accreditation authority)
+are each proposed by one person and take effect only when another person of the same role
+approves them (``audit.same_person``: an API key counts as its holder). Proposers and approvers
+belong to no department. Every proposal, approval and rejection is an event on the platform's
+audit chain, in the transaction of the change.
+
+A catalogue change is a fragment in the catalogue-file format, loaded by the catalogue's own
+upsert on approval. It may add rows and change descriptions, never rewrite history: a price, an
+FX rate or a quality score already on file is never changed (a new one is a new, dated row), and
+new prices and FX rates take effect today or later. Comparisons keep their snapshots either way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User as Account
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from procurement.audit import audit_record, canonical, same_person, sha256
+from procurement.models import ChangeProposal, PolicyPack
+from procurement.selectors import User
+from procurement.services import policy_document_check, require_platform
+from providers.catalogue_format import CatalogueError, parse_catalogue
+from providers.models import Evaluator, FxRate, PriceRecord
+from providers.services import UPDATED, LoadReport, catalogue_load
+
+Kind = ChangeProposal.Kind
+
+PERMISSION: dict[str, str] = {
+    Kind.PACK_PUBLICATION: "procurement.publish_policypack",
+    Kind.CATALOGUE: "procurement.change_catalogue",
+    Kind.ACCREDITATION: "procurement.accredit_evaluator",
+}
+# Kinds of catalogue record that are dated observations: never rewritten, only added.
+HISTORY = {"prices": "price", "fx rates": "FX rate", "evaluations": "quality score"}
+
+
+def _pack_sha256(pack: PolicyPack) -> str:
+    return sha256(canonical(pack.document))
+
+
+def _record(proposal: ChangeProposal, user: Account, verb: str, payload: dict[str, Any]) -> None:
+    audit_record(
+        department=None,
+        actor=user,
+        action=f"{proposal.kind}.{verb}",
+        obj=proposal,
+        summary=f"{verb.capitalize()}: {proposal.get_kind_display()} — {proposal.summary}",
+        payload={"kind": proposal.kind, **payload},
+    )
+
+
+def _summary(summary: str) -> str:
+    summary = summary.strip()
+    if not summary:
+        raise ValidationError({"summary": "Say what changes and why; it goes on file."})
+    if len(summary) > 500:
+        raise ValidationError({"summary": "Keep the summary to 500 characters."})
+    return summary
+
+
+def _propose(user: User, kind: str, summary: str, **content: Any) -> ChangeProposal:
+    user = require_platform(user, PERMISSION[kind])
+    proposal = ChangeProposal.objects.create(
+        kind=kind,
+        summary=_summary(summary),
+        proposed_by=user,
+        proposed_at=timezone.now(),
+        **content,
+    )
+    return proposal
+
+
+# Policy pack publication --------------------------------------------------------------------
+
+
+def _draft_check(pack: PolicyPack) -> None:
+    if pack.is_published:
+        raise ValidationError({"policy_pack": "This version is already published."})
+    policy_document_check(pack.document)
+
+
+def pack_publication_check(pack: PolicyPack) -> None:
+    """ValidationError on ``policy_pack`` unless ``pack`` is a valid draft whose publication is
+    not already awaiting approval."""
+    _draft_check(pack)
+    if ChangeProposal.objects.filter(
+        policy_pack=pack, status=ChangeProposal.Status.PROPOSED
+    ).exists():
+        raise ValidationError({"policy_pack": "Its publication is already awaiting approval."})
+
+
+@transaction.atomic
+def pack_publication_propose(*, user: User, pack: PolicyPack, summary: str) -> ChangeProposal:
+    """Propose publishing a draft version exactly as it stands now."""
+    locked = PolicyPack.objects.select_for_update().get(pk=pack.pk)
+    pack_publication_check(locked)
+    proposal = _propose(
+        user,
+        Kind.PACK_PUBLICATION,
+        summary,
+        policy_pack=locked,
+        pack_document_sha256=_pack_sha256(locked),
+    )
+    _record(
+        proposal,
+        proposal.proposed_by,
+        "proposed",
+        {"pack": locked.slug, "version": locked.version, "sha256": proposal.pack_document_sha256},
+    )
+    return proposal
+
+
+def _publish(proposal: ChangeProposal, approver: Account) -> dict[str, Any]:
+    pack = PolicyPack.objects.select_for_update().get(pk=proposal.policy_pack_id or 0)
+    _draft_check(pack)
+    if _pack_sha256(pack) != proposal.pack_document_sha256:
+        raise ValidationError("The draft changed after it was proposed: propose it again.")
+    pack.status = PolicyPack.Status.PUBLISHED
+    pack.published_by = approver
+    pack.published_at = timezone.now()
+    pack.save(update_fields=["status", "published_by", "published_at"])
+    return {"pack": pack.slug, "version": pack.version, "sha256": proposal.pack_document_sha256}
+
+
+# Catalogue changes --------------------------------------------------------------------------
+
+
+def catalogue_change_check(text: str) -> tuple[dict[str, Any], LoadReport]:
+    """Parse a catalogue fragment and try it (rolled back): the document and what it would do.
+    ValidationError on ``catalogue`` when it is invalid or would rewrite history."""
+    try:
+        data = parse_catalogue(text)
+    except CatalogueError as error:
+        raise ValidationError({"catalogue": [str(p) for p in error.problems]}) from None
+    accredited = dict(Evaluator.objects.values_list("slug", "accredited"))
+    problems = [
+        f"evaluators: {e['slug']}: accreditation is granted or withdrawn by the accreditation "
+        "authority, not in a catalogue change"
+        for e in data.get("evaluators", [])
+        if e["accredited"] != accredited.get(e["slug"], False)
+    ]
+    today = timezone.localdate().isoformat()
+    fx_on_file = {(c, d.isoformat()) for c, d in FxRate.objects.values_list("currency", "date")}
+    for fx in data.get("fx_rates", []):
+        if (fx["currency"], fx["date"]) not in fx_on_file and fx["date"] < today:
+            problems.append(
+                f"fx_rates: a new {fx['currency']} rate is dated {fx['date']}, before today"
+            )
+    prices_on_file = {
+        (slug, day.isoformat())
+        for slug, day in PriceRecord.objects.values_list("offering__slug", "effective_from")
+    }
+    for provider in data["providers"]:
+        for offering in provider.get("offerings", []):
+            for price in offering.get("prices", []):
+                day = price["effective_from"]
+                if (offering["slug"], day) not in prices_on_file and day < today:
+                    problems.append(
+                        f"{offering['slug']}: a new price is effective {day}, before today: a "
+                        "change takes effect today or later"
+                    )
+    if problems:
+        raise ValidationError({"catalogue": problems})
+    report = catalogue_load(data, dry_run=True)
+    rewritten = [
+        f"it would change {counts[UPDATED]} {HISTORY[kind]}(s) already on file: add a new "
+        "dated one instead"
+        for kind, counts in report.counts.items()
+        if kind in HISTORY and counts[UPDATED]
+    ]
+    if rewritten:
+        raise ValidationError({"catalogue": rewritten})
+    return data, report
+
+
+def _counts(report: LoadReport) -> dict[str, dict[str, int]]:
+    return {kind: dict(counts) for kind, counts in report.counts.items()}
+
+
+@transaction.atomic
+def catalogue_change_propose(*, user: User, catalogue: str, summary: str) -> ChangeProposal:
+    require_platform(user, PERMISSION[Kind.CATALOGUE])
+    _, report = catalogue_change_check(catalogue)
+    if not report.changed:
+        raise ValidationError({"catalogue": "It changes nothing in the catalogue."})
+    proposal = _propose(user, Kind.CATALOGUE, summary, catalogue=catalogue)
+    _record(
+        proposal,
+        proposal.proposed_by,
+        "proposed",
+        {"sha256": sha256(catalogue), "would": _counts(report)},
+    )
+    return proposal
+
+
+def _apply_catalogue(proposal: ChangeProposal) -> dict[str, Any]:
+    data, _ = catalogue_change_check(proposal.catalogue)
+    report = catalogue_load(data)
+    return {"sha256": sha256(proposal.catalogue), "loaded": _counts(report)}
+
+
+# Evaluator accreditation --------------------------------------------------------------------
+
+
+def accreditation_check(evaluator: Evaluator, accredited: bool) -> None:
+    if evaluator.accredited == accredited:
+        state = "accredited" if accredited else "not accredited"
+        raise ValidationError({"accredited": f"{evaluator.name} is already {state}."})
+
+
+@transaction.atomic
+def accreditation_propose(
+    *, user: User, evaluator: Evaluator, accredited: bool, accreditation: str, summary: str
+) -> ChangeProposal:
+    """Propose granting (``accredited``) or withdrawing an evaluator's accreditation;
+    ``accreditation`` names the scheme and who accredits, as the catalogue shows it."""
+    accreditation_check(evaluator, accredited)
+    accreditation = accreditation.strip()
+    if accredited and not accreditation:
+        raise ValidationError({"accreditation": "Name the scheme it is accredited under."})
+    if len(accreditation) > 200:
+        raise ValidationError({"accreditation": "Keep it to 200 characters."})
+    proposal = _propose(
+        user,
+        Kind.ACCREDITATION,
+        summary,
+        evaluator=evaluator,
+        accredited=accredited,
+        accreditation=accreditation,
+    )
+    _record(
+        proposal,
+        proposal.proposed_by,
+        "proposed",
+        {"evaluator": evaluator.slug, "accredited": accredited, "accreditation": accreditation},
+    )
+    return proposal
+
+
+def _accredit(proposal: ChangeProposal) -> dict[str, Any]:
+    evaluator = Evaluator.objects.select_for_update().get(pk=proposal.evaluator_id or 0)
+    accredited = bool(proposal.accredited)
+    accreditation_check(evaluator, accredited)
+    evaluator.accredited = accredited
+    evaluator.accreditation = proposal.accreditation
+    evaluator.save(update_fields=["accredited", "accreditation"])
+    return {"evaluator": evaluator.slug, "accredited": accredited}
+
+
+# Approval -----------------------------------------------------------------------------------
+
+
+def _decide(user: User, proposal: ChangeProposal, status: str, note: str) -> ChangeProposal:
+    locked = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
+    checker = require_platform(user, PERMISSION[locked.kind])
+    if same_person(checker, locked.proposed_by):
+        raise PermissionDenied("The person who proposed a change cannot also decide on it.")
+    if locked.status != ChangeProposal.Status.PROPOSED:
+        raise ValidationError(f"This proposal is already {locked.get_status_display().lower()}.")
+    note = note.strip()
+    applied: dict[str, Any] = {}
+    if status == ChangeProposal.Status.APPROVED:
+        if locked.kind == Kind.PACK_PUBLICATION:
+            applied = _publish(locked, checker)
+        elif locked.kind == Kind.CATALOGUE:
+            applied = _apply_catalogue(locked)
+        else:
+            applied = _accredit(locked)
+    elif not note:
+        raise ValidationError({"note": "Say why it is rejected, so the proposer can act on it."})
+    locked.status = status
+    locked.decided_by = checker
+    locked.decided_at = timezone.now()
+    locked.decision_note = note
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _record(locked, checker, str(status), {"note": note, **applied})
+    return locked
+
+
+@transaction.atomic
+def change_approve(*, user: User, proposal: ChangeProposal, note: str = "") -> ChangeProposal:
+    """Another person of the same platform role approves: the change takes effect now."""
+    return _decide(user, proposal, ChangeProposal.Status.APPROVED, note)
+
+
+@transaction.atomic
+def change_reject(*, user: User, proposal: ChangeProposal, note: str) -> ChangeProposal:
+    return _decide(user, proposal, ChangeProposal.Status.REJECTED, note)
