@@ -6,13 +6,15 @@ Rows are (method, route name): GET for every route that answers it, and the main
 PUT, PATCH). Columns are the callers (``COLUMNS``): anonymous, a person of another department
 holding every department role, one person of the own department per role of
 ``procurement.roles`` (each holding that role alone), and one API key per key role (held by the
-person of that role). Path parameters name real objects of department A. A route without a row,
+person of that role). The decision tried is proposed by a further officer, so the approver
+columns are not its maker. Path parameters name real objects of department A. A route without a row,
 a role without a column, or a row of the wrong width fails.
 
 A cell is a status, or one of: ``LOGIN`` (the page sends to the sign-in page), ``SHOWN`` (200,
-listing department A's rows) and ``EMPTY`` (200, listing none of them). Adding a role — say a
-platform-wide one with no department — is one more entry in ``COLUMNS``, a factory in
-``CALLERS`` and one more value in each row.
+listing department A's rows) and ``EMPTY`` (200, listing none of them). Adding a role is one
+more entry in ``COLUMNS``, one in ``ROLE_COLUMNS`` (a department role: its person is of
+department A) or ``PLATFORM_COLUMNS`` (a platform-wide role: its person belongs to no
+department), and one more value in each row.
 
 Every request runs in a transaction rolled back afterwards, so each cell starts from the same
 state. The number of cells is printed.
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -77,6 +80,8 @@ ROLE_COLUMNS = {
     CATALOGUE_ADMINISTRATORS: "catalogue administrator",
     EVALUATOR: "evaluator",
 }
+# The column of each platform-wide role (a person of no department holding only it).
+PLATFORM_COLUMNS: dict[str, str] = {}
 # The column of each role a key may be given (a key held by that role's person).
 KEY_COLUMNS = {OFFICER: "key: officer", APPROVER: "key: approver"}
 
@@ -236,8 +241,11 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
     persons: dict[str, Any] = {"anonymous": None}
     for role, column in ROLE_COLUMNS.items():
         persons[column] = make_user(column.replace(" ", "-"), a, role)
+    for role, column in PLATFORM_COLUMNS.items():
+        persons[column] = get_user_model().objects.create_user(column.replace(" ", "-"))
+        persons[column].groups.add(Group.objects.get(name=role))
     other = make_user("other-department", b, OFFICER)
-    other.groups.add(*Group.objects.filter(name__in=ROLE_PERMISSIONS))
+    other.groups.add(*Group.objects.filter(name__in=ROLE_COLUMNS))
     persons["other department"] = other
     maker = make_user("maker", a, OFFICER)
 
@@ -398,9 +406,11 @@ def test_every_route_has_its_rows_and_every_row_a_route():
 
 
 def test_every_role_has_a_column_and_every_row_a_cell_per_column():
-    assert set(ROLE_COLUMNS) == set(ROLE_PERMISSIONS), "a role of procurement.roles lacks a column"
+    roles = set(ROLE_COLUMNS) | set(PLATFORM_COLUMNS)
+    assert roles == set(ROLE_PERMISSIONS), "a role of procurement.roles lacks a column"
     assert set(KEY_COLUMNS) == set(api_keys.KEY_ROLES), "a key role lacks a column"
-    assert set(ROLE_COLUMNS.values()) | set(KEY_COLUMNS.values()) <= set(COLUMNS)
+    columns = [*ROLE_COLUMNS.values(), *PLATFORM_COLUMNS.values(), *KEY_COLUMNS.values()]
+    assert set(columns) | {"anonymous", "other department"} == set(COLUMNS)
     for row, cells in EXPECTED.items():
         assert len(cells) == len(COLUMNS), f"{row} has {len(cells)} cells for {len(COLUMNS)}"
 
