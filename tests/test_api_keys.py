@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procurement.models import AuditEvent, DepartmentAPIKey
-from procurement.roles import APPROVER, OFFICER, POLICY_ADMINISTRATORS
+from procurement.roles import APPROVER, OFFICER, POLICY_OFFICERS
 from tests.conftest import make_user
 from tests.test_api_support import client_with, make_admin, make_key, make_person
 
@@ -243,7 +243,7 @@ def test_the_navigation_shows_api_keys_to_those_who_may_hold_or_manage_them(
     assert reverse("api_key_list") in client.get(reverse("policy_list")).content.decode()
     client.force_login(alice)
     assert reverse("api_key_list") in client.get(reverse("policy_list")).content.decode()
-    client.force_login(make_user("polly", departments[0], POLICY_ADMINISTRATORS))
+    client.force_login(make_user("polly", departments[0], POLICY_OFFICERS))
     assert reverse("api_key_list") not in client.get(reverse("policy_list")).content.decode()
 
 
