@@ -191,6 +191,8 @@ class ChangeProposalForm(forms.ModelForm[ChangeProposal]):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if "kind" not in self.fields:
+            return  # a proposal opened read-only: its fields are shown, not edited
         self.fields["policy_pack"].queryset = PolicyPack.objects.filter(  # type: ignore[attr-defined]
             status=PolicyPack.Status.DRAFT
         )

@@ -6,7 +6,9 @@ proposals", ``procurement.platform``), never by editing a row here."""
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from providers.models import (
     Certification,
@@ -23,8 +25,58 @@ from providers.models import (
 PROVENANCE_FIELDS = ("source_url", "source_note", "checked_on", "is_demo")
 
 
+def _outside_link(url: str) -> str:
+    """A stored address as an outside link (no referrer, no opener); only http(s) is a link."""
+    if not url.startswith(("https://", "http://")):
+        return url or "—"
+    return format_html(
+        '<a href="{}" rel="external noopener noreferrer" target="_blank">{}</a>', url, url
+    )
+
+
+def _address_fields(model: Any) -> set[str]:
+    return {f.name for f in model._meta.get_fields() if isinstance(f, models.URLField)}
+
+
+def _links(fields: Any, model: Any) -> Any:
+    """``fields`` of a fieldset with each address field shown through its ``<name>_link``."""
+    if isinstance(fields, (list, tuple)):
+        return type(fields)(_links(f, model) for f in fields)
+    return f"{fields}_link" if fields in _address_fields(model) else fields
+
+
 class ReadOnly:
-    """No adding, changing or deleting in the admin, whoever asks (superusers included)."""
+    """No adding, changing or deleting in the admin, whoever asks (superusers included).
+    Address fields are shown as outside links, as everywhere else in the product."""
+
+    model: Any
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        links = sorted(f"{name}_link" for name in _address_fields(self.model))
+        return (*super().get_readonly_fields(request, obj), *links)  # type: ignore[misc]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        shown: list[Any] = []
+        for name, options in fieldsets:
+            fields = _links(options["fields"], self.model)
+            # Without declared fields the links come twice: from the form and from the
+            # read-only fields. Show each once.
+            fields = [f for i, f in enumerate(fields) if f not in fields[:i]]
+            shown.append((name, {**options, "fields": fields}))
+        return shown
+
+    @admin.display(description="Source URL")
+    def source_url_link(self, obj: Any) -> str:
+        return _outside_link(obj.source_url)
+
+    @admin.display(description="Website")
+    def website_link(self, obj: Any) -> str:
+        return _outside_link(obj.website)
+
+    @admin.display(description="Evidence URL")
+    def evidence_url_link(self, obj: Any) -> str:
+        return _outside_link(obj.evidence_url)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

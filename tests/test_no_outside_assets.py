@@ -33,6 +33,7 @@ NOT_PAGES = {
     "decision_propose": "POST only",
     "decision_approve": "POST only",
     "decision_return": "POST only",
+    "policy_adopt": "POST only",
     "api_key_revoke": "POST only",
     "document_create": "POST only",
     "document_download": "a PDF download",
@@ -177,12 +178,14 @@ def signed_in_admin(
     """A superuser who belongs to alice's department, with one record of every kind there."""
     from axes.models import AccessAttempt, AccessFailureLog
 
-    from procurement import services
+    from procurement import platform, services
     from procurement.documents import jobs
     from procurement.models import Membership
 
-    # A draft pack (by the administrator as a platform person, before joining a department).
-    services.policy_pack_new_version(user=admin_user, source=comparison.policy_pack)
+    # A draft pack and the proposal to publish it (by the administrator as a platform person,
+    # before joining a department).
+    draft = services.policy_pack_new_version(user=admin_user, source=comparison.policy_pack)
+    platform.pack_publication_propose(user=admin_user, pack=draft, summary="Publish it")
     Membership.objects.create(user=admin_user, department=alice.membership.department)
     who = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "alice", "path_info": "/"}
     AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=1)

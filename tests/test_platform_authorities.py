@@ -275,6 +275,12 @@ def test_publication_is_proposed_and_approved_in_the_admin(client, policy_pack, 
     client.post(changelist, {"action": "propose_publication", "_selected_action": [draft.pk]})
     proposal = ChangeProposal.objects.get(policy_pack=draft)
     proposals = reverse("admin:procurement_changeproposal_changelist")
+    for page in (
+        proposals,
+        reverse("admin:procurement_changeproposal_add"),
+        reverse("admin:procurement_changeproposal_change", args=[proposal.pk]),
+    ):
+        assert client.get(page).status_code == 200, page
     client.post(proposals, {"action": "approve", "_selected_action": [proposal.pk]})
     assert ChangeProposal.objects.get(pk=proposal.pk).status == ChangeProposal.Status.PROPOSED
     client.force_login(authority[1])
