@@ -40,12 +40,15 @@ from procurement import api_keys, services
 from procurement.documents import jobs
 from procurement.models import DepartmentAPIKey
 from procurement.roles import (
+    ACCREDITATION_AUTHORITY,
     APPROVER,
-    CATALOGUE_ADMINISTRATORS,
+    CATALOGUE_READERS,
+    CATALOGUE_STEWARDS,
     DEPARTMENT_ADMINISTRATORS,
     EVALUATOR,
     OFFICER,
-    POLICY_ADMINISTRATORS,
+    POLICY_AUTHORITY,
+    POLICY_OFFICERS,
     ROLE_PERMISSIONS,
 )
 from providers.models import Offering
@@ -65,48 +68,56 @@ COLUMNS = (
     "officer",
     "approver",
     "key administrator",
-    "policy administrator",
-    "catalogue administrator",
+    "policy officer",
+    "catalogue reader",
     "evaluator",
     "key: officer",
     "key: approver",
+    "policy authority",
+    "catalogue steward",
+    "accreditation authority",
 )
 # The column of each role of procurement.roles (a person of department A holding only it).
 ROLE_COLUMNS = {
     OFFICER: "officer",
     APPROVER: "approver",
     DEPARTMENT_ADMINISTRATORS: "key administrator",
-    POLICY_ADMINISTRATORS: "policy administrator",
-    CATALOGUE_ADMINISTRATORS: "catalogue administrator",
+    POLICY_OFFICERS: "policy officer",
+    CATALOGUE_READERS: "catalogue reader",
     EVALUATOR: "evaluator",
 }
 # The column of each platform-wide role (a person of no department holding only it).
-PLATFORM_COLUMNS: dict[str, str] = {}
+PLATFORM_COLUMNS = {
+    POLICY_AUTHORITY: "policy authority",
+    CATALOGUE_STEWARDS: "catalogue steward",
+    ACCREDITATION_AUTHORITY: "accreditation authority",
+}
 # The column of each role a key may be given (a key held by that role's person).
 KEY_COLUMNS = {OFFICER: "key: officer", APPROVER: "key: approver"}
 
+# fmt: off
 # Rows of the same shape, named once. 4 = the four roles of A that see no workloads.
-PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN)
-PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN)
-PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN)
-PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN)
-PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN)
+PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404)
+PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY)
+PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404)
+PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404)
+PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 200, 200, 200)
 PUBLIC = (200,) * len(COLUMNS)
-API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200)
-API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200)
-API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN)
+API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404)
+API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY)
 # Writes: the role is checked before the object is looked up (403 whatever the id).
-API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403)
-API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200)
+API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)
+API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403)
 
 #                                               callers: see COLUMNS
 EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # The officer's pages
     ("GET", "workload_list"): PAGE_LIST,
-    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN),
-    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN),
+    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
+    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
     ("GET", "workload_detail"): PAGE_READ,
-    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN),
+    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404),
     ("POST", "workload_edit"): PAGE_OFFICER_WRITE,
     ("POST", "workload_clone"): PAGE_OFFICER_WRITE,
     ("POST", "workload_archive"): PAGE_OFFICER_WRITE,
@@ -127,13 +138,20 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "policy_list"): PAGE_SIGNED_IN,
     ("GET", "policy_detail"): PAGE_SIGNED_IN,
     ("GET", "policy_diff"): PAGE_SIGNED_IN,
+    # Adopting a pack version: the department's administrator and policy officer (the other
+    # department's person, holding every role of B, adopts for B); platform roles have none.
+    ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403),
+    # The signed checkpoints of every chain: public.
+    ("GET", "audit_checkpoints"): PUBLIC,
+    ("GET", "audit_checkpoints_file"): PUBLIC,
     # Keys: an administrator sees the department's (SHOWN: a key held by someone else), other
     # persons their own; anyone may issue a key to themselves with roles they hold (here the
-    # officer role: 400 for those who do not hold it).
-    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN),
-    ("GET", "api_key_create"): PAGE_SIGNED_IN,
-    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN),
-    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN),
+    # officer role: 400 for those who do not hold it). Keys are a department's: a platform
+    # person, in no department, has none (403).
+    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, 403, 403, 403),
+    ("GET", "api_key_create"): (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 403, 403, 403),
+    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN, 403, 403, 403),
+    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404),
     # The API
     ("GET", "api:api-root"): API_SIGNED_IN,
     ("GET", "api:ping"): API_SIGNED_IN,
@@ -145,25 +163,27 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:policy-pack-list"): API_SIGNED_IN,
     ("GET", "api:policy-pack-detail"): API_SIGNED_IN,
     ("GET", "api:workload-list"): API_LIST,
-    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403),
+    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
     ("GET", "api:workload-detail"): API_READ,
     ("PUT", "api:workload-detail"): API_OFFICER_CHANGE,
     ("PATCH", "api:workload-detail"): API_OFFICER_CHANGE,
     ("POST", "api:workload-archive"): API_OFFICER_CHANGE,
     ("GET", "api:comparison-list"): API_LIST,
-    # Another department's workload id in the body: 400, as for a missing id.
-    ("POST", "api:comparison-list"): (401, 400, 201, 403, 403, 403, 403, 403, 201, 403),
+    # Another department's workload id in the body: 404, as for a missing id.
+    ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
     ("GET", "api:comparison-detail"): API_READ,
     ("GET", "api:comparison-snapshot"): API_READ,
-    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403),
+    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403),
     ("GET", "api:decision-list"): API_LIST,
-    ("POST", "api:decision-list"): (401, 400, 201, 403, 403, 403, 403, 403, 201, 403),
+    ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
     ("GET", "api:decision-detail"): API_READ,
     ("POST", "api:decision-approve"): API_APPROVER_CHANGE,
     ("POST", "api:decision-return"): API_APPROVER_CHANGE,
+    ("GET", "api:document-list"): API_LIST,
     ("GET", "api:document-detail"): API_READ,
     ("GET", "api:document-pdf"): API_READ,
 }
+# fmt: on
 
 WORKLOAD_JSON = json.loads(json.dumps(workload_data(title="Matrix helpline"), default=str))
 MARKER = "Matrix helpline"  # the title of department A's workload, as lists show it
@@ -301,6 +321,7 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "api:workload-list": {workload.pk},
             "api:comparison-list": {comparison.pk, free.pk},
             "api:decision-list": {decision.pk},
+            "api:document-list": {str(document.pk)},
         },
         markers={
             "workload_list": MARKER,
