@@ -209,6 +209,10 @@ def verify_department(department: Department | None) -> BrokenLink | None:
         elif event.action == "document.requested":
             requested.add(event.object_id)
         elif event.action == "document.ready":
+            if event.object_id in issued:
+                return BrokenLink(
+                    name, event.sequence, f"document {event.object_id} is issued a second time"
+                )
             issued[event.object_id] = event
         previous = event.chain_hash
         expected += 1
@@ -362,22 +366,69 @@ def issued_document(digest: str) -> Issue | None:
     return None
 
 
-def _holds_up_to(last: AuditEvent) -> bool:
-    """Whether ``last``'s chain links correctly from its genesis up to ``last``."""
-    previous = genesis(last.department)
-    expected = 1
-    events = chain_events(last.department).filter(sequence__lte=last.sequence)
+def _holds_up_to(event: AuditEvent) -> bool:
+    """Whether ``event`` is a link of its chain as this product signed it: its content hashes to
+    its ``content_hash``, and the links lead from the nearest signed checkpoint before it to it,
+    or from it to the nearest signed checkpoint after it (from the chain's genesis when no
+    checkpoint is signed yet). The work is the events between two checkpoints, not the chain."""
+    if sha256(event_content(event)) != event.content_hash:
+        return False
+    before, after = _anchors(event)
+    if after is not None and (
+        before is None or after[0] - event.sequence <= event.sequence - before[0]
+    ):
+        if event.sequence == 1:
+            previous: str | None = genesis(event.department)
+        else:
+            previous = (
+                chain_events(event.department)
+                .filter(sequence=event.sequence - 1)
+                .values_list("chain_hash", flat=True)
+                .first()
+            )
+        if previous is None or chain_link(previous, event.content_hash) != event.chain_hash:
+            return False
+        return _links(event.department, event.sequence, after[0], event.chain_hash) == after[1]
+    start, start_hash = before or (0, genesis(event.department))
+    return _links(event.department, start, event.sequence, start_hash) == event.chain_hash
+
+
+def _links(department: Department | None, start: int, end: int, start_hash: str) -> str | None:
+    """The chain hash the events after ``start`` up to ``end`` lead to from ``start_hash``, each
+    event's content hashing to its ``content_hash`` (None when one is missing or altered)."""
+    previous, expected = start_hash, start + 1
+    events = chain_events(department).filter(sequence__gt=start, sequence__lte=end)
     for event in events.order_by("sequence").iterator(chunk_size=2000):
-        event.department = last.department
+        event.department = department
         if (
             event.sequence != expected
             or sha256(event_content(event)) != event.content_hash
             or chain_link(previous, event.content_hash) != event.chain_hash
         ):
-            return False
-        previous = event.chain_hash
-        expected += 1
-    return expected == last.sequence + 1 and previous == last.chain_hash
+            return None
+        previous, expected = event.chain_hash, expected + 1
+    return previous if expected == end + 1 else None
+
+
+def _anchors(event: AuditEvent) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+    """The (sequence, chain_hash) of ``event``'s chain in the nearest checkpoints, signed by this
+    product's key, before it and at or after it (None where there is none)."""
+    key = signing.published_key()
+    if key is None:
+        return None, None
+    name = event.department.slug if event.department else PLATFORM
+    after: tuple[int, str] | None = None
+    for checkpoint in ChainCheckpoint.objects.order_by("-pk").iterator(chunk_size=200):
+        heads = {h["chain"]: h for h in json.loads(checkpoint.statement)["chains"]}
+        head = heads.get(name)
+        if head is None or head["sequence"] == 0:
+            continue
+        if not engine.checkpoint_signature_matches(key, checkpoint.statement, checkpoint.signature):
+            continue
+        if head["sequence"] < event.sequence:
+            return (head["sequence"], head["chain_hash"]), after
+        after = (head["sequence"], head["chain_hash"])
+    return None, after
 
 
 # Signed checkpoints of every chain's head ---------------------------------------------------

@@ -283,6 +283,38 @@ def test_the_verification_page_vouches_only_through_a_chain_that_holds(client, r
     assert "has not issued a document" in client.get(url).content.decode()
 
 
+def test_with_checkpoints_the_page_checks_only_the_links_around_the_issue(client, ready):
+    """Anchored by the nearest signed checkpoint, the page walks the events between it and the
+    issue, not the whole chain; a link altered there still costs the vouching."""
+    url = reverse("document_verify") + f"?sha256={ready.sha256}"
+    department = ready.department
+    note(department, 1)
+    audit.checkpoint_create()  # after the issue (event #4): the page walks #4..#5
+    assert "This product issued a document" in client.get(url).content.decode()
+    note(department, 2)
+    audit.checkpoint_create()
+    assert "This product issued a document" in client.get(url).content.decode()
+    tamper(
+        "procurement_auditevent",
+        "UPDATE procurement_auditevent SET summary = 'altered' WHERE sequence = 5",
+    )
+    assert "has not issued a document" in client.get(url).content.decode()
+
+
+def test_a_second_issue_of_one_document_is_reported(ready):
+    """An attacker who appends a well-hashed second issue with another PDF's hash."""
+    with transaction.atomic():
+        audit.audit_record(
+            department=ready.department,
+            actor=None,
+            action="document.ready",
+            obj=ready,
+            summary="Issued again",
+            payload={"sha256": "0" * 64, "size": 1},
+        )
+    assert f"health: event #5: document {ready.pk} is issued a second time" in verify()
+
+
 # Signed checkpoints -------------------------------------------------------------------------
 
 
