@@ -54,7 +54,7 @@ def add_workflow_links(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     return result
 
 
-LANGUAGE_FIELDS = ("WorkloadRequest", "PatchedWorkloadRequest")
+LANGUAGE_FIELDS = ("WorkloadRequest", "PatchedWorkloadRequest")  # a workload's request bodies
 LANGUAGE_FILTERS = ("/api/v1/providers/", "/api/v1/offerings/")
 
 
@@ -91,9 +91,9 @@ ZERO = r"^0(?:\.0+)?$"
 
 
 def add_workload_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular post-processing hook: the engine's rule across two fields of a new or
-    replaced workload, input and output tokens together at least 1 a request, as JSON Schema
-    (not both zero)."""
+    """drf-spectacular post-processing hook: the engine's rules a field's own schema cannot
+    state, as JSON Schema: input and output tokens together at least 1 a request (not both
+    zero), and no language, data classification or declining offer listed twice."""
     both_zero = {
         "type": "object",
         "properties": {
@@ -102,5 +102,10 @@ def add_workload_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         },
         "required": ["mean_input_tokens", "mean_output_tokens"],
     }
-    result["components"]["schemas"]["WorkloadRequest"]["not"] = both_zero
+    schemas = result["components"]["schemas"]
+    for name in LANGUAGE_FIELDS:
+        schemas[name]["not"] = both_zero
+        for field in ("languages", "data_classification"):
+            schemas[name]["properties"][field]["uniqueItems"] = True
+    schemas["ComparisonCreateRequest"]["properties"]["match_declines"]["uniqueItems"] = True
     return result
