@@ -223,7 +223,8 @@ def decimal_pattern(low: Decimal, high: Decimal, places: int) -> str:
 class RangedDecimalField(serializers.DecimalField):
     """A decimal string whose range the schema states in its pattern (OpenAPI has no range for
     strings): ``min_value`` and ``max_value`` are required, and a string outside the pattern
-    (``1e2``, ``+5``, ``05``, ``""``) is refused like a value out of range."""
+    (``1e2``, ``+5``, ``05``, ``""``) is refused, with DRF's message when it has one (not a
+    number, too many places, out of range), else saying how to write it (null is null)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -232,10 +233,16 @@ class RangedDecimalField(serializers.DecimalField):
             Decimal(self.min_value), Decimal(self.max_value), self.decimal_places or 0
         )
 
-    def to_internal_value(self, data: Any) -> Any:
+    def validate_empty_values(self, data: Any) -> Any:
+        # Before DRF's, which takes "" for null: null is written null.
         if isinstance(data, str) and not re.fullmatch(self.pattern, data):
-            self.fail("max_value", max_value=self.max_value)
-        return super().to_internal_value(data)
+            super().to_internal_value(data)  # DRF's own message, when it has one
+            self.run_validators(Decimal(data))
+            raise serializers.ValidationError(
+                f"Write the number with digits and at most one point, e.g. 12.50 "
+                f"(no plus sign, exponent or leading zero): {data!r}."
+            )
+        return super().validate_empty_values(data)
 
 
 class RangedDecimalFieldExtension(OpenApiSerializerFieldExtension):
@@ -246,17 +253,24 @@ class RangedDecimalFieldExtension(OpenApiSerializerFieldExtension):
         return {"type": "string", "format": "decimal", "pattern": field.pattern}
 
 
-def json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
-    """Why ``value``, as JSON gave it, is not of the type the schema gives ``field``; None when
-    it is. DRF would coerce: ``0`` to false, ``5`` to ``"5"``, ``"5"`` to 5."""
+def json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> Any:
+    """Why ``value``, as JSON gave it, is not of the type the schema gives ``field``, as DRF
+    details its errors (a list of messages; by index for a list's items); None when it is. DRF
+    would coerce: ``0`` to false, ``5`` to ``"5"``, ``"5"`` to 5."""
     if value is None:
         return None  # the field's own allow_null decides
-    if isinstance(field, serializers.BooleanField):
-        return None if isinstance(value, bool) else "Must be true or false."
     if isinstance(field, serializers.ListField):
         if not isinstance(value, list):
-            return "Must be a list."
-        return next(filter(None, (json_type_error(field.child, item) for item in value)), None)
+            return ["Must be a list."]
+        items = {i: json_type_error(field.child, item) for i, item in enumerate(value)}
+        return {i: problem for i, problem in items.items() if problem} or None
+    problem = _scalar_type_error(field, value)
+    return [problem] if problem else None
+
+
+def _scalar_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
     if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
         whole = isinstance(value, int) and not isinstance(value, bool)
         return None if whole else "Must be a whole number."
@@ -275,7 +289,7 @@ class StrictSerializer(serializers.Serializer[Any]):
     """
 
     def to_internal_value(self, data: Any) -> Any:
-        refused: dict[str, list[str]] = {}
+        refused: dict[str, Any] = {}
         if isinstance(data, Mapping):
             for name, value in data.items():
                 field = self.fields.get(name)
@@ -284,7 +298,7 @@ class StrictSerializer(serializers.Serializer[Any]):
                 elif field.read_only:
                     refused[str(name)] = ["Read-only field: the server sets it."]
                 elif problem := json_type_error(field, value):
-                    refused[str(name)] = [problem]
+                    refused[str(name)] = problem
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as error:

@@ -401,6 +401,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "procurement.api.schema.add_workflow_links",
         "procurement.api.schema.add_known_languages",
+        "procurement.api.schema.add_workload_rules",
         "config.api.strict_request_bodies",
     ],
     # Several models have a `status`; name each enum after its model.

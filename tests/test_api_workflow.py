@@ -69,10 +69,8 @@ def test_a_key_creates_reads_updates_and_archives_a_workload(officer, demo_catal
     archived = client.post(reverse("api:workload-archive", args=[workload.pk]))
     assert archived.status_code == 200 and archived.json()["status"] == "archived"
     refused = client.patch(body["url"], {"title": "Again"})
-    assert refused.status_code == 400
-    assert refused.json() == {
-        "non_field_errors": ["An archived workload cannot be edited; clone it instead."]
-    }
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": "An archived workload cannot be edited; clone it instead."}
     actions = list(
         AuditEvent.objects.filter(object_type="workload").values_list("action", "actor_name")
     )
@@ -119,8 +117,21 @@ def test_workload_list_filters_orders_and_paginates(officer, alice, demo_catalog
         ),
         ({"mean_output_tokens": "NaN"}, {"mean_output_tokens": ["A valid number is required."]}),
         (
-            {"annual_growth_pct": -1.7976931348623157e308},
+            {"annual_growth_pct": "-1.7976931348623157e308"},
             {"annual_growth_pct": ["Enter a yearly change from -50 to 500 per cent."]},
+        ),
+        (
+            {"annual_growth_pct": -1.5},
+            {"annual_growth_pct": ['Must be a decimal string, e.g. "12.50".']},
+        ),
+        (
+            {"peak_to_average": "1e1"},
+            {
+                "peak_to_average": [
+                    "Write the number with digits and at most one point, e.g. 12.50 (no plus "
+                    "sign, exponent or leading zero): '1e1'."
+                ]
+            },
         ),
         (
             {"estimated_value_inr": "1000000000000"},
@@ -292,10 +303,8 @@ def test_an_archived_workload_cannot_be_compared(officer, workload, policy_pack,
     _, client = officer
     services.workload_archive(user=workload.created_by, workload=workload)
     response = client.post(reverse("api:comparison-list"), {"workload": workload.pk})
-    assert response.status_code == 400
-    assert response.json() == {
-        "non_field_errors": ["An archived workload cannot be compared; clone it first."]
-    }
+    assert response.status_code == 409
+    assert response.json() == {"detail": "An archived workload cannot be compared; clone it first."}
 
 
 # Decisions (maker-checker) ----------------------------------------------------------------------
@@ -338,8 +347,8 @@ def test_maker_checker_holds_for_keys_as_for_people(
     again = approver_client.post(
         reverse("api:decision-return", args=[decision["id"]]), {"note": "x"}
     )
-    assert again.status_code == 400
-    assert again.json() == {"non_field_errors": ["This decision is already approved."]}
+    assert again.status_code == 409
+    assert again.json() == {"detail": "This decision is already approved."}
     assert Decision.objects.get().status == Decision.Status.APPROVED
 
 
@@ -372,7 +381,7 @@ def test_returning_a_proposal_lets_the_officer_propose_again(officer, approver, 
     _, approver_client = approver
     body = {"comparison": comparison.pk, "offer_id": comparison.recommended_offer_id}
     first = officer_client.post(reverse("api:decision-list"), body).json()
-    assert officer_client.post(reverse("api:decision-list"), body).status_code == 400
+    assert officer_client.post(reverse("api:decision-list"), body).status_code == 409
     returned = approver_client.post(
         reverse("api:decision-return", args=[first["id"]]), {"note": "Attach the test report."}
     )

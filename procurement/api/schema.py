@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import DatabaseError
 
-from providers.models import Language
+from providers.models import Language, Offering
 
 
 def _link(operation: str, description: str, **fields: Any) -> dict[str, Any]:
@@ -54,28 +54,58 @@ def add_workflow_links(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     return result
 
 
-LANGUAGE_FIELDS = ("WorkloadRequest", "PatchedWorkloadRequest")
+LANGUAGE_FIELDS = ("WorkloadRequest", "PatchedWorkloadRequest")  # a workload's request bodies
 LANGUAGE_FILTERS = ("/api/v1/providers/", "/api/v1/offerings/")
 
 
 def add_known_languages(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular post-processing hook: the languages of the catalogue as the enum of
-    ``languages`` (workloads) and ``?language=`` (catalogue), which refuse any other code.
+    ``languages`` (workloads) and ``?language=`` (catalogue), which refuse any other code; the
+    catalogue's offer ids as the enum of ``match_declines``.
 
     Without a database (``manage.py spectacular`` on a build machine) the ISO 639-1 pattern
     stands alone; the schema a running instance serves lists its languages.
     """
     try:
         codes = sorted(Language.objects.values_list("code", flat=True))
+        offer_ids = sorted(Offering.objects.values_list("slug", flat=True))
     except DatabaseError:
         return result
+    schemas = result["components"]["schemas"]
+    if offer_ids:
+        # An offer the catalogue does not hold cannot decline an invitation.
+        declines = schemas["ComparisonCreateRequest"]["properties"]["match_declines"]
+        declines["items"]["enum"] = offer_ids
     if not codes:
         return result
-    schemas = result["components"]["schemas"]
     for name in LANGUAGE_FIELDS:
         schemas[name]["properties"]["languages"]["items"]["enum"] = codes
     for path in LANGUAGE_FILTERS:
         for parameter in result["paths"][path]["get"]["parameters"]:
             if parameter["name"] == "language":
                 parameter["schema"]["enum"] = codes
+    return result
+
+
+ZERO = r"^0(?:\.0+)?$"
+
+
+def add_workload_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: the engine's rules a field's own schema cannot
+    state, as JSON Schema: input and output tokens together at least 1 a request (not both
+    zero), and no language, data classification or declining offer listed twice."""
+    both_zero = {
+        "type": "object",
+        "properties": {
+            "mean_input_tokens": {"type": "string", "pattern": ZERO},
+            "mean_output_tokens": {"type": "string", "pattern": ZERO},
+        },
+        "required": ["mean_input_tokens", "mean_output_tokens"],
+    }
+    schemas = result["components"]["schemas"]
+    for name in LANGUAGE_FIELDS:
+        schemas[name]["not"] = both_zero
+        for field in ("languages", "data_classification"):
+            schemas[name]["properties"][field]["uniqueItems"] = True
+    schemas["ComparisonCreateRequest"]["properties"]["match_declines"]["uniqueItems"] = True
     return result

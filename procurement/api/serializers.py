@@ -190,7 +190,7 @@ class ComparisonCreateSerializer(StrictSerializer):
         required=False, help_text="The date the rules and prices are taken at (default: today)."
     )
     match_declines = serializers.ListField(
-        child=serializers.CharField(min_length=1, max_length=200),
+        child=serializers.CharField(min_length=1, max_length=200, trim_whitespace=False),
         required=False,
         max_length=100,
         help_text="Offer ids of Class-I suppliers assumed to decline an invitation to match L1 "
