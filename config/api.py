@@ -162,12 +162,31 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 class StrictDateField(serializers.DateField):
     """A date written exactly ``YYYY-MM-DD`` (DRF's own also takes ``2026-1-1`` and
-    ``20260101``)."""
+    ``20260101``). Given ``years`` (first and last, both whole), the schema's pattern states
+    them; the field's validators check the exact range."""
+
+    def __init__(self, *, years: tuple[int, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pattern = (
+            rf"^(?:{whole_numbers(*years)})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+            if years
+            else None
+        )
 
     def to_internal_value(self, value: Any) -> Any:
         if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
             self.fail("invalid", format="YYYY-MM-DD")
         return super().to_internal_value(value)
+
+
+class StrictDateFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = StrictDateField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Direction) -> dict[str, Any]:
+        schema = {"type": "string", "format": "date"}
+        if self.target.pattern:
+            schema["pattern"] = self.target.pattern
+        return schema
 
 
 # Decimal strings, their range in their pattern -------------------------------------------------

@@ -10,6 +10,7 @@ answered a server error answer with a message: a NUL in a search box, a sign-in 
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import pytest
@@ -217,6 +218,31 @@ def test_an_offer_the_comparison_refuses_is_a_409_in_words(api, comparison):
     response = api.post(reverse("api:decision-list"), body, format="json")
     assert response.status_code == 409
     assert response.json() == {"detail": "Choose one of the offers that passed every rule."}
+
+
+def test_a_patch_the_stored_values_make_refused_is_a_409_and_changes_nothing(
+    api, workload, demo_catalogue
+):
+    url = reverse("api:workload-detail", args=[workload.pk])
+    assert api.patch(url, {"mean_input_tokens": "0"}, format="json").status_code == 200
+    response = api.patch(url, {"mean_output_tokens": "0"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("With the values stored, this change would make")
+    assert "at least" in response.json()["detail"]
+    workload.refresh_from_db()
+    assert workload.mean_output_tokens > 0
+    # A whole workload (PUT) the engine refuses is the body's own fault: a 400 on its field.
+    zero = {"mean_input_tokens": "0", "mean_output_tokens": "0"}
+    put = api.put(url, {**WORKLOAD, **zero}, format="json")
+    assert put.status_code == 400 and list(put.json()) == ["mean_output_tokens"]
+
+
+def test_the_schema_states_the_start_dates_years_as_its_pattern(api):
+    schema = api.get("/api/schema/?format=json").json()
+    start = schema["components"]["schemas"]["Workload"]["properties"]["start_date"]
+    pattern = re.compile(start["pattern"])
+    assert pattern.match("2000-01-01") and pattern.match("2099-12-31")
+    assert not pattern.match("1999-12-31") and not pattern.match("2100-01-01")
 
 
 def test_a_value_the_range_refuses_is_still_a_400_on_its_field(api, demo_catalogue):

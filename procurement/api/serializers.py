@@ -55,7 +55,13 @@ def workload_serializer_field(row: Field) -> serializers.Field[Any, Any, Any, An
             max_digits=workload_fields.max_digits(row), decimal_places=row.spec.places, **common
         )
     if row.kind == "date":
-        return StrictDateField(validators=[InRange(row.name)], **common)
+        # The schema states a range of whole years (a pattern); the validator the exact one.
+        years = None
+        if limits is not None:
+            first, last = limits
+            if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+                years = (first.year, last.year)
+        return StrictDateField(years=years, validators=[InRange(row.name)], **common)
     if row.kind == "bool":
         return serializers.BooleanField(**common)
     if row.kind == "choice":

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -29,7 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import EmptyRequestSerializer, ErrorSerializer, page_of
+from config.api import CONFLICT, EmptyRequestSerializer, ErrorSerializer, is_conflict, page_of
 from procurement import selectors, services, workload_fields
 from procurement.api.base import (
     DepartmentScopedViewSet,
@@ -142,7 +143,8 @@ class WorkloadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
     serializer_class = WorkloadSerializer
     filterset_class = WorkloadFilter
     ordering_fields = ["title", "created_at", "updated_at"]
-    conflict_actions = ("update", "partial_update")  # an archived workload
+    # An archived workload; for a PATCH, also a change the stored values make refused.
+    conflict_actions = ("update", "partial_update")
     action_permissions = {
         "create": "procurement.add_workload",
         "update": "procurement.change_workload",
@@ -167,7 +169,18 @@ class WorkloadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
         )
         serializer.is_valid(raise_exception=True)
         values = serializer.values(base=workload_fields.values_of(workload) if partial else None)
-        workload = services.workload_update(user=request.user, workload=workload, values=values)
+        try:
+            workload = services.workload_update(user=request.user, workload=workload, values=values)
+        except DjangoValidationError as error:
+            if not partial or is_conflict(error):
+                raise
+            # Every field sent passed its own checks: what is refused is the workload they make
+            # with the values stored (e.g. both token counts zero) — a conflict with its state.
+            raise DjangoValidationError(
+                "With the values stored, this change would make a workload the product refuses: "
+                + " ".join(error.messages),
+                code=CONFLICT,
+            ) from None
         return Response(self.get_serializer(workload).data)
 
     def partial_update(self, request: Request, pk: str) -> Response:
