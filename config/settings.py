@@ -36,7 +36,7 @@ The production shape is switched on by variables, never by a second settings fil
 - ``DJANGO_DOCUMENT_TIME_LIMIT``: seconds one justification PDF may take to render, the Celery
   task's hard time limit (default 180).
 - ``DJANGO_DOCUMENT_LEASE``: seconds a rendering worker's claim on a job lasts unless renewed
-  (it renews every third of it); a killed worker's job is taken over after this (default 9).
+  (it renews every third of it); a killed worker's job is taken over after this (default 6).
 - ``DJANGO_DATA_DIR``: where the SQLite file and collected static files live (``var/``).
 - ``DJANGO_STATIC_ROOT``: where collected static files live (``DJANGO_DATA_DIR/static``).
 - ``DJANGO_LOG_LEVEL``: root log level (default INFO).
@@ -272,8 +272,8 @@ CELERY_TASK_ROUTES = {"procurement.tasks.render_document": {"queue": "documents"
 # DOCUMENT_SWEEP_SECONDS, so a killed worker's document is ready within lease + sweep + one
 # rendering (≤ 30 s; tests/test_worker_recovery.py measures it).
 DOCUMENT_TIME_LIMIT = env_int("DJANGO_DOCUMENT_TIME_LIMIT", 180)
-DOCUMENT_LEASE = env_int("DJANGO_DOCUMENT_LEASE", 9)
-DOCUMENT_SWEEP_SECONDS = 5
+DOCUMENT_LEASE = env_int("DJANGO_DOCUMENT_LEASE", 6)
+DOCUMENT_SWEEP_SECONDS = 3
 CELERY_BEAT_SCHEDULE = {
     "sweep-documents": {
         "task": "procurement.tasks.sweep_documents",
