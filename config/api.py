@@ -436,6 +436,21 @@ ERRORS = {
             )
         ],
     ),
+    "503": OpenApiResponse(
+        ErrorSerializer,
+        "Redis (the request budgets, the task queue) is unreachable: the change was refused and "
+        "nothing was changed; reads still answer.",
+        [
+            OpenApiExample(
+                "Redis unreachable",
+                {
+                    "detail": "The service that counts request budgets is unreachable, so changes "
+                    "are refused for now (reading still works). Nothing was changed; try again in "
+                    "a minute."
+                },
+            )
+        ],
+    ),
 }
 
 
@@ -463,6 +478,8 @@ class APIAutoSchema(AutoSchema):
             codes.append("403")
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["400", "413", "415"]
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes.append("503")
         elif self._is_list_view():
             codes.append("400")
         if "{" in self.path or self._is_list_view() or self._names_related_ids():

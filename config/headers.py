@@ -58,6 +58,7 @@ class PrivateResponseHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         static = request.path_info.startswith(str(settings.STATIC_URL))
-        if carries_credentials(request) and not static:
+        stored = "no-store" not in response.headers.get("Cache-Control", "")
+        if carries_credentials(request) and stored and not static:
             add_never_cache_headers(response)
         return response

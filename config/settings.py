@@ -36,7 +36,9 @@ The production shape is switched on by variables, never by a second settings fil
 - ``DJANGO_AUDIT_CHECKPOINT_EVERY``: seconds between signed checkpoints of the audit chains
   (default 3600), made by Celery beat.
 - ``DJANGO_DOCUMENT_TIME_LIMIT``: seconds one justification PDF may take to render, the Celery
-  task's hard time limit and the lease of its job (default 180).
+  task's hard time limit (default 180).
+- ``DJANGO_DOCUMENT_LEASE``: seconds a rendering worker's claim on a job lasts unless renewed
+  (it renews every third of it); a killed worker's job is taken over after this (default 6).
 - ``DJANGO_DATA_DIR``: where the SQLite file and collected static files live (``var/``).
 - ``DJANGO_STATIC_ROOT``: where collected static files live (``DJANGO_DATA_DIR/static``).
 - ``DJANGO_LOG_LEVEL``: root log level (default INFO).
@@ -259,7 +261,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis redelivers a message its worker has not acknowledged after this many seconds: above the
+# hard time limit, so a live task is not delivered twice. A worker killed mid-render is not
+# waited for: its claim lapses after DOCUMENT_LEASE and the sweeper below re-enqueues the job.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 # A rendering worker that grows past this (KiB) is replaced after its task: WeasyPrint and the
 # chart browser can hold on to memory.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000
@@ -267,15 +272,25 @@ CELERY_TASK_ROUTES = {"procurement.tasks.render_document": {"queue": "documents"
 # Signed checkpoints of every audit chain's head (procurement/audit.py), made by Celery beat
 # this often (seconds); a chain cut short or rewritten after one no longer matches it.
 AUDIT_CHECKPOINT_EVERY = env_int("DJANGO_AUDIT_CHECKPOINT_EVERY", 3600)
+# Justification PDFs: the hard time limit of one rendering, in seconds (below the visibility
+# timeout). A rendering worker renews its claim every third of DOCUMENT_LEASE; a claim not
+# renewed for that long belongs to a dead worker and is taken over. Beat runs the sweeper every
+# DOCUMENT_SWEEP_SECONDS, so a killed worker's document is ready within lease + sweep + one
+# rendering (≤ 30 s; tests/test_worker_recovery.py measures it).
+DOCUMENT_TIME_LIMIT = env_int("DJANGO_DOCUMENT_TIME_LIMIT", 180)
+DOCUMENT_LEASE = env_int("DJANGO_DOCUMENT_LEASE", 6)
+DOCUMENT_SWEEP_SECONDS = 3
 CELERY_BEAT_SCHEDULE = {
+    "sweep-documents": {
+        "task": "procurement.tasks.sweep_documents",
+        "schedule": DOCUMENT_SWEEP_SECONDS,
+        "options": {"expires": DOCUMENT_SWEEP_SECONDS},  # no backlog while workers are down
+    },
     "audit-checkpoint": {
         "task": "procurement.tasks.audit_checkpoint",
         "schedule": AUDIT_CHECKPOINT_EVERY,
     },
 }
-# Justification PDFs: the hard time limit of one rendering, in seconds. A claim older than this
-# belongs to a dead worker and may be taken over; it must stay below the visibility timeout.
-DOCUMENT_TIME_LIMIT = env_int("DJANGO_DOCUMENT_TIME_LIMIT", 180)
 # The Chromium that draws the PDF's charts (kaleido): Debian's, unless told otherwise.
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "").strip() or "/usr/bin/chromium"
 # The key that signs every stored snapshot's fingerprint (procurement/signing.py reads it and

@@ -54,10 +54,10 @@ def _username(request_or_attempt: HttpRequest | AccessBase, credentials: Any) ->
 
 def is_account(username: str) -> bool:
     model = get_user_model()
-    return (
-        bool(username)
-        and model._default_manager.filter(**{model.USERNAME_FIELD: username}).exists()
-    )
+    longest = getattr(model._meta.get_field(model.USERNAME_FIELD), "max_length", None) or 150
+    if not username or "\x00" in username or len(username) > longest:
+        return False  # no account has such a name (and PostgreSQL refuses NUL in a query)
+    return bool(model._default_manager.filter(**{model.USERNAME_FIELD: username}).exists())
 
 
 def lockout_parameters(

@@ -408,15 +408,28 @@ def decision_return(*, user: User, decision: Decision, note: str) -> Decision:
 def document_request(
     *, user: User, comparison: Comparison, language: str = "en"
 ) -> JustificationDocument:
-    """Queue a justification PDF for ``comparison``.
+    """Queue a justification PDF for ``comparison`` in ``language``, once.
+
+    Idempotent per comparison and language: while a document is queued, rendering or ready,
+    asking again returns it (a retry after a lost answer makes no duplicate); only a failed one
+    is requested anew. Concurrent requests queue behind a lock on the comparison's row.
 
     The document row is written in the request's transaction (an outbox) and the rendering job
-    is enqueued only after it commits, so a job is never enqueued for a row that does not exist
-    and a lost message is found again by ``sweep_documents``. Without Redis the job runs
-    eagerly, at commit, in this process.
+    is enqueued only after it commits, so a job is never enqueued for a row that does not exist;
+    a message that cannot be handed over (the broker is down) or is lost is found again by the
+    sweeper. Without Redis the job runs eagerly, at commit, in this process.
     """
     department, user = _require(user, "procurement.add_justificationdocument")
     _own(department, comparison.department_id, "comparison")
+    Comparison.objects.select_for_update().filter(pk=comparison.pk).first()
+    existing = (
+        JustificationDocument.objects.filter(comparison=comparison, language=language)
+        .exclude(status=JustificationDocument.Status.FAILED)
+        .order_by("requested_at")
+        .first()
+    )
+    if existing is not None:
+        return existing
     document = JustificationDocument.objects.create(
         department=department,
         comparison=comparison,

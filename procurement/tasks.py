@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import Task, shared_task
 from django.conf import settings
 
@@ -11,8 +13,14 @@ from procurement.documents.jobs import (
     RENDER_TASK,
     TRANSIENT,
     Claim,
+    document_enqueue,
     document_render,
+    documents_to_sweep,
 )
+
+# A queued job whose message has not been taken for this long was lost (or never handed over:
+# the broker was down when it was requested).
+LOST_AFTER = dt.timedelta(seconds=60)
 
 
 @shared_task(
@@ -49,3 +57,13 @@ def audit_checkpoint() -> str:
     ``AUDIT_CHECKPOINT_EVERY`` seconds); nothing new when no chain moved since the last."""
     checkpoint = checkpoint_create(only_if_changed=True)
     return f"checkpoint {checkpoint.pk}" if checkpoint else "no chain moved"
+
+
+@shared_task(name="procurement.tasks.sweep_documents", ignore_result=True)
+def sweep_documents() -> int:
+    """Re-enqueue the jobs a worker should have taken by now (Celery beat runs it every
+    ``DOCUMENT_SWEEP_SECONDS``): behind a dead worker's lapsed claim, or queued and lost."""
+    ids = documents_to_sweep(LOST_AFTER)
+    for document_id in ids:
+        document_enqueue(document_id)
+    return len(ids)

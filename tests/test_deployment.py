@@ -38,6 +38,16 @@ def test_compose_has_web_worker_postgres_and_redis_with_health_checks():
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
 
 
+def test_compose_runs_one_celery_beat_that_sweeps_documents_every_few_seconds():
+    services = compose()["services"]
+    beats = [name for name, service in services.items() if "beat" in (service.get("command") or [])]
+    assert beats == ["beat"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    schedule = settings.CELERY_BEAT_SCHEDULE["sweep-documents"]
+    assert schedule["task"] == "procurement.tasks.sweep_documents"
+    assert schedule["schedule"] <= 5 and settings.DOCUMENT_LEASE <= 10  # recovery ≤ 30 s
+
+
 def test_every_command_compose_and_the_image_run_exists():
     commands = [" ".join(s.get("command") or []) for s in compose()["services"].values()]
     commands.append((ROOT / "Dockerfile").read_text())

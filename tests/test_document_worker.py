@@ -32,7 +32,7 @@ pytestmark = [
 ]
 
 ROOT = Path(settings.BASE_DIR)
-LEASE_SECONDS = 12  # the worker's hard time limit: a dead claim is taken over after this
+LEASE_SECONDS = 12  # the worker's hard time limit (a dead claim lapses after DOCUMENT_LEASE)
 Status = JustificationDocument.Status
 
 
@@ -178,14 +178,13 @@ def test_killing_the_rendering_process_still_gives_exactly_one_document(alice, c
 
 
 def test_a_killed_worker_is_recovered_by_the_sweeper(alice, comparisons, settings):
-    settings.DOCUMENT_TIME_LIMIT = LEASE_SECONDS  # the sweeper runs with the workers' settings
     first = Worker()
     job = services.document_request(user=alice, comparison=comparisons[0])
     wait_for(lambda: status_of(job) == Status.RENDERING, 90, "rendering to start")
     first.stop()  # SIGKILL to the whole worker: its message stays unacknowledged in Redis
     second = Worker()
     try:
-        time.sleep(LEASE_SECONDS + 1)  # the dead claim lapses
+        time.sleep(settings.DOCUMENT_LEASE + 1)  # the dead claim lapses
         call_command("sweep_documents", "--older-than", "0", stdout=StringIO())
         wait_for(lambda: status_of(job) == Status.READY, 90, "the swept job to be ready")
     finally:

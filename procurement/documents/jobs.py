@@ -4,14 +4,17 @@ Celery delivers a task at least once, so exactly one *result* comes from the dat
 outbox pattern of RELIABILITY.md):
 
 * the JustificationDocument row is the job, written in the request's transaction;
-* a worker claims it with a conditional update (queued → rendering), or takes over a claim
-  older than the hard time limit, whose worker must be dead (Celery kills a task at that limit);
+* a worker claims it with a conditional update (queued → rendering) and, while it renders,
+  renews the claim every third of the lease (``started_at`` is the claim's last renewal); a claim
+  not renewed for a lease belongs to a dead worker and is taken over;
 * the result is written only while that claim still holds, so a slow worker whose claim was
   taken over cannot write a second result;
 * every claim counts an attempt, and a job that has crashed its worker ``MAX_ATTEMPTS`` times
   is marked failed instead of looping forever;
-* ``sweep_documents`` re-enqueues jobs left queued too long (a lost message, a Redis restart)
-  or stuck behind a dead claim;
+* the sweeper (``procurement.tasks.sweep_documents``, run by Celery beat every few seconds;
+  ``manage.py sweep_documents`` by hand) re-enqueues jobs left queued too long (a lost message,
+  the broker down when it was requested, a Redis restart) or behind a dead claim. A worker
+  killed mid-render is so recovered within lease + sweep interval + one rendering: 30 s.
 * the row moves only by these transitions (procurement/transitions.py, and a PostgreSQL trigger:
   migration 0010), and the ``document.ready`` event records the PDF's SHA-256 and size in the
   department's audit chain, which the public verification page answers from.
@@ -27,14 +30,17 @@ import datetime as dt
 import enum
 import hashlib
 import logging
+import threading
 from dataclasses import dataclass
 
 from celery import current_app
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from procurement.audit import audit_record
 from procurement.documents.content import document_context
@@ -52,8 +58,41 @@ Status = JustificationDocument.Status
 
 
 def lease() -> dt.timedelta:
-    """How long a claim protects a rendering: the task's hard time limit."""
-    return dt.timedelta(seconds=settings.DOCUMENT_TIME_LIMIT)
+    """How long a claim protects a rendering without being renewed."""
+    return dt.timedelta(seconds=settings.DOCUMENT_LEASE)
+
+
+class Heartbeat:
+    """Renews a claim every third of the lease while this worker renders, in a thread of its
+    own, so that a live rendering of any length keeps its claim and a dead one loses it within
+    a lease. ``document.started_at`` follows the renewals: it is the claim ``_store`` checks."""
+
+    def __init__(self, document: JustificationDocument) -> None:
+        self.document = document
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name="document-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _renew(self) -> None:
+        try:
+            while not self.stopped.wait(lease().total_seconds() / 3):
+                now = timezone.now()
+                claim = self.document.started_at
+                renewed = JustificationDocument.objects.filter(
+                    pk=self.document.pk, status=Status.RENDERING, started_at=claim
+                ).update(started_at=now)
+                if not renewed:
+                    return  # taken over: _store will find the claim lost
+                self.document.started_at = now
+        finally:
+            connection.close()
 
 
 class Claim(enum.Enum):
@@ -69,9 +108,18 @@ class ClaimResult:
     retry_after: float = 0.0
 
 
-def document_enqueue(document_id: str) -> None:
-    """Hand a document to a worker (without Redis: render it now, in this process)."""
-    current_app.tasks[RENDER_TASK].delay(document_id)
+def document_enqueue(document_id: str) -> bool:
+    """Hand a document to a worker (without Redis: render it now, in this process).
+
+    False when the broker cannot be reached: the job stays queued in the database, where the
+    sweeper finds it and enqueues it again once the broker is back.
+    """
+    try:
+        current_app.tasks[RENDER_TASK].delay(document_id)
+    except (BrokerError, RedisError):
+        logger.warning("document %s: the broker is unreachable; left for the sweeper", document_id)
+        return False
+    return True
 
 
 def document_claim(document_id: str, now: dt.datetime | None = None) -> ClaimResult:
@@ -142,7 +190,8 @@ def document_render(document_id: str) -> ClaimResult:
     document = claim.document
     assert document is not None
     try:
-        pdf = document_pdf(document)
+        with Heartbeat(document):
+            pdf = document_pdf(document)
     except TRANSIENT:
         _release(document)
         raise
