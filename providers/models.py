@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Self, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
@@ -29,10 +29,17 @@ NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 HOME_COUNTRY = "IN"
 
 
+class WebURLField(models.URLField):
+    """A web address: http or https only (Django's URLField also takes ftp and ftps). Pages show
+    these as links, so nothing else may be stored."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class Provenance(models.Model):
     """Where a fact came from and when it was last checked against that source."""
 
-    source_url = models.URLField(
+    source_url = WebURLField(
         max_length=500, blank=True, help_text="Public page the figure was read from."
     )
     source_note = models.CharField(
@@ -93,7 +100,7 @@ class Provider(Provenance):
         blank=True,
         help_text="DPIIT Registration Committee registration, needed by land-border bidders.",
     )
-    website = models.URLField(blank=True)
+    website = WebURLField(blank=True)
     description = models.TextField(blank=True)
 
     class Meta:
@@ -430,7 +437,7 @@ class Certification(Provenance):
     reference = models.CharField(max_length=120, blank=True, help_text="Certificate number.")
     issued_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True, help_text="Blank if it does not expire.")
-    evidence_url = models.URLField(max_length=500, blank=True)
+    evidence_url = WebURLField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["provider", "kind", "-issued_on"]
@@ -473,7 +480,7 @@ class Evaluator(Provenance):
     accreditation = models.CharField(
         max_length=200, blank=True, help_text="Who accredited the evaluator, under what scheme."
     )
-    website = models.URLField(blank=True)
+    website = WebURLField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -491,7 +498,7 @@ class QualityEvaluation(Provenance):
     method = models.CharField(max_length=300, help_text="Test set, size and scoring method.")
     evaluated_on = models.DateField()
     valid_until = models.DateField()
-    evidence_url = models.URLField(max_length=500, blank=True)
+    evidence_url = WebURLField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["offering", "use_case", "language"]
