@@ -120,6 +120,18 @@ def publish(pack, authority) -> PolicyPack:
 # Policy packs ---------------------------------------------------------------------------------
 
 
+def test_a_script_link_in_a_pack_is_refused_before_it_is_stored(policy_pack, authority):
+    """Hole 5: a `javascript:` citation was stored and rendered on every department's pages."""
+    draft = services.policy_pack_new_version(user=authority[0], source=policy_pack)
+    document = copy.deepcopy(draft.document)
+    rule = next(r for r in document["residency"]["rules"] if "citation" in r)
+    rule["citation"]["url"] = "javascript:alert(document.cookie)"
+    with pytest.raises(ValidationError) as refused:
+        services.policy_pack_save_draft(user=authority[0], pack=draft, document=document)
+    assert "http" in str(refused.value) and "citation.url" in str(refused.value)
+    assert not PolicyPack.objects.filter(document__contains="javascript:").exists()
+
+
 def test_a_department_policy_user_cannot_draft_or_publish_a_pack_through_the_services(
     policy_pack, authority, health_policy
 ):
