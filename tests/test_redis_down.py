@@ -9,8 +9,10 @@ from contextlib import contextmanager
 
 import pytest
 from celery import current_app
+from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.timezone import now
 
 from procurement import services
 from procurement.api.views import ComparisonViewSet
@@ -121,9 +123,12 @@ def test_a_request_is_idempotent_per_comparison_and_language_until_it_fails(
         again = services.document_request(user=alice, comparison=comparison)
         hindi = services.document_request(user=alice, comparison=comparison, language="hi")
     assert first.pk == again.pk and hindi.pk != first.pk
-    JustificationDocument.objects.filter(pk=first.pk).update(
-        status=JustificationDocument.Status.FAILED, error="The renderer crashed."
+    # It fails the only way a job can: claimed by a worker, then failed.
+    rows = JustificationDocument.objects.filter(pk=first.pk)
+    rows.update(
+        status=JustificationDocument.Status.RENDERING, attempts=F("attempts") + 1, started_at=now()
     )
+    rows.update(status=JustificationDocument.Status.FAILED, error="The renderer crashed.")
     with django_capture_on_commit_callbacks(execute=False):
         anew = services.document_request(user=alice, comparison=comparison)
     assert anew.pk not in (first.pk, hindi.pk)
