@@ -29,7 +29,7 @@ NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 HOME_COUNTRY = "IN"
 
 
-class WebURLField(models.URLField):
+class WebURLField(models.URLField[str, str]):
     """A web address: http or https only (Django's URLField also takes ftp and ftps). Pages show
     these as links, so nothing else may be stored."""
 
