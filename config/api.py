@@ -91,6 +91,17 @@ def is_conflict(error: DjangoValidationError) -> bool:
     return all(e.code == CONFLICT for group in errors for e in group)
 
 
+def conflict_detail(error: DjangoValidationError) -> str:
+    """A conflict's messages in words, each after the field it concerns when it has one."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return " ".join(
+        message if field == NON_FIELD_ERRORS else f"{field}: {message}"
+        for field, messages in error.message_dict.items()
+        for message in messages
+    )
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus: a service's ValidationError is a 400 with field-level messages (a
     409 with its rule in words when it is a conflict), every 400 lists its messages by field, a
@@ -99,7 +110,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, RedisError | BrokerError):
         exc = ServiceUnavailable()
     if isinstance(exc, DjangoValidationError) and is_conflict(exc):
-        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+        return Response({"detail": conflict_detail(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)

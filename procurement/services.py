@@ -84,18 +84,21 @@ def _own(department: Department, owner_id: int, what: str) -> None:
 
 
 def workload_check(values: WorkloadValues, pack: PolicyPack | None) -> None:
-    """Raise ValidationError (per field) when the engine would refuse this workload, alone or
-    under the policy pack version the department adopted (e.g. a QCBS weight above its cap)."""
+    """Raise ValidationError (per field) when the engine would refuse this workload alone, or,
+    as a conflict (the department's state, not the input), when the policy pack version the
+    department adopted refuses it (e.g. a QCBS weight above its cap)."""
     workload = workload_input(values)
     problems = engine.validate_workload(workload)
+    code = None
     if not problems and pack is not None:
         problems = engine.validate_against_policy(workload, engine.load_policy(pack.document))
+        code = CONFLICT
     if problems:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[ValidationError]] = {}
         for problem in problems:
             name = problem.path.removeprefix("workload.").split("[")[0].split(".")[0]
             key = name if name in workload_fields.FIELD_NAMES else "__all__"
-            errors.setdefault(key, []).append(problem.message)
+            errors.setdefault(key, []).append(ValidationError(problem.message, code=code))
         raise ValidationError(errors)
 
 

@@ -217,7 +217,7 @@ def test_an_offer_the_comparison_refuses_is_a_409_in_words(api, comparison):
     body = {"comparison": comparison.pk, "offer_id": "no-such-offer"}
     response = api.post(reverse("api:decision-list"), body, format="json")
     assert response.status_code == 409
-    assert response.json() == {"detail": "Choose one of the offers that passed every rule."}
+    assert response.json() == {"detail": "offer_id: Choose one of the offers that passed every rule."}
 
 
 def test_a_patch_the_stored_values_make_refused_is_a_409_and_changes_nothing(
@@ -243,6 +243,14 @@ def test_the_schema_states_the_start_dates_years_as_its_pattern(api):
     pattern = re.compile(start["pattern"])
     assert pattern.match("2000-01-01") and pattern.match("2099-12-31")
     assert not pattern.match("1999-12-31") and not pattern.match("2100-01-01")
+
+
+def test_a_value_the_adopted_pack_refuses_is_a_409_naming_the_field(api, demo_catalogue):
+    body = {**WORKLOAD, "evaluation_method": "qcbs", "qcbs_technical_weight_pct": "100"}
+    response = api.post(reverse("api:workload-list"), body, format="json")
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("qcbs_technical_weight_pct: must not exceed 80")
+    assert not Workload.objects.exists()
 
 
 def test_a_value_the_range_refuses_is_still_a_400_on_its_field(api, demo_catalogue):
