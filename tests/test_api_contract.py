@@ -217,7 +217,9 @@ def test_an_offer_the_comparison_refuses_is_a_409_in_words(api, comparison):
     body = {"comparison": comparison.pk, "offer_id": "no-such-offer"}
     response = api.post(reverse("api:decision-list"), body, format="json")
     assert response.status_code == 409
-    assert response.json() == {"detail": "offer_id: Choose one of the offers that passed every rule."}
+    assert response.json() == {
+        "detail": "offer_id: Choose one of the offers that passed every rule."
+    }
 
 
 def test_a_patch_the_stored_values_make_refused_is_a_409_and_changes_nothing(
@@ -235,6 +237,14 @@ def test_a_patch_the_stored_values_make_refused_is_a_409_and_changes_nothing(
     zero = {"mean_input_tokens": "0", "mean_output_tokens": "0"}
     put = api.put(url, {**WORKLOAD, **zero}, format="json")
     assert put.status_code == 400 and list(put.json()) == ["mean_output_tokens"]
+
+
+def test_a_title_of_spaces_is_refused_and_the_schema_says_so(api, demo_catalogue):
+    schema = api.get("/api/schema/?format=json").json()
+    title = schema["components"]["schemas"]["WorkloadRequest"]["properties"]["title"]
+    assert not re.search(title["pattern"], "   ") and re.search(title["pattern"], " A ")
+    response = api.post(reverse("api:workload-list"), {**WORKLOAD, "title": "   "}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["title"]
 
 
 def test_the_schema_states_the_start_dates_years_as_its_pattern(api):

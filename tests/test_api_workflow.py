@@ -369,7 +369,9 @@ def test_a_proposal_that_departs_from_the_recommendation_needs_a_reason(officer,
     }
     response = client.post(url, {"comparison": comparison.pk, "offer_id": "no-such-offer"})
     assert response.status_code == 409
-    assert response.json() == {"detail": "offer_id: Choose one of the offers that passed every rule."}
+    assert response.json() == {
+        "detail": "offer_id: Choose one of the offers that passed every rule."
+    }
     response = client.post(
         url, {"comparison": comparison.pk, "offer_id": other, "reason": "Needs the context."}
     )

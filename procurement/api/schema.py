@@ -93,7 +93,8 @@ ZERO = r"^0(?:\.0+)?$"
 def add_workload_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular post-processing hook: the engine's rules a field's own schema cannot
     state, as JSON Schema: input and output tokens together at least 1 a request (not both
-    zero), and no language, data classification or declining offer listed twice."""
+    zero), no language, data classification or declining offer listed twice, and a title with
+    something besides spaces (the API trims them, and an empty title is refused)."""
     both_zero = {
         "type": "object",
         "properties": {
@@ -107,5 +108,6 @@ def add_workload_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         schemas[name]["not"] = both_zero
         for field in ("languages", "data_classification"):
             schemas[name]["properties"][field]["uniqueItems"] = True
+        schemas[name]["properties"]["title"]["pattern"] = r"\S"
     schemas["ComparisonCreateRequest"]["properties"]["match_declines"]["uniqueItems"] = True
     return result
