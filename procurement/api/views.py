@@ -143,8 +143,9 @@ class WorkloadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
     serializer_class = WorkloadSerializer
     filterset_class = WorkloadFilter
     ordering_fields = ["title", "created_at", "updated_at"]
-    # An archived workload; for a PATCH, also a change the stored values make refused.
-    conflict_actions = ("update", "partial_update")
+    # A value the department's adopted pack refuses; an archived workload; for a PATCH, also a
+    # change the stored values make refused.
+    conflict_actions = ("create", "update", "partial_update")
     action_permissions = {
         "create": "procurement.add_workload",
         "update": "procurement.change_workload",
