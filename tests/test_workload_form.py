@@ -37,7 +37,7 @@ TERM = "The product plans contracts of 1 to 10 years."
         (
             {"mean_input_tokens": 0, "mean_output_tokens": 0},
             "mean_output_tokens",
-            "input and output tokens together must be at least 1 a request",
+            "input or output tokens must be at least 1 a request",
         ),
         (
             {"mean_output_tokens": 2_000_000},

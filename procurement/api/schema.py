@@ -87,27 +87,28 @@ def add_known_languages(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
     return result
 
 
-ZERO = r"^0(?:\.0+)?$"
+BELOW_ONE = r"^0(?:\.\d+)?$"  # a decimal string under 1 (patterns as RangedDecimalField writes)
 
 
 def add_workload_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular post-processing hook: the engine's rules a field's own schema cannot
-    state, as JSON Schema: input and output tokens together at least 1 a request (not both
-    zero), no language, data classification or declining offer listed twice, and a title with
-    something besides spaces (the API trims them, and an empty title is refused)."""
-    both_zero = {
+    state, as JSON Schema: input or output tokens at least 1 a request (not both under 1), no
+    language, data classification or declining offer listed twice, and a title with something
+    besides spaces (the API trims them, and an empty title is refused)."""
+    both_below_one = {
         "type": "object",
         "properties": {
-            "mean_input_tokens": {"type": "string", "pattern": ZERO},
-            "mean_output_tokens": {"type": "string", "pattern": ZERO},
+            "mean_input_tokens": {"type": "string", "pattern": BELOW_ONE},
+            "mean_output_tokens": {"type": "string", "pattern": BELOW_ONE},
         },
         "required": ["mean_input_tokens", "mean_output_tokens"],
     }
     schemas = result["components"]["schemas"]
     for name in LANGUAGE_FIELDS:
-        schemas[name]["not"] = both_zero
+        schemas[name]["not"] = both_below_one
         for field in ("languages", "data_classification"):
             schemas[name]["properties"][field]["uniqueItems"] = True
-        schemas[name]["properties"]["title"]["pattern"] = r"\S"
+        # Python strips \x1c-\x1f and \x85 as spaces; ECMA's \s does not count them.
+        schemas[name]["properties"]["title"]["pattern"] = r"[^\s\u001c-\u001f\u0085]"
     schemas["ComparisonCreateRequest"]["properties"]["match_declines"]["uniqueItems"] = True
     return result

@@ -110,8 +110,9 @@ RUPEES = Range(Decimal(0), MAX_MONEY)
 # A century of days: longer than any retention, notice or staleness limit means anything.
 DAYS = _range(0, 36_525)
 
-# A request carries at least one token, input and output together (the blended ₹ per 1M tokens
-# divides by them; each alone may be 0).
+# A request carries at least one token of input or of output (the blended ₹ per 1M tokens
+# divides by their sum; either alone may be 0). Stated per field, not on the sum, so that the
+# API's schema can say it exactly.
 MIN_TOKENS_PER_REQUEST = Decimal(1)
 
 # Offers, by path inside one offer ("price.gpu_hour_price" is offers[i].price.gpu_hour_price).

@@ -184,10 +184,10 @@ def validate_workload(w: Workload, path: str = "workload") -> list[FieldError]:
     tokens = (w.mean_input_tokens, w.mean_output_tokens)
     if all(isinstance(t, Decimal) and t.is_finite() for t in tokens):
         least = bounds.MIN_TOKENS_PER_REQUEST
-        if w.mean_input_tokens + w.mean_output_tokens < least:
+        if max(w.mean_input_tokens, w.mean_output_tokens) < least:
             c.add(
                 f"{path}.mean_output_tokens",
-                f"input and output tokens together must be at least {least} a request",
+                f"input or output tokens must be at least {least} a request",
             )
     c.date_in(f"{path}.start_date", w.start_date, _bound("start_date", DateRange))
     c.items(
