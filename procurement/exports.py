@@ -78,9 +78,6 @@ class ComparisonExport:
     filename: str  # without the extension: "comparison-12-3f9a0c1d2e4b"
     tables: tuple[Table, ...]
 
-    def table(self, title: str) -> Table:
-        return next(table for table in self.tables if table.title == title)
-
 
 def _yes(value: bool) -> str:
     return "Yes" if value else "No"
