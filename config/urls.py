@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from config.views import healthz
+from procurement.api.base import FirstRendererNegotiation
 from procurement.api.views import (
     ComparisonViewSet,
     DecisionViewSet,
@@ -46,6 +47,21 @@ api_v1 = [
         "policy-packs/<slug:slug>/<int:version>/",
         PolicyPackViewSet.as_view({"get": "version"}),
         name="policy-pack-detail",
+    ),
+    # A comparison's exports end in their file's extension, which a router cannot route.
+    path(
+        "comparisons/<int:pk>/export.xlsx",
+        ComparisonViewSet.as_view(
+            {"get": "export_xlsx"}, content_negotiation_class=FirstRendererNegotiation
+        ),
+        name="comparison-export-xlsx",
+    ),
+    path(
+        "comparisons/<int:pk>/export.csv",
+        ComparisonViewSet.as_view(
+            {"get": "export_csv"}, content_negotiation_class=FirstRendererNegotiation
+        ),
+        name="comparison-export-csv",
     ),
     *router.urls,
 ]

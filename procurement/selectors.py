@@ -145,6 +145,16 @@ def get_comparison_for_user(user: User, pk: int) -> Comparison:
     return _get(user, comparison_rows().select_related("results"), pk, "No such comparison.")
 
 
+def comparison_export_rows() -> QuerySet[Comparison]:
+    """Comparisons with what an export reads: the summary's joins, the stored results, and the
+    snapshot (for the sources of the prices)."""
+    return Comparison.objects.select_related("workload", "policy_pack", "created_by", "results")
+
+
+def get_comparison_export_for_user(user: User, pk: int) -> Comparison:
+    return _get(user, comparison_export_rows(), pk, "No such comparison.")
+
+
 def get_decision_for_user(user: User, pk: int) -> Decision:
     return _get(user, decision_rows(), pk, "No such decision.")
 
@@ -258,6 +268,12 @@ def comparison_detail(rows: QuerySet[Comparison], pk: Any) -> tuple[dict[str, An
 def comparison_results(comparison: Comparison) -> engine.ComparisonResult:
     """The engine's results of a comparison, as stored at insert, in the engine's types."""
     return engine.load_results(json.loads(comparison.results.json()))
+
+
+def comparison_inputs(comparison: Comparison) -> engine.SnapshotInputs:
+    """The inputs of a comparison as the engine used them, from its stored snapshot."""
+    snapshot = comparison.snapshot_document()
+    return engine.load_inputs(snapshot["inputs"], snapshot["engine_version"])
 
 
 # Policy packs (shared by every department) ---------------------------------------------------

@@ -14,6 +14,14 @@ urlpatterns = [
     path(
         "comparisons/<int:pk>/snapshot.json", views.comparison_snapshot, name="comparison_snapshot"
     ),
+    path(
+        "comparisons/<int:pk>/export.xlsx",
+        views.comparison_export_xlsx,
+        name="comparison_export_xlsx",
+    ),
+    path(
+        "comparisons/<int:pk>/export.csv", views.comparison_export_csv, name="comparison_export_csv"
+    ),
     path("comparisons/<int:pk>/propose/", views.decision_propose, name="decision_propose"),
     path("comparisons/<int:pk>/documents/", views.document_create, name="document_create"),
     path("documents/<uuid:pk>/", views.document_detail, name="document_detail"),

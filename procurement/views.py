@@ -22,7 +22,16 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from procurement import audit, charts, presenters, selectors, services, signing, workload_fields
+from procurement import (
+    audit,
+    charts,
+    exports,
+    presenters,
+    selectors,
+    services,
+    signing,
+    workload_fields,
+)
 from procurement.forms import DecisionProposeForm, DecisionReviewForm, WorkloadForm
 from procurement.models import Comparison, Decision
 from procurement.policy_diff import diff_documents
@@ -224,6 +233,26 @@ def comparison_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="comparison-{comparison.pk}-{comparison.fingerprint[:12]}.json"'
     )
     return response
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def comparison_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    export = exports.comparison_export(selectors.get_comparison_export_for_user(request.user, pk))
+    return _attachment(exports.export_xlsx(export), exports.XLSX_TYPE, f"{export.filename}.xlsx")
+
+
+@login_required
+@require_GET
+def comparison_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    export = exports.comparison_export(selectors.get_comparison_export_for_user(request.user, pk))
+    return _attachment(exports.export_csv(export), exports.CSV_TYPE, f"{export.filename}.csv")
 
 
 # Decisions ----------------------------------------------------------------------------------

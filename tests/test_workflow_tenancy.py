@@ -24,6 +24,8 @@ ROUTES = {
     "comparison_create": ("POST", "workload"),
     "comparison_detail": ("GET", "comparison"),
     "comparison_snapshot": ("GET", "comparison"),
+    "comparison_export_xlsx": ("GET", "comparison"),
+    "comparison_export_csv": ("GET", "comparison"),
     "decision_propose": ("POST", "comparison"),
     "decision_detail": ("GET", "decision"),
     "decision_approve": ("POST", "decision"),
