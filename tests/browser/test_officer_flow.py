@@ -83,6 +83,8 @@ def test_an_approver_approves_the_proposed_award(
     page.get_by_role("button", name="Approve the award").click()
 
     expect(page.get_by_test_id("decision-status")).to_have_text("Approved")
-    expect(page.get_by_text("Approved the award to")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Approved the award to")
+    # and the decision's history records it
+    expect(page.get_by_role("listitem").filter(has_text="Approved the award to")).to_be_visible()
     decision.refresh_from_db()
     assert decision.status == Decision.Status.APPROVED and decision.decided_by == bob
