@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -83,7 +83,11 @@ def workload_list(request: HttpRequest) -> HttpResponse:
 def _copied_from(request: HttpRequest) -> Workload | None:
     """The department's workload named by ``?copy=`` (or the form's ``copy`` field), if any."""
     pk = request.POST.get("copy") or request.GET.get("copy")
-    return selectors.get_workload_for_user(request.user, pk) if pk else None
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404("No such workload.")
+    return selectors.get_workload_for_user(request.user, int(pk))
 
 
 def _duplicates(request: HttpRequest, form: WorkloadForm, pk: int | None) -> list[Workload]:
