@@ -19,6 +19,7 @@ from procurement.api.views import (
     PolicyPackViewSet,
     WorkloadViewSet,
 )
+from procurement.views import SignInView
 from providers.api import FxRateViewSet, OfferingViewSet, ProviderViewSet
 from providers.views import home
 
@@ -70,7 +71,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("catalogue/", include("providers.urls")),
     path("", include("procurement.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -27,8 +27,7 @@ pytestmark = pytest.mark.django_db
 NOT_PAGES = {
     "schema": "the OpenAPI document (YAML), checked in test_catalogue_api",
     "logout": "POST only",
-    "workload_clone": "POST only",
-    "workload_archive": "POST only",
+    "workload_unarchive": "POST only",
     "comparison_create": "POST only",
     "decision_propose": "POST only",
     "decision_approve": "POST only",
@@ -153,6 +152,7 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "admin:auth_user_password_change": {"id": str(get_user_model().objects.first().pk)},
         "workload_detail": {"pk": Workload.objects.first().pk},
         "workload_edit": {"pk": Workload.objects.first().pk},
+        "workload_archive": {"pk": Workload.objects.first().pk},
         "comparison_detail": {"pk": Comparison.objects.first().pk},
         "decision_detail": {"pk": Decision.objects.first().pk},
         "document_detail": {"pk": JustificationDocument.objects.first().pk},

@@ -119,8 +119,11 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "workload_detail"): PAGE_READ,
     ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404),
     ("POST", "workload_edit"): PAGE_OFFICER_WRITE,
-    ("POST", "workload_clone"): PAGE_OFFICER_WRITE,
+    # Archiving asks first (GET), then archives (POST); unarchiving undoes it (here the workload
+    # is active, so the officer is told so and sent back: 302).
+    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404),
     ("POST", "workload_archive"): PAGE_OFFICER_WRITE,
+    ("POST", "workload_unarchive"): PAGE_OFFICER_WRITE,
     ("POST", "comparison_create"): PAGE_OFFICER_WRITE,
     ("GET", "comparison_detail"): PAGE_READ,
     ("GET", "comparison_snapshot"): PAGE_READ,
@@ -137,6 +140,9 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("POST", "decision_approve"): PAGE_APPROVER_WRITE,
     ("POST", "decision_return"): PAGE_APPROVER_WRITE,
     ("GET", "history"): PAGE_LIST,
+    # The inbox: the approver sees the maker's proposal awaiting; the officer (not its maker)
+    # has nothing returned to them; the other department's approver sees nothing of A's.
+    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY),
     ("GET", "policy_list"): PAGE_SIGNED_IN,
     ("GET", "policy_detail"): PAGE_SIGNED_IN,
     ("GET", "policy_diff"): PAGE_SIGNED_IN,
@@ -330,6 +336,7 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
         markers={
             "workload_list": MARKER,
             "history": MARKER,
+            "inbox": MARKER,
             "api_key_list": makers_key.prefix,
         },
         clients=clients,
