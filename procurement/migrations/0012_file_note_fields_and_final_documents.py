@@ -8,89 +8,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procurement', '0011_platform_authorities_and_adopted_packs'),
+        ("procurement", "0011_platform_authorities_and_adopted_packs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='justificationdocument',
-            name='final',
+            model_name="justificationdocument",
+            name="final",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='aaes_status',
+            model_name="workload",
+            name="aaes_status",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='budget_head',
+            model_name="workload",
+            name="budget_head",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='budget_provision_inr',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[procurement.workload_fields.InRange('budget_provision_inr')]),
+            model_name="workload",
+            name="budget_provision_inr",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=16,
+                null=True,
+                validators=[procurement.workload_fields.InRange("budget_provision_inr")],
+            ),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='committees',
+            model_name="workload",
+            name="committees",
             field=models.TextField(blank=True, max_length=2000),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='competent_authority',
+            model_name="workload",
+            name="competent_authority",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='division',
+            model_name="workload",
+            name="division",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='estimate_basis',
+            model_name="workload",
+            name="estimate_basis",
             field=models.TextField(blank=True, max_length=2000),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='estimate_prepared_by',
+            model_name="workload",
+            name="estimate_prepared_by",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='estimate_prepared_on',
-            field=models.DateField(blank=True, null=True, validators=[procurement.workload_fields.InRange('estimate_prepared_on')]),
+            model_name="workload",
+            name="estimate_prepared_on",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[procurement.workload_fields.InRange("estimate_prepared_on")],
+            ),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='file_number',
+            model_name="workload",
+            name="file_number",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='file_subject',
+            model_name="workload",
+            name="file_subject",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='gem_reference',
+            model_name="workload",
+            name="gem_reference",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='workload',
-            name='indenter',
+            model_name="workload",
+            name="indenter",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddConstraint(
-            model_name='workload',
-            constraint=models.CheckConstraint(condition=models.Q(('budget_provision_inr__isnull', True), models.Q(('budget_provision_inr__gte', Decimal('0.00')), ('budget_provision_inr__lte', Decimal('999999999999.99'))), _connector='OR'), name='workload_budget_provision_inr_range'),
+            model_name="workload",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("budget_provision_inr__isnull", True),
+                    models.Q(
+                        ("budget_provision_inr__gte", Decimal("0.00")),
+                        ("budget_provision_inr__lte", Decimal("999999999999.99")),
+                    ),
+                    _connector="OR",
+                ),
+                name="workload_budget_provision_inr_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workload',
-            constraint=models.CheckConstraint(condition=models.Q(('estimate_prepared_on__isnull', True), models.Q(('estimate_prepared_on__gte', datetime.date(2000, 1, 1)), ('estimate_prepared_on__lte', datetime.date(2099, 12, 31))), _connector='OR'), name='workload_estimate_prepared_on_range'),
+            model_name="workload",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("estimate_prepared_on__isnull", True),
+                    models.Q(
+                        ("estimate_prepared_on__gte", datetime.date(2000, 1, 1)),
+                        ("estimate_prepared_on__lte", datetime.date(2099, 12, 31)),
+                    ),
+                    _connector="OR",
+                ),
+                name="workload_estimate_prepared_on_range",
+            ),
         ),
     ]
