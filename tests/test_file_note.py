@@ -213,3 +213,36 @@ def test_within_the_gem_purchase_limit_the_note_proposes_the_catalogue_l1(
 
 def test_every_rule_an_offer_can_fail_has_a_reason_in_words():
     assert set(REASONS) == set(codes.OFFER_RULES)
+
+
+def test_the_particulars_are_workload_fields_of_the_form_and_the_api(
+    client, alice, departments, demo_catalogue
+):
+    import json
+
+    from tests.conftest import workload_data
+    from tests.test_api_support import client_with, make_key
+
+    api = client_with(make_key(departments[0])[1])
+    body = json.loads(json.dumps(workload_data(start_date="2027-01-01"), default=str))
+    body.update(
+        file_number="F.No. 12/4/2026-eHealth",
+        budget_provision_inr="25000000.00",
+        estimate_prepared_on="2026-11-20",
+    )
+    created = api.post(reverse("api:workload-list"), body, format="json")
+    assert created.status_code == 201, created.json()
+    saved = created.json()
+    assert saved["file_number"] == "F.No. 12/4/2026-eHealth"
+    assert saved["budget_provision_inr"] == "25000000.00"
+    assert saved["estimate_prepared_on"] == "2026-11-20" and saved["committees"] == ""
+    refused = api.post(
+        reverse("api:workload-list"), {**body, "budget_provision_inr": "-1.00"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "budget_provision_inr" in json.dumps(refused.json())
+
+    client.force_login(alice)
+    form = client.get(reverse("workload_create")).content.decode()
+    assert "The file note (what only the department knows)" in form
+    assert 'name="gem_reference"' in form and 'name="committees"' in form
