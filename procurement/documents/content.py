@@ -1,16 +1,21 @@
-"""What the justification document says.
+"""What the justification document says: a pre-tender file note seeking approval.
 
 Every figure, rule and offer comes from the comparison's stored snapshot (its inputs and
 results, in the engine's types) — never from the current catalogue or policy rows, which may
-have changed since. Three things come from records kept beside it: the workload's title and
-description (how the department names the need today; the engine never reads them), the
-department, and the approved decision, if any.
+have changed since. Four things come from records kept beside it: the workload's title and
+description and its file particulars (the department's own record; the engine never reads
+them, and each one missing reads "[to be filled]"), the department, and the approved decision,
+if any.
 
-The sections follow the file note's outline (need, estimated cost and basis, mode of
-procurement, evaluation method, eligibility conditions, results, preferences, recommendation,
-sensitivity, offer data, sign-off). The eligibility conditions are written as clauses ready to
-paste into a tender, drawn from the pack's rules. Text is marked for translation so a Hindi
-edition can follow.
+The note asks approval for need, scope, estimate, budget, mode of procurement, bid terms and
+committees. Before bids it names no provider to award to (GFR 2017 Rule 173: the award follows
+the evaluation of bids; Rule 144: no brand), except where the mode itself buys from a
+catalogue's lowest price (GeM's L1 purchase, Rule 149). Amounts for sanction are nominal and
+year-wise with GST; present value appears only as an evaluation device with its rate. The
+catalogue comparison is the annex "Market survey and estimate": published prices with their
+sources and dates, and the services not meeting the requirement grouped by reason. The
+eligibility conditions are clauses ready for the bid document, drawn from the pack's rules.
+Text is marked for translation so a Hindi edition can follow.
 """
 
 from __future__ import annotations
