@@ -159,7 +159,8 @@ def main() -> None:
     print("First visit to the demo comparison page: gunicorn, DEBUG off, Debian Chromium")
     print(f"{'KB':>8}  {'encoding':<9} {'status':>6}  resource")
     for t in sorted(transfers, key=lambda t: -t.encoded_bytes):
-        print(f"{t.encoded_bytes / 1024:>8.1f}  {t.encoding:<9} {t.status:>6}  {urlsplit(t.url).path}")
+        path = urlsplit(t.url).path
+        print(f"{t.encoded_bytes / 1024:>8.1f}  {t.encoding:<9} {t.status:>6}  {path}")
     total = sum(t.encoded_bytes for t in transfers)
     print(f"{total / 1024:>8.1f}  total over {len(transfers)} responses (goal ≤ {GOAL_KB} KB)")
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from procurement import engine, labels
 from procurement.engine.numbers import format_count, format_inr, format_pct
+from procurement.engine.results import PreferenceResult
 
 STATUS_ORDER = {"fail": 0, "warning": 1, "pass": 2}
 # A sensitivity analysis whose recommendation changes in fewer scenarios than these shares reads
@@ -201,7 +202,7 @@ class ComparisonView:
     rules: tuple[Rule, ...]
     exclusions: tuple[Exclusion, ...]
     gates: tuple[engine.RuleOutcome, ...]
-    preferences: tuple[engine.PreferenceResult, ...]
+    preferences: tuple[PreferenceResult, ...]
     explanation: tuple[str, ...]
     names: Mapping[str, str]
     plain: Plain
@@ -317,7 +318,10 @@ def _summary(
             f"({format_pct(award.premium_paid_pct)}) over the lowest eligible offer, {raw_l1}."
         )
     else:
-        pays += ", with no premium over the lowest eligible offer."
+        pays += (
+            ", with no premium over the lowest eligible offer: "
+            f"{format_inr(award.premium_paid_inr)} ({format_pct(award.premium_paid_pct)})."
+        )
     domestic = ""
     if (share := results.domestic_share) is not None:
         domestic = (
