@@ -103,7 +103,7 @@ def prepare() -> tuple[str, int]:
     from procurement.workload_fields import values_from
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", demo_instance=True, stdout=io.StringIO())
     users = get_user_model().objects
     officer = users.get(username="health-officer")
     workload = services.workload_create(
@@ -258,6 +258,7 @@ def main() -> None:
         "DJANGO_STATIC_ROOT": str(ROOT / "var" / "static"),  # what `make static` collected
         "DJANGO_LOG_LEVEL": "WARNING",
         "DJANGO_API_THROTTLE": "100000000/minute",
+        "PROCUREMENT_DEMO_INSTANCE": "1",  # load_demo with DEBUG off
     }
     with (
         tempfile.TemporaryDirectory() as data_dir,

@@ -196,7 +196,11 @@ MIDDLEWARE = [
     # Permissions-Policy on every response, no-store on every answer to credentials.
     "config.headers.PrivateResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files leave here, already compressed (.br, .gz) by collectstatic.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages and API answers; above every middleware that reads or changes the body.
+    # Against BREACH: Django masks the CSRF token and, since 4.2, pads what GZip compresses.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

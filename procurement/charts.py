@@ -19,6 +19,18 @@ FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 12}
 RUPEES = {"tickprefix": "₹", "separatethousands": True, "automargin": True}
 
 
+def wrap(name: str, width: int = 24) -> str:
+    """An offer's name on lines of about ``width`` characters (Plotly breaks lines at <br>), so
+    that a chart's axis labels fit a phone's screen."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def _layout(**extra: Any) -> dict[str, Any]:
     return {
         "margin": {"t": 10, "r": 10, "b": 40, "l": 10},
@@ -78,7 +90,7 @@ def _cost_quality_figure(view: ComparisonView) -> Figure | None:
         return None
 
     def series(
-        label: str, chosen: list[engine.OfferResult], symbol: str, color: str
+        label: str, chosen: list[engine.OfferResult], symbol: str, color: str, size: int = 11
     ) -> dict[str, Any]:
         return {
             "type": "scatter",
@@ -87,16 +99,17 @@ def _cost_quality_figure(view: ComparisonView) -> Figure | None:
             "x": [str(o.evaluated_cost_inr) for o in chosen],
             "y": [str(o.technical_score) for o in chosen],
             "text": [o.name for o in chosen],
+            "cliponaxis": False,
             "marker": {
                 "symbol": symbol,
-                "size": 11,
+                "size": size,
                 "color": color,
-                "line": {"width": 1, "color": "#222"},
+                "line": {"width": 1.5, "color": "#222"},
             },
             "hovertemplate": "%{text}<br>₹%{x:,.0f}, quality %{y}<extra>" + label + "</extra>",
         }
 
-    basis = view.results.cost_basis.upper()
+    basis = "present value" if view.results.cost_basis == "npv" else "nominal"
     return {
         "data": [
             series(
@@ -105,8 +118,9 @@ def _cost_quality_figure(view: ComparisonView) -> Figure | None:
                 "circle",
                 NAVY,
             ),
-            series("Excluded", [o for o in points if not o.eligible], "x", RED),
-            series("Recommended", [o for o in points if o.offer_id == award], "star", GOLD),
+            series("Excluded", [o for o in points if not o.eligible], "x", RED, size=9),
+            # Last, so drawn on top of every other marker, and larger than them.
+            series("Recommended", [o for o in points if o.offer_id == award], "star", GOLD, 20),
         ],
         "layout": _layout(
             xaxis={"title": {"text": f"Evaluated cost ({basis}, ₹)"}, **RUPEES},
@@ -134,14 +148,14 @@ def _awards_figure(view: ComparisonView) -> Figure | None:
                 "type": "bar",
                 "orientation": "h",
                 "x": [str(Decimal(f.share) * 100) for f in frequencies],
-                "y": [f.offer_id for f in frequencies],
-                "text": [view.offers[f.offer_id].name for f in frequencies],
+                "y": [wrap(view.offers[f.offer_id].name) for f in frequencies],
+                "hovertext": [view.offers[f.offer_id].name for f in frequencies],
                 "marker": {"color": NAVY},
-                "hovertemplate": "%{text}: %{x:.1f} % of scenarios<extra></extra>",
+                "hovertemplate": "%{hovertext}: %{x:.1f} % of scenarios<extra></extra>",
             }
         ],
         "layout": _layout(
-            height=240,
+            height=max(240, 60 + 70 * len(frequencies)),
             xaxis={"title": {"text": "Share of scenarios won (%)"}, "range": [0, 100]},
             yaxis={"automargin": True},
         ),

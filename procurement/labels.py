@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from procurement import engine
+from procurement.engine import codes
 
 Words = str | Promise
 
@@ -211,13 +212,75 @@ LANGUAGE: Mapping[str, Words] = {
 }
 
 
+# What each rule the engine checks is called on the officer's pages (its code stays in the
+# snapshot, the API and the page's audit detail). Refuses at import to miss or invent a code.
+RULE: Mapping[str, Words] = {
+    "RESIDENCY": _("Data residency"),
+    "CERT_IN_LOGS": _("Logs kept in India (CERT-In)"),
+    "CLOUD_EMPANELMENT": _("Cloud empanelment"),
+    "CERTIFICATION": _("Required certification"),
+    "CERTIFICATION_EXPIRY": _("Certification lapses in term"),
+    "QUALITY": _("Certified quality"),
+    "LATENCY": _("Response time"),
+    "AVAILABILITY": _("Availability"),
+    "LANGUAGES": _("Languages"),
+    "CONTEXT_WINDOW": _("Request size (context window)"),
+    "TERMS_TRAINING": _("No training on buyer data"),
+    "TERMS_RETENTION": _("Data retention"),
+    "TERMS_DEPRECATION_NOTICE": _("Notice before withdrawal"),
+    "TERMS_SHUTDOWN": _("Shutdown within term"),
+    "TERMS_PINNED": _("Fixed model version"),
+    "LAND_BORDER": _("Land-border supplier"),
+    "PRICE_FX": _("Exchange rate for the price"),
+    "PRICE_STALE": _("Price date"),
+    "DEMO_DATA": _("Demo data"),
+    "QCBS_MIN_TECHNICAL": _("Minimum technical score"),
+    "SUPPLIER_LOCAL_CONTENT": _("Make in India class"),
+    "MII_LC_CERTIFICATE": _("Local content certificate"),
+    "NO_CLOUD": _("No cloud allowed"),
+    "ESTIMATED_VALUE": _("Estimated value"),
+    "MII_APPLICABILITY": _("Make in India order applies"),
+    "GLOBAL_TENDER": _("Global tender enquiry"),
+    "EVALUATION_METHOD": _("Evaluation method"),
+    "QCBS_WEIGHT_CAP": _("Technical weight cap"),
+    "QCBS_NCS_VALUE": _("Quality and cost above the value limit"),
+    "QCBS_QOP_DECLARATION": _("Quality-oriented procurement declaration"),
+    "FX_STALE": _("Age of the exchange rate"),
+    "NO_ELIGIBLE_OFFER": _("No eligible offer"),
+    "EVALUATION_TIE": _("Tie between the best offers"),
+}
+if set(RULE) != set(codes.OFFER_RULES) | set(codes.COMPARISON_GATES):
+    raise ValueError("labels.RULE must name every rule code of procurement.engine.codes")
+
+# Countries of incorporation by ISO 3166 code, as operators are described.
+COUNTRY: Mapping[str, Words] = {
+    "IN": _("India"),
+    "US": _("the United States"),
+    "CN": _("China"),
+    "DE": _("Germany"),
+    "SG": _("Singapore"),
+    "GB": _("the United Kingdom"),
+    "FR": _("France"),
+}
+
+
+def rule(code: str) -> str:
+    """The words for a rule code (the code itself if unknown)."""
+    return str(RULE.get(code, code))
+
+
+def country(code: str) -> str:
+    return str(COUNTRY.get(code, code))
+
+
 def operator(name: str, ownership: str, country: str) -> str:
-    """A region's operator in words: "Yotta Data Services (Indian-owned, incorporated in IN)"."""
+    """A region's operator in words: "Yotta Data Services (Indian-owned, incorporated in
+    India)"."""
     owned = OPERATOR_OWNERSHIP.label(ownership)
     return str(_("%(name)s (%(owned)s, incorporated in %(country)s)")) % {
         "name": name,
         "owned": owned,
-        "country": country,
+        "country": COUNTRY.get(country, country),
     }
 
 

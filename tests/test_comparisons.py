@@ -80,9 +80,9 @@ def test_the_page_shows_the_recommendation_matrix_charts_and_fingerprint(client,
     assert comparison.fingerprint in html
     assert 'id="comparison-figures" type="application/json"' in html
     assert 'id="chart-tco"' in html and 'id="chart-cost-quality"' in html
-    assert f"india-default version {comparison.policy_pack.version}" in html
-    for code in ("RESIDENCY", "QUALITY", "CLOUD_EMPANELMENT"):
-        assert f"<span>{code}</span>" in html
+    assert f"{comparison.policy_pack.title}, version {comparison.policy_pack.version}" in html
+    for rule in ("Data residency", "Certified quality", "Cloud empanelment"):  # matrix columns
+        assert f'data-sort-type="status">{rule}</button>' in html
     assert "The buying authority's own policy, not the Make in India order." in html
     assert "must not be used in a real procurement" in html  # demo banner
 

@@ -1,11 +1,12 @@
 """Words for the engine's codes on the officer's pages and in the PDF (``procurement.labels``)."""
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 
-from procurement import engine, labels
+from procurement import engine, labels, presenters
 
 register = template.Library()
 
@@ -49,3 +50,31 @@ def as_percent(share: Any) -> str:
     except InvalidOperation:
         return "—"
     return f"{value.quantize(Decimal('0.01'))} %"
+
+
+@register.filter
+def rule_label(code: str) -> str:
+    return labels.rule(code)
+
+
+@register.filter
+def status_words(status: str) -> str:
+    return labels.RULE_STATUS.label(status)
+
+
+@register.filter
+def plain(text: str, view: presenters.ComparisonView) -> str:
+    """One of the engine's sentences in the officer's words (``presenters.Plain``)."""
+    return view.plain(text)
+
+
+@register.filter
+def offer_name(offer_id: str, names: Mapping[str, str] | None) -> str:
+    """An offer's name by its id, where the template has the names (else the id)."""
+    return (names or {}).get(offer_id, offer_id)
+
+
+@register.filter
+def needs_demo_badge(offer: Any) -> bool:
+    """Whether an offer on demo data needs a "demo" badge: not when its name already says so."""
+    return offer is not None and bool(offer.uses_demo_data) and "(demo)" not in offer.name
