@@ -167,6 +167,13 @@ def without_trailing_zeros(number: Decimal) -> Decimal:
     return number.normalize(_exact_context(len(number.as_tuple().digits)))
 
 
+def exact_product(a: Decimal, b: Decimal) -> Decimal:
+    """``a × b`` with every digit kept, whatever the thread's context (a foreign price at its
+    FX rate)."""
+    digits = len(a.as_tuple().digits) + len(b.as_tuple().digits)
+    return _exact_context(digits).multiply(a, b)
+
+
 def format_indian(value: int | Decimal, places: int | None = None) -> str:
     """A number with Indian digit grouping: ``12345678.9`` → ``1,23,45,678.9``; with ``places``,
     rounded half up to that many decimals (``places=2`` → ``1,23,45,678.90``); without, exact

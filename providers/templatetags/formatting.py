@@ -15,6 +15,7 @@ from typing import Any
 from django import template
 
 from procurement.engine.numbers import (
+    exact_product,
     format_count,
     format_indian,
     format_inr,
@@ -98,6 +99,46 @@ def percent(value: Any, places: int = 2) -> str:
         return "—"
     rounded = without_trailing_zeros(round_half_up(number, int(places)))
     return f"{rounded.copy_abs() if rounded.is_zero() else rounded:f} %"  # never "-0 %"
+
+
+def _rate(context: template.Context, currency: str) -> Any:
+    """The FX rate of ``currency`` the view put in the context (``fx_rates``), if any."""
+    rates = context.get("fx_rates") or {}
+    return rates.get(currency)
+
+
+@register.simple_tag(takes_context=True)
+def inr_equivalent(context: template.Context, value: Any, currency: str) -> str:
+    """A foreign amount's ₹ equivalent at the rate in force (``fx_rates``), to the paisa:
+    ``≈ ₹6.31``; empty for rupees, for no amount, or when no rate is on file."""
+    number = _decimal(value)
+    rate = _rate(context, currency)
+    if currency == "INR" or number is None or rate is None:
+        return ""
+    return f"≈ {format_inr(exact_product(number, rate.rate_to_inr))}"
+
+
+@register.inclusion_tag("includes/fx_rate.html", takes_context=True)
+def price_in_rupees(context: template.Context, price: Any) -> dict[str, Any]:
+    """A foreign price's ₹ equivalents at the rate in force, with that rate's value, date and
+    source; or that no rate is on file. Nothing for a price in rupees."""
+    currency = price.currency
+    rate = _rate(context, currency)
+    if price.gpu_hour_price is not None:
+        parts = [(price.gpu_hour_price, "per GPU-hour")]
+    else:
+        parts = [(price.input_per_mtok, "in"), (price.cached_input_per_mtok, "cached")]
+        parts += [(price.output_per_mtok, "out per 1M tokens")]
+    return {
+        "foreign": currency != "INR",
+        "symbol": CURRENCY_SYMBOLS.get(currency, currency),
+        "rate": rate,
+        "amounts": [
+            (format_inr(exact_product(amount, rate.rate_to_inr)), label)
+            for amount, label in parts
+            if amount is not None and rate is not None
+        ],
+    }
 
 
 @register.filter
