@@ -340,7 +340,14 @@ class WorkloadForm(BootstrapMixin, forms.ModelForm[Workload]):
 
 
 class DecisionProposeForm(BootstrapMixin, forms.Form):
-    offer_id = forms.ChoiceField(label="Award to")
+    offer_id = forms.ChoiceField(
+        label="Award to",
+        error_messages={
+            "required": "Choose the offer to award the contract to.",
+            "invalid_choice": "“%(value)s” is not an offer of this comparison: choose one "
+            "from the list.",
+        },
+    )
     reason = forms.CharField(
         label="Reason",
         required=False,

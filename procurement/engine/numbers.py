@@ -203,27 +203,33 @@ def format_count(value: int | Decimal) -> str:
     return format_indian(value, 0)
 
 
+_UNITS = ((ONE, ""), (LAKH, " lakh"), (CRORE, " crore"), (LAKH_CRORE, " lakh crore"))
+
+
 def format_lakh_crore(amount: Decimal, places: int | None = 2) -> str:
     """A rupee sum the way officers (and the Union Budget) read it: "₹4.50 lakh", "₹1.23 crore",
     and from a lakh crore (10^12) on "₹2.50 lakh crore", so a huge sum still reads as a grouped
     number of a unit; below a lakh, plain rupees. ``places=None`` gives the short reading of
     chart ticks and of the echo under a ₹ field: two decimals at most, trailing zeros dropped
-    ("₹50 lakh", "₹1.5 crore", "₹50,000"). The division is exact and the rounding happens once."""
+    ("₹50 lakh", "₹1.5 crore", "₹50,000"). The division is exact and the rounding happens once;
+    a sum that rounds up to the next unit is read in it ("₹1 lakh crore", not "₹1,00,000
+    crore")."""
     number = Decimal(amount)
-    unit = ""
-    for size, name in ((LAKH_CRORE, "lakh crore"), (CRORE, "crore"), (LAKH, "lakh")):
-        if number.copy_abs() >= size:
-            # Exact: dividing by a power of ten needs no more digits than the number has.
-            number = _exact_context(len(number.as_tuple().digits)).divide(number, size)
-            unit = f" {name}"
+    digits = _exact_context(len(number.as_tuple().digits))
+    step = max(i for i, (size, _) in enumerate(_UNITS) if i == 0 or abs(number) >= size)
+    while True:
+        size, unit = _UNITS[step]
+        # Exact: dividing by a power of ten needs no more digits than the number has.
+        in_units = round_half_up(digits.divide(number, size), 2 if places is None else places)
+        if step + 1 == len(_UNITS) or abs(in_units) * size < _UNITS[step + 1][0]:
             break
-    if places is None:
-        rounded = round_half_up(number, 2)
-        if rounded == rounded.to_integral_value():
-            return format_inr(rounded, 0) + unit
-        # "₹1.5 crore", but "₹50,000.50": rupees keep both places of their paise.
-        return format_inr(rounded, None if unit else 2) + unit
-    return format_inr(number, places) + unit
+        step += 1
+    if places is not None:
+        return format_inr(in_units, places) + unit
+    if in_units == in_units.to_integral_value():
+        return format_inr(in_units, 0) + unit
+    # "₹1.5 crore", but "₹50,000.50": rupees keep both places of their paise.
+    return format_inr(in_units, 2 if step == 0 else None) + unit
 
 
 def format_pct(value: Decimal) -> str:
