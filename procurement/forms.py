@@ -22,6 +22,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
+from django.forms.utils import ErrorDict
 
 from procurement import engine, workload_fields
 from procurement.engine.numbers import CRORE, LAKH, format_indian, format_lakh_crore
@@ -90,7 +91,8 @@ class RupeeInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             return format_indian(value)
-        return super().format_value(value)
+        shown: str | None = super().format_value(value)
+        return shown
 
 
 class RupeeBoundField(forms.BoundField):
@@ -109,7 +111,8 @@ class RupeeField(forms.DecimalField):
     def get_bound_field(self, form: forms.BaseForm, field_name: str) -> forms.BoundField:
         return RupeeBoundField(form, self, field_name)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # django-stubs gives DecimalField IntegerField's to_python (int | None).
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str) and value.strip():
             parsed = parse_rupees(value)
             if parsed is None:
@@ -220,9 +223,12 @@ class BootstrapMixin(forms.BaseForm):
     marked for screen readers and described by their message; an error summary for the top of
     the form."""
 
+    # Django's: None until the form is validated (django-stubs does not declare it).
+    _errors: ErrorDict | None
+
     def style(self) -> None:
         # Only once validated: reading self.errors would validate a bound form now.
-        errors = getattr(self, "_errors", None) or {}
+        errors: ErrorDict | dict[str, Any] = self._errors or {}
         for name, field in self.fields.items():
             widget = field.widget
             bound = self[name]
@@ -251,7 +257,9 @@ class BootstrapMixin(forms.BaseForm):
         raised it ("Contract term (years): The product plans contracts of 1 to 10 years."), and
         the same message said once."""
         super().add_error(field, error)
-        for name in list(self._errors):
+        errors = self._errors
+        assert errors is not None  # add_error validates the form first
+        for name in list(errors):
             if name not in self.fields:
                 continue
             label = str(self.fields[name].label or name)
@@ -259,13 +267,13 @@ class BootstrapMixin(forms.BaseForm):
             head = f"{label} " if label.endswith("?") else f"{label}: "
             kept: list[ValidationError] = []
             seen: set[str] = set()
-            for problem in self._errors[name].as_data():
+            for problem in errors[name].as_data():
                 for text in problem.messages:
                     worded = text if text.startswith(head) else f"{head}{text}"
                     if worded not in seen:
                         seen.add(worded)
                         kept.append(ValidationError(worded, code=problem.code))
-            self._errors[name] = self.error_class(kept, renderer=self.renderer)
+            errors[name] = self.error_class(kept, renderer=self.renderer)
         self.style()  # mark the fields that failed, a service's refusal included
 
     def error_summary(self) -> list[tuple[str, str]]:

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from procurement.engine import bounds
 from procurement.engine.bounds import DateRange, ItemsRange, Range
 from procurement.engine.errors import FieldError
-from procurement.engine.numbers import format_count
 from procurement.engine.inputs import (
     CERTIFICATION_KINDS,
     DATA_CLASSIFICATIONS,
@@ -32,6 +31,7 @@ from procurement.engine.inputs import (
     Region,
     Workload,
 )
+from procurement.engine.numbers import format_count
 from procurement.engine.policy import (
     CONFIDENCE_LABELS,
     Citation,
