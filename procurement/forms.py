@@ -212,7 +212,7 @@ def workload_form_field(row: Field, *, max_length: int | None = None) -> forms.F
             validators=[InRange(row.name)],
             **common,
         )
-    if row.name == "description":
+    if row.spec.multiline:
         textarea = forms.Textarea(attrs={"rows": 3})
         return forms.CharField(widget=textarea, max_length=max_length, **common)
     return forms.CharField(max_length=max_length, **common)

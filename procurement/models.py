@@ -268,6 +268,28 @@ class Workload(models.Model):
     quality_oriented_procurement_declared = models.BooleanField(default=False)
     global_tender_approved = models.BooleanField(default=False)
     buyer_gst_registered_business_use = models.BooleanField(default=False)
+    # The file note's particulars (the table's last group): the department's own record.
+    file_number = models.CharField(max_length=100, blank=True)
+    file_subject = models.CharField(max_length=300, blank=True)
+    division = models.CharField(max_length=200, blank=True)
+    indenter = models.CharField(max_length=200, blank=True)
+    budget_head = models.CharField(max_length=200, blank=True)
+    budget_provision_inr = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[InRange("budget_provision_inr")],
+    )
+    estimate_basis = models.TextField(blank=True, max_length=2000)
+    estimate_prepared_by = models.CharField(max_length=200, blank=True)
+    estimate_prepared_on = models.DateField(
+        null=True, blank=True, validators=[InRange("estimate_prepared_on")]
+    )
+    gem_reference = models.CharField(max_length=200, blank=True)
+    competent_authority = models.CharField(max_length=200, blank=True)
+    aaes_status = models.CharField(max_length=300, blank=True)
+    committees = models.TextField(blank=True, max_length=2000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -506,6 +528,9 @@ class JustificationDocument(transitions.TransitionOnly):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     comparison = models.ForeignKey(Comparison, on_delete=models.PROTECT, related_name="documents")
     language = models.CharField(max_length=5, default="en")
+    # Set once, at insert: a document requested once the award is approved is the file's final
+    # version; earlier ones are drafts, and read as superseded once a final one exists.
+    final = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True, help_text="Why rendering failed, in plain words.")
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -287,6 +287,26 @@ def documents_of(comparison: Comparison) -> list[JustificationDocument]:
     return list(comparison.documents.defer("pdf").select_related("requested_by"))
 
 
+def document_superseded_by(document: JustificationDocument) -> JustificationDocument | None:
+    """The final version that supersedes a draft: a ready final document of the same
+    comparison, requested later (None for a final document, or while none is ready). Derived
+    when read; an issued document is never changed to say so."""
+    if document.final:
+        return None
+    return (
+        JustificationDocument.objects.defer("pdf")
+        .filter(
+            comparison_id=document.comparison_id,
+            language=document.language,
+            final=True,
+            status=JustificationDocument.Status.READY,
+            requested_at__gt=document.requested_at,
+        )
+        .order_by("requested_at")
+        .first()
+    )
+
+
 def decisions_of(comparison: Comparison) -> list[Decision]:
     return list(comparison.decisions.select_related("proposed_by", "decided_by"))
 

@@ -32,7 +32,7 @@ from procurement.models import (
     PolicyPack,
     Workload,
 )
-from procurement.selectors import User, comparison_results, department_of
+from procurement.selectors import User, approved_decision, comparison_results, department_of
 from procurement.signing import signing_key
 from procurement.workload_fields import WorkloadValues
 
@@ -412,7 +412,12 @@ def _decide(user: User, decision: Decision, status: str, note: str) -> Decision:
 
 @transaction.atomic
 def decision_approve(*, user: User, decision: Decision, note: str = "") -> Decision:
-    return _decide(user, decision, Decision.Status.APPROVED, note)
+    """Approve a proposal, and queue the file note's final version in the same transaction
+    (rendered after commit, as every document is): earlier documents become drafts."""
+    approved = _decide(user, decision, Decision.Status.APPROVED, note)
+    assert approved.decided_by is not None  # an approval names who decided
+    _document_queue(approved.department, approved.decided_by, approved.comparison, final=True)
+    return approved
 
 
 @transaction.atomic
@@ -427,11 +432,13 @@ def decision_return(*, user: User, decision: Decision, note: str) -> Decision:
 def document_request(
     *, user: User, comparison: Comparison, language: str = "en"
 ) -> JustificationDocument:
-    """Queue a justification PDF for ``comparison`` in ``language``, once.
+    """Queue the file note (a PDF) of ``comparison`` in ``language``, once.
 
-    Idempotent per comparison and language: while a document is queued, rendering or ready,
-    asking again returns it (a retry after a lost answer makes no duplicate); only a failed one
-    is requested anew. Concurrent requests queue behind a lock on the comparison's row.
+    Before the award is approved the document is a draft; once it is approved, the final one
+    (which the approval itself queues). Idempotent per comparison, language and edition: while
+    a document is queued, rendering or ready, asking again returns it (a retry after a lost
+    answer makes no duplicate); only a failed one is requested anew. Concurrent requests queue
+    behind a lock on the comparison's row.
 
     The document row is written in the request's transaction (an outbox) and the rendering job
     is enqueued only after it commits, so a job is never enqueued for a row that does not exist;
@@ -441,8 +448,22 @@ def document_request(
     department, user = _require(user, "procurement.add_justificationdocument")
     _own(department, comparison.department_id, "comparison")
     Comparison.objects.select_for_update().filter(pk=comparison.pk).first()
+    final = approved_decision(comparison) is not None
+    return _document_queue(department, user, comparison, language=language, final=final)
+
+
+def _document_queue(
+    department: Department,
+    user: Account,
+    comparison: Comparison,
+    *,
+    language: str = "en",
+    final: bool,
+) -> JustificationDocument:
+    """The document of ``comparison`` in ``language`` and edition (draft or final), queued
+    unless one is already queued, rendering or ready (the caller holds the transaction)."""
     existing = (
-        JustificationDocument.objects.filter(comparison=comparison, language=language)
+        JustificationDocument.objects.filter(comparison=comparison, language=language, final=final)
         .exclude(status=JustificationDocument.Status.FAILED)
         .order_by("requested_at")
         .first()
@@ -453,16 +474,22 @@ def document_request(
         department=department,
         comparison=comparison,
         language=language,
+        final=final,
         requested_by=user,
         enqueued_at=timezone.now(),
     )
+    edition = "final" if final else "draft"
     audit_record(
         department=department,
         actor=user,
         action="document.requested",
         obj=document,
-        summary=f"Requested the justification of comparison {comparison.pk}",
-        payload={"comparison": comparison.pk, "fingerprint": comparison.fingerprint},
+        summary=f"Requested the {edition} file note of comparison {comparison.pk}",
+        payload={
+            "comparison": comparison.pk,
+            "fingerprint": comparison.fingerprint,
+            "final": final,
+        },
     )
     document_id = str(document.pk)
     transaction.on_commit(lambda: document_enqueue(document_id))

@@ -453,7 +453,11 @@ def document_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     return render(
         request,
         "procurement/document_detail.html",
-        {"document": document, "has_demo": document.comparison.uses_demo_data},
+        {
+            "document": document,
+            "has_demo": document.comparison.uses_demo_data,
+            "superseded_by": selectors.document_superseded_by(document),
+        },
     )
 
 

@@ -37,14 +37,18 @@ from procurement.labels import Labels
 Words = str | Promise
 Kind = Literal["text", "choice", "choices", "int", "decimal", "date", "bool"]
 
-WHAT, VOLUME, QUALITY, DATA, CONTRACT = (
+WHAT, VOLUME, QUALITY, DATA, CONTRACT, FILE = (
     _("What the AI does"),
     _("Volume"),
     _("Quality and speed"),
     _("Data classification"),
     _("Contract"),
+    _("The file note (what only the department knows)"),
 )
-GROUP_ORDER: tuple[Words, ...] = (WHAT, VOLUME, QUALITY, DATA, CONTRACT)
+GROUP_ORDER: tuple[Words, ...] = (WHAT, VOLUME, QUALITY, DATA, CONTRACT, FILE)
+
+# The dates a department's own record may carry (the engine bounds only its inputs).
+RECORD_DATES = bounds.DateRange(dt.date(2000, 1, 1), dt.date(2099, 12, 31))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,8 @@ class Spec:
     ``example`` is shown after the help ("e.g. 20,000") and used in the API's examples (None:
     no example). ``labels`` names a choice field's values; ``places`` is the decimals stored.
     ``engine``: whether the field is an input of the engine (the title and description are not).
+    ``bound``: the range of a field the engine does not read (the engine's bounds its own);
+    ``multiline``: a text written in sentences, given a text area.
     """
 
     label: Words
@@ -66,6 +72,8 @@ class Spec:
     out_of_range: Words = ""
     labels: Labels | None = None
     engine: bool = True
+    bound: bounds.Bound | None = None
+    multiline: bool = False
 
 
 def _default(name: str) -> Any:
@@ -94,6 +102,7 @@ class WorkloadValues:
             WHAT,
             example=_("Answers questions about schemes in Hindi and English."),
             engine=False,
+            multiline=True,
         ),
     ] = ""
     use_case: Annotated[
@@ -310,6 +319,130 @@ class WorkloadValues:
         Spec(_("We are GST-registered and use it for taxable business"), CONTRACT),
     ] = False
 
+    # The file note's particulars: known only to the department, never read by the engine.
+    # All optional; the note marks each one missing "to be filled".
+    file_number: Annotated[
+        str,
+        Spec(_("File number"), FILE, example=_("F.No. 12/4/2026-eHealth"), engine=False),
+    ] = ""
+    file_subject: Annotated[
+        str,
+        Spec(
+            _("Subject of the file"),
+            FILE,
+            help=_("Leave empty to use the workload's name."),
+            engine=False,
+        ),
+    ] = ""
+    division: Annotated[
+        str,
+        Spec(_("Division or section"), FILE, example=_("eHealth Division"), engine=False),
+    ] = ""
+    indenter: Annotated[
+        str,
+        Spec(
+            _("Indenter (who raised the need), with designation"),
+            FILE,
+            example=_("Deputy Secretary (eHealth)"),
+            engine=False,
+        ),
+    ] = ""
+    budget_head: Annotated[
+        str,
+        Spec(
+            _("Budget: Demand No. and head of account"),
+            FILE,
+            example=_("Demand No. 46, 3601.06.101"),
+            engine=False,
+        ),
+    ] = ""
+    budget_provision_inr: Annotated[
+        Decimal | None,
+        Spec(
+            _("Budget provision this year (₹)"),
+            FILE,
+            help=_("The Budget Estimate available for this purchase in the current year."),
+            unit="₹",
+            places=2,
+            out_of_range=_("Enter an amount from ₹{low} to ₹{high}."),
+            engine=False,
+            bound=bounds.Range(Decimal(0), bounds.MAX_MONEY),
+        ),
+    ] = None
+    estimate_basis: Annotated[
+        str,
+        Spec(
+            _("Basis of the estimate"),
+            FILE,
+            help=_(
+                "Where the estimated value comes from: published price lists, GeM past "
+                "transactions, quotations. Leave empty and the note offers the market "
+                "survey's figure as a suggestion."
+            ),
+            engine=False,
+            multiline=True,
+        ),
+    ] = ""
+    estimate_prepared_by: Annotated[
+        str,
+        Spec(
+            _("Estimate prepared by (name and designation, or committee)"),
+            FILE,
+            engine=False,
+        ),
+    ] = ""
+    estimate_prepared_on: Annotated[
+        dt.date | None,
+        Spec(
+            _("Estimate prepared on"),
+            FILE,
+            out_of_range=_("Enter a date from {low} to {high}."),
+            engine=False,
+            bound=RECORD_DATES,
+        ),
+    ] = None
+    gem_reference: Annotated[
+        str,
+        Spec(
+            _("GeM category, or GeMAR&PTS ID where the service is not on GeM"),
+            FILE,
+            help=_(
+                "Buying outside GeM needs a GeM Availability Report and Past Transaction "
+                "Summary (GFR Rule 149)."
+            ),
+            engine=False,
+        ),
+    ] = ""
+    competent_authority: Annotated[
+        str,
+        Spec(
+            _("Competent financial authority"),
+            FILE,
+            help=_("Who accords the sanction at this value, under the Ministry's delegation."),
+            example=_("Secretary, with the concurrence of the Integrated Finance Division"),
+            engine=False,
+        ),
+    ] = ""
+    aaes_status: Annotated[
+        str,
+        Spec(
+            _("Administrative approval and expenditure sanction (AA&ES)"),
+            FILE,
+            help=_("Sought in this note, or accorded: the order's number and date."),
+            engine=False,
+        ),
+    ] = ""
+    committees: Annotated[
+        str,
+        Spec(
+            _("Committees proposed (tender opening, technical evaluation)"),
+            FILE,
+            help=_("Each committee with its members' designations."),
+            engine=False,
+            multiline=True,
+        ),
+    ] = ""
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -369,7 +502,7 @@ def fields() -> tuple[Field, ...]:
                 optional=optional,
                 required=required,
                 default=None if required else item.default,
-                bound=bounds.WORKLOAD.get(item.name),
+                bound=spec.bound or bounds.WORKLOAD.get(item.name),
             )
         )
     return tuple(rows)

@@ -35,7 +35,9 @@ def test_officer_proposes_and_another_person_approves(client, alice, bob, compar
     history = client.get(reverse("decision_detail", args=[decision.pk])).content.decode()
     assert "Proposed Sarvam AI" in history and "Approved the award" in history
     actions = list(AuditEvent.objects.values_list("action", flat=True))
-    assert actions[-2:] == ["decision.proposed", "decision.approved"]
+    # The approval queues the final version of the file note in the same transaction.
+    assert actions[-3:] == ["decision.proposed", "decision.approved", "document.requested"]
+    assert comparison.documents.get().final
 
 
 def test_departing_from_the_recommendation_needs_a_reason(client, alice, comparison):
@@ -108,7 +110,7 @@ def test_the_chain_holds_and_the_command_says_so(alice, bob, comparison):
     assert verify_department(alice.membership.department) is None
     out = StringIO()
     call_command("verify_audit_chain", stdout=out)
-    assert "ok      health: 4 events" in out.getvalue()
+    assert "ok      health: 5 events" in out.getvalue()  # with the final file note requested
 
 
 def test_altered_stored_results_are_reported(alice, comparison):

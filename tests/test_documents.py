@@ -50,24 +50,24 @@ def test_the_pdf_says_what_the_comparison_page_shows(client, alice, comparison, 
     text = "\n".join(pdf_text(ready_document))
     flat = " ".join(text.split())
     award = comparison.snapshot_document()["results"]["recommendation"]["award"]
-    assert "Sarvam AI — Sarvam-105B on Demo Sovereign Cloud" in flat
-    assert "Sarvam-105B on Demo Sovereign Cloud" in page
-    for shown in ("₹35,04,758.33", "₹0.00 (0 %)"):  # the TCO and the premium, as on the page
-        assert shown in page
+    assert award["cost_inr"] == "3504758.33"
+    # The cost on the page's basis (present value) and a year's nominal total, as on the page.
+    for shown in ("₹35,04,758.33", "₹10,95,700.80"):
+        assert shown in page, shown
         assert shown in flat, shown
-    assert award["cost_inr"] == "3504758.33" and award["premium_paid_inr"] == "0.00"
     assert (
         "Transition premium" in flat
         and "buying authority's own policy, not the Make in India order" in flat
     )
     for section in (
-        "Need and specification",
-        "Estimated cost and its basis",
+        "Note for approval",
+        "Background and need",
+        "Estimated cost",
         "Mode of procurement",
-        "Evaluation method",
-        "Eligibility and qualification conditions",
-        "Sign-off",
-        "Annex A: the offers compared",
+        "Evaluation",
+        "Eligibility and qualification",
+        "Approvals sought",
+        "Annex A — Market survey and estimate",
     ):
         assert section in flat, section
 
@@ -227,4 +227,4 @@ def test_without_the_chart_browser_the_document_is_still_issued_and_says_why(
     document = requested(alice, comparison, django_capture_on_commit_callbacks)
     assert document.status == JustificationDocument.Status.READY
     flat = " ".join(" ".join(pdf_text(document)).split())
-    assert "The charts could not be drawn (FileNotFoundError: /usr/bin/chromium)" in flat
+    assert "The chart could not be drawn (FileNotFoundError: /usr/bin/chromium)" in flat

@@ -399,6 +399,11 @@ class DocumentSerializer(serializers.ModelSerializer[JustificationDocument]):
         read_only=True,
         help_text="The comparison's fingerprint, printed in every footer of the PDF.",
     )
+    final = serializers.BooleanField(
+        read_only=True,
+        help_text="The final file note, requested once the award was approved (the approval "
+        "requests it); false for a draft, which a ready final version supersedes.",
+    )
 
     class Meta:
         model = JustificationDocument
@@ -409,6 +414,7 @@ class DocumentSerializer(serializers.ModelSerializer[JustificationDocument]):
             "error",
             "comparison",
             "fingerprint",
+            "final",
             "language",
             "sha256",
             "size",

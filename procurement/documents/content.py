@@ -1,16 +1,21 @@
-"""What the justification document says.
+"""What the justification document says: a pre-tender file note seeking approval.
 
 Every figure, rule and offer comes from the comparison's stored snapshot (its inputs and
 results, in the engine's types) — never from the current catalogue or policy rows, which may
-have changed since. Three things come from records kept beside it: the workload's title and
-description (how the department names the need today; the engine never reads them), the
-department, and the approved decision, if any.
+have changed since. Four things come from records kept beside it: the workload's title and
+description and its file particulars (the department's own record; the engine never reads
+them, and each one missing reads "[to be filled]"), the department, and the approved decision,
+if any.
 
-The sections follow the file note's outline (need, estimated cost and basis, mode of
-procurement, evaluation method, eligibility conditions, results, preferences, recommendation,
-sensitivity, offer data, sign-off). The eligibility conditions are written as clauses ready to
-paste into a tender, drawn from the pack's rules. Text is marked for translation so a Hindi
-edition can follow.
+The note asks approval for need, scope, estimate, budget, mode of procurement, bid terms and
+committees. Before bids it names no provider to award to (GFR 2017 Rule 173: the award follows
+the evaluation of bids; Rule 144: no brand), except where the mode itself buys from a
+catalogue's lowest price (GeM's L1 purchase, Rule 149). Amounts for sanction are nominal and
+year-wise with GST; present value appears only as an evaluation device with its rate. The
+catalogue comparison is the annex "Market survey and estimate": published prices with their
+sources and dates, and the services not meeting the requirement grouped by reason. The
+eligibility conditions are clauses ready for the bid document, drawn from the pack's rules.
+Text is marked for translation so a Hindi edition can follow.
 """
 
 from __future__ import annotations
@@ -21,15 +26,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from procurement import charts, engine, labels, selectors
+from procurement import charts, engine, labels, selectors, workload_fields
 from procurement.documents import charts as svg
 from procurement.documents.pdf import data_uri
 from procurement.engine.numbers import format_lakh_crore
-from procurement.models import JustificationDocument
-from procurement.presenters import comparison_view
+from procurement.models import JustificationDocument, Workload
+from procurement.presenters import ComparisonView, comparison_view
 from procurement.signing import stored_signature
 
 logger = logging.getLogger(__name__)
@@ -264,6 +270,183 @@ def eligibility_clauses(
     return clauses
 
 
+# GFR 2017 Rule 149(ii), as amended by DoE OM F.1/3/2024-PPD of 10.07.2024: on GeM, purchase from
+# the lowest-priced seller up to ₹10 lakh; above it, a GeM bid or reverse auction (Rule 149(iii)).
+# Only up to this limit may the note name a catalogue offer to buy; above it the note proposes the
+# bidding and names no one: the award follows the evaluation of bids (Rule 173).
+GEM_L1_PURCHASE_LIMIT_INR = Decimal(1_000_000)
+
+# Why a catalogue service of the market survey does not meet the requirement, by the rule it
+# failed (``procurement.engine.codes.OFFER_RULES``): what the catalogue records, as of its dates,
+# never a finding about the company.
+REASONS: dict[str, Any] = {
+    "RESIDENCY": _lazy("Recorded regions outside those the data classification allows"),
+    "CERT_IN_LOGS": _lazy("Logs recorded as kept outside India (CERT-In directions)"),
+    "CLOUD_EMPANELMENT": _lazy("No MeitY cloud empanelment with a current audit recorded"),
+    "CERTIFICATION": _lazy("A required certification not recorded as valid"),
+    "CERTIFICATION_EXPIRY": _lazy("A recorded certification lapses before the contract ends"),
+    "QUALITY": _lazy("No recorded evaluation meeting the quality bar in every language"),
+    "LATENCY": _lazy("Recorded response time slower than required"),
+    "AVAILABILITY": _lazy("Published availability below the requirement"),
+    "LANGUAGES": _lazy("A required language not recorded as supported"),
+    "CONTEXT_WINDOW": _lazy("A typical request does not fit the recorded context window"),
+    "TERMS_TRAINING": _lazy("Published terms do not rule out training on the buyer's data"),
+    "TERMS_RETENTION": _lazy("Published retention longer than allowed"),
+    "TERMS_DEPRECATION_NOTICE": _lazy("Published notice before retiring a model too short"),
+    "TERMS_SHUTDOWN": _lazy("Model announced to shut down before the contract ends"),
+    "TERMS_PINNED": _lazy("Only a floating model version published"),
+    "LAND_BORDER": _lazy("Land-border-country supplier with no registration recorded"),
+    "PRICE_FX": _lazy("Price in a currency with no dated exchange rate"),
+    "PRICE_STALE": _lazy("Published price too old, or dated after the survey date"),
+    "DEMO_DATA": _lazy("Illustrative (demo) data"),
+    "QCBS_MIN_TECHNICAL": _lazy("Recorded technical score below the qualifying minimum"),
+    "SUPPLIER_LOCAL_CONTENT": _lazy("Declared local content too low for who may bid at this value"),
+    "MII_LC_CERTIFICATE": _lazy("Local content not certified as required at this value"),
+}
+UNPRICED = _lazy("Could not be priced for this requirement")
+
+
+@dataclass(frozen=True)
+class ExclusionGroup:
+    """Catalogue services of the market survey that miss one requirement, for one reason."""
+
+    reason: str
+    offers: tuple[str, ...]
+
+
+def exclusion_groups(view: ComparisonView) -> list[ExclusionGroup]:
+    """The services that do not meet the requirement, grouped by the reason (one service may
+    appear under each reason it misses), the commonest reason first."""
+    names: dict[str, list[str]] = {}
+    said: dict[str, str] = {}  # the engine's own sentence, for a code without words here
+    for row in view.excluded:
+        seen: set[str] = set()
+        for outcome in row.failed:
+            if outcome.code in seen:
+                continue
+            seen.add(outcome.code)
+            names.setdefault(outcome.code, []).append(row.offer.name)
+            said.setdefault(outcome.code, outcome.message)
+        if not row.failed:
+            names.setdefault("", []).append(row.offer.name)
+    groups = [
+        ExclusionGroup(
+            reason=str(REASONS.get(code, said.get(code)) if code else UNPRICED),
+            offers=tuple(sorted(offers)),
+        )
+        for code, offers in names.items()
+    ]
+    return sorted(groups, key=lambda group: (-len(group.offers), group.reason))
+
+
+@dataclass(frozen=True)
+class EstimateYear:
+    """One year of the estimate, in nominal rupees (what is sanctioned)."""
+
+    label: str
+    requests: int | None
+    usage_inr: Decimal
+    one_time_inr: Decimal
+    tax_inr: Decimal
+    total_inr: Decimal
+
+
+def _year_start(start: dt.date, offset: int) -> dt.date:
+    try:
+        return start.replace(year=start.year + offset)
+    except ValueError:  # 29 February in a year that has none
+        return start.replace(year=start.year + offset, day=28)
+
+
+def estimate_years(tco: engine.TcoBreakdown, start: dt.date) -> list[EstimateYear]:
+    """The year-wise nominal amounts of one priced offer, the exit last."""
+    rows = [
+        EstimateYear(
+            label=_("Year %(n)s (from %(date)s)")
+            % {"n": y.year, "date": _long_date(_year_start(start, y.year - 1))},
+            requests=y.requests,
+            usage_inr=y.usage_inr,
+            one_time_inr=y.one_time_inr,
+            tax_inr=y.tax_inr,
+            total_inr=y.total_inr,
+        )
+        for y in tco.years
+    ]
+    if tco.exit_total_inr:
+        rows.append(
+            EstimateYear(
+                label=_("Exit"),
+                requests=None,
+                usage_inr=Decimal(0),
+                one_time_inr=tco.exit_fee_inr,
+                tax_inr=tco.exit_tax_inr,
+                total_inr=tco.exit_total_inr,
+            )
+        )
+    return rows
+
+
+def _lowered(words: str) -> str:
+    """A label inside a sentence: its first letter lower case."""
+    return words[:1].lower() + words[1:]
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _reference(view: ComparisonView) -> engine.OfferResult | None:
+    """The priced service whose rates give the year-wise estimate: the one the derived
+    estimate rests on, else the lowest nominal total among those meeting the requirement."""
+    basis = view.results.estimated_value.basis_offer_id
+    if basis and (offer := view.offers.get(basis)) is not None and offer.tco is not None:
+        return offer
+    priced = [o for o in view.eligible if o.tco is not None]
+    return min(priced, key=lambda o: (o.tco.nominal_total_inr, o.name)) if priced else None  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    """A catalogue service that meets the requirement: its published price (with source and
+    date) and what the requirement would cost at it over the term."""
+
+    offer: engine.OfferResult
+    listing: engine.Offer
+    nominal_total_inr: Decimal
+
+
+def _survey(view: ComparisonView, listings: dict[str, engine.Offer]) -> list[SurveyRow]:
+    """The services that meet the requirement, by nominal total over the term."""
+    rows = [
+        SurveyRow(o, listings[o.offer_id], o.tco.nominal_total_inr)
+        for o in view.eligible
+        if o.tco is not None
+    ]
+    return sorted(rows, key=lambda row: (row.nominal_total_inr, row.offer.name))
+
+
+TO_BE_FILLED = _lazy("[to be filled]")
+
+
+def particulars(workload: Workload) -> dict[str, str]:
+    """The file note's particulars the officer entered, in plain words, or marked to be
+    filled where missing."""
+    values = workload_fields.values_of(workload)
+    shown = [
+        item
+        for title, rows in workload_fields.shown(values)
+        if title is workload_fields.FILE
+        for item in rows
+    ]
+    entered: dict[str, str] = {}
+    for row, text in shown:
+        if getattr(values, row.name) in ("", None):
+            entered[row.name] = format_html('<span class="tbf">{}</span>', TO_BE_FILLED)
+        else:
+            entered[row.name] = text
+    return entered
+
+
 def _chart_images(figures: dict[str, charts.Figure | None]) -> tuple[dict[str, str], str]:
     """The figures the page draws, exported as SVG data URIs for the PDF, and why not, if not.
 
@@ -282,7 +465,7 @@ def _chart_images(figures: dict[str, charts.Figure | None]) -> tuple[dict[str, s
 
 
 def document_context(document: JustificationDocument) -> dict[str, Any]:
-    """Everything the justification template shows, for one document."""
+    """Everything the file note shows, for one document."""
     comparison = document.comparison
     snapshot = comparison.snapshot_document()
     inputs = engine.load_inputs(snapshot["inputs"], snapshot["engine_version"])
@@ -291,16 +474,33 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
     workload = inputs.workload
     policy = inputs.policy
     value = results.estimated_value.amount_inr
+    reference = _reference(view)
     offers = {offer.offer_id: offer for offer in inputs.offers}
-    chart_images, charts_error = _chart_images(charts.comparison_figures(view))
+    # Naming a service to buy is for the modes that buy from a catalogue's L1 (Rule 149(i)-(ii));
+    # above them the note proposes the bidding, and the survey names no one as the choice.
+    purchase = value is not None and value <= GEM_L1_PURCHASE_LIMIT_INR and view.awarded is not None
+    figures = charts.comparison_figures(view)
+    # The cost-by-year chart draws the awarded offer's years: shown only when they are the
+    # estimate's own (the other charts rank offers, which a pre-tender note does not).
+    same = (
+        reference is not None
+        and view.awarded is not None
+        and (reference.offer_id == view.awarded.offer_id)
+    )
+    chart_images, charts_error = _chart_images({"tco": figures["tco"] if same else None})
     qcbs = policy.evaluation.qcbs
-    excluded = view.excluded
+    survey = _survey(view, offers)
+    totals = [row.nominal_total_inr for row in survey]
+    approved = selectors.approved_decision(comparison)
     return {
         "document": document,
+        "final": document.final,
         "comparison": comparison,
         "department": comparison.department,
         "workload_title": comparison.workload.title,
+        "subject": comparison.workload.file_subject or comparison.workload.title,
         "workload_description": comparison.workload.description,
+        "file": particulars(comparison.workload),
         "view": view,
         "results": results,
         "workload": workload,
@@ -309,22 +509,44 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
         "classifications": ", ".join(
             labels.DATA_CLASSIFICATION.label(tag) for tag in workload.data_classification
         ),
+        "category": _lowered(labels.PROCUREMENT_CATEGORY.label(workload.procurement_category)),
         "policy": policy,
+        "value": value,
         "mode": policy.procurement_mode(value) if value is not None else None,
+        "purchase": purchase,
+        # The service approved for purchase, else the catalogue's L1 the note proposes.
+        "purchase_offer": view.offers.get(approved.offer_id) if approved else view.awarded,
+        "purchase_limit": GEM_L1_PURCHASE_LIMIT_INR,
         "gte_threshold": policy.mii.gte_threshold_inr if policy.mii else None,
         "qcbs_weight": workload.qcbs_technical_weight_pct or qcbs.technical_weight_pct,
         "qcbs_min_score": qcbs.min_technical_score,
         "clauses": eligibility_clauses(policy, workload, value),
-        "awarded_input": offers.get(view.award.offer_id or ""),
-        "eligible": view.eligible[:MAX_ROWS],
-        "excluded": excluded[:MAX_ROWS],
-        "excluded_total": len(excluded),
-        "annex": [offers[row.offer.offer_id] for row in view.matrix][:MAX_ROWS],
+        "reference": reference,
+        "reference_input": offers.get(reference.offer_id) if reference else None,
+        "years": estimate_years(reference.tco, workload.start_date)
+        if reference and reference.tco
+        else [],
+        "emd": _shares(value, Decimal(2), Decimal(5)),
+        "performance_security": _shares(value, Decimal(3), Decimal(5)),
+        "survey": survey[:MAX_ROWS],
+        "survey_total": len(survey),
+        "survey_low": min(totals) if totals else None,
+        "survey_high": max(totals) if totals else None,
+        "exclusions": exclusion_groups(view),
+        "excluded_total": len(view.excluded),
         "offer_total": len(view.matrix),
         "max_rows": MAX_ROWS,
         "charts": chart_images,
         "charts_error": charts_error,
-        "approved": selectors.approved_decision(comparison),
+        "approved": approved,
         "rendered_on": dt.date.today(),
         "signature": stored_signature(snapshot),
     }
+
+
+def _shares(value: Decimal | None, low: Decimal, high: Decimal) -> tuple[Decimal, Decimal] | None:
+    """``low`` % and ``high`` % of the estimated value, to the rupee (None: no estimate)."""
+    if value is None:
+        return None
+    rupee = Decimal(1)
+    return (value * low / 100).quantize(rupee), (value * high / 100).quantize(rupee)
