@@ -3,20 +3,71 @@ comparison page and, as SVG (``procurement.documents.charts``), in the justifica
 
 Figures are plain dicts in Plotly's JSON format. Amounts go in as the exact decimal text of the
 engine's results; plotly.js reads numeric strings as numbers, so nothing here rounds money.
+Every number a person reads on a chart is written here by the product's one formatter
+(``engine.numbers``), never by Plotly's d3 formats, which group digits the Western way: ₹ axes
+carry explicit ticks read in lakh and crore ("₹50 lakh", "₹1.5 crore"), and hover texts are
+pre-formatted strings in ``customdata`` (₹1,49,36,451.49).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from procurement import engine
+from procurement.engine.numbers import format_inr, format_lakh_crore
 from procurement.presenters import ComparisonView
 
 Figure = dict[str, Any]
 NAVY, ORANGE, GREEN, RED, GOLD = "#0d3b66", "#f4a259", "#8cb369", "#c1121f", "#f4d35e"
 FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 12}
-RUPEES = {"tickprefix": "₹", "separatethousands": True, "automargin": True}
+# Tick steps of 1, 2, 2.5 and 5 times a power of ten: 4 to 8 ticks on any ₹ axis.
+STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
+MOST_TICKS = 7
+
+
+def tick_step(span: Decimal) -> Decimal:
+    """The smallest round step (1, 2, 2.5 or 5 × 10^n rupees) that covers ``span`` in at most
+    :data:`MOST_TICKS` steps; a rupee at least."""
+    power = Decimal(1)
+    while True:
+        for step in STEPS:
+            if step * power * MOST_TICKS >= span:
+                return max(step * power, Decimal(1))
+        power *= 10
+
+
+def _axis_number(amount: Decimal) -> int | str:
+    """A tick position for Plotly: a whole number of rupees as a JSON number, a fraction (ticks
+    2.5 rupees apart) as its exact decimal text."""
+    return int(amount) if amount == amount.to_integral_value() else str(amount)
+
+
+def rupee_axis(values: list[Decimal], *, from_zero: bool) -> dict[str, Any]:
+    """A ₹ axis over ``values`` with ticks at round amounts labelled in lakh and crore ("₹50
+    lakh", "₹1.5 crore"), computed exactly from the decimals; its range in whole rupees.
+    ``from_zero`` starts it at ₹0 and ends it at the first tick at or above the greatest value
+    (bars); otherwise it spans the values with a fifth of a step to spare each side, so no point
+    sits on the edge."""
+    high = max([*values, Decimal(0)])
+    low = Decimal(0) if from_zero else min([*values, high])
+    step = tick_step(high - low if high > low else max(high, Decimal(1)))
+    ticks = [(low / step).to_integral_value(rounding=ROUND_FLOOR) * step]
+    while ticks[-1] < high or len(ticks) < 2:
+        ticks.append(ticks[-1] + step)
+    axis: dict[str, Any] = {
+        "tickmode": "array",
+        "tickvals": [_axis_number(tick) for tick in ticks],
+        "ticktext": [format_lakh_crore(tick, None) for tick in ticks],
+        "automargin": True,
+    }
+    if from_zero:
+        return {**axis, "range": [0, _axis_number(ticks[-1])]}
+    spare = step / 5
+    lower = min(ticks[0], low - spare).to_integral_value(rounding=ROUND_FLOOR)
+    # At least two ticks show, even for a single point.
+    upper = max(high + spare, ticks[1]).to_integral_value(rounding=ROUND_CEILING)
+    return {**axis, "range": [int(lower), int(upper)]}
 
 
 def wrap(name: str, width: int = 24) -> str:
@@ -64,10 +115,12 @@ def _tco_figure(view: ComparisonView) -> Figure | None:
             "name": name,
             "x": years,
             "y": [str(value) for value in values],
+            "customdata": [format_inr(value) for value in values],
             "marker": {"color": color},
-            "hovertemplate": "%{x}: ₹%{y:,.2f}<extra>" + name + "</extra>",
+            "hovertemplate": "%{x}: %{customdata}<extra>" + name + "</extra>",
         }
 
+    stacks = [y.usage_inr + y.one_time_inr + y.tax_inr for y in tco.years]
     return {
         "data": [
             bar("Usage", [y.usage_inr for y in tco.years] + [Decimal(0)], NAVY),
@@ -78,7 +131,11 @@ def _tco_figure(view: ComparisonView) -> Figure | None:
             ),
             bar("Tax", [y.tax_inr for y in tco.years] + [tco.exit_tax_inr], GREEN),
         ],
-        "layout": _layout(barmode="stack", yaxis=RUPEES, legend={"orientation": "h", "y": -0.15}),
+        "layout": _layout(
+            barmode="stack",
+            yaxis=rupee_axis([*stacks, tco.exit_fee_inr + tco.exit_tax_inr], from_zero=True),
+            legend={"orientation": "h", "y": -0.15},
+        ),
     }
 
 
@@ -88,6 +145,7 @@ def _cost_quality_figure(view: ComparisonView) -> Figure | None:
     points = [o for row in view.matrix if (o := row.offer).evaluated_cost_inr and o.technical_score]
     if not points:
         return None
+    costs = {o.offer_id: o.evaluated_cost_inr or Decimal(0) for o in points}
 
     def series(
         label: str, chosen: list[engine.OfferResult], symbol: str, color: str, size: int = 11
@@ -100,13 +158,14 @@ def _cost_quality_figure(view: ComparisonView) -> Figure | None:
             "y": [str(o.technical_score) for o in chosen],
             "text": [o.name for o in chosen],
             "cliponaxis": False,
+            "customdata": [format_inr(costs[o.offer_id], 0) for o in chosen],
             "marker": {
                 "symbol": symbol,
                 "size": size,
                 "color": color,
                 "line": {"width": 1.5, "color": "#222"},
             },
-            "hovertemplate": "%{text}<br>₹%{x:,.0f}, quality %{y}<extra>" + label + "</extra>",
+            "hovertemplate": "%{text}<br>%{customdata}, quality %{y}<extra>" + label + "</extra>",
         }
 
     basis = "present value" if view.results.cost_basis == "npv" else "nominal"
@@ -123,7 +182,10 @@ def _cost_quality_figure(view: ComparisonView) -> Figure | None:
             series("Recommended", [o for o in points if o.offer_id == award], "star", GOLD, 20),
         ],
         "layout": _layout(
-            xaxis={"title": {"text": f"Evaluated cost ({basis}, ₹)"}, **RUPEES},
+            xaxis={
+                "title": {"text": f"Evaluated cost ({basis}, ₹)"},
+                **rupee_axis(list(costs.values()), from_zero=False),
+            },
             yaxis={
                 "title": {"text": "Certified quality score"},
                 "range": [0, 100],

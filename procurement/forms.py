@@ -3,18 +3,29 @@
 The workload form is built from the table of the workload's fields
 (``procurement.workload_fields``): labels, help, groups, choices, ranges and their messages all
 come from there, and the ranges from the engine.
+
+Every message a person reads names the field's label and, where the field has one, its allowed
+range (``BootstrapMixin.add_error`` puts the label first, whatever raised the error: a field, the
+form or a service); the template lists them in a summary at the top, each a link to its field
+(``error_summary``), and marks each field ``aria-invalid`` and ``aria-describedby`` its message.
+₹ fields (``RupeeField``) take Indian grouping ("₹ 1,50,00,000", "1.5 crore") and echo the
+amount in lakh and crore under the field; the API takes numbers only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
+from django.forms.utils import ErrorDict
 
 from procurement import engine, workload_fields
+from procurement.engine.numbers import CRORE, LAKH, format_indian, format_lakh_crore
 from procurement.models import Workload
 from procurement.workload_fields import Field, InRange
 from providers.models import Language
@@ -47,6 +58,115 @@ def _escape(message: str) -> str:
     return message.replace("%", "%%")
 
 
+# "1,50,00,000", "₹ 1,50,00,000", "150,00,000", "Rs. 1500000.50", "1.5 crore", "50 lakh": the
+# commas may group digits any way (they are dropped); a unit multiplies exactly.
+_RUPEES = re.compile(
+    r"(?:₹|rs\.?|inr)?\s*(?P<number>\d+(?:,\d+)*(?:\.\d*)?|\.\d+)\s*(?P<unit>lakhs?|lacs?|crores?)?",
+    re.IGNORECASE,
+)
+_UNITS = {"lakh": LAKH, "lac": LAKH, "crore": CRORE}
+
+
+def parse_rupees(text: str) -> Decimal | None:
+    """An amount of rupees as a person writes it, exactly; None when it is not one."""
+    match = _RUPEES.fullmatch(text.strip())
+    if match is None:
+        return None
+    try:
+        amount = Decimal(match["number"].replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return None
+    unit = (match["unit"] or "").lower().rstrip("s")
+    return amount * _UNITS[unit] if unit else amount
+
+
+class RupeeInput(forms.TextInput):
+    """A ₹ amount in a text box (a number box refuses commas), shown in Indian grouping; a
+    small script (static/js/forms.js) echoes it in lakh and crore as the officer types."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"inputmode": "decimal", "autocomplete": "off", "data-rupees": ""}
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_indian(value)
+        shown: str | None = super().format_value(value)
+        return shown
+
+
+class RupeeBoundField(forms.BoundField):
+    @property
+    def rupees_echo(self) -> str:
+        """What the field holds, read in lakh and crore: "= ₹1.5 crore"."""
+        value = self.value()
+        return rupees_echo(parse_rupees(value) if isinstance(value, str) else value)
+
+
+class RupeeField(forms.DecimalField):
+    """A ₹ amount: Indian grouping and lakh/crore words accepted, then the usual checks."""
+
+    widget = RupeeInput
+
+    def get_bound_field(self, form: forms.BaseForm, field_name: str) -> forms.BoundField:
+        return RupeeBoundField(form, self, field_name)
+
+    # django-stubs gives DecimalField IntegerField's to_python (int | None).
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str) and value.strip():
+            parsed = parse_rupees(value)
+            if parsed is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = str(parsed)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # No min/max/step: they belong to a number box, and this is a text box.
+        return {
+            key: value
+            for key, value in super().widget_attrs(widget).items()
+            if key not in ("min", "max", "step")
+        }
+
+
+def rupees_echo(value: object) -> str:
+    """The reading shown under a ₹ field: "= ₹1.5 crore" (empty for no amount)."""
+    if not isinstance(value, Decimal | int) or isinstance(value, bool):
+        return ""
+    return f"= {format_lakh_crore(Decimal(value), None)}"
+
+
+def _error_messages(row: Field, message: str) -> dict[str, str]:
+    """Plain words for every way a value of ``row`` can be refused (the label is put first by
+    ``BootstrapMixin``): what to enter, and the allowed range where it has one."""
+    limits = workload_fields.closed_range(row)
+    ranged = _escape(message) if limits is not None else ""
+    what = {
+        "int": "Enter a whole number",
+        "decimal": "Enter a number",
+        "date": "Enter a date",
+        "choice": "Choose one of the options",
+        "choices": "Tick at least one",
+        "bool": "",
+        "text": "Fill this in",
+    }[row.kind if row.kind in ("int", "decimal", "date", "choice", "choices", "bool") else "text"]
+    if row.kind == "decimal" and str(row.spec.unit) == "₹":
+        what = "Enter an amount in rupees, e.g. 1,50,00,000 or 1.5 crore"
+    if row.kind == "date":
+        what = "Enter a date as day, month and year"
+    required = ranged or f"{what}."
+    invalid = f"{what}. {ranged}".strip()
+    return {
+        "required": required,
+        "invalid": invalid,
+        "invalid_choice": "“%(value)s” is not one of the options: choose one from the list.",
+        "max_decimal_places": f"Use at most {row.spec.places} decimal places."
+        if row.kind == "decimal"
+        else "",
+        "max_length": "Use at most %(limit_value)d characters (this has %(show_value)d).",
+    }
+
+
 def workload_form_field(row: Field, *, max_length: int | None = None) -> forms.Field:
     """The form field of one row of the table (``max_length``: the model column's, for text)."""
     common: dict[str, Any] = {
@@ -56,15 +176,19 @@ def workload_form_field(row: Field, *, max_length: int | None = None) -> forms.F
     }
     message = workload_fields.range_message(row)
     limits = workload_fields.closed_range(row)
+    common["error_messages"] = {
+        key: text for key, text in _error_messages(row, message).items() if text
+    }
     if row.kind in ("int", "decimal") and limits is not None:
         low, high = limits
         common["min_value"], common["max_value"] = low, high
         keys = ("min_value", "max_value", "max_digits", "max_whole_digits")
-        common["error_messages"] = dict.fromkeys(keys, _escape(message))
+        common["error_messages"].update(dict.fromkeys(keys, _escape(message)))
     if row.kind == "int":
         return forms.IntegerField(**common)
     if row.kind == "decimal":
-        return forms.DecimalField(
+        field_class = RupeeField if str(row.spec.unit) == "₹" else forms.DecimalField
+        return field_class(
             max_digits=workload_fields.max_digits(row), decimal_places=row.spec.places, **common
         )
     if row.kind == "date":
@@ -86,10 +210,6 @@ def workload_form_field(row: Field, *, max_length: int | None = None) -> forms.F
             choices=workload_fields.choices(row) if row.spec.labels else [],
             widget=forms.CheckboxSelectMultiple,
             validators=[InRange(row.name)],
-            error_messages={
-                "required": message,
-                "invalid_choice": "“%(value)s” is not a choice this product knows.",
-            },
             **common,
         )
     if row.spec.multiline:
@@ -99,11 +219,29 @@ def workload_form_field(row: Field, *, max_length: int | None = None) -> forms.F
 
 
 class BootstrapMixin(forms.BaseForm):
-    """Bootstrap classes on every widget; invalid fields marked for screen readers too."""
+    """Bootstrap classes on every widget; every error message names its field; invalid fields
+    marked for screen readers and described by their message; an error summary for the top of
+    the form."""
+
+    # Django's: None until the form is validated (django-stubs does not declare it).
+    _errors: ErrorDict | None
 
     def style(self) -> None:
+        # Only once validated: reading self.errors would validate a bound form now.
+        errors: ErrorDict | dict[str, Any] = self._errors or {}
         for name, field in self.fields.items():
             widget = field.widget
+            bound = self[name]
+            described = [f"{bound.auto_id}_help"] if field.help_text else []
+            if isinstance(widget, RupeeInput):
+                described.append(f"{bound.auto_id}_echo")
+            if name in errors:
+                described.insert(0, f"{bound.auto_id}_error")
+                widget.attrs["aria-invalid"] = "true"
+            else:
+                widget.attrs.pop("aria-invalid", None)
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
                 continue
             if isinstance(widget, forms.CheckboxInput):
@@ -112,12 +250,54 @@ class BootstrapMixin(forms.BaseForm):
                 css = "form-select"
             else:
                 css = "form-control"
-            # Only once validated: reading self.errors would validate a bound form now.
-            errors = getattr(self, "_errors", None)
-            if errors is not None and name in errors:
-                css += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-            widget.attrs["class"] = css
+            widget.attrs["class"] = css + (" is-invalid" if name in errors else "")
+
+    def add_error(self, field: str | None, error: ValidationError | str | Any) -> None:
+        """Django's, then the field's label put before each of its messages (once), whoever
+        raised it ("Contract term (years): The product plans contracts of 1 to 10 years."), and
+        the same message said once."""
+        super().add_error(field, error)
+        errors = self._errors
+        assert errors is not None  # add_error validates the form first
+        for name in list(errors):
+            if name not in self.fields:
+                continue
+            label = str(self.fields[name].label or name)
+            # "Contract term (years): …", but "What is it for? Choose …".
+            head = f"{label} " if label.endswith("?") else f"{label}: "
+            kept: list[ValidationError] = []
+            seen: set[str] = set()
+            for problem in errors[name].as_data():
+                for text in problem.messages:
+                    worded = text if text.startswith(head) else f"{head}{text}"
+                    if worded not in seen:
+                        seen.add(worded)
+                        kept.append(ValidationError(worded, code=problem.code))
+            errors[name] = self.error_class(kept, renderer=self.renderer)
+        self.style()  # mark the fields that failed, a service's refusal included
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """Every message, as (the id of the element to link to, the message): the field's input
+        (a group of boxes: its first box), or "" for a message of the whole form."""
+        summary = [("", str(message)) for message in self.non_field_errors()]
+        for name in self.fields:
+            bound = self[name]
+            target = bound.auto_id
+            if isinstance(bound.field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                target = f"{target}_0"
+            summary += [(target, str(message)) for message in bound.errors]
+        return summary
+
+
+# A tender takes months: the form proposes the first financial year (1 April) that starts at
+# least this long from today, and its hint gives the same date.
+START_LEAD = dt.timedelta(days=90)
+
+
+def financial_year_start_after(day: dt.date) -> dt.date:
+    """The first 1 April on or after ``day``: the start of an Indian financial year."""
+    start = dt.date(day.year, 4, 1)
+    return start if start >= day else dt.date(day.year + 1, 4, 1)
 
 
 class WorkloadForm(BootstrapMixin, forms.ModelForm[Workload]):
@@ -138,8 +318,15 @@ class WorkloadForm(BootstrapMixin, forms.ModelForm[Workload]):
         languages = self.fields["languages"]
         assert isinstance(languages, forms.MultipleChoiceField)
         languages.choices = [(lang.code, lang.name) for lang in Language.objects.all()]
+        start = self.fields["start_date"]
+        default_start = financial_year_start_after(dt.date.today() + START_LEAD)
+        row = workload_fields.field("start_date")
+        start.help_text = (
+            f"{row.spec.help} Proposed: {workload_fields.display(row, default_start)}, the first "
+            "financial year that starts at least three months from today."
+        )
         if not self.is_bound and not self.instance.pk:
-            self.initial.setdefault("start_date", dt.date.today() + dt.timedelta(days=90))
+            self.initial.setdefault("start_date", default_start)
             for row in workload_fields.fields():
                 if row.default is not None:
                     self.initial.setdefault(row.name, row.default)
@@ -161,7 +348,14 @@ class WorkloadForm(BootstrapMixin, forms.ModelForm[Workload]):
 
 
 class DecisionProposeForm(BootstrapMixin, forms.Form):
-    offer_id = forms.ChoiceField(label="Award to")
+    offer_id = forms.ChoiceField(
+        label="Award to",
+        error_messages={
+            "required": "Choose the offer to award the contract to.",
+            "invalid_choice": "“%(value)s” is not an offer of this comparison: choose one "
+            "from the list.",
+        },
+    )
     reason = forms.CharField(
         label="Reason",
         required=False,

@@ -52,6 +52,10 @@ class APIKeyForm(BootstrapMixin, forms.Form):
         label="Name",
         max_length=50,
         help_text="The system that will use it, e.g. “HMIS integration”. Shown in audit events.",
+        error_messages={
+            "required": "Name the system that will use the key, in at most 50 characters.",
+            "max_length": "Use at most %(limit_value)d characters (this has %(show_value)d).",
+        },
     )
     roles = forms.MultipleChoiceField(
         label="Roles",
@@ -59,7 +63,10 @@ class APIKeyForm(BootstrapMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Give a key only what its system needs, and only roles both you and its "
         "holder hold. Its holder cannot approve their own proposals with it.",
-        error_messages={"required": "Give the key at least one role."},
+        error_messages={
+            "required": "Give the key at least one role.",
+            "invalid_choice": "“%(value)s” is not a role a key can hold: tick roles from the list.",
+        },
     )
 
     def __init__(self, *args: Any, persons: QuerySet[Any], **kwargs: Any) -> None:

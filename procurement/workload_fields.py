@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procurement import engine, labels
 from procurement.engine import bounds
-from procurement.engine.numbers import group_indian
+from procurement.engine.numbers import format_indian
 from procurement.engine.packs import pack_data
 from procurement.labels import Labels
 
@@ -593,10 +593,7 @@ def _with_unit(row: Field, value: Any) -> str:
 
 def number(value: int | Decimal) -> str:
     """A number with Indian digit grouping, trailing zeros dropped: 1000000000 → 1,00,00,00,000."""
-    text = f"{Decimal(value).normalize():f}" if isinstance(value, Decimal) else str(value)
-    sign = "-" if text.startswith("-") else ""
-    whole, _, fraction = text.lstrip("-").partition(".")
-    return f"{sign}{group_indian(whole)}{'.' + fraction if fraction else ''}"
+    return format_indian(value)
 
 
 def _words(template: Words, row: Field) -> str:

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from providers.models import (
     Certification,
+    FxRate,
     Offering,
     PriceRecord,
     Provider,
@@ -144,3 +145,12 @@ def covering_certifications(offering: Offering) -> list[Certification]:
 
 def any_demo(records: Iterable[object]) -> bool:
     return any(getattr(record, "is_demo", False) for record in records)
+
+
+def fx_rates_in_force(day: dt.date) -> dict[str, FxRate]:
+    """The newest rate on or before ``day`` of each currency, by currency (one query): the rate
+    a foreign price's ₹ equivalent is shown at."""
+    rates: dict[str, FxRate] = {}
+    for rate in FxRate.objects.filter(date__lte=day).order_by("currency", "-date"):
+        rates.setdefault(rate.currency, rate)
+    return rates

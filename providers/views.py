@@ -78,6 +78,7 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "offerings": offerings,
             "certifications": certifications,
             "today": today,
+            "fx_rates": selectors.fx_rates_in_force(today),
             "has_demo": has_demo,
         },
     )
@@ -94,7 +95,13 @@ def offering_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "providers/offering_list.html",
-        {"filter": filterset, "page": page, "offerings": shown, "has_demo": has_demo},
+        {
+            "filter": filterset,
+            "page": page,
+            "offerings": shown,
+            "fx_rates": selectors.fx_rates_in_force(today),
+            "has_demo": has_demo,
+        },
     )
 
 
@@ -120,6 +127,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "evaluations": evaluations,
             "certifications": certifications,
             "today": today,
+            "fx_rates": selectors.fx_rates_in_force(today),
             "has_demo": has_demo,
         },
     )

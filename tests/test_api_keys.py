@@ -96,10 +96,14 @@ def test_a_key_cannot_sign_in_to_the_site(client, admin_a):
 @pytest.mark.parametrize(
     ("form", "field", "message"),
     [
-        ({"name": "", "roles": [OFFICER]}, "name", "This field is required."),
+        ({"name": "", "roles": [OFFICER]}, "name", "Name: Name the system that will use the key"),
         ({"name": "x" * 51, "roles": [OFFICER]}, "name", "at most 50 characters"),
         ({"name": "HMIS", "roles": []}, "roles", "Give the key at least one role."),
-        ({"name": "HMIS", "roles": ["Department administrators"]}, "roles", "not one of"),
+        (
+            {"name": "HMIS", "roles": ["Department administrators"]},
+            "roles",
+            "Roles: “Department administrators” is not a role a key can hold",
+        ),
         ({"name": "HMIS", "roles": [OFFICER], "person": ""}, "person", "Choose the person"),
         ({"name": "HMIS", "roles": [OFFICER], "person": "99999"}, "person", "active person"),
         ({"name": "HMIS", "roles": [APPROVER], "person": "alice"}, "roles", "does not hold"),

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 PAGE_QUERIES = {
     "home": 3,
     "provider_list": 6,
-    "offering_list": 8,
-    "provider_detail": 9,
-    "offering_detail": 9,
+    "offering_list": 9,  # the FX rates in force: foreign prices in ₹ too
+    "provider_detail": 10,
+    "offering_detail": 10,
     "provider_list_filtered": 7,
-    "offering_list_filtered": 9,
+    "offering_list_filtered": 10,
 }
 
 
@@ -168,3 +168,25 @@ def test_demo_catalogue_pages_render(client, demo_catalogue):
             client.get(reverse("catalogue:offering_detail", args=[offering.slug])).status_code
             == 200
         )
+
+
+def test_a_foreign_price_shows_its_rupee_equivalent_at_the_dated_rate(client, small_catalogue):
+    """US$0.15 / 0.075 / 0.60 per 1M tokens at ₹91.087 per US$ (19 Feb 2026), to the paisa:
+    13.66305 → ₹13.66, 6.831525 → ₹6.83, 54.6522 → ₹54.65."""
+    for url in (
+        reverse("catalogue:offering_detail", args=["global-mini"]),
+        reverse("catalogue:offering_list"),
+    ):
+        html = client.get(url).content.decode()
+        assert "≈ ₹13.66 in · ₹6.83 cached · ₹54.65 out per 1M tokens" in html, url
+        assert "at ₹91.087 per US$, the rate of 19 Feb 2026" in html, url
+        assert "https://example.org/fx" in html, url
+
+
+def test_a_foreign_price_without_a_rate_on_file_says_so(client, small_catalogue):
+    from providers.models import FxRate
+
+    FxRate.objects.all().delete()
+    html = client.get(reverse("catalogue:offering_detail", args=["global-mini"])).content.decode()
+    assert "No rupee rate for US$ is on file" in html
+    assert "≈ ₹" not in html

@@ -24,6 +24,14 @@ def field_errors(response) -> dict[str, list[str]]:
     return {name: list(errors) for name, errors in response.context["form"].errors.items()}
 
 
+def labelled(field: str, message: str) -> str:
+    """A message as the form says it: the field's label first."""
+    from procurement.workload_fields import field as row
+
+    label = str(row(field).label)
+    return f"{label} {message}" if label.endswith("?") else f"{label}: {message}"
+
+
 REQUESTS = "Enter from 1 to 1,00,00,00,000 requests a day."
 TERM = "The product plans contracts of 1 to 10 years."
 
@@ -50,7 +58,7 @@ TERM = "The product plans contracts of 1 to 10 years."
         (
             {"data_classification": ["top_secret_ish"]},
             "data_classification",
-            "“top_secret_ish” is not a choice this product knows.",
+            "“top_secret_ish” is not one of the options: choose one from the list.",
         ),
         ({"data_classification": []}, "data_classification", "Tick from 1 to 6 kinds of data."),
         (
@@ -71,7 +79,7 @@ TERM = "The product plans contracts of 1 to 10 years."
         (
             {"use_case": "astrology"},
             "use_case",
-            "Select a valid choice. astrology is not one of the available choices.",
+            "“astrology” is not one of the options: choose one from the list.",
         ),
     ],
 )
@@ -81,7 +89,7 @@ def test_bad_input_gets_a_field_level_message_and_nothing_is_saved(
     client.force_login(alice)
     response = client.post(reverse("workload_create"), form_post(**overrides))
     assert response.status_code == 200
-    assert message in field_errors(response).get(field, []), field_errors(response)
+    assert labelled(field, message) in field_errors(response).get(field, []), field_errors(response)
     assert 'aria-invalid="true"' in response.content.decode() or field in (
         "languages",
         "data_classification",
@@ -143,7 +151,8 @@ def test_a_qcbs_weight_above_the_packs_cap_is_refused_on_its_field(
     response = client.post(reverse("workload_create"), post)
     assert response.status_code == 200
     (message,) = field_errors(response)["qcbs_technical_weight_pct"]
-    assert message.startswith("must not exceed 80 (got 90)") and "Rule 192" in message
+    assert message.startswith("QCBS technical weight (%): must not exceed 80 (got 90)")
+    assert "Rule 192" in message
     assert not Workload.objects.exists()
 
 

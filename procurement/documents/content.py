@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from procurement import charts, engine, labels, selectors, workload_fields
 from procurement.documents import charts as svg
 from procurement.documents.pdf import data_uri
+from procurement.engine.numbers import format_lakh_crore
 from procurement.models import JustificationDocument, Workload
 from procurement.presenters import ComparisonView, comparison_view
 from procurement.signing import stored_signature
@@ -98,12 +99,12 @@ CLAUSE_TEXT = {
         "above %(c2)s %%. "
     ),
     "lc_auditor": _lazy(
-        "As the estimated value exceeds ₹%(limit)s, the local content shall be certified by "
+        "As the estimated value exceeds %(limit)s, the local content shall be certified by "
         "the statutory or cost auditor (companies) or a practising Chartered or Cost "
         "Accountant."
     ),
     "lc_self": _lazy(
-        "Up to ₹%(limit)s of estimated value, the Bidder self-certifies its local content "
+        "Up to %(limit)s of estimated value, the Bidder self-certifies its local content "
         "and states where value is added."
     ),
     "land_border": _lazy(
@@ -197,7 +198,7 @@ def eligibility_clauses(
         mii = policy.mii
         auditor = value is not None and value > mii.lc_certificate_above_inr
         certificate = text["lc_auditor" if auditor else "lc_self"] % {
-            "limit": _crore(mii.lc_certificate_above_inr)
+            "limit": format_lakh_crore(mii.lc_certificate_above_inr, None)
         }
         body = text["mii"] % {
             "c1": mii.class_i_min_lc_pct,
@@ -267,13 +268,6 @@ def eligibility_clauses(
             )
         )
     return clauses
-
-
-def _crore(amount: Decimal) -> str:
-    crore = Decimal(10_000_000)
-    if amount >= crore:
-        return f"{(amount / crore).normalize():f} crore"
-    return f"{(amount / Decimal(100_000)).normalize():f} lakh"
 
 
 # GFR 2017 Rule 149(ii), as amended by DoE OM F.1/3/2024-PPD of 10.07.2024: on GeM, purchase from

@@ -24,6 +24,7 @@ from procurement.engine.numbers import (
     ZERO,
     ceil_int,
     engine_precision,
+    format_indian,
     format_inr,
     format_num,
     format_pct,
@@ -77,9 +78,9 @@ def from_ref(
 def format_inr_short(amount: Decimal) -> str:
     """Thresholds in the words officers use: ₹5 lakh, ₹10 crore, ₹200 crore."""
     if amount >= 10_000_000 and amount % 100_000 == 0:
-        return f"₹{format_num(amount / 10_000_000)} crore"
+        return f"₹{format_indian(amount / 10_000_000)} crore"
     if amount >= 100_000 and amount % 1_000 == 0:
-        return f"₹{format_num(amount / 100_000)} lakh"
+        return f"₹{format_indian(amount / 100_000)} lakh"
     return format_inr(amount)
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from decimal import (
+    MAX_EMAX,
+    MIN_EMIN,
     ROUND_CEILING,
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
@@ -137,17 +139,97 @@ def group_indian(digits: str) -> str:
     return ",".join([*groups, tail])
 
 
-def format_inr(amount: Decimal) -> str:
-    """₹ with Indian digit grouping and two decimals: 12345678.9 → "₹1,23,45,678.90"."""
-    sign = "-" if amount < 0 else ""
-    whole, _, frac = format(abs(paisa(amount)), "f").partition(".")
-    return f"{sign}₹{group_indian(whole)}.{frac or '00'}"
+# The product's one number formatter (docs/architecture.md, "Numbers shown to people"): every
+# count and amount a page, the PDF, a chart or an export shows goes through the functions below.
+# They are exact for a Decimal of any size — each call works in a context with as many digits
+# as its number needs, never the thread's (28 digits by default, which would refuse or silently
+# round a 30-digit amount) — and round half up, once.
+
+LAKH = Decimal(100_000)
+CRORE = Decimal(10_000_000)
+LAKH_CRORE = LAKH * CRORE
 
 
-def format_count(value: int) -> str:
-    """A whole number with Indian digit grouping: 109500000 → "10,95,00,000"."""
-    text = format_inr(Decimal(abs(value)))[1:-3]  # "₹1,23,456.00" → "1,23,456"
-    return f"-{text}" if value < 0 else text
+def _exact_context(digits: int) -> Context:
+    """``digits`` of precision, rounding half up, and no limit on the exponent."""
+    return Context(prec=max(digits, 1), rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def round_half_up(number: Decimal, places: int) -> Decimal:
+    """``number`` rounded half up to ``places`` decimals (negative: to tens, hundreds…), in one
+    rounding, exactly: the context holds its whole part, the places and a carry."""
+    digits = max(number.adjusted(), 0) + max(places, 0) + 2
+    return number.quantize(Decimal((0, (1,), -places)), context=_exact_context(digits))
+
+
+def without_trailing_zeros(number: Decimal) -> Decimal:
+    """``99.900`` → ``99.9``, ``100.00`` → ``1E+2``: exact, as the context holds every digit."""
+    return number.normalize(_exact_context(len(number.as_tuple().digits)))
+
+
+def exact_product(a: Decimal, b: Decimal) -> Decimal:
+    """``a × b`` with every digit kept, whatever the thread's context (a foreign price at its
+    FX rate)."""
+    digits = len(a.as_tuple().digits) + len(b.as_tuple().digits)
+    return _exact_context(digits).multiply(a, b)
+
+
+def format_indian(value: int | Decimal, places: int | None = None) -> str:
+    """A number with Indian digit grouping: ``12345678.9`` → ``1,23,45,678.9``; with ``places``,
+    rounded half up to that many decimals (``places=2`` → ``1,23,45,678.90``); without, exact
+    with trailing fractional zeros dropped. Never an exponent, never "-0"."""
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"non-finite number {value!r} cannot be shown")
+    if places is None:
+        number = without_trailing_zeros(number) if number else ZERO
+    else:
+        number = round_half_up(number, places)
+    sign = "-" if number < 0 else ""
+    whole, _, fraction = f"{number.copy_abs():f}".partition(".")
+    return f"{sign}{group_indian(whole)}{'.' + fraction if fraction else ''}"
+
+
+def format_inr(amount: Decimal, places: int | None = 2) -> str:
+    """₹ with Indian digit grouping, rounded half up to ``places`` (the paisa by default; None:
+    exact, trailing zeros dropped): 12345678.9 → "₹1,23,45,678.90"; -5 → "-₹5.00"."""
+    text = format_indian(amount, places)
+    return f"-₹{text[1:]}" if text.startswith("-") else f"₹{text}"
+
+
+def format_count(value: int | Decimal) -> str:
+    """A whole number with Indian digit grouping: 109500000 → "10,95,00,000" (a Decimal is
+    rounded half up to a whole number)."""
+    return format_indian(value, 0)
+
+
+_UNITS = ((ONE, ""), (LAKH, " lakh"), (CRORE, " crore"), (LAKH_CRORE, " lakh crore"))
+
+
+def format_lakh_crore(amount: Decimal, places: int | None = 2) -> str:
+    """A rupee sum the way officers (and the Union Budget) read it: "₹4.50 lakh", "₹1.23 crore",
+    and from a lakh crore (10^12) on "₹2.50 lakh crore", so a huge sum still reads as a grouped
+    number of a unit; below a lakh, plain rupees. ``places=None`` gives the short reading of
+    chart ticks and of the echo under a ₹ field: two decimals at most, trailing zeros dropped
+    ("₹50 lakh", "₹1.5 crore", "₹50,000"). The division is exact and the rounding happens once;
+    a sum that rounds up to the next unit is read in it ("₹1 lakh crore", not "₹1,00,000
+    crore")."""
+    number = Decimal(amount)
+    digits = _exact_context(len(number.as_tuple().digits))
+    step = max(i for i, (size, _) in enumerate(_UNITS) if i == 0 or abs(number) >= size)
+    while True:
+        size, unit = _UNITS[step]
+        # Exact: dividing by a power of ten needs no more digits than the number has.
+        in_units = round_half_up(digits.divide(number, size), 2 if places is None else places)
+        if step + 1 == len(_UNITS) or abs(in_units) * size < _UNITS[step + 1][0]:
+            break
+        step += 1
+    if places is not None:
+        return format_inr(in_units, places) + unit
+    if in_units == in_units.to_integral_value():
+        return format_inr(in_units, 0) + unit
+    # "₹1.5 crore", but "₹50,000.50": rupees keep both places of their paise.
+    return format_inr(in_units, 2 if step == 0 else None) + unit
 
 
 def format_pct(value: Decimal) -> str:

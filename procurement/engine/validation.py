@@ -31,6 +31,7 @@ from procurement.engine.inputs import (
     Region,
     Workload,
 )
+from procurement.engine.numbers import format_count
 from procurement.engine.policy import (
     CONFIDENCE_LABELS,
     Citation,
@@ -700,11 +701,12 @@ def validate_sensitivity(
     if needed > limit:
         c.add(
             f"{path}.scenarios",
-            f"{config.scenarios:,} scenarios over {offers:,} offers need an estimated "
+            f"{format_count(config.scenarios)} scenarios over {format_count(offers)} offers need "
+            "an estimated "
             f"{_gib(needed)} of memory (a price factor for every offer in every scenario, "
             f"{BYTES_PER_VALUE} bytes each, and {BLOCK_ARRAYS} working arrays of up to "
-            f"{BLOCK_VALUES:,} values); the limit is {_gib(limit)}: use at most "
-            f"{scenarios_within(offers, limit):,} scenarios, or fewer offers",
+            f"{format_count(BLOCK_VALUES)} values); the limit is {_gib(limit)}: use at most "
+            f"{format_count(scenarios_within(offers, limit))} scenarios, or fewer offers",
         )
     return c.errors
 

@@ -1,31 +1,36 @@
-"""Template filters for money and provenance, shared by every page.
+"""Template filters for numbers and provenance, shared by every page.
 
-Money is formatted from ``Decimal`` without passing through ``float``. Rupees use Indian digit
-grouping (₹1,23,45,678.00); ``lakh_crore`` gives the reading officers use for large sums. Every
-filter rounds half up, exactly, whatever the number of digits: arithmetic runs in a context with
-as many digits as the number needs, never in the thread's 28-digit default, which would refuse
-(or silently round) a 30-digit amount. Anything that is not a finite number shows as "—".
+The filters are the template face of the product's one number formatter,
+``procurement.engine.numbers`` (``format_indian``, ``format_inr``, ``format_count``,
+``format_lakh_crore``): exact from ``Decimal`` (never through ``float``), whatever the number of
+digits, rounded half up once, in Indian digit grouping (₹1,23,45,678.00; 21,90,00,000) for every
+currency, as the ``en_IN`` locale writes them. Anything that is not a finite number shows as "—".
 """
 
 from __future__ import annotations
 
-from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 
-from procurement.engine.numbers import group_indian
+from procurement.engine.numbers import (
+    exact_product,
+    format_count,
+    format_indian,
+    format_inr,
+    format_lakh_crore,
+    round_half_up,
+    without_trailing_zeros,
+)
 
 register = template.Library()
 
 CURRENCY_SYMBOLS = {"INR": "₹", "USD": "US$", "EUR": "€", "GBP": "£"}
-LAKH = Decimal(100_000)
-CRORE = Decimal(10_000_000)
-LAKH_CRORE = LAKH * CRORE
 
 
 def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
+    if value is None or value == "" or isinstance(value, bool):
         return None
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
@@ -34,38 +39,14 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _context(digits: int) -> Context:
-    """``digits`` of precision, rounding half up, and no limit on the exponent."""
-    return Context(prec=max(digits, 1), rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
-
-
-def _digits(number: Decimal) -> int:
-    return len(number.as_tuple().digits)
-
-
-def _round(number: Decimal, places: int) -> Decimal:
-    """``number`` rounded half up to ``places`` decimals (negative: to tens, hundreds…), in one
-    rounding: the context holds its whole part, the places and a carry."""
-    digits = max(number.adjusted(), 0) + max(places, 0) + 2
-    return number.quantize(Decimal((0, (1,), -places)), context=_context(digits))
-
-
-def _without_trailing_zeros(number: Decimal) -> Decimal:
-    """``99.900`` → ``99.9``, ``100.00`` → ``1E+2``: exact, as the context holds every digit."""
-    return number.normalize(_context(_digits(number)))
-
-
 def indian_digits(number: Decimal, places: int = 2) -> str:
     """``12345678.9`` → ``1,23,45,678.90``: rounded half up to ``places``, Indian grouping."""
-    rounded = _round(number, places)
-    sign = "-" if rounded < 0 else ""
-    whole, _, fraction = f"{rounded.copy_abs():f}".partition(".")
-    return f"{sign}{group_indian(whole)}{'.' + fraction if fraction else ''}"
+    return format_indian(number, places)
 
 
 def significant_places(number: Decimal, minimum: int = 2, maximum: int = 6) -> int:
     """Enough decimal places to show a unit price exactly (0.075 → 3), within bounds."""
-    exponent = _without_trailing_zeros(number).as_tuple().exponent
+    exponent = without_trailing_zeros(number).as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return max(minimum, min(places, maximum))
 
@@ -74,14 +55,14 @@ def significant_places(number: Decimal, minimum: int = 2, maximum: int = 6) -> i
 def count(value: Any) -> str:
     """A whole number with Indian grouping: ``219000000`` → ``21,90,00,000``."""
     number = _decimal(value)
-    return "—" if number is None else indian_digits(number, 0)
+    return "—" if number is None else format_count(number)
 
 
 @register.filter
 def inr(value: Any, places: int = 2) -> str:
     """Rupees with Indian grouping: ``₹1,23,45,678.00``."""
     number = _decimal(value)
-    return "—" if number is None else f"₹{indian_digits(number, int(places))}"
+    return "—" if number is None else format_inr(number, int(places))
 
 
 @register.filter
@@ -90,27 +71,24 @@ def money(value: Any, currency: str = "INR") -> str:
     number = _decimal(value)
     if number is None:
         return "—"
-    places = significant_places(number)
-    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
-    if currency == "INR":
-        return f"{symbol}{indian_digits(number, places)}"
-    return f"{symbol}{_round(number, places):,f}"
+    text = format_indian(number, significant_places(number))
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    return f"{sign}{CURRENCY_SYMBOLS.get(currency, f'{currency} ')}{digits}"
 
 
 @register.filter
 def lakh_crore(value: Any) -> str:
-    """Large rupee sums the way officers (and the Union Budget) read them: ``₹4.50 lakh``,
-    ``₹1.23 crore``, and from a lakh crore (10^12) on ``₹2.50 lakh crore``, so that even a
-    huge sum reads as a grouped number of a unit, never in scientific notation."""
+    """Large rupee sums the way officers read them: ``₹4.50 lakh``, ``₹1.23 crore``,
+    ``₹2.50 lakh crore``."""
     number = _decimal(value)
-    if number is None:
-        return "—"
-    for size, unit in ((LAKH_CRORE, "lakh crore"), (CRORE, "crore"), (LAKH, "lakh")):
-        if number.copy_abs() >= size:
-            # Exact: dividing by a power of ten needs no more digits than the number has.
-            in_units = _context(_digits(number)).divide(number, size)
-            return f"₹{indian_digits(in_units)} {unit}"
-    return inr(number)
+    return "—" if number is None else format_lakh_crore(number)
+
+
+@register.filter
+def lakh_crore_short(value: Any) -> str:
+    """The short reading: ``₹50 lakh``, ``₹1.5 crore`` (two decimals at most, no trailing zeros)."""
+    number = _decimal(value)
+    return "—" if number is None else format_lakh_crore(number, None)
 
 
 @register.filter
@@ -119,8 +97,48 @@ def percent(value: Any, places: int = 2) -> str:
     number = _decimal(value)
     if number is None:
         return "—"
-    rounded = _without_trailing_zeros(_round(number, int(places)))
+    rounded = without_trailing_zeros(round_half_up(number, int(places)))
     return f"{rounded.copy_abs() if rounded.is_zero() else rounded:f} %"  # never "-0 %"
+
+
+def _rate(context: template.Context, currency: str) -> Any:
+    """The FX rate of ``currency`` the view put in the context (``fx_rates``), if any."""
+    rates = context.get("fx_rates") or {}
+    return rates.get(currency)
+
+
+@register.simple_tag(takes_context=True)
+def inr_equivalent(context: template.Context, value: Any, currency: str) -> str:
+    """A foreign amount's ₹ equivalent at the rate in force (``fx_rates``), to the paisa:
+    ``≈ ₹6.31``; empty for rupees, for no amount, or when no rate is on file."""
+    number = _decimal(value)
+    rate = _rate(context, currency)
+    if currency == "INR" or number is None or rate is None:
+        return ""
+    return f"≈ {format_inr(exact_product(number, rate.rate_to_inr))}"
+
+
+@register.inclusion_tag("includes/fx_rate.html", takes_context=True)
+def price_in_rupees(context: template.Context, price: Any) -> dict[str, Any]:
+    """A foreign price's ₹ equivalents at the rate in force, with that rate's value, date and
+    source; or that no rate is on file. Nothing for a price in rupees."""
+    currency = price.currency
+    rate = _rate(context, currency)
+    if price.gpu_hour_price is not None:
+        parts = [(price.gpu_hour_price, "per GPU-hour")]
+    else:
+        parts = [(price.input_per_mtok, "in"), (price.cached_input_per_mtok, "cached")]
+        parts += [(price.output_per_mtok, "out per 1M tokens")]
+    return {
+        "foreign": currency != "INR",
+        "symbol": CURRENCY_SYMBOLS.get(currency, currency),
+        "rate": rate,
+        "amounts": [
+            (format_inr(exact_product(amount, rate.rate_to_inr)), label)
+            for amount, label in parts
+            if amount is not None and rate is not None
+        ],
+    }
 
 
 @register.filter

@@ -270,10 +270,10 @@ def test_a_million_scenarios_over_a_thousand_offers_are_refused_by_the_memory_th
     with pytest.raises(EngineValidationError) as exc:
         compare(workload(), offers, INDIA, [USD], DECISION, sensitivity=config)
     assert pairs(exc) == {
-        "sensitivity.scenarios": "1,000,000 scenarios over 1,000 offers need an estimated "
+        "sensitivity.scenarios": "10,00,000 scenarios over 1,000 offers need an estimated "
         "7.60 GiB of memory (a price factor for every offer in every scenario, 8 bytes each, "
-        "and 5 working arrays of up to 4,000,000 values); the limit is 1.00 GiB: use at most "
-        "114,217 scenarios, or fewer offers"
+        "and 5 working arrays of up to 40,00,000 values); the limit is 1.00 GiB: use at most "
+        "1,14,217 scenarios, or fewer offers"
     }
     fits = SensitivityConfig(scenarios=114_217)
     assert validate_sensitivity(fits, workload(), INDIA, 1000) == []
