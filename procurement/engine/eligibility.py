@@ -210,7 +210,8 @@ def check_logs_direction(workload: Workload, offer: Offer, policy: Policy) -> Ru
     if direction.softened_by is not None:
         ref = direction.softened_by
         softened = (
-            f" {ref.citation.instrument()} ({ref.citation.clause}; {confidence_label(ref.confidence)}) "
+            f" {ref.citation.instrument()} ({ref.citation.clause}; "
+            f"{confidence_label(ref.confidence)}) "
             f"is said to allow logs abroad if they can be produced in reasonable time, but does "
             f"not amend the direction."
         )

@@ -1,8 +1,8 @@
 """The policy pack: every rule the engine applies, as versioned data with its legal source.
 
 A pack is a tree of frozen dataclasses loaded from JSON by :func:`load_policy`, which reports every
-problem with the field it concerns. Each rule carries a :class:`Citation` of the primary instrument it
-rests on (issuer, title, number, date, paragraph, public address) and a confidence tag:
+problem with the field it concerns. Each rule carries a :class:`Citation` of the primary instrument
+it rests on (issuer, title, number, date, paragraph, public address) and a confidence tag:
 
 * ``P`` — primary or near-verbatim rule text seen;
 * ``S`` — secondary sources only ("reported, primary text not verified");

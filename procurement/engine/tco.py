@@ -123,8 +123,8 @@ def size_dedicated(
 
 
 def tax_applied(offer: Offer, policy: Policy, workload: Workload) -> TaxApplied:
-    """The policy's tax rule for this supplier and buyer (for India: GST at 18 %, and IGST on OIDAR services under
-    the IGST Act 2017 s.14)."""
+    """The policy's tax rule for this supplier and buyer (for India: GST at 18 %, and IGST on
+    OIDAR services under the IGST Act 2017 s.14)."""
     location = supplier_location(offer, policy)
     rule = policy.tax_rule(location)
     if rule is None:  # validate_policy guarantees both rules; keep the failure explicit

@@ -32,8 +32,8 @@ from procurement.engine.inputs import (
     Workload,
 )
 from procurement.engine.policy import (
-    CONFIDENCE_LABELS,
     CLAUSE_PLACEHOLDERS,
+    CONFIDENCE_LABELS,
     Citation,
     MiiMatchL1Preference,
     Policy,
