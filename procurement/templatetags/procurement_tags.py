@@ -1,11 +1,13 @@
 """Words for the engine's codes on the officer's pages and in the PDF (``procurement.labels``)."""
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 
 from procurement import engine, labels
+from procurement.engine.policy import CLAUSE_PLACEHOLDERS, confidence_label
 
 register = template.Library()
 
@@ -49,3 +51,28 @@ def as_percent(share: Any) -> str:
     except InvalidOperation:
         return "—"
     return f"{value.quantize(Decimal('0.01'))} %"
+
+
+@register.filter
+def confidence_words(code: str) -> str:
+    """What a confidence tag of a policy pack means (P: primary text seen, …)."""
+    return confidence_label(code)
+
+
+@register.filter
+def classification_label(code: str) -> str:
+    return labels.DATA_CLASSIFICATION.label(code)
+
+
+@register.filter
+def operator_type_label(code: str) -> str:
+    return labels.OPERATOR_TYPE.label(code)
+
+
+@register.filter
+def clause_marked(text: str) -> str:
+    """A library clause as the pack holds it, each placeholder shown as what fills it in the
+    tender, in square brackets ("… in [the country the data must stay in] …")."""
+    return re.sub(
+        r"\{(\w+)\}", lambda m: f"[{CLAUSE_PLACEHOLDERS.get(m.group(1), m.group(1))}]", text
+    )
