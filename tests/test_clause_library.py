@@ -100,3 +100,14 @@ def test_the_policy_page_shows_the_clause_library_and_no_raw_json(client, alice,
     download = client.get(link)
     assert download["Content-Disposition"] == 'attachment; filename="india-default-v3.json"'
     assert json.loads(download.content) == policy_pack.document
+
+
+def test_the_comparison_page_cites_instruments_without_repeating_comparable_practice(
+    client, alice, comparison
+):
+    client.force_login(alice)
+    html = client.get(reverse("comparison_detail", args=[comparison.pk])).content.decode()
+    assert "Ministry of Finance, Department of Expenditure: General Financial Rules 2017" in html
+    assert "Comparable practice" not in html and "M-24-18" not in html
+    for text in ("POLICY-RULES", "DESIGN §", "RELIABILITY"):
+        assert text not in html
