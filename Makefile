@@ -31,7 +31,7 @@ PYTEST_ARGS ?=
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium fonts-lohit-deva
 SYSTEM_PACKAGES := $(RUN_PACKAGES) qpdf
 
-.PHONY: help run test install install-dev system-packages static lint check vendor clean
+.PHONY: help run test install install-dev node-modules system-packages static lint check vendor clean
 
 help:
 	@echo "make run    set up everything, load the demo data and serve http://127.0.0.1:8000/"
@@ -52,6 +52,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
+
+# npm's devDependencies as package-lock.json pins them: the tests need axe-core (the accessibility
+# test injects it into pages; it is never served); `make vendor` copies the rest into static/.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+node-modules: node_modules/.package-lock.json
 
 # Collected, compressed (gzip + brotli) and content-hashed static files for whitenoise.
 var/static/staticfiles.json: $(VENV)/.installed-run $(STATIC_FILES)
@@ -103,7 +109,7 @@ system-packages:
 		fi; \
 	fi
 
-test: install-dev static system-packages
+test: install-dev node-modules static system-packages
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -114,8 +120,7 @@ lint: install-dev
 	$(TEST_ENV) $(MANAGE) check --fail-level WARNING
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 
-vendor:
-	npm ci --no-audit --no-fund
+vendor: node-modules
 	mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/plotly
 	sed '/sourceMappingURL=/d' node_modules/bootstrap/dist/css/bootstrap.min.css > static/vendor/bootstrap/bootstrap.min.css
 	sed '/sourceMappingURL=/d' node_modules/bootstrap/dist/js/bootstrap.bundle.min.js > static/vendor/bootstrap/bootstrap.bundle.min.js

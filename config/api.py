@@ -408,7 +408,7 @@ ERRORS = {
         [
             OpenApiExample(
                 "Archived",
-                {"detail": "An archived workload cannot be edited; clone it instead."},
+                {"detail": "An archived workload cannot be edited: restore it first, or copy it."},
             )
         ],
     ),

@@ -43,6 +43,18 @@ The production shape is switched on by variables, never by a second settings fil
 - ``DJANGO_STATIC_ROOT``: where collected static files live (``DJANGO_DATA_DIR/static``).
 - ``DJANGO_LOG_LEVEL``: root log level (default INFO).
 - ``CHROMIUM_PATH``: the Chromium that draws the PDF's charts (default ``/usr/bin/chromium``).
+- ``DJANGO_SITE_URL``: the address people open the product at, e.g.
+  ``https://procure.example.gov.in``; the links in notification emails start with it (default
+  ``http://127.0.0.1:8000`` with DEBUG on, else ``https://`` and the first allowed host).
+- ``DJANGO_EMAIL_HOST``, ``DJANGO_EMAIL_PORT`` (default 587), ``DJANGO_EMAIL_HOST_USER``,
+  ``DJANGO_EMAIL_HOST_PASSWORD``, ``DJANGO_EMAIL_USE_TLS`` (STARTTLS, default on),
+  ``DJANGO_EMAIL_USE_SSL`` (implicit TLS, e.g. port 465; default off): the SMTP server that
+  sends notifications (a proposal to the department's approvers; an approval or a return to the
+  officer who proposed). ``DJANGO_DEFAULT_FROM_EMAIL``: their sender, e.g.
+  ``Procurement <noreply@procure.example.gov.in>``.
+- ``DJANGO_EMAIL_BACKEND``: Django's email backend; by default SMTP when DEBUG is off, the
+  console (emails printed by the server, none sent) with DEBUG on, as under ``make run``. The
+  tests use Django's in-memory backend. A mail server that fails is logged; the decision stands.
 
 ``make run`` writes ``var/local.env`` (``DJANGO_DATA_DIR/local.env``; git-ignored) with
 ``DJANGO_DEBUG=1``, a generated ``DJANGO_SECRET_KEY`` and a generated ``SNAPSHOT_SIGNING_KEY``
@@ -298,6 +310,33 @@ CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "").strip() or "/usr/bin/chromiu
 SNAPSHOT_SIGNING_KEY = os.environ.get("SNAPSHOT_SIGNING_KEY", "").strip()
 # A demonstration instance: the only production-shaped place demo accounts may be created.
 DEMO_INSTANCE = env_bool("PROCUREMENT_DEMO_INSTANCE", False)
+
+# Notifications by email (procurement/notifications.py), sent after the decision commits.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/") or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+)
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "").strip() or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "").strip() or "localhost"
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_USE_TLS and DJANGO_EMAIL_USE_SSL are both on: a mail server speaks one "
+        "(STARTTLS, usually port 587, or implicit TLS, usually port 465)."
+    )
+# A mail server that does not answer holds up the request that decided for at most this long.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "").strip()
+    or f"Sovereign inference procurement <noreply@{SITE_URL.split('://', 1)[-1].split(':')[0]}>"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from config.views import healthz
+from procurement.api.base import FirstRendererNegotiation
 from procurement.api.views import (
     ComparisonViewSet,
     DecisionViewSet,
@@ -18,6 +19,7 @@ from procurement.api.views import (
     PolicyPackViewSet,
     WorkloadViewSet,
 )
+from procurement.views import SignInView
 from providers.api import FxRateViewSet, OfferingViewSet, ProviderViewSet
 from providers.views import home
 
@@ -47,6 +49,21 @@ api_v1 = [
         PolicyPackViewSet.as_view({"get": "version"}),
         name="policy-pack-detail",
     ),
+    # A comparison's exports end in their file's extension, which a router cannot route.
+    path(
+        "comparisons/<int:pk>/export.xlsx",
+        ComparisonViewSet.as_view(
+            {"get": "export_xlsx"}, content_negotiation_class=FirstRendererNegotiation
+        ),
+        name="comparison-export-xlsx",
+    ),
+    path(
+        "comparisons/<int:pk>/export.csv",
+        ComparisonViewSet.as_view(
+            {"get": "export_csv"}, content_negotiation_class=FirstRendererNegotiation
+        ),
+        name="comparison-export-csv",
+    ),
     *router.urls,
 ]
 
@@ -54,7 +71,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("catalogue/", include("providers.urls")),
     path("", include("procurement.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -11,13 +11,15 @@ so in its name.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
+from django.contrib.auth.models import User as Account
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from procurement import engine
@@ -136,6 +138,101 @@ def decision_list(user: User, *, query: str = "", status: str = "") -> QuerySet[
     return decisions
 
 
+def _person_q(field: str, person: User) -> Q:
+    """Rows whose account ``field`` is ``person`` or one of the API keys ``person`` holds.
+
+    ``person`` is someone signed in to the pages (the inbox is theirs), never a key's account."""
+    return Q(**{field: person.pk}) | Q(**{f"{field}__api_key__person": person.pk})
+
+
+def decisions_awaiting(user: User) -> QuerySet[Decision]:
+    """Proposals of the user's department that the user may approve or return: none unless
+    their role approves, and never their own — by person, whichever account proposed
+    (maker-checker, ``services.may_review``). Oldest first: the longest waiting on top."""
+    if not isinstance(user, PermissionsMixin) or not user.has_perm("procurement.approve_decision"):
+        return Decision.objects.none()
+    return (
+        visible_to(user, decision_rows())
+        .filter(status=Decision.Status.PROPOSED)
+        .exclude(_person_q("proposed_by", user))
+        .order_by("proposed_at", "pk")
+    )
+
+
+def decisions_returned(user: User) -> QuerySet[Decision]:
+    """The user's own proposals that an approver returned and that nothing has followed yet:
+    no later proposal for the same comparison, its workload not archived."""
+    later = Decision.objects.filter(comparison=OuterRef("comparison"), pk__gt=OuterRef("pk"))
+    return (
+        visible_to(user, decision_rows())
+        .filter(_person_q("proposed_by", user), status=Decision.Status.RETURNED)
+        .filter(comparison__workload__status=Workload.Status.ACTIVE)
+        .exclude(Exists(later))
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def decisions_pending_of(user: User) -> QuerySet[Decision]:
+    """The user's own proposals still awaiting an approver."""
+    return visible_to(user, decision_rows()).filter(
+        _person_q("proposed_by", user), status=Decision.Status.PROPOSED
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class InboxCounts:
+    awaiting: int = 0
+    returned: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.awaiting + self.returned
+
+
+def inbox_counts(user: User) -> InboxCounts:
+    """How many proposals await the user's approval and how many were returned to them, in
+    one query (none for a visitor or a person of no department): the navigation shows it on
+    every page."""
+    if department_of(user) is None:
+        return InboxCounts()
+    awaiting = decisions_awaiting(user).values("pk")
+    returned = decisions_returned(user).values("pk")
+    counts = visible_to(user, Decision.objects.all()).aggregate(
+        awaiting=Count("pk", filter=Q(pk__in=awaiting)),
+        returned=Count("pk", filter=Q(pk__in=returned)),
+    )
+    return InboxCounts(awaiting=counts["awaiting"], returned=counts["returned"])
+
+
+def workloads_titled(user: User, title: str, *, exclude: int | None = None) -> list[Workload]:
+    """The user's department's other workloads (active or archived) with this title, ignoring
+    case and the spaces around it: what a new or renamed workload would duplicate."""
+    rows = workload_list(user, archived=None).filter(title__iexact=title.strip())
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return list(rows)
+
+
+def department_approvers(department: Department) -> QuerySet[Account]:
+    """The active persons of ``department`` whose role approves awards and who have an email
+    address (API keys' accounts are no persons)."""
+    approves = Q(
+        groups__permissions__codename="approve_decision",
+        groups__permissions__content_type__app_label="procurement",
+    ) | Q(
+        user_permissions__codename="approve_decision",
+        user_permissions__content_type__app_label="procurement",
+    )
+    return (
+        Account.objects.filter(is_active=True, membership__department=department)
+        .filter(api_key__isnull=True)
+        .filter(approves)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def get_workload_for_user(user: User, pk: int) -> Workload:
     return _get(user, workload_rows(), pk, "No such workload.")
 
@@ -143,6 +240,16 @@ def get_workload_for_user(user: User, pk: int) -> Workload:
 def get_comparison_for_user(user: User, pk: int) -> Comparison:
     """A comparison of the user's department, with its stored results."""
     return _get(user, comparison_rows().select_related("results"), pk, "No such comparison.")
+
+
+def comparison_export_rows() -> QuerySet[Comparison]:
+    """Comparisons with what an export reads: the summary's joins, the stored results, and the
+    snapshot (for the sources of the prices)."""
+    return Comparison.objects.select_related("workload", "policy_pack", "created_by", "results")
+
+
+def get_comparison_export_for_user(user: User, pk: int) -> Comparison:
+    return _get(user, comparison_export_rows(), pk, "No such comparison.")
 
 
 def get_decision_for_user(user: User, pk: int) -> Decision:
@@ -258,6 +365,12 @@ def comparison_detail(rows: QuerySet[Comparison], pk: Any) -> tuple[dict[str, An
 def comparison_results(comparison: Comparison) -> engine.ComparisonResult:
     """The engine's results of a comparison, as stored at insert, in the engine's types."""
     return engine.load_results(json.loads(comparison.results.json()))
+
+
+def comparison_inputs(comparison: Comparison) -> engine.SnapshotInputs:
+    """The inputs of a comparison as the engine used them, from its stored snapshot."""
+    snapshot = comparison.snapshot_document()
+    return engine.load_inputs(snapshot["inputs"], snapshot["engine_version"])
 
 
 # Policy packs (shared by every department) ---------------------------------------------------

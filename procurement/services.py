@@ -9,7 +9,6 @@ and department API keys (``procurement.api_keys``), which follow the same rules.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -19,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from procurement import engine, workload_fields
+from procurement import engine, notifications, workload_fields
 from procurement.audit import audit_record, person_of
 from procurement.documents.jobs import document_enqueue
 from procurement.mapping import comparison_inputs, workload_input
@@ -110,17 +109,27 @@ def _save(workload: Workload, values: WorkloadValues) -> None:
 
 
 @transaction.atomic
-def workload_create(*, user: User, values: WorkloadValues) -> Workload:
+def workload_create(
+    *, user: User, values: WorkloadValues, copied_from: Workload | None = None
+) -> Workload:
+    """A new workload; ``copied_from``, the department's workload it started as a copy of
+    (recorded with it)."""
     department, user = _require(user, "procurement.add_workload")
+    if copied_from is not None:
+        _own(department, copied_from.department_id, "workload")
     workload = Workload(department=department, created_by=user)
     _save(workload, values)
+    source = f" (a copy of “{copied_from.title}”)" if copied_from is not None else ""
     audit_record(
         department=department,
         actor=user,
         action="workload.created",
         obj=workload,
-        summary=f"Created workload “{workload.title}”",
-        payload=workload_fields.as_dict(values),
+        summary=f"Created workload “{workload.title}”{source}",
+        payload={
+            **workload_fields.as_dict(values),
+            **({"copied_from": copied_from.pk} if copied_from is not None else {}),
+        },
     )
     return workload
 
@@ -137,7 +146,7 @@ def workload_update(*, user: User, workload: Workload, values: WorkloadValues) -
     locked = Workload.objects.select_for_update().get(pk=workload.pk)
     if locked.status == Workload.Status.ARCHIVED:
         raise ValidationError(
-            "An archived workload cannot be edited; clone it instead.", code=CONFLICT
+            "An archived workload cannot be edited: restore it first, or copy it.", code=CONFLICT
         )
     before = workload_fields.as_dict(workload_fields.values_of(locked))
     _save(locked, values)
@@ -155,22 +164,6 @@ def workload_update(*, user: User, workload: Workload, values: WorkloadValues) -
 
 
 @transaction.atomic
-def workload_clone(*, user: User, workload: Workload) -> Workload:
-    values = workload_fields.values_of(workload)
-    copy = dataclasses.replace(values, title=f"Copy of {workload.title}"[:200])
-    clone = workload_create(user=user, values=copy)
-    audit_record(
-        department=clone.department,
-        actor=clone.created_by,
-        action="workload.cloned",
-        obj=clone,
-        summary=f"Cloned workload {workload.pk} into {clone.pk}",
-        payload={"source": workload.pk},
-    )
-    return clone
-
-
-@transaction.atomic
 def workload_archive(*, user: User, workload: Workload) -> Workload:
     department, user = _require(user, "procurement.change_workload")
     _own(department, workload.department_id, "workload")
@@ -185,6 +178,27 @@ def workload_archive(*, user: User, workload: Workload) -> Workload:
         payload={},
     )
     return workload
+
+
+@transaction.atomic
+def workload_unarchive(*, user: User, workload: Workload) -> Workload:
+    """Undo the archiving of a workload: it can be edited and compared again."""
+    department, user = _require(user, "procurement.change_workload")
+    _own(department, workload.department_id, "workload")
+    locked = Workload.objects.select_for_update().get(pk=workload.pk)
+    if locked.status != Workload.Status.ARCHIVED:
+        raise ValidationError(f"“{locked.title}” is not archived.", code=CONFLICT)
+    locked.status = Workload.Status.ACTIVE
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        department=department,
+        actor=user,
+        action="workload.unarchived",
+        obj=locked,
+        summary=f"Restored “{locked.title}” from the archive",
+        payload={},
+    )
+    return locked
 
 
 # Comparisons --------------------------------------------------------------------------------
@@ -215,7 +229,7 @@ def comparison_run(
     _own(department, workload.department_id, "workload")
     if workload.status == Workload.Status.ARCHIVED:
         raise ValidationError(
-            "An archived workload cannot be compared; clone it first.", code=CONFLICT
+            "An archived workload cannot be compared: restore it first, or copy it.", code=CONFLICT
         )
     decision_date = decision_date or timezone.localdate()
     pack = adopted_pack(department)
@@ -339,6 +353,7 @@ def decision_propose(
             "reason": reason,
         },
     )
+    transaction.on_commit(lambda: notifications.decision_proposed(decision.pk))
     return decision
 
 
@@ -391,6 +406,7 @@ def _decide(user: User, decision: Decision, status: str, note: str) -> Decision:
         summary=f"{verb.capitalize()} the award to {locked.offer_name}",
         payload={"comparison": locked.comparison_id, "offer_id": locked.offer_id, "note": note},
     )
+    transaction.on_commit(lambda: notifications.decision_decided(locked.pk))
     return locked
 
 

@@ -7,12 +7,21 @@ urlpatterns = [
     path("workloads/new/", views.workload_create, name="workload_create"),
     path("workloads/<int:pk>/", views.workload_detail, name="workload_detail"),
     path("workloads/<int:pk>/edit/", views.workload_edit, name="workload_edit"),
-    path("workloads/<int:pk>/clone/", views.workload_clone, name="workload_clone"),
+    # GET asks for confirmation, POST archives; unarchive undoes it.
     path("workloads/<int:pk>/archive/", views.workload_archive, name="workload_archive"),
+    path("workloads/<int:pk>/unarchive/", views.workload_unarchive, name="workload_unarchive"),
     path("workloads/<int:pk>/compare/", views.comparison_create, name="comparison_create"),
     path("comparisons/<int:pk>/", views.comparison_detail, name="comparison_detail"),
     path(
         "comparisons/<int:pk>/snapshot.json", views.comparison_snapshot, name="comparison_snapshot"
+    ),
+    path(
+        "comparisons/<int:pk>/export.xlsx",
+        views.comparison_export_xlsx,
+        name="comparison_export_xlsx",
+    ),
+    path(
+        "comparisons/<int:pk>/export.csv", views.comparison_export_csv, name="comparison_export_csv"
     ),
     path("comparisons/<int:pk>/propose/", views.decision_propose, name="decision_propose"),
     path("comparisons/<int:pk>/documents/", views.document_create, name="document_create"),
@@ -26,6 +35,8 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
     path("decisions/<int:pk>/return/", views.decision_return, name="decision_return"),
+    # What awaits the person signed in: approvals, proposals returned to them.
+    path("inbox/", views.inbox, name="inbox"),
     path("history/", views.history, name="history"),
     path("policies/", views.policy_list, name="policy_list"),
     path("policies/<slug:slug>/v<int:version>/", views.policy_detail, name="policy_detail"),

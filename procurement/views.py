@@ -15,11 +15,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +30,7 @@ from procurement import (
     audit,
     charts,
     engine,
+    exports,
     presenters,
     selectors,
     services,
@@ -34,7 +38,7 @@ from procurement import (
     workload_fields,
 )
 from procurement.forms import DecisionProposeForm, DecisionReviewForm, WorkloadForm
-from procurement.models import Comparison, Decision
+from procurement.models import Comparison, Decision, Workload
 from procurement.policy_diff import diff_documents
 
 PER_PAGE = 20
@@ -87,20 +91,54 @@ def workload_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _copied_from(request: HttpRequest) -> Workload | None:
+    """The department's workload named by ``?copy=`` (or the form's ``copy`` field), if any."""
+    pk = request.POST.get("copy") or request.GET.get("copy")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404("No such workload.")
+    return selectors.get_workload_for_user(request.user, int(pk))
+
+
+def _duplicates(request: HttpRequest, form: WorkloadForm, pk: int | None) -> list[Workload]:
+    """Other workloads of the department with the title the form holds, unless the officer
+    has seen them and chose to save anyway (``same_title`` in the form)."""
+    if request.POST.get("same_title") == "confirmed":
+        return []
+    return selectors.workloads_titled(request.user, form.cleaned_data["title"], exclude=pk)
+
+
 @login_required
 def workload_create(request: HttpRequest) -> HttpResponse:
+    """A new workload: a blank form, or one filled from a workload of the department
+    (``?copy=<id>``, titled “Copy of …”), to start a variant of it."""
     if not request.user.has_perm("procurement.add_workload"):
         raise PermissionDenied("Only procurement officers create workloads.")
-    form = WorkloadForm(request.POST or None)
+    source = _copied_from(request)
+    initial = None
+    if source is not None:
+        values = model_to_dict(source, fields=workload_fields.FIELD_NAMES)
+        initial = {**values, "title": f"Copy of {source.title}"[:200]}
+    form = WorkloadForm(request.POST or None, initial=initial)
+    duplicates: list[Workload] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            workload = services.workload_create(user=request.user, values=form.values())
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Workload saved. Run a comparison when you are ready.")
-            return redirect("workload_detail", pk=workload.pk)
-    return render(request, "procurement/workload_form.html", {"form": form, "workload": None})
+        duplicates = _duplicates(request, form, None)
+        if not duplicates:
+            try:
+                workload = services.workload_create(
+                    user=request.user, values=form.values(), copied_from=source
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, "Workload saved. Run a comparison when you are ready.")
+                return redirect("workload_detail", pk=workload.pk)
+    return render(
+        request,
+        "procurement/workload_form.html",
+        {"form": form, "workload": None, "source": source, "duplicates": duplicates},
+    )
 
 
 def _pack_notice(request: HttpRequest) -> dict[str, Any]:
@@ -131,33 +169,56 @@ def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("procurement.change_workload"):
         raise PermissionDenied("Only procurement officers edit workloads.")
     form = WorkloadForm(request.POST or None, instance=workload)
+    duplicates: list[Workload] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            services.workload_update(user=request.user, workload=workload, values=form.values())
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Workload updated. Earlier comparisons keep their inputs.")
-            return redirect("workload_detail", pk=workload.pk)
-    return render(request, "procurement/workload_form.html", {"form": form, "workload": workload})
+        duplicates = _duplicates(request, form, workload.pk)
+        if not duplicates:
+            try:
+                services.workload_update(user=request.user, workload=workload, values=form.values())
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(
+                    request, "Workload updated. Earlier comparisons keep their inputs."
+                )
+                return redirect("workload_detail", pk=workload.pk)
+    return render(
+        request,
+        "procurement/workload_form.html",
+        {"form": form, "workload": workload, "duplicates": duplicates},
+    )
 
 
 @login_required
-@require_POST
-def workload_clone(request: HttpRequest, pk: int) -> HttpResponse:
-    workload = selectors.get_workload_for_user(request.user, pk)
-    clone = services.workload_clone(user=request.user, workload=workload)
-    messages.success(request, f"Cloned into “{clone.title}”.")
-    return redirect("workload_edit", pk=clone.pk)
-
-
-@login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def workload_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET: what archiving does, and a button), then archives (POST). The
+    workload's page then offers to undo it."""
     workload = selectors.get_workload_for_user(request.user, pk)
+    if not request.user.has_perm("procurement.change_workload"):
+        raise PermissionDenied("Only procurement officers archive workloads.")
+    if request.method == "GET":
+        return render(request, "procurement/workload_archive.html", {"workload": workload})
     services.workload_archive(user=request.user, workload=workload)
-    messages.success(request, f"Archived “{workload.title}”. Its comparisons stay on record.")
-    return redirect("workload_list")
+    messages.success(
+        request,
+        f"Archived “{workload.title}”. Its comparisons and decisions stay on record. "
+        "To undo it, restore it below.",
+    )
+    return redirect("workload_detail", pk=workload.pk)
+
+
+@login_required
+@require_POST
+def workload_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
+    workload = selectors.get_workload_for_user(request.user, pk)
+    try:
+        services.workload_unarchive(user=request.user, workload=workload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Restored “{workload.title}”: it is active again.")
+    return redirect("workload_detail", pk=workload.pk)
 
 
 # Comparisons --------------------------------------------------------------------------------
@@ -236,6 +297,26 @@ def comparison_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def comparison_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    export = exports.comparison_export(selectors.get_comparison_export_for_user(request.user, pk))
+    return _attachment(exports.export_xlsx(export), exports.XLSX_TYPE, f"{export.filename}.xlsx")
+
+
+@login_required
+@require_GET
+def comparison_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    export = exports.comparison_export(selectors.get_comparison_export_for_user(request.user, pk))
+    return _attachment(exports.export_csv(export), exports.CSV_TYPE, f"{export.filename}.csv")
+
+
 # Decisions ----------------------------------------------------------------------------------
 
 
@@ -296,7 +377,11 @@ def _review(
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, done)
+            title = decision.comparison.workload.title
+            messages.success(request, f"{done} to {decision.offer_name} for “{title}”.")
+            # From the inbox, back to it: the next item is there.
+            if request.POST.get("back") == "inbox":
+                return redirect("inbox")
             return redirect("decision_detail", pk=decision.pk)
     return render(
         request,
@@ -309,13 +394,48 @@ def _review(
 @login_required
 @require_POST
 def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review(request, pk, services.decision_approve, "Award approved.")
+    return _review(request, pk, services.decision_approve, "Approved the award")
 
 
 @login_required
 @require_POST
 def decision_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review(request, pk, services.decision_return, "Returned to the officer.")
+    return _review(request, pk, services.decision_return, "Returned to the officer the award")
+
+
+# The inbox ----------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What waits for the person signed in: proposals of their department they may approve
+    (never their own), their proposals returned with reasons, and their proposals still
+    awaiting an approver."""
+    awaiting = list(selectors.decisions_awaiting(request.user))
+    returned = list(selectors.decisions_returned(request.user))
+    pending = list(selectors.decisions_pending_of(request.user))
+    return render(
+        request,
+        "procurement/inbox.html",
+        {
+            "awaiting": awaiting,
+            "returned": returned,
+            "pending": pending,
+            "can_approve": request.user.has_perm("procurement.approve_decision"),
+            "can_propose": request.user.has_perm("procurement.add_decision"),
+            "has_demo": any(d.comparison.uses_demo_data for d in [*awaiting, *returned, *pending]),
+        },
+    )
+
+
+class SignInView(LoginView):
+    """Django's sign-in page; without a page to go back to, an approver with proposals waiting
+    lands on the inbox, everyone else on the workloads."""
+
+    def get_default_redirect_url(self) -> str:
+        if selectors.inbox_counts(self.request.user).awaiting:
+            return reverse("inbox")
+        return super().get_default_redirect_url()
 
 
 # Justification documents --------------------------------------------------------------------

@@ -194,10 +194,14 @@ def test_editing_an_archived_workload_is_a_409_that_says_why(api, alice, workloa
     url = reverse("api:workload-detail", args=[workload.pk])
     response = api.patch(url, {"title": "Again"}, format="json")
     assert response.status_code == 409
-    assert response.json() == {"detail": "An archived workload cannot be edited; clone it instead."}
+    assert response.json() == {
+        "detail": "An archived workload cannot be edited: restore it first, or copy it."
+    }
     compared = api.post(reverse("api:comparison-list"), {"workload": workload.pk}, format="json")
     assert compared.status_code == 409
-    assert compared.json() == {"detail": "An archived workload cannot be compared; clone it first."}
+    assert compared.json() == {
+        "detail": "An archived workload cannot be compared: restore it first, or copy it."
+    }
 
 
 def test_proposing_twice_and_deciding_twice_are_409s(api, approver_api, comparison):

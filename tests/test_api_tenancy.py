@@ -86,6 +86,8 @@ ROWS: dict[str, Row] = {
     ),
     "api:comparison-detail": Row(target="comparison"),
     "api:comparison-snapshot": Row(target="comparison"),
+    "api:comparison-export-xlsx": Row(target="comparison"),
+    "api:comparison-export-csv": Row(target="comparison"),
     "api:decision-list": Row(
         lists="decision",
         body=propose,

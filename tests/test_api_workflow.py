@@ -71,7 +71,9 @@ def test_a_key_creates_reads_updates_and_archives_a_workload(officer, demo_catal
     assert archived.status_code == 200 and archived.json()["status"] == "archived"
     refused = client.patch(body["url"], {"title": "Again"})
     assert refused.status_code == 409
-    assert refused.json() == {"detail": "An archived workload cannot be edited; clone it instead."}
+    assert refused.json() == {
+        "detail": "An archived workload cannot be edited: restore it first, or copy it."
+    }
     actions = list(
         AuditEvent.objects.filter(object_type="workload").values_list("action", "actor_name")
     )
@@ -305,7 +307,9 @@ def test_an_archived_workload_cannot_be_compared(officer, workload, policy_pack,
     services.workload_archive(user=workload.created_by, workload=workload)
     response = client.post(reverse("api:comparison-list"), {"workload": workload.pk})
     assert response.status_code == 409
-    assert response.json() == {"detail": "An archived workload cannot be compared; clone it first."}
+    assert response.json() == {
+        "detail": "An archived workload cannot be compared: restore it first, or copy it."
+    }
 
 
 # Decisions (maker-checker) ----------------------------------------------------------------------

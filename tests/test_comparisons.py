@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 # Pinned: session, user, membership, comparison, decisions, documents, permissions (one query:
 # the account's own and its roles', procurement.api_keys.KeyHolderBackend), the department's
-# adopted pack and a newer published version of it.
-COMPARISON_PAGE_QUERIES = 10
+# adopted pack and a newer published version of it, and the inbox's count in the navigation.
+COMPARISON_PAGE_QUERIES = 11
 
 
 def test_running_a_comparison_from_the_workload_page_stores_the_snapshot(

@@ -119,11 +119,16 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "workload_detail"): PAGE_READ,
     ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404),
     ("POST", "workload_edit"): PAGE_OFFICER_WRITE,
-    ("POST", "workload_clone"): PAGE_OFFICER_WRITE,
+    # Archiving asks first (GET), then archives (POST); unarchiving undoes it (here the workload
+    # is active, so the officer is told so and sent back: 302).
+    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404),
     ("POST", "workload_archive"): PAGE_OFFICER_WRITE,
+    ("POST", "workload_unarchive"): PAGE_OFFICER_WRITE,
     ("POST", "comparison_create"): PAGE_OFFICER_WRITE,
     ("GET", "comparison_detail"): PAGE_READ,
     ("GET", "comparison_snapshot"): PAGE_READ,
+    ("GET", "comparison_export_xlsx"): PAGE_READ,
+    ("GET", "comparison_export_csv"): PAGE_READ,
     ("POST", "decision_propose"): PAGE_OFFICER_WRITE,
     ("POST", "document_create"): PAGE_OFFICER_WRITE,
     ("GET", "document_detail"): PAGE_READ,
@@ -135,6 +140,9 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("POST", "decision_approve"): PAGE_APPROVER_WRITE,
     ("POST", "decision_return"): PAGE_APPROVER_WRITE,
     ("GET", "history"): PAGE_LIST,
+    # The inbox: the approver sees the maker's proposal awaiting; the officer (not its maker)
+    # has nothing returned to them; the other department's approver sees nothing of A's.
+    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY),
     ("GET", "policy_list"): PAGE_SIGNED_IN,
     ("GET", "policy_detail"): PAGE_SIGNED_IN,
     ("GET", "policy_diff"): PAGE_SIGNED_IN,
@@ -174,6 +182,8 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
     ("GET", "api:comparison-detail"): API_READ,
     ("GET", "api:comparison-snapshot"): API_READ,
+    ("GET", "api:comparison-export-xlsx"): API_READ,
+    ("GET", "api:comparison-export-csv"): API_READ,
     ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403),
     ("GET", "api:decision-list"): API_LIST,
     ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
@@ -327,6 +337,7 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
         markers={
             "workload_list": MARKER,
             "history": MARKER,
+            "inbox": MARKER,
             "api_key_list": makers_key.prefix,
         },
         clients=clients,

@@ -21,7 +21,10 @@ def settings_in(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']), 'host': db.get('HOST'),"
         "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'broker': settings.CELERY_BROKER_URL,"
         "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG,"
-        "'ssl_redirect': settings.SECURE_SSL_REDIRECT, 'hsts': settings.SECURE_HSTS_SECONDS}))"
+        "'ssl_redirect': settings.SECURE_SSL_REDIRECT, 'hsts': settings.SECURE_HSTS_SECONDS,"
+        "'email': [settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT,"
+        "settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL, settings.DEFAULT_FROM_EMAIL],"
+        "'site_url': settings.SITE_URL}))"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -110,6 +113,35 @@ def test_database_and_redis_urls_select_the_production_shape(tmp_path):
     assert shape["cache"].endswith("RedisCache")
     assert shape["debug"] is False and shape["ssl_redirect"] is True
     assert shape["hsts"] == 31_536_000
+
+
+def test_email_prints_to_the_console_under_make_run_and_uses_smtp_in_production(tmp_path):
+    local = settings_in({"DJANGO_DEBUG": "1", "DJANGO_DATA_DIR": str(tmp_path)})
+    assert local.returncode == 0, local.stderr
+    shape = json.loads(local.stdout)
+    assert shape["email"][0] == "django.core.mail.backends.console.EmailBackend"
+    assert shape["site_url"] == "http://127.0.0.1:8000"
+    production = {
+        "DJANGO_SECRET_KEY": STRONG_KEY,
+        "DJANGO_ALLOWED_HOSTS": "procure.example.gov.in",
+        "DJANGO_DATA_DIR": str(tmp_path),
+        "DJANGO_EMAIL_HOST": "smtp.example.gov.in",
+    }
+    result = settings_in(production)
+    assert result.returncode == 0, result.stderr
+    shape = json.loads(result.stdout)
+    assert shape["email"] == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.gov.in",
+        587,
+        True,
+        False,
+        "Sovereign inference procurement <noreply@procure.example.gov.in>",
+    ]
+    assert shape["site_url"] == "https://procure.example.gov.in"
+    both = settings_in({**production, "DJANGO_EMAIL_USE_TLS": "1", "DJANGO_EMAIL_USE_SSL": "1"})
+    assert both.returncode != 0
+    assert "DJANGO_EMAIL_USE_TLS and DJANGO_EMAIL_USE_SSL are both on" in both.stderr
 
 
 def test_a_malformed_boolean_is_named(tmp_path):

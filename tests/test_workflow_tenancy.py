@@ -19,16 +19,19 @@ ROUTES = {
     "workload_create": ("GET", None),
     "workload_detail": ("GET", "workload"),
     "workload_edit": ("GET", "workload"),
-    "workload_clone": ("POST", "workload"),
     "workload_archive": ("POST", "workload"),
+    "workload_unarchive": ("POST", "workload"),
     "comparison_create": ("POST", "workload"),
     "comparison_detail": ("GET", "comparison"),
     "comparison_snapshot": ("GET", "comparison"),
+    "comparison_export_xlsx": ("GET", "comparison"),
+    "comparison_export_csv": ("GET", "comparison"),
     "decision_propose": ("POST", "comparison"),
     "decision_detail": ("GET", "decision"),
     "decision_approve": ("POST", "decision"),
     "decision_return": ("POST", "decision"),
     "history": ("GET", None),
+    "inbox": ("GET", None),
     "policy_list": ("GET", None),
     "policy_detail": ("GET", "pack"),
     "policy_adopt": ("POST", "pack"),
@@ -130,7 +133,7 @@ def test_another_departments_officer_gets_404_on_every_object_route(
 
 def test_lists_show_only_the_own_departments_records(client, charlie, objects_of_department_a):
     client.force_login(charlie)
-    for name in ("workload_list", "history"):
+    for name in ("workload_list", "history", "inbox"):
         html = client.get(reverse(name)).content.decode()
         assert "Citizen helpline" not in html, name
     for tab in ("comparisons", "decisions", "workloads"):

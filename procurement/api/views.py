@@ -31,7 +31,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import CONFLICT, EmptyRequestSerializer, ErrorSerializer, is_conflict, page_of
-from procurement import selectors, services, workload_fields
+from procurement import exports, selectors, services, workload_fields
 from procurement.api.base import (
     DepartmentScopedViewSet,
     FirstRendererNegotiation,
@@ -247,6 +247,8 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
     def unscoped_queryset(self) -> QuerySet[Any]:
         if self.action == "snapshot":
             return Comparison.objects.only("snapshot")
+        if self.action in ("export_xlsx", "export_csv"):
+            return selectors.comparison_export_rows()
         if self.action == "retrieve":  # selectors.comparison_detail names what it reads
             return Comparison.objects.all()
         # Summaries leave the ~0.6 MB snapshot in the database.
@@ -360,6 +362,50 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
     def snapshot(self, request: Request, pk: str) -> HttpResponse:
         comparison = self.get_object()
         return HttpResponse(comparison.snapshot, content_type="application/json")
+
+    # The two exports are routed by config/urls.py (a router would add a slash after the
+    # extension); content negotiation answers with the file whatever the client accepts.
+
+    def _attachment(self, content: bytes, content_type: str, filename: str) -> HttpResponse:
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @extend_schema(
+        operation_id="comparisons_export_xlsx",
+        summary="The comparison as an Excel workbook",
+        description="Four sheets: Summary (workload, dates, policy pack, recommendation, "
+        "exchange rates with source and date, a demo mark when demo data was used), TCO by "
+        "year (every priced offer: each contract year, the exit cost and the totals, nominal "
+        "with tax and present value), Ranking (the eligible offers) and Eligibility (every "
+        "offer against every rule, with the reason and its authority). Money cells are "
+        "numbers in rupees, exact to the paisa, shown with lakh and crore grouping. The "
+        "figures are the comparison page's. docs/api.md lists the columns.",
+        responses={
+            (200, exports.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, "The workbook."),
+        },
+    )
+    def export_xlsx(self, request: Request, pk: str) -> HttpResponse:
+        export = exports.comparison_export(self.get_object())
+        return self._attachment(
+            exports.export_xlsx(export), exports.XLSX_TYPE, f"{export.filename}.xlsx"
+        )
+
+    @extend_schema(
+        operation_id="comparisons_export_csv",
+        summary="The comparison as a CSV file",
+        description="The workbook's four sheets as four sections of one CSV file (UTF-8 with a "
+        "byte-order mark, CRLF line ends): a line with the section's name (Summary, TCO by "
+        "year, Ranking, Eligibility), a header line, the rows, then an empty line. Money is "
+        "a plain decimal string in rupees (`3804821.03`), dates are YYYY-MM-DD. The figures "
+        "are the comparison page's.",
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, "The CSV file.")},
+    )
+    def export_csv(self, request: Request, pk: str) -> HttpResponse:
+        export = exports.comparison_export(self.get_object())
+        return self._attachment(
+            exports.export_csv(export), exports.CSV_TYPE, f"{export.filename}.csv"
+        )
 
 
 # Decisions ------------------------------------------------------------------------------------

@@ -14,12 +14,12 @@ from tests.conftest import PASSWORD, workload_values
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in(page: Page, live_server, username: str) -> None:
+def sign_in(page: Page, live_server, username: str, lands: str = "/workloads/") -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/workloads/$"))
+    expect(page).to_have_url(re.compile(re.escape(lands) + "$"))
 
 
 def test_an_officer_describes_a_workload_compares_and_proposes(
@@ -74,7 +74,7 @@ def test_an_approver_approves_the_proposed_award(
         user=alice, comparison=comparison, offer_id=comparison.recommended_offer_id, reason=""
     )
 
-    sign_in(page, live_server, "bob")
+    sign_in(page, live_server, "bob", lands="/inbox/")  # an award awaits him
     page.get_by_role("link", name="History").click()
     page.get_by_role("link", name="Decisions").click()
     page.get_by_role("link", name=re.compile(r"\d+ \w+ 2026")).first.click()
@@ -83,6 +83,8 @@ def test_an_approver_approves_the_proposed_award(
     page.get_by_role("button", name="Approve the award").click()
 
     expect(page.get_by_test_id("decision-status")).to_have_text("Approved")
-    expect(page.get_by_text("Approved the award to")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Approved the award to")
+    # and the decision's history records it
+    expect(page.get_by_role("listitem").filter(has_text="Approved the award to")).to_be_visible()
     decision.refresh_from_db()
     assert decision.status == Decision.Status.APPROVED and decision.decided_by == bob

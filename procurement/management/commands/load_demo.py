@@ -148,8 +148,15 @@ class Command(BaseCommand):
         if User.objects.filter(username=username).exists():
             return False
         first, _, last = full_name.partition(" ")
+        # An address that can never be delivered (.invalid), so that under `make run` the
+        # console shows the notification emails each demo person would receive.
         user = User.objects.create_user(
-            username, password=DEMO_PASSWORD, first_name=first, last_name=last, is_staff=staff
+            username,
+            email=f"{username}@demo.invalid",
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            is_staff=staff,
         )
         user.groups.add(Group.objects.get(name=group))
         if department:

@@ -1,0 +1,105 @@
+"""Emails about awards, in plain words with a link: a proposal to the approvers of its department
+(not the person who proposed it), an approval or a return to the person who proposed.
+
+The services hand these functions to ``transaction.on_commit`` with the decision's id, so a
+message leaves only for a decision that was stored. Sending never undoes or fails a decision: a
+mail server that refuses or does not answer (``EMAIL_TIMEOUT``) is logged, and the decision
+stands; the inbox shows it either way. The backend and the SMTP server are settings
+(``config/settings.py``: console under ``make run``, in-memory in the tests).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User as Account
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from procurement import selectors
+from procurement.audit import person_of
+from procurement.models import Decision
+
+logger = logging.getLogger(__name__)
+
+
+def _link(name: str, *args: Any) -> str:
+    return settings.SITE_URL + reverse(name, args=args or None)
+
+
+def _name(person: Any) -> str:
+    return str(person.get_full_name() or person.username)
+
+
+def _context(decision: Decision) -> dict[str, Any]:
+    return {
+        "decision": decision,
+        "comparison": decision.comparison,
+        "workload": decision.comparison.workload,
+        "department": decision.department,
+        "proposer": _name(person_of(decision.proposed_by)),
+        "decider": _name(decision.decided_by) if decision.decided_by else "",
+        "decision_url": _link("decision_detail", decision.pk),
+        "comparison_url": _link("comparison_detail", decision.comparison_id),
+        "inbox_url": _link("inbox"),
+    }
+
+
+def _message(template: str, context: dict[str, Any], to: Account) -> EmailMessage:
+    """One email to one person (no one sees who else received it)."""
+    subject, _, body = render_to_string(template, context).partition("\n")
+    # A subject is one line, whatever a title holds.
+    return EmailMessage(subject=" ".join(subject.split()), body=body.lstrip("\n"), to=[to.email])
+
+
+def _send(messages: list[EmailMessage], what: str, decision_id: int) -> None:
+    if not messages:
+        return
+    try:
+        get_connection().send_messages(messages)
+    except Exception:  # any failure of the mail server; the decision is stored already
+        logger.exception("Could not send the email about %s (decision %s)", what, decision_id)
+
+
+def _decision(decision_id: int) -> Decision:
+    return (
+        Decision.objects.select_related(
+            "department",
+            "comparison__workload",
+            "proposed_by__api_key__person",
+            "decided_by",
+        )
+        .defer("comparison__snapshot")
+        .get(pk=decision_id)
+    )
+
+
+def decision_proposed(decision_id: int) -> None:
+    """Tell each approver of the department, but the person who proposed, what awaits them."""
+    decision = _decision(decision_id)
+    proposer = person_of(decision.proposed_by)
+    context = _context(decision)
+    messages = [
+        _message(
+            "procurement/email/decision_proposed.txt", {**context, "to": _name(approver)}, approver
+        )
+        for approver in selectors.department_approvers(decision.department)
+        if proposer is None or approver.pk != proposer.pk
+    ]
+    _send(messages, "a proposal", decision_id)
+
+
+def decision_decided(decision_id: int) -> None:
+    """Tell the person who proposed that the award was approved or returned (with the note)."""
+    decision = _decision(decision_id)
+    proposer = person_of(decision.proposed_by)
+    if not isinstance(proposer, Account) or not proposer.email or not proposer.is_active:
+        return
+    approved = decision.status == Decision.Status.APPROVED
+    template = "decision_approved" if approved else "decision_returned"
+    context = {**_context(decision), "to": _name(proposer)}
+    message = _message(f"procurement/email/{template}.txt", context, proposer)
+    _send([message], "an approval" if approved else "a return", decision_id)
