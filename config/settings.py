@@ -269,7 +269,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Kolkata"
-# At-least-once delivery without endless poison loops (RELIABILITY.md): acknowledge after the
+# At-least-once delivery without endless poison loops: acknowledge after the
 # task ran, requeue when the worker dies, take one message at a time, and keep the broker's
 # visibility timeout above any task's hard time limit so Redis does not redeliver a live task.
 CELERY_TASK_ACKS_LATE = True
@@ -366,7 +366,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Security. Production values unless DEBUG is on; RELIABILITY.md lists why each is here.
+# Security. Production values unless DEBUG is on (HTTPS only, secure cookies, HSTS).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")

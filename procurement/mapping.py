@@ -163,11 +163,13 @@ def offer_input(
 
 
 def fx_input(rate: FxRate) -> engine.FxRate:
+    """The rate as the engine takes it; its source names the publisher and the date in words
+    (the catalogue's note), then the page it was read from."""
     return engine.FxRate(
         currency=rate.currency,
         rate_to_inr=rate.rate_to_inr,
         date=rate.date,
-        source=rate.source_url or rate.source_note or NO_SOURCE,
+        source=", ".join(s for s in (rate.source_note, rate.source_url) if s) or NO_SOURCE,
         is_demo=rate.is_demo,
     )
 

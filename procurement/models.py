@@ -183,7 +183,7 @@ class ChangeProposal(models.Model):
 
 
 class Workload(models.Model):
-    """What a department needs to buy, in the engine's terms (DESIGN §4.1).
+    """What a department needs to buy, in the engine's terms.
 
     Its fields are those of the table in ``procurement.workload_fields``, which gives each its
     validator and the CHECK constraints below from the engine's bounds.

@@ -420,3 +420,80 @@ def comparison_view(results: engine.ComparisonResult) -> ComparisonView:
         names=names,
         plain=plain,
     )
+
+
+@dataclass(frozen=True)
+class PolicyRuleRow:
+    """One rule of a policy pack as its page lists it: what it governs, in words, and its
+    source."""
+
+    name: str
+    citation: engine.Citation
+    confidence: str
+    note: str
+
+
+def policy_rules(policy: engine.Policy) -> list[PolicyRuleRow]:
+    """Every cited rule of a pack apart from residency and preferences (which the page shows
+    in their own tables), named in plain words, in the order a tender file takes them."""
+    evaluation = policy.evaluation
+    terms = policy.contract_terms
+    finance = policy.finance
+    named: list[tuple[str, object]] = [
+        ("Logs kept in the country (CERT-In)", policy.logs_direction),
+        ("Commercial cloud must be MeitY-empanelled", policy.cloud_empanelment),
+    ]
+    named += [
+        (f"{labels.CERTIFICATION_KIND.label(r.kind)} certification", r)
+        for r in policy.certifications.required
+    ]
+    named += [
+        ("Certification valid for the whole contract", policy.certifications.expiry),
+        ("Quality bar", policy.quality),
+        ("No training on Buyer Data", terms.training),
+        ("Longest retention of Buyer Data", terms.max_retention),
+        ("Notice before a model is retired", terms.min_deprecation_notice),
+        ("Model shut down during the contract", terms.shutdown),
+        ("Dated model versions", terms.pinned_snapshot),
+    ]
+    if policy.mii is not None:
+        mii = policy.mii
+        named += [
+            ("Make in India: classes of local supplier", mii.classification),
+            ("Make in India: small purchases exempt", mii.exemption),
+            ("Global tender enquiry", mii.gte),
+            ("Local content certificate", mii.lc_certificate),
+            ("Only Class-I suppliers", mii.only_class_i),
+        ]
+    named.append(("Bidders from countries sharing a land border", policy.land_border))
+    named += [(f"Mode of procurement: {mode.mode}", mode) for mode in policy.procurement_modes]
+    named += [
+        ("Award at the lowest evaluated cost (L1)", evaluation.l1),
+        ("Quality and cost based selection", evaluation.qcbs),
+        ("Cap on the technical weight", evaluation.qcbs.max_weight),
+        ("Cap for non-consultancy services", evaluation.qcbs.ncs_cap),
+        ("Ties", evaluation.tie),
+        ("Estimated value", evaluation.estimated_value),
+    ]
+    named += [(f"Tax: {rule.levy}", rule) for rule in policy.taxes.rules]
+    named += [
+        ("Input tax credit", policy.taxes.input_tax_credit),
+        (f"Discount rate ({finance.discount_rate_pct} % a year)", finance.discount_rate),
+        (
+            f"Expected rupee depreciation ({finance.expected_inr_depreciation_pct} % a year)",
+            finance.depreciation,
+        ),
+        ("Use of dedicated capacity", finance.utilisation),
+        ("What counts as domestic infrastructure", policy.domestic_infrastructure),
+        ("Age of prices and exchange rates", policy.data_quality),
+    ]
+    return [
+        PolicyRuleRow(
+            name=name,
+            citation=rule.citation,  # type: ignore[attr-defined]
+            confidence=rule.confidence,  # type: ignore[attr-defined]
+            note=getattr(rule, "note", ""),
+        )
+        for name, rule in named
+        if rule is not None
+    ]

@@ -41,6 +41,7 @@ urlpatterns = [
     path("policies/", views.policy_list, name="policy_list"),
     path("policies/<slug:slug>/v<int:version>/", views.policy_detail, name="policy_detail"),
     path("policies/<slug:slug>/v<int:version>/adopt/", views.policy_adopt, name="policy_adopt"),
+    path("policies/<slug:slug>/v<int:version>/pack.json", views.policy_file, name="policy_file"),
     path("policies/<slug:slug>/v<int:old>...v<int:new>/", views.policy_diff, name="policy_diff"),
     path("api-keys/", key_views.api_key_list, name="api_key_list"),
     path("api-keys/new/", key_views.api_key_create, name="api_key_create"),

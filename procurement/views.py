@@ -6,6 +6,7 @@ Department-owned objects are fetched only through ``selectors.get_<x>_for_user()
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from procurement import (
     audit,
     charts,
+    engine,
     exports,
     presenters,
     selectors,
@@ -482,16 +484,50 @@ def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
     return response
 
 
+# The largest file /verify/ hashes: far above any justification PDF the product issues (a few
+# MB), and small enough that a stranger cannot make the server read without end.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+def _uploaded_pdf_sha256(request: HttpRequest) -> tuple[str, str]:
+    """The SHA-256 of the PDF uploaded as ``document``, computed here, and the refusal in words
+    (empty when there is none): no file, a file too large, or a file that is not a PDF."""
+    upload = request.FILES.get("document")
+    if upload is None or not upload.size:
+        return "", "Choose the PDF file of the document to verify."
+    if upload.size > MAX_DOCUMENT_BYTES:
+        return "", (
+            f"The file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB: no document this "
+            "product issues is that large, so it did not issue this file."
+        )
+    digest = hashlib.sha256()
+    first = True
+    for chunk in upload.chunks():
+        if first and not chunk.startswith(b"%PDF-"):
+            return "", (
+                "This file is not a PDF: choose the justification document's PDF file, or check "
+                "a snapshot (JSON) with the form below."
+            )
+        first = False
+        digest.update(chunk)
+    return digest.hexdigest(), ""
+
+
 @require_http_methods(["GET", "POST"])
 def document_verify(request: HttpRequest) -> HttpResponse:
-    """Public: whether this product issued a file with a given SHA-256, when, for whom — as a
-    department's audit chain records it (GET); whether an uploaded snapshot's fingerprint and
-    signature match, and who signed it (POST)."""
+    """Public: whether this product issued a file — given its SHA-256 (GET) or the PDF itself,
+    hashed here (POST ``document``) — when, for whom, as a department's audit chain records it;
+    whether an uploaded snapshot's fingerprint and signature match, and who signed it (POST
+    ``snapshot``)."""
     sha256 = request.GET.get("sha256", "").strip().lower()
+    file_refused = ""
+    by_file = request.method == "POST" and request.POST.get("check") == "document"
+    if by_file:
+        sha256, file_refused = _uploaded_pdf_sha256(request)
     checked = bool(sha256)
     valid = bool(re.fullmatch(r"[0-9a-f]{64}", sha256))
     issue = audit.issued_document(sha256) if valid else None
-    upload = request.FILES.get("snapshot") if request.method == "POST" else None
+    upload = request.FILES.get("snapshot") if request.method == "POST" and not by_file else None
     verdict = (
         signing.snapshot_file_verify(upload.read(signing.MAX_SNAPSHOT_BYTES + 1))
         if upload
@@ -505,10 +541,14 @@ def document_verify(request: HttpRequest) -> HttpResponse:
             "checked": checked,
             "valid": valid,
             "issue": issue,
-            "snapshot_missing": request.method == "POST" and not upload,
+            "by_file": by_file,
+            "file_refused": file_refused,
+            "snapshot_missing": request.method == "POST" and not by_file and not upload,
             "verdict": verdict,
             "product_key": signing.published_key(),
+            "max_document_mb": MAX_DOCUMENT_BYTES // (1024 * 1024),
         },
+        status=400 if file_refused else 200,
     )
 
 
@@ -589,18 +629,29 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def policy_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     pack = selectors.get_policy_pack(slug, version)
+    policy = engine.load_policy(pack.document)
     return render(
         request,
         "procurement/policy_detail.html",
         {
             "pack": pack,
-            "document": pack.document,
-            "document_json": json.dumps(pack.document, indent=2, ensure_ascii=False),
+            "policy": policy,
+            "rules": presenters.policy_rules(policy),
             "other_versions": selectors.policy_pack_other_versions(pack),
             "department": selectors.department_of(request.user),
             **_pack_notice(request),
         },
     )
+
+
+@login_required
+def policy_file(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    """The pack version's document as a file, exactly as stored and as the engine reads it."""
+    pack = selectors.get_policy_pack(slug, version)
+    text = json.dumps(pack.document, indent=2, ensure_ascii=False) + "\n"
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{pack.slug}-v{pack.version}.json"'
+    return response
 
 
 @login_required

@@ -21,9 +21,13 @@ import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from procurement.engine.packs import pack_data
+
 pytestmark = pytest.mark.django_db
 
 # Routes that are not pages a browser loads by navigating to them, and why.
+# The version of the central pack shipped with the product (the migrations store it).
+SHIPPED = pack_data("india-default")["version"]
 NOT_PAGES = {
     "schema": "the OpenAPI document (YAML), checked in test_catalogue_api",
     "logout": "POST only",
@@ -41,6 +45,7 @@ NOT_PAGES = {
     "api:decision-return": "POST only",
     "api:comparison-documents": "POST only",
     "comparison_snapshot": "a JSON download",
+    "policy_file": "a JSON download",
     "comparison_export_xlsx": "an XLSX download",
     "comparison_export_csv": "a CSV download",
     "api:comparison-export-xlsx": "an XLSX download",
@@ -141,7 +146,7 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "catalogue:offering_detail": {"slug": Offering.objects.first().slug},
         "api:provider-detail": {"slug": Provider.objects.first().slug},
         "api:offering-detail": {"slug": Offering.objects.first().slug},
-        "api:policy-pack-detail": {"slug": "india-default", "version": 2},
+        "api:policy-pack-detail": {"slug": "india-default", "version": SHIPPED},
         "api:workload-detail": {"pk": Workload.objects.first().pk},
         "api:comparison-detail": {"pk": Comparison.objects.first().pk},
         "api:comparison-snapshot": {"pk": Comparison.objects.first().pk},
@@ -157,10 +162,10 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "decision_detail": {"pk": Decision.objects.first().pk},
         "document_detail": {"pk": JustificationDocument.objects.first().pk},
         "document_status": {"pk": JustificationDocument.objects.first().pk},
-        "policy_detail": {"slug": "india-default", "version": 2},
+        "policy_detail": {"slug": "india-default", "version": SHIPPED},
         "policy_diff": {
             "slug": "india-default",
-            "old": 2,
+            "old": SHIPPED,
             "new": PolicyPack.objects.filter(slug="india-default").count() + 1,
         },
     }

@@ -516,7 +516,7 @@ def test_every_platform_change_is_an_event_on_the_platform_chain(
         assert sha256(event_content(event)) == event.content_hash
         assert chain_link(previous, event.content_hash) == event.chain_hash
         previous = event.chain_hash
-    assert json.loads(events[1].payload)["version"] == 3
+    assert json.loads(events[1].payload)["version"] == policy_pack.version + 1
     assert not AuditEvent.objects.filter(department__isnull=False, action__contains=".approved")
 
 

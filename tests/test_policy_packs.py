@@ -30,7 +30,7 @@ def policy_admin(db):
 
 
 def test_the_shipped_pack_is_published_with_citations(policy_pack):
-    assert policy_pack.is_published and policy_pack.version == 2
+    assert policy_pack.is_published and policy_pack.version == 3
     premium = next(
         p for p in policy_pack.document["preferences"] if p["kind"] == "transition_premium"
     )
@@ -47,7 +47,7 @@ def test_a_published_version_never_changes(policy_pack, policy_admin):
 
 def test_a_change_is_a_new_version_that_is_validated_then_published(policy_pack, policy_admin):
     draft = services.policy_pack_new_version(user=policy_admin, source=policy_pack)
-    assert (draft.version, draft.status) == (3, PolicyPack.Status.DRAFT)
+    assert (draft.version, draft.status) == (policy_pack.version + 1, PolicyPack.Status.DRAFT)
     document = copy.deepcopy(draft.document)
     document["evaluation"]["qcbs"]["technical_weight_pct"] = "85"
     with pytest.raises(ValidationError) as failure:
@@ -88,11 +88,12 @@ def test_pages_show_a_version_and_the_difference_between_two(
     document["finance"]["discount_rate_pct"] = "9"
     services.policy_pack_save_draft(user=policy_admin, pack=draft, document=document)
     client.force_login(alice)
-    page = client.get(reverse("policy_detail", args=["india-default", 2])).content.decode()
-    assert "Residency by data classification" in page and "category_a" in page
-    assert reverse("policy_diff", args=["india-default", 2, 3]) in page
-    diff = client.get(reverse("policy_diff", args=["india-default", 2, 3])).content.decode()
-    assert "finance.discount_rate_pct" in diff and "version 3" in diff.lower()
+    old, new = policy_pack.version, draft.version
+    page = client.get(reverse("policy_detail", args=["india-default", old])).content.decode()
+    assert "Residency by data classification" in page and "Category A" in page
+    assert reverse("policy_diff", args=["india-default", old, new]) in page
+    diff = client.get(reverse("policy_diff", args=["india-default", old, new])).content.decode()
+    assert "finance.discount_rate_pct" in diff and f"version {new}" in diff.lower()
 
 
 def test_the_policy_authority_publishes_and_department_policy_officers_adopt(policy_admin):
@@ -102,3 +103,35 @@ def test_the_policy_authority_publishes_and_department_policy_officers_adopt(pol
         "view_policypack",
         "adopt_policypack",
     }
+
+
+def test_the_shipped_versions_are_stored_once_beside_earlier_ones_never_over_them(
+    policy_pack, state_pack
+):
+    """Migration 0012 adds the shipped versions that are missing and leaves every stored
+    version as it is (a published version never changes)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "procurement.migrations.0013_shipped_packs_cite_primary_instruments"
+    )
+    earlier = PolicyPack.objects.create(
+        slug="india-default",
+        version=1,
+        title="An earlier version",
+        status=PolicyPack.Status.PUBLISHED,
+        document={"as": "stored"},
+        effective_from=policy_pack.effective_from,
+        published_at=policy_pack.published_at,
+    )
+    state_pack.delete()
+    before = {p.pk: (p.document, p.change_note) for p in PolicyPack.objects.all()}
+    migration.store_new_versions(apps, None)
+    after = {p.pk: (p.document, p.change_note) for p in PolicyPack.objects.all()}
+    assert {pk: after[pk] for pk in before} == before
+    assert PolicyPack.objects.get(pk=earlier.pk).document == {"as": "stored"}
+    [added] = PolicyPack.objects.exclude(pk__in=before)
+    assert (added.slug, added.version, added.status) == ("demo-state-transition", 2, "published")
+    assert "primary instrument" in added.change_note and added.document["clauses"]

@@ -146,6 +146,7 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "policy_list"): PAGE_SIGNED_IN,
     ("GET", "policy_detail"): PAGE_SIGNED_IN,
     ("GET", "policy_diff"): PAGE_SIGNED_IN,
+    ("GET", "policy_file"): PAGE_SIGNED_IN,
     # Adopting a pack version: the department's administrator and policy officer (the other
     # department's person, holding every role of B, adopts for B); platform roles have none.
     ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403),

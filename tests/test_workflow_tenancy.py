@@ -36,6 +36,7 @@ ROUTES = {
     "policy_detail": ("GET", "pack"),
     "policy_adopt": ("POST", "pack"),
     "policy_diff": ("GET", "pack_diff"),
+    "policy_file": ("GET", "pack"),
     "document_create": ("POST", "comparison"),
     "document_detail": ("GET", "document"),
     "document_status": ("GET", "document"),

@@ -34,6 +34,7 @@ from procurement import charts, engine, labels, selectors, workload_fields
 from procurement.documents import charts as svg
 from procurement.documents.pdf import data_uri
 from procurement.engine.numbers import format_lakh_crore
+from procurement.engine.packs import load_pack, pack_names
 from procurement.models import JustificationDocument, Workload
 from procurement.presenters import ComparisonView, comparison_view
 from procurement.signing import stored_signature
@@ -58,82 +59,77 @@ class Clause:
     confidence: str
 
 
-def _clause(title: str, text: str, citation: engine.Citation, confidence: str) -> Clause:
-    return Clause(title, text, f"{citation.document}, {citation.clause}", confidence)
+class _ClauseValues(dict[str, str]):
+    """What a clause's placeholders read: a value the pack and the workload do not give is
+    marked for the officer to fill (never a gap or an error in the document)."""
+
+    def __missing__(self, key: str) -> str:
+        return _("[to be stated in the tender]")
 
 
-# Clause wording; placeholders are filled from the pack and workload, and each clause names the
-# pack rule, with its citation, that it rests on.
-CLAUSE_TEXT = {
-    "no_cloud": _lazy(
-        "The data of this workload may not be processed on any cloud service. "
-        "The service shall run on the Buyer's own infrastructure."
-    ),
-    "residency": _lazy(
-        "Buyer Data — prompts, outputs, files, logs and backups — and all inference "
-        "processing shall remain in named regions in %(country)s (%(where)s)."
-    ),
-    "operators": _lazy("The hosting operator shall be %(ops)s."),
-    "guarantee": _lazy(
-        "The Bidder shall guarantee in the contract that inference is processed only in "
-        "India, with no global or cross-border routing."
-    ),
-    "empanelment": _lazy(
-        "Where the service runs on a commercial cloud, the hosting layer shall be a "
-        "MeitY-empanelled cloud service offering with a current STQC audit, listed on GeM "
-        "where applicable."
-    ),
-    "certification": _lazy(
-        "The Bidder shall hold valid %(cert)s certification on the date of bid submission "
-        "and keep it valid for the whole contract, supplying the certificate and each renewal."
-    ),
-    "quality": _lazy(
-        "The offered model shall score at least %(bar)s out of 100 for %(use)s in each of "
-        "%(langs)s, in an evaluation by an accredited evaluator that is valid on the date of "
-        "technical evaluation. The Buyer may re-run the evaluation on its own test set before "
-        "award."
-    ),
-    "mii": _lazy(
-        "The Bidder shall declare its local content and class under the Public Procurement "
-        "(Preference to Make in India) Order 2017: Class-I at %(c1)s %% or more, Class-II "
-        "above %(c2)s %%. "
-    ),
-    "lc_auditor": _lazy(
-        "As the estimated value exceeds %(limit)s, the local content shall be certified by "
-        "the statutory or cost auditor (companies) or a practising Chartered or Cost "
-        "Accountant."
-    ),
-    "lc_self": _lazy(
-        "Up to %(limit)s of estimated value, the Bidder self-certifies its local content "
-        "and states where value is added."
-    ),
-    "land_border": _lazy(
-        "A bidder from a country sharing a land border with India may bid only if registered "
-        "with the Registration Committee of DPIIT; the registration shall be valid on the "
-        "date of bid submission."
-    ),
-    "training": _lazy(
-        "The Bidder shall not use Buyer Data — prompts, files, outputs, embeddings and logs "
-        "— to train, fine-tune or improve any model, directly or through sub-processors. The "
-        "commitment shall be in the contract itself, not only a console setting."
-    ),
-    "retention": _lazy(
-        "The Bidder shall state the retention period of each category of data; none shall "
-        "exceed %(days)s days, and data shall be deleted on request and at exit with a "
-        "deletion certificate."
-    ),
-    "lifecycle": _lazy(
-        "The contract binds to dated model versions. The Bidder shall give at least %(days)s "
-        "days' notice before retiring a contracted model and run the old and new versions in "
-        "parallel before cut-over."
-    ),
-    "availability": _lazy("monthly availability of at least %(pct)s %%"),
-    "latency": _lazy("95th-percentile response time of at most %(ms)s ms at the declared workload"),
-    "service": _lazy(
-        "The service shall meet %(levels)s, measured by the Buyer's own monitoring, with "
-        "service credits for any breach."
-    ),
-}
+def _from_library(
+    library: dict[str, engine.TenderClause], clause_id: str, values: _ClauseValues
+) -> Clause | None:
+    clause = library.get(clause_id)
+    if clause is None:
+        return None
+    source = "; ".join(citation.text() for citation in clause.sources)
+    return Clause(clause.title, clause.text.format_map(values), source, clause.confidence)
+
+
+def _library(policy: engine.Policy) -> dict[str, engine.TenderClause]:
+    """The pack's clause library; a pack stored before packs carried one reads the library of
+    the shipped pack of its name (or of the central pack), so an earlier comparison's document
+    still states its conditions."""
+    clauses = policy.clauses
+    if not clauses:
+        shipped = policy.pack_id if policy.pack_id in pack_names() else "india-default"
+        clauses = load_pack(shipped).clauses
+    return {clause.clause_id: clause for clause in clauses}
+
+
+def _clause_values(policy: engine.Policy, workload: engine.Workload, rule: Any) -> _ClauseValues:
+    values = _ClauseValues(
+        use_case=labels.USE_CASE.label(workload.use_case).lower(),
+        languages=labels.languages(workload.languages),
+    )
+    if rule is not None and rule.required_country:
+        values["country"] = _country(rule.required_country)
+        values["locations"] = _and(list(rule.locations))
+    if rule is not None and rule.allowed_operator_types:
+        values["operator_types"] = " or ".join(
+            labels.OPERATOR_TYPE.label(o).lower() for o in rule.allowed_operator_types
+        )
+    bar = policy.quality_bar(workload.use_case)
+    if bar is not None:
+        values["min_score"] = str(bar)
+    if policy.mii is not None:
+        values["class_i_pct"] = str(policy.mii.class_i_min_lc_pct)
+        values["class_ii_pct"] = str(policy.mii.class_ii_min_lc_pct_exclusive)
+        values["lc_certificate_limit"] = format_lakh_crore(
+            policy.mii.lc_certificate_above_inr, None
+        ).removeprefix("₹")
+    terms = policy.contract_terms
+    if terms.max_retention is not None:
+        values["retention_days"] = str(terms.max_retention.limit_days)
+    if terms.min_deprecation_notice is not None:
+        values["notice_days"] = str(terms.min_deprecation_notice.limit_days)
+    if policy.logs_direction is not None:
+        values["log_days"] = str(policy.logs_direction.retention_days)
+        values["log_country"] = _country(policy.logs_direction.country)
+    if workload.min_availability_pct:
+        values["availability_pct"] = str(workload.min_availability_pct)
+    if workload.max_p95_latency_ms:
+        values["latency_ms"] = str(workload.max_p95_latency_ms)
+    return values
+
+
+def _country(code: str) -> str:
+    return "India" if code == "IN" else code
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _applies(tags: tuple[str, ...], applies_to: tuple[str, ...] | None) -> bool:
@@ -143,131 +139,78 @@ def _applies(tags: tuple[str, ...], applies_to: tuple[str, ...] | None) -> bool:
 def eligibility_clauses(
     policy: engine.Policy, workload: engine.Workload, value: Decimal | None
 ) -> list[Clause]:
-    """The tender's eligibility and qualification conditions, from the pack's own rules."""
-    text = {key: str(value) for key, value in CLAUSE_TEXT.items()}
+    """The tender's eligibility and qualification conditions: the clauses of the pack's clause
+    library that the pack's rules and the workload call for, placeholders filled, each with the
+    instruments it rests on. A clause of the library the rules do not name (an authority's own
+    standard condition) is always included, after them."""
+    library = _library(policy)
     tags = workload.data_classification
-    clauses = []
     rule = _strictest_residency(policy, tags)
+    values = _clause_values(policy, workload, rule)
+    wanted: list[tuple[str, _ClauseValues]] = []
     if rule is not None and not rule.cloud_allowed:
-        clauses.append(_clause(_("Hosting"), text["no_cloud"], rule.citation, rule.confidence))
+        wanted.append(("hosting_no_cloud", values))
     elif rule is not None and rule.required_country:
-        country = "India" if rule.required_country == "IN" else rule.required_country
-        body = text["residency"] % {"country": country, "where": ", ".join(rule.locations)}
+        wanted.append(("residency", values))
         if rule.allowed_operator_types:
-            ops = " or ".join(
-                labels.OPERATOR_TYPE.label(o).lower() for o in rule.allowed_operator_types
-            )
-            body += " " + text["operators"] % {"ops": ops}
+            wanted.append(("hosting_operator", values))
         if rule.require_processing_guarantee:
-            body += " " + text["guarantee"]
-        clauses.append(
-            _clause(_("Storage and processing in India"), body, rule.citation, rule.confidence)
-        )
+            wanted.append(("processing_guarantee", values))
     empanelment = policy.cloud_empanelment
     if empanelment and _applies(tags, empanelment.applies_to):
-        clauses.append(
-            _clause(
-                _("Hosting eligibility"),
-                text["empanelment"],
-                empanelment.citation,
-                empanelment.confidence,
-            )
-        )
+        wanted.append(("empanelment", values))
     for requirement in policy.certifications.required:
         if _applies(tags, requirement.applies_to):
             cert = labels.CERTIFICATION_KIND.label(requirement.kind)
-            clauses.append(
-                _clause(
-                    _("Certification"),
-                    text["certification"] % {"cert": cert},
-                    requirement.citation,
-                    requirement.confidence,
-                )
-            )
-    bar = policy.quality_bar(workload.use_case)
-    if bar is not None:
-        body = text["quality"] % {
-            "bar": bar,
-            "use": labels.USE_CASE.label(workload.use_case).lower(),
-            "langs": labels.languages(workload.languages),
-        }
-        clauses.append(
-            _clause(_("Quality"), body, policy.quality.citation, policy.quality.confidence)
-        )
+            wanted.append(("certification", _ClauseValues(values, certification=cert)))
+    if policy.logs_direction is not None:
+        wanted.append(("logs", values))
+    if policy.quality_bar(workload.use_case) is not None:
+        wanted.append(("quality", values))
     if policy.mii is not None:
-        mii = policy.mii
-        auditor = value is not None and value > mii.lc_certificate_above_inr
-        certificate = text["lc_auditor" if auditor else "lc_self"] % {
-            "limit": format_lakh_crore(mii.lc_certificate_above_inr, None)
-        }
-        body = text["mii"] % {
-            "c1": mii.class_i_min_lc_pct,
-            "c2": mii.class_ii_min_lc_pct_exclusive,
-        }
-        clauses.append(
-            _clause(
-                _("Make in India"),
-                body + certificate,
-                mii.lc_certificate.citation,
-                mii.lc_certificate.confidence,
-            )
-        )
+        auditor = value is not None and value > policy.mii.lc_certificate_above_inr
+        wanted.append(("make_in_india", values))
+        wanted.append(("local_content_auditor" if auditor else "local_content_self", values))
     if policy.land_border is not None:
-        ref = policy.land_border
-        clauses.append(
-            _clause(
-                _("Bidders from land-border countries"),
-                text["land_border"],
-                ref.citation,
-                ref.confidence,
-            )
-        )
+        wanted.append(("land_border", values))
     terms = policy.contract_terms
     if terms.training is not None:
-        clauses.append(
-            _clause(
-                _("No training on Buyer Data"),
-                text["training"],
-                terms.training.citation,
-                terms.training.confidence,
-            )
-        )
+        wanted.append(("no_training", values))
     if terms.max_retention is not None:
-        limit = terms.max_retention
-        clauses.append(
-            _clause(
-                _("Retention"),
-                text["retention"] % {"days": limit.limit_days},
-                limit.citation,
-                limit.confidence,
-            )
-        )
+        wanted.append(("retention", values))
     if terms.min_deprecation_notice is not None:
-        notice = terms.min_deprecation_notice
-        clauses.append(
-            _clause(
-                _("Model lifecycle"),
-                text["lifecycle"] % {"days": notice.limit_days},
-                notice.citation,
-                notice.confidence,
-            )
-        )
-    levels = []
+        wanted.append(("model_lifecycle", values))
     if workload.min_availability_pct:
-        levels.append(text["availability"] % {"pct": workload.min_availability_pct})
+        wanted.append(("availability", values))
     if workload.max_p95_latency_ms:
-        levels.append(text["latency"] % {"ms": workload.max_p95_latency_ms})
-    if levels:
-        ref = policy.requirements.availability
-        clauses.append(
-            _clause(
-                _("Service levels"),
-                text["service"] % {"levels": " and ".join(levels)},
-                ref.citation,
-                ref.confidence,
-            )
-        )
-    return clauses
+        wanted.append(("latency", values))
+    wanted += [(clause_id, values) for clause_id in library if clause_id not in RULE_CLAUSES]
+    found = (_from_library(library, clause_id, vals) for clause_id, vals in wanted)
+    return [clause for clause in found if clause is not None]
+
+
+# The clauses of the library that the pack's rules call for (each only when its rule does).
+RULE_CLAUSES = frozenset(
+    {
+        "hosting_no_cloud",
+        "residency",
+        "hosting_operator",
+        "processing_guarantee",
+        "empanelment",
+        "certification",
+        "logs",
+        "quality",
+        "make_in_india",
+        "local_content_auditor",
+        "local_content_self",
+        "land_border",
+        "no_training",
+        "retention",
+        "model_lifecycle",
+        "availability",
+        "latency",
+    }
+)
 
 
 # GFR 2017 Rule 149(ii), as amended by DoE OM F.1/3/2024-PPD of 10.07.2024: on GeM, purchase from

@@ -1,7 +1,7 @@
 """Rendering justification documents: claim the job, build the PDF, store exactly one result.
 
-Celery delivers a task at least once, so exactly one *result* comes from the database (the
-outbox pattern of RELIABILITY.md):
+Celery delivers a task at least once, so exactly one *result* comes from the database (an
+outbox):
 
 * the JustificationDocument row is the job, written in the request's transaction;
 * a worker claims it with a conditional update (queued → rendering) and, while it renders,

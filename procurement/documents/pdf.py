@@ -1,7 +1,7 @@
 """HTML to archival PDF (PDF/A-3b) with WeasyPrint, fetching nothing it was not given.
 
 Only the project's own templates are rendered, with autoescape; no user CSS. The URL fetcher
-denies by default (RELIABILITY.md): it serves ``data:`` URIs and the app's own assets from an
+denies by default: it serves ``data:`` URIs and the app's own assets from an
 in-memory map (``asset:`` URLs), never ``file://``, never the network, never a redirect. Every
 refused fetch is logged and counted, so tests can prove nothing leaked.
 """

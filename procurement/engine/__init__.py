@@ -1,4 +1,4 @@
-"""The comparison engine: pure Python, no Django, no I/O (DESIGN §4).
+"""The comparison engine: pure Python, no Django, no I/O.
 
 One entry point, :func:`compare`, and the snapshot helpers :func:`build_snapshot`,
 :func:`canonical_json`, :func:`fingerprint`, :func:`sign_snapshot`, :func:`verify_snapshot` and
@@ -43,7 +43,7 @@ from procurement.engine.inputs import (
 )
 from procurement.engine.jsontext import check_json_depth, load_json
 from procurement.engine.loading import load_policy, load_workload, policy_to_dict
-from procurement.engine.policy import Citation, Policy
+from procurement.engine.policy import CLAUSE_PLACEHOLDERS, Citation, Policy, TenderClause
 from procurement.engine.results import (
     AwardOutcome,
     ComparisonResult,
@@ -119,6 +119,7 @@ __all__ = [
     "AwardOutcome",
     "AwardRules",
     "Certification",
+    "CLAUSE_PLACEHOLDERS",
     "Citation",
     "ComparisonResult",
     "Contender",
@@ -149,6 +150,7 @@ __all__ = [
     "SnapshotSignature",
     "StepSpec",
     "TcoBreakdown",
+    "TenderClause",
     "TcoYear",
     "Workload",
     "apply_preferences",

@@ -1,4 +1,4 @@
-"""The engine's entry point: :func:`compare` runs every step of DESIGN §4 for one workload.
+"""The engine's entry point: :func:`compare` runs every step of a comparison for one workload.
 
 Order: validate → sort offers by id → price (FX, TCO) → value-independent rules → estimated value
 → value-dependent rules → evaluation (L1 or QCBS) → preferences in pack order → recommendation,
@@ -263,9 +263,9 @@ def _arithmetic_error(
 def _estimated_value(
     workload: Workload, first_pass: Sequence[tuple[OfferState, list[RuleOutcome]]]
 ) -> EstimatedValue:
-    # DESIGN §4.3: the officer's figure when given; otherwise the nominal TCO (taxes included) of
-    # the cheapest offer passing every rule that does not depend on value — breaking the
-    # circularity once, visibly.
+    # The estimated value (GFR 2017 Rule 182: on prevalent market conditions): the officer's
+    # figure when given; otherwise the nominal TCO (taxes included) of the cheapest offer passing
+    # every rule that does not depend on value — breaking the circularity once, visibly.
     if workload.estimated_value_inr is not None:
         return EstimatedValue(
             amount_inr=workload.estimated_value_inr,

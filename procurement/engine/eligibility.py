@@ -1,4 +1,4 @@
-"""Eligibility rules (DESIGN §4.3.1): each returns pass / fail / warning with a stable code, a
+"""Eligibility rules: each returns pass / fail / warning with a stable code, a
 sentence with the numbers in it, and the citation and confidence of the rule in the policy pack.
 
 Rules that do not depend on the estimated value run first (:func:`check_value_independent`);
@@ -211,7 +211,8 @@ def check_logs_direction(workload: Workload, offer: Offer, policy: Policy) -> Ru
     if direction.softened_by is not None:
         ref = direction.softened_by
         softened = (
-            f" {ref.citation.document} ({ref.citation.clause}; {confidence_label(ref.confidence)}) "
+            f" {ref.citation.instrument()} ({ref.citation.clause}; "
+            f"{confidence_label(ref.confidence)}) "
             f"is said to allow logs abroad if they can be produced in reasonable time, but does "
             f"not amend the direction."
         )
@@ -507,7 +508,7 @@ def check_requirements(workload: Workload, offer: Offer, policy: Policy) -> list
 
 
 def check_contract_terms(workload: Workload, offer: Offer, policy: Policy) -> list[RuleOutcome]:
-    """TERMS_* checks of data use and model lifecycle (POLICY-RULES.md §9)."""
+    """TERMS_* checks of data use and model lifecycle (the contract terms a tender states)."""
     t = policy.contract_terms
     results: list[RuleOutcome] = []
     if t.training is not None:

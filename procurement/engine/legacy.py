@@ -14,6 +14,10 @@ Engine 1.0.0 (snapshot version 1) differs from today's in four places:
   ``in_country_other_operator`` → ``foreign_operator_in_country``);
 * offers carried no list of operators.
 
+Engine 2.0.0 (snapshot version 2, as today) differs in two: a pack had no clause library
+(``policy.clauses``), and a citation named no issuer, number, date or comparable practice (they
+read as not recorded). Engine 1.0.0 records get both too.
+
 Only the shape changes: every figure stays as that engine computed it. Replaying such a snapshot
 with today's engine recomputes it under today's rules, so replay reports the results that differ.
 """
@@ -24,7 +28,15 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-LEGACY_ENGINE_VERSIONS = frozenset({"1.0.0"})
+LEGACY_ENGINE_VERSIONS = frozenset({"1.0.0", "2.0.0"})
+_BEFORE_OPERATORS = frozenset({"1.0.0"})
+# The fields a citation gained with engine 2.1.0, as an earlier citation reads.
+_CITATION_DEFAULTS: dict[str, Any] = {
+    "issuer": "",
+    "number": "",
+    "date": None,
+    "comparable_practice": "",
+}
 NOT_RECORDED = "Not recorded (compared before region operators were recorded)"
 
 _BUCKETS = {
@@ -60,7 +72,11 @@ def upgrade_snapshot(document: Mapping[str, Any]) -> dict[str, Any]:
 def upgrade_results(results: Mapping[str, Any]) -> dict[str, Any]:
     """Stored results of an earlier engine in today's shape (a copy)."""
     upgraded = copy.deepcopy(dict(results))
-    if not is_legacy(upgraded.get("engine_version")):
+    version = upgraded.get("engine_version")
+    if not is_legacy(version):
+        return upgraded
+    _fill_citations(upgraded)
+    if version not in _BEFORE_OPERATORS:
         return upgraded
     for offer in _dicts(upgraded.get("offers")):
         hosting = str(offer.get("hosting"))
@@ -87,6 +103,12 @@ def upgrade_inputs(inputs: Mapping[str, Any], engine_version: object) -> dict[st
     upgraded = copy.deepcopy(dict(inputs))
     if not is_legacy(engine_version):
         return upgraded
+    policy = upgraded.get("policy")
+    if isinstance(policy, dict):
+        policy.setdefault("clauses", [])
+        _fill_citations(policy)
+    if engine_version not in _BEFORE_OPERATORS:
+        return upgraded
     offers = list(_dicts(upgraded.get("offers")))
     for offer in offers:
         for name in ("processing_regions", "storage_regions", "log_regions"):
@@ -107,7 +129,6 @@ def upgrade_inputs(inputs: Mapping[str, Any], engine_version: object) -> dict[st
         options["match_replies"] = (
             [] if accepts else [{"offer_id": o.get("offer_id"), "accepts": False} for o in offers]
         )
-    policy = upgraded.get("policy")
     definition = policy.get("domestic_infrastructure") if isinstance(policy, dict) else None
     if isinstance(definition, dict) and "require_domestic_ownership" in definition:
         definition["require_operator_domestic_ownership"] = definition.pop(
@@ -117,6 +138,20 @@ def upgrade_inputs(inputs: Mapping[str, Any], engine_version: object) -> dict[st
             "require_headquarters_in_home", False
         )
     return upgraded
+
+
+def _fill_citations(node: object) -> None:
+    """Give every citation in ``node`` (a dict with a document and a clause) the fields it
+    gained since, as not recorded."""
+    if isinstance(node, list):
+        for item in node:
+            _fill_citations(item)
+    elif isinstance(node, dict):
+        if "document" in node and "clause" in node:
+            for key, value in _CITATION_DEFAULTS.items():
+                node.setdefault(key, value)
+        for value in node.values():
+            _fill_citations(value)
 
 
 def _dicts(items: object) -> list[dict[str, Any]]:

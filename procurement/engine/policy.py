@@ -1,8 +1,8 @@
 """The policy pack: every rule the engine applies, as versioned data with its legal source.
 
 A pack is a tree of frozen dataclasses loaded from JSON by :func:`load_policy`, which reports every
-problem with the field it concerns. Each rule carries a :class:`Citation` (document, clause) and a
-confidence tag, as in POLICY-RULES.md:
+problem with the field it concerns. Each rule carries a :class:`Citation` of the primary instrument
+it rests on (issuer, title, number, date, paragraph, public address) and a confidence tag:
 
 * ``P`` — primary or near-verbatim rule text seen;
 * ``S`` — secondary sources only ("reported, primary text not verified");
@@ -52,11 +52,72 @@ def confidence_label(confidence: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """Where a rule comes from: a document and a clause (and a link when there is one)."""
+    """Where a rule comes from: the primary instrument — its title (``document``), who issued it,
+    its number and date when it has them — the paragraph relied on (``clause``) and a public
+    address when one is known.
+
+    ``comparable_practice`` names practice elsewhere (e.g. another country's rule of the same
+    shape) for the reader's comparison only: it is never the authority for the rule.
+    """
 
     document: str
     clause: str
     url: str | None = None
+    issuer: str = ""
+    number: str = ""
+    date: dt.date | None = None
+    comparable_practice: str = ""
+
+    def instrument(self) -> str:
+        """The instrument in words: issuer, title, number and date (e.g. "Ministry of Finance,
+        Department of Expenditure: Office Memorandum No. F.1/3/2024-PPD dated 10.07.2024")."""
+        words = f"{self.issuer}: {self.document}" if self.issuer else self.document
+        if self.number:
+            words += f" No. {self.number}"
+        if self.date is not None:
+            words += f" dated {self.date:%d.%m.%Y}"
+        return words
+
+    def text(self) -> str:
+        """The whole citation in one line: the instrument, then the paragraph."""
+        return f"{self.instrument()}, {self.clause}" if self.clause else self.instrument()
+
+
+# Placeholders a clause of the library may use, each filled by the document from the pack and the
+# workload (``procurement.documents.content``); the loader refuses any other.
+CLAUSE_PLACEHOLDERS: Mapping[str, str] = {
+    "country": "the country the data must stay in",
+    "locations": "what must stay there (processing, storage, logs)",
+    "operator_types": "the kinds of hosting operator allowed",
+    "certification": "the certification required",
+    "min_score": "the quality bar for the use case",
+    "use_case": "the workload's use case",
+    "languages": "the languages the workload serves",
+    "class_i_pct": "the Make in India Class-I local content",
+    "class_ii_pct": "the Make in India Class-II local content",
+    "lc_certificate_limit": "the value above which an auditor certifies local content",
+    "retention_days": "the longest retention allowed",
+    "notice_days": "the shortest notice before a model is retired",
+    "log_days": "how long logs are kept",
+    "log_country": "where logs are kept",
+    "availability_pct": "the workload's monthly availability",
+    "latency_ms": "the workload's 95th-percentile response time",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TenderClause:
+    """A clause of the pack's clause library, worded to paste into a tender. ``text`` may hold
+    placeholders in braces (``{country}``, the names of :data:`CLAUSE_PLACEHOLDERS`) that the
+    document fills from the pack's rules and the workload; ``sources`` are the instruments the
+    clause rests on, ``confidence`` how sure the pack is of them."""
+
+    clause_id: str
+    title: str
+    text: str
+    sources: tuple[Citation, ...]
+    confidence: Confidence
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +295,7 @@ class SeverityRule:
 
 @dataclass(frozen=True, slots=True)
 class ContractTermsPolicy:
-    """Automatic checks of data-use and lifecycle terms (POLICY-RULES.md §9); each optional.
+    """Automatic checks of the contract's data-use and lifecycle terms; each optional.
 
     ``max_retention`` and ``min_deprecation_notice`` compare days; ``shutdown`` flags a published
     shutdown before the contract ends; ``pinned_snapshot`` flags floating model aliases.
@@ -515,6 +576,7 @@ class Policy:
     mii: MiiPolicy | None = None
     land_border: RuleRef | None = None
     procurement_modes: tuple[ProcurementMode, ...] = ()
+    clauses: tuple[TenderClause, ...] = ()
     description: str = ""
     is_demo: bool = False
 
@@ -523,6 +585,13 @@ class Policy:
         for rule in self.residency.rules:
             if rule.classification == classification:
                 return rule
+        return None
+
+    def clause(self, clause_id: str) -> TenderClause | None:
+        """The clause of the library with this id, or None when the pack has none."""
+        for clause in self.clauses:
+            if clause.clause_id == clause_id:
+                return clause
         return None
 
     def quality_bar(self, use_case: str) -> Decimal | None:

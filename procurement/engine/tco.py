@@ -1,4 +1,4 @@
-"""Total cost of ownership of one offer for one workload, per contract year (DESIGN §4.2).
+"""Total cost of ownership of one offer for one workload, per contract year.
 
 Formulas, for contract year y = 1..N (g growth, c cached-input share, d expected INR
 depreciation, r discount rate; all from the workload and the policy):
@@ -123,7 +123,8 @@ def size_dedicated(
 
 
 def tax_applied(offer: Offer, policy: Policy, workload: Workload) -> TaxApplied:
-    """The policy's tax rule for this supplier and buyer (POLICY-RULES.md §6 for India)."""
+    """The policy's tax rule for this supplier and buyer (for India: GST at 18 %, and IGST on
+    OIDAR services under the IGST Act 2017 s.14)."""
     location = supplier_location(offer, policy)
     rule = policy.tax_rule(location)
     if rule is None:  # validate_policy guarantees both rules; keep the failure explicit

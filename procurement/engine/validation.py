@@ -33,6 +33,7 @@ from procurement.engine.inputs import (
 )
 from procurement.engine.numbers import format_count
 from procurement.engine.policy import (
+    CLAUSE_PLACEHOLDERS,
     CONFIDENCE_LABELS,
     Citation,
     MiiMatchL1Preference,
@@ -60,6 +61,9 @@ _LOCATIONS = ("processing", "storage", "logs")
 _CONFIDENCES = tuple(CONFIDENCE_LABELS)
 _OFFER = bounds.OFFER
 _POLICY = bounds.POLICY
+
+
+_CLAUSE_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
 def is_web_link(text: str) -> bool:
@@ -519,8 +523,39 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
         key = f"data_quality.{name}"
         c.integer_in(f"{path}.{key}", getattr(p.data_quality, name), _POLICY[key])
     _validate_procurement_modes(c, p, f"{path}.procurement_modes")
+    _validate_clauses(c, p, f"{path}.clauses")
     _check_citations(c, p, path)
     return c.errors
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _validate_clauses(c: _Checker, p: Policy, path: str) -> None:
+    """The clause library: distinct ids, a title and a text whose placeholders are the ones the
+    document knows how to fill, at least one source, each a citation with a safe address."""
+    c.unique(path, [clause.clause_id for clause in p.clauses], "clause id")
+    for i, clause in enumerate(p.clauses):
+        cp = f"{path}[{i}]"
+        c.pattern(f"{cp}.clause_id", clause.clause_id, _CLAUSE_ID, "lower-case words joined by _")
+        c.text(f"{cp}.title", clause.title)
+        c.text(f"{cp}.text", clause.text)
+        names = _PLACEHOLDER.findall(clause.text)
+        for name in names:
+            if name not in CLAUSE_PLACEHOLDERS:
+                c.add(
+                    f"{cp}.text",
+                    f"placeholder {{{name}}} is not one of: {', '.join(CLAUSE_PLACEHOLDERS)}",
+                )
+        if "{" in _PLACEHOLDER.sub("", clause.text) or "}" in _PLACEHOLDER.sub("", clause.text):
+            c.add(f"{cp}.text", "has a brace that opens or closes no placeholder")
+        if not clause.sources:
+            c.add(f"{cp}.sources", "must list at least one source")
+        for j, source in enumerate(clause.sources):
+            c.text(f"{cp}.sources[{j}].document", source.document)
+            c.text(f"{cp}.sources[{j}].clause", source.clause)
+            c.link(f"{cp}.sources[{j}].url", source.url)
+        c.member(f"{cp}.confidence", clause.confidence, _CONFIDENCES)
 
 
 def _validate_procurement_modes(c: _Checker, p: Policy, path: str) -> None:
@@ -566,7 +601,7 @@ def technical_weight_message(weight: Decimal, p: Policy) -> str:
     return (
         f"must not exceed {q.max_technical_weight_pct} (got {weight}): the weight of technical "
         f"(non-financial) parameters is capped at {q.max_technical_weight_pct} % "
-        f"({cite.document}, {cite.clause})"
+        f"({cite.text()})"
     )
 
 

@@ -1,5 +1,6 @@
 """Words for the engine's codes on the officer's pages and in the PDF (``procurement.labels``)."""
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from django import template
 
 from procurement import engine, labels, presenters
+from procurement.engine.policy import CLAUSE_PLACEHOLDERS, confidence_label
 
 register = template.Library()
 
@@ -78,3 +80,28 @@ def offer_name(offer_id: str, names: Mapping[str, str] | None) -> str:
 def needs_demo_badge(offer: Any) -> bool:
     """Whether an offer on demo data needs a "demo" badge: not when its name already says so."""
     return offer is not None and bool(offer.uses_demo_data) and "(demo)" not in offer.name
+
+
+@register.filter
+def confidence_words(code: str) -> str:
+    """What a confidence tag of a policy pack means (P: primary text seen, …)."""
+    return confidence_label(code)
+
+
+@register.filter
+def classification_label(code: str) -> str:
+    return labels.DATA_CLASSIFICATION.label(code)
+
+
+@register.filter
+def operator_type_label(code: str) -> str:
+    return labels.OPERATOR_TYPE.label(code)
+
+
+@register.filter
+def clause_marked(text: str) -> str:
+    """A library clause as the pack holds it, each placeholder shown as what fills it in the
+    tender, in square brackets ("… in [the country the data must stay in] …")."""
+    return re.sub(
+        r"\{(\w+)\}", lambda m: f"[{CLAUSE_PLACEHOLDERS.get(m.group(1), m.group(1))}]", text
+    )

@@ -150,7 +150,7 @@ def walk(audit: Audit, page: Page, base_url: str, records) -> None:
     audit.check("sign in, refused")
     audit.visit("verify a document", "/verify/")
     audit.visit("verify a document, answered", f"/verify/?sha256={document.sha256}")
-    upload = page.locator("form", has=page.locator("input[type=file]")).first
+    upload = page.locator("form", has=page.locator("input[name=snapshot]"))
     upload.locator("input[type=file]").set_input_files(
         files=[
             {
@@ -162,6 +162,18 @@ def walk(audit: Audit, page: Page, base_url: str, records) -> None:
     )
     upload.locator("[type=submit]").click()
     audit.check("verify a snapshot, answered")
+    by_file = page.locator("form", has=page.locator("input[name=document]"))
+    by_file.locator("input[type=file]").set_input_files(
+        files=[
+            {
+                "name": "justification.pdf",
+                "mimeType": "application/pdf",
+                "buffer": bytes(document.pdf),
+            }
+        ]
+    )
+    by_file.locator("[type=submit]").click()
+    audit.check("verify a document by its file, answered")
     audit.visit("audit checkpoints", "/verify/checkpoints/")
 
     # The officer.

@@ -91,7 +91,7 @@ def test_residency_by_data_classification(
     assert words in result.message
     assert result.confidence == "S"
     assert result.confidence_label == "reported, primary text not verified"
-    assert "MeitY" in result.citation.document or "RBI" in result.citation.document
+    assert "MeitY" in result.citation.issuer or "RBI" in result.citation.issuer
 
 
 def test_logs_abroad_fail_residency_even_when_processing_is_in_india() -> None:
@@ -111,7 +111,7 @@ def test_sensitive_personal_data_needs_guaranteed_in_country_processing() -> Non
     result = only(outcomes(offer(india_processing_guaranteed=False), w), "RESIDENCY")
     assert result.status == "fail"
     assert "does not guarantee in-country processing" in result.message
-    assert "RBI" in result.citation.document
+    assert "RBI" in result.citation.issuer
 
 
 @pytest.mark.parametrize(
@@ -183,7 +183,7 @@ def test_quality_needs_certified_evidence_in_every_language(
     assert words in result.message
     # Defect 8: the bar is the buyer's own specification (GFR Rule 144), not Rule 192 (QCBS
     # technical marks for consultancy).
-    assert "Rule 144" in result.citation.document and "192" not in result.citation.document
+    assert "Rule 144" in result.citation.text() and "192" not in result.citation.text()
 
 
 def test_expired_evaluation_is_not_certified_evidence() -> None:
@@ -275,7 +275,7 @@ def test_non_local_suppliers_only_in_a_global_tender_enquiry(
     result = only(outcomes(foreign_offer(), w, value), "SUPPLIER_LOCAL_CONTENT")
     assert (result.status, words in result.message) == (status, True), result.message
     if status == "fail":
-        assert "161(iv)" in result.citation.document and result.confidence == "P"
+        assert "161(iv)" in result.citation.text() and result.confidence == "P"
 
 
 def test_unknown_value_is_treated_conservatively() -> None:
@@ -300,7 +300,7 @@ def test_land_border_suppliers_need_registration(
     )
     result = only(outcomes(o), "LAND_BORDER")
     assert result.status == status
-    assert "144(xi)" in result.citation.document
+    assert "144(xi)" in result.citation.text()
 
 
 @pytest.mark.parametrize(
@@ -369,7 +369,8 @@ def test_cert_in_logs_held_abroad(classification: tuple[str, ...], status: str) 
     w = workload(data_classification=classification)
     result = only(outcomes(o, w), "CERT_IN_LOGS")
     assert result.status == status, result.message
-    assert "CERT-In Directions" in result.citation.document and "(iv)" in result.citation.clause
+    assert "20(3)/2022-CERT-In dated 28.04.2022" in result.citation.text()
+    assert "(iv)" in result.citation.clause
     assert result.confidence == "S"
     assert "180 days" in result.message
     if status == "warning":

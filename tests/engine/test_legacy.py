@@ -79,3 +79,46 @@ def test_verify_reads_an_old_unsigned_snapshot_and_vouches_for_its_fingerprint()
 
     check = verify_snapshot(old())
     assert check.fingerprint_matches and check.signature.status == SignatureStatus.UNSIGNED
+
+
+NEAR = Path(__file__).resolve().parents[1] / "data" / "snapshot-engine-2.0.0.json"
+
+
+def near() -> dict[str, Any]:
+    """tests/data/snapshot-engine-2.0.0.json, written by engine 2.0.0 (main at e05bc00) with
+    india-default version 2: citations without issuer, number or date, and no clause library."""
+    document: dict[str, Any] = json.loads(NEAR.read_text(), parse_float=Decimal)
+    return document
+
+
+def test_a_2_0_0_snapshot_reads_with_citations_not_recorded_and_no_clause_library() -> None:
+    document = near()
+    assert "clauses" not in document["inputs"]["policy"]
+    inputs = load_inputs(document["inputs"], document["engine_version"])
+    assert inputs.policy.clauses == ()
+    cite = inputs.policy.evaluation.qcbs.max_weight.citation
+    assert (cite.issuer, cite.number, cite.date, cite.comparable_practice) == ("", "", None, "")
+    assert cite.text() == f"{cite.document}, {cite.clause}"
+    results = load_results(document["results"])
+    assert results.engine_version == "2.0.0"
+    assert all(gate.citation.issuer == "" for gate in results.gates)
+
+
+def test_a_2_0_0_snapshot_replays_as_a_match_and_verifies() -> None:
+    """Only the shape changed from 2.0.0: today's engine reproduces its results exactly."""
+    from procurement.engine.snapshot import verify_snapshot
+
+    document = near()
+    report = replay(document)
+    assert report.ok, report.problems()
+    assert report.engine_version_stored == "2.0.0"
+    assert report.recomputed["engine_version"] != "2.0.0"
+    assert verify_snapshot(document).fingerprint_matches
+
+
+def test_a_2_0_0_snapshot_with_an_altered_figure_still_fails_replay() -> None:
+    document = near()
+    award = document["results"]["recommendation"]["award"]
+    award["cost_inr"] = "1.00"
+    report = replay(document)
+    assert not report.results_match and not report.fingerprint_matches

@@ -33,7 +33,7 @@ def errors_for(document: dict[str, Any]) -> dict[str, str]:
 def test_the_india_pack_is_shipped_and_loads() -> None:
     assert "india-default" in pack_names()
     policy = load_pack("india-default")
-    assert (policy.pack_id, policy.version, policy.jurisdiction) == ("india-default", 2, "IN")
+    assert (policy.pack_id, policy.version, policy.jurisdiction) == ("india-default", 3, "IN")
     assert not policy.is_demo
 
 
@@ -118,14 +118,14 @@ def test_india_pack_make_in_india_and_procurement_thresholds() -> None:
     assert "interpretation" in match.boundary_note
     qcbs = INDIA.evaluation.qcbs
     assert (qcbs.max_technical_weight_pct, qcbs.ncs_max_technical_weight_pct) == (D(80), D(30))
-    assert "Rule 192" in qcbs.max_weight.citation.document
+    assert "Rule 192" in qcbs.max_weight.citation.text()
 
 
 def test_india_pack_taxes_finance_and_domestic_definition() -> None:
     domestic, foreign = INDIA.tax_rule("domestic"), INDIA.tax_rule("foreign")
     assert domestic is not None and foreign is not None
     assert (domestic.rate_pct, foreign.rate_pct) == (D(18), D(18))
-    assert "s.14" in foreign.citation.document and foreign.confidence == "P"
+    assert "s.14" in foreign.citation.text() and foreign.confidence == "P"
     assert domestic.confidence == "M"  # rate widely known, notification text not retrieved
     finance = INDIA.finance
     assert finance.discount_rate.confidence == "A"  # an assumption, labelled as such
@@ -148,7 +148,7 @@ def test_transition_premium_is_labelled_as_the_authoritys_own_policy() -> None:
     # Defect 8: no central instrument is known, so the central pack records none (a policy
     # scenario) and says so; it never cites the Make in India order as its authority.
     assert premium.instrument is None
-    assert "No central instrument known" in premium.citation.document
+    assert "No empowering instrument recorded" in premium.citation.document
     assert "policy scenario" in premium.note
     assert premium.confidence == "M"
 
@@ -158,7 +158,7 @@ def test_technical_weight_above_80_percent_is_rejected_with_rule_192() -> None:
     document["evaluation"]["qcbs"]["technical_weight_pct"] = "85"
     errors = errors_for(document)
     message = errors["policy.evaluation.qcbs.technical_weight_pct"]
-    assert "must not exceed 80" in message and "GFR 2017 Rule 192" in message
+    assert "must not exceed 80" in message and "General Financial Rules 2017, Rule 192" in message
 
 
 @pytest.mark.parametrize(
@@ -210,6 +210,36 @@ def test_technical_weight_above_80_percent_is_rejected_with_rule_192() -> None:
             lambda d: d["evaluation"]["qcbs"].__setitem__("technical_weight_pct", "-1"),
             "policy.evaluation.qcbs.technical_weight_pct",
             "between 0 and 100",
+        ),
+        (
+            lambda d: d["clauses"][1].__setitem__("text", "Data stays in {contry}."),
+            "policy.clauses[1].text",
+            "placeholder {contry} is not one of: country, locations",
+        ),
+        (
+            lambda d: d["clauses"][1].__setitem__("text", "Data stays in {country.__class__}."),
+            "policy.clauses[1].text",
+            "placeholder {country.__class__} is not one of",
+        ),
+        (
+            lambda d: d["clauses"][1].__setitem__("text", "Data stays in {country."),
+            "policy.clauses[1].text",
+            "a brace that opens or closes no placeholder",
+        ),
+        (
+            lambda d: d["clauses"][2].__setitem__("clause_id", d["clauses"][1]["clause_id"]),
+            "policy.clauses[2]",
+            "duplicate clause id 'residency'",
+        ),
+        (
+            lambda d: d["clauses"][2].__setitem__("sources", []),
+            "policy.clauses[2].sources",
+            "at least one source",
+        ),
+        (
+            lambda d: d["clauses"][2]["sources"][0].__setitem__("date", "20.03.2026"),
+            "policy.clauses[2].sources[0].date",
+            "YYYY-MM-DD",
         ),
     ],
 )
@@ -276,7 +306,8 @@ def test_a_pack_for_another_jurisdiction_needs_no_make_in_india_section() -> Non
 def test_india_pack_suggests_the_mode_of_procurement_for_a_value(value: str, expected: str) -> None:
     mode = INDIA.procurement_mode(Decimal(value))
     assert mode is not None and expected in mode.mode
-    assert mode.citation.document.startswith("GFR 2017 Rule 149")
+    assert "General Financial Rules 2017" in mode.citation.text()
+    assert mode.citation.clause.startswith("Rule 149")
 
 
 def test_procurement_mode_limits_must_rise() -> None:
