@@ -121,6 +121,7 @@ def test_no_page_or_pdf_an_officer_reads_speaks_in_codes(
         reverse("decision_detail", args=[decision.pk]),
         reverse("document_detail", args=[document.pk]),
         reverse("history"),
+        reverse("inbox"),
         reverse("policy_list"),
         reverse("policy_detail", args=[pack.slug, pack.version]),
         reverse("document_verify"),
