@@ -128,7 +128,7 @@ def price_in_rupees(context: template.Context, price: Any) -> dict[str, Any]:
         parts = [(price.gpu_hour_price, "per GPU-hour")]
     else:
         parts = [(price.input_per_mtok, "in"), (price.cached_input_per_mtok, "cached")]
-        parts += [(price.output_per_mtok, "out per 1M tokens")]
+        parts += [(price.output_per_mtok, "out per 10 lakh tokens")]
     return {
         "foreign": currency != "INR",
         "symbol": CURRENCY_SYMBOLS.get(currency, currency),
