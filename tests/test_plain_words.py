@@ -146,7 +146,8 @@ def test_no_page_or_pdf_an_officer_reads_speaks_in_codes(
             if user == bob and response.status_code == 403:
                 continue  # the approver may not write workloads; alice reads those pages
             assert response.status_code == 200, (url, response.status_code)
-            problems += findings(f"{user.username} {url}", visible(response.content.decode()), offer_ids)
+            text = visible(response.content.decode())
+            problems += findings(f"{user.username} {url}", text, offer_ids)
     assert document.status == "ready", document.failure
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(bytes(document.pdf))).pages)
     problems += findings("the PDF", " ".join(text.split()), offer_ids)
