@@ -11,6 +11,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from procurement import engine, services
@@ -112,6 +113,29 @@ def test_the_note_states_nominal_year_wise_amounts_equal_to_the_comparisons(note
     assert "Suggested estimate" in body
     npv = f"worth {inr(basis.tco.npv_inr)} today"
     assert npv in body and "For evaluation only, not for sanction" in body
+
+
+def test_the_notes_year_wise_amounts_are_the_pages_and_the_workbooks(
+    client, alice, note, comparison
+):
+    """The officer reads one set of figures: the note's estimate table, the comparison page and
+    the downloaded workbook (its "TCO by year" sheet) agree for the offer the estimate rests on."""
+    results = results_of(comparison)
+    basis = {o.offer_id: o for o in results.offers}[results.estimated_value.basis_offer_id]
+    body, _, _ = note_and_annexes(note)
+    client.force_login(alice)
+    page = client.get(reverse("comparison_detail", args=[comparison.pk])).content.decode()
+    response = client.get(reverse("comparison_export_xlsx", args=[comparison.pk]))
+    rows = list(load_workbook(BytesIO(response.content))["TCO by year"].iter_rows(values_only=True))
+    sheet = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    mine = {r["Contract year"]: r for r in sheet if r["Offer"] == basis.name}
+    assert basis.tco is not None
+    for year in basis.tco.years:
+        total = Decimal(str(mine[year.year]["Total with tax, nominal (₹)"]))
+        assert total == year.total_inr
+        assert inr(total) in body and inr(total) in page, year.year
+    total = Decimal(str(mine["Total"]["Total with tax, nominal (₹)"]))
+    assert inr(total) in body and inr(total) in page
 
 
 def test_missing_particulars_are_marked_to_be_filled(note):
