@@ -28,7 +28,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,7 +37,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from procurement import engine, labels, presenters, selectors
-from procurement.engine.codes import COMPARISON_GATES, OFFER_RULES
 from procurement.models import Comparison
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,37 +86,27 @@ def _sentence(words: str) -> str:
 
 
 class _Names:
-    """Offers by name: the engine's sentences name them by id, people by name."""
+    """Offers by name and the engine's sentences in words (``presenters.Plain``, as on the page):
+    the engine names offers by id and rules by code, people by name and in words."""
 
     def __init__(self, offers: Iterable[engine.OfferResult]) -> None:
         self.by_id = {offer.offer_id: offer.name for offer in offers}
-        # Longest first, so an id that begins another id never replaces part of it.
-        ids = sorted(self.by_id, key=len, reverse=True)
-        self._pattern = (
-            re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
-            if ids
-            else None
-        )
+        self._plain = presenters.Plain(self.by_id)
 
     def of(self, offer_id: str | None) -> str:
         return self.by_id.get(offer_id or "", "")
 
     def text(self, sentence: str) -> str:
-        if self._pattern is None:
-            return sentence
-        return self._pattern.sub(lambda match: self.by_id[match.group(1)], sentence)
+        return self._plain(sentence)
+
+    def subject(self, subject: str) -> str:
+        """What a rule was applied to (a language, a certification, a region) in words."""
+        return self._plain.subject(subject)
 
 
 def _rule(code: str) -> str:
-    """A rule in words (the engine's own description of its code)."""
-    return _sentence(OFFER_RULES.get(code) or COMPARISON_GATES.get(code) or code.lower())
-
-
-def _subject(subject: str) -> str:
-    """What a rule was applied to (a language, a certification) in words."""
-    if subject in labels.CERTIFICATION_KIND:
-        return labels.CERTIFICATION_KIND[subject]
-    return labels.language(subject)
+    """A rule in words, as the page's matrix names it."""
+    return _sentence(labels.rule(code))
 
 
 def _citation(outcome: engine.RuleOutcome) -> str:
@@ -381,7 +369,7 @@ def _eligibility(view: presenters.ComparisonView, names: _Names) -> Table:
             provider,
             eligible,
             _rule(outcome.code),
-            _subject(outcome.subject) if outcome.subject else "",
+            names.subject(outcome.subject) if outcome.subject else "",
             _sentence(labels.RULE_STATUS.label(outcome.status)),
             names.text(outcome.message),
             _citation(outcome),

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from procurement import engine, exports, presenters, selectors
+from procurement import engine, exports, labels, presenters, selectors
 from procurement.engine.codes import COMPARISON_GATES, OFFER_RULES
 from providers.templatetags.formatting import inr
 from tests.test_api_support import client_with, make_key
@@ -219,10 +219,14 @@ def test_people_read_names_and_words_not_ids_and_codes(client, alice, comparison
     gate = next(g for g in results.gates if g.code == "ESTIMATED_VALUE")
     basis = results.offer(results.estimated_value.basis_offer_id)
     assert basis.offer_id in gate.message
-    exported = next(r for r in sections["Eligibility"] if r["Rule"].startswith("The estimated"))
-    assert exported["Reason"] == gate.message.replace(basis.offer_id, basis.name)
+    exported = next(
+        r for r in sections["Eligibility"] if r["Rule"] == labels.rule("ESTIMATED_VALUE")
+    )
+    assert exported["Reason"] == presenters.Plain({basis.offer_id: basis.name})(gate.message)
+    assert basis.name in exported["Reason"] and basis.offer_id not in exported["Reason"]
+    # Rules are named as the page's matrix names them.
     rules = {r["Rule"] for r in sections["Eligibility"]}
-    assert "The offer supports every language of the workload" in rules
+    assert labels.rule("LANGUAGES") in rules
 
 
 def test_another_department_and_anonymous_get_nothing(client, charlie, comparison):
