@@ -171,14 +171,14 @@ def test_demo_catalogue_pages_render(client, demo_catalogue):
 
 
 def test_a_foreign_price_shows_its_rupee_equivalent_at_the_dated_rate(client, small_catalogue):
-    """US$0.15 / 0.075 / 0.60 per 1M tokens at ₹91.087 per US$ (19 Feb 2026), to the paisa:
+    """US$0.15 / 0.075 / 0.60 per 10 lakh tokens at ₹91.087 per US$ (19 Feb 2026), to the paisa:
     13.66305 → ₹13.66, 6.831525 → ₹6.83, 54.6522 → ₹54.65."""
     for url in (
         reverse("catalogue:offering_detail", args=["global-mini"]),
         reverse("catalogue:offering_list"),
     ):
         html = client.get(url).content.decode()
-        assert "≈ ₹13.66 in · ₹6.83 cached · ₹54.65 out per 1M tokens" in html, url
+        assert "≈ ₹13.66 in · ₹6.83 cached · ₹54.65 out per 10 lakh tokens" in html, url
         assert "at ₹91.087 per US$, the rate of 19 Feb 2026" in html, url
         assert "https://example.org/fx" in html, url
 

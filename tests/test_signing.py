@@ -182,7 +182,7 @@ def test_the_pdf_of_an_old_unsigned_comparison_says_so(
 ):
     document = requested(alice, unsigned_copy(comparison), django_capture_on_commit_callbacks)
     flat = " ".join(" ".join(pdf_text(document)).split())
-    assert "None: this comparison was stored before the product signed its snapshots" in flat
+    assert "None: this record was stored before the product signed its records." in flat
     assert product_key().fingerprint in "".join(flat.split())
 
 

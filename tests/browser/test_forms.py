@@ -20,7 +20,7 @@ def test_a_rupee_amount_is_echoed_in_lakh_and_crore_as_it_is_typed(
     sign_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/workloads/new/")
     amount = page.get_by_label("Estimated contract value (₹), if known")
-    echo = page.get_by_test_id("rupees-echo")
+    echo = page.locator("#id_estimated_value_inr_echo")
     for typed, reading in [
         ("1,50,00,000", "= ₹1.5 crore"),
         ("₹ 2,50,000", "= ₹2.5 lakh"),
