@@ -61,6 +61,35 @@ class Result:
         return statistics.quantiles(self.latencies_ms, n=100)[p - 1]
 
 
+def production_env(**overrides: str) -> dict[str, str]:
+    """The process environment with production settings (DEBUG off, fresh keys, the static files
+    ``make static`` collected, a demo instance so ``load_demo`` may run), plus ``overrides``."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "SNAPSHOT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_STATIC_ROOT": str(ROOT / "var" / "static"),  # what `make static` collected
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PROCUREMENT_DEMO_INSTANCE": "1",  # load_demo with DEBUG off
+        **overrides,
+    }
+
+
+def add_postgres_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        nargs="?",
+        const=os.environ.get("DATABASE_URL") or LOCAL_POSTGRES,
+        help="create the throwaway database on this PostgreSQL server (default: DATABASE_URL, "
+        "else the local server)",
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -237,29 +266,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="cap per endpoint (20)")
     parser.add_argument("--threads", type=int, default=4, help="client threads (4)")
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds (4)")
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        nargs="?",
-        const=os.environ.get("DATABASE_URL") or LOCAL_POSTGRES,
-        help="create the throwaway database on this PostgreSQL server (default: DATABASE_URL, "
-        "else the local server)",
-    )
+    add_postgres_option(parser)
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "SNAPSHOT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(ROOT / "var" / "static"),  # what `make static` collected
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_API_THROTTLE": "100000000/minute",
-        "PROCUREMENT_DEMO_INSTANCE": "1",  # load_demo with DEBUG off
-    }
+    env = production_env(DJANGO_API_THROTTLE="100000000/minute")
     with (
         tempfile.TemporaryDirectory() as data_dir,
         throwaway_database(args.postgres, Path(data_dir)) as database,

@@ -17,20 +17,27 @@ nothing.
 from __future__ import annotations
 
 import argparse
-import base64
 import os
-import secrets
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, StorageState
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.api import LOCAL_POSTGRES, free_port, gunicorn, throwaway_database  # noqa: E402
+from benchmarks.api import (  # noqa: E402
+    add_postgres_option,
+    free_port,
+    gunicorn,
+    production_env,
+    throwaway_database,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -63,21 +70,27 @@ def prepare() -> int:
     return comparison
 
 
+def signed_in(browser: Browser, base: str, password: str) -> StorageState:
+    """The demo officer's session (cookies), signed in through the sign-in page."""
+    signing_in = browser.new_context()
+    page = signing_in.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(OFFICER)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/workloads/")
+    state = signing_in.storage_state()
+    signing_in.close()
+    return state
+
+
 def measure(base: str, path: str, password: str) -> list[Transfer]:
     """Sign in, then open ``path`` in a fresh context; every response's encoded size."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        signing_in = browser.new_context()
-        page = signing_in.new_page()
-        page.goto(f"{base}/accounts/login/")
-        page.get_by_label("Username").fill(OFFICER)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/workloads/")
-        state = signing_in.storage_state()
-        signing_in.close()
+        state = signed_in(browser, base, password)
 
         context = browser.new_context(storage_state=state)
         page = context.new_page()
@@ -116,28 +129,10 @@ def measure(base: str, path: str, password: str) -> list[Transfer]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        nargs="?",
-        const=os.environ.get("DATABASE_URL") or LOCAL_POSTGRES,
-        help="create the throwaway database on this PostgreSQL server (default: DATABASE_URL, "
-        "else the local server)",
-    )
+    add_postgres_option(parser)
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "SNAPSHOT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(ROOT / "var" / "static"),  # what `make static` collected
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "PROCUREMENT_DEMO_INSTANCE": "1",
-    }
+    env = production_env()
     with (
         tempfile.TemporaryDirectory() as data_dir,
         throwaway_database(args.postgres, Path(data_dir)) as database,

@@ -11,9 +11,7 @@ PNG files under docs/screenshots/ and prints their paths.
 
 from __future__ import annotations
 
-import base64
 import os
-import secrets
 import sys
 import tempfile
 from pathlib import Path
@@ -21,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.api import free_port, gunicorn, throwaway_database  # noqa: E402
-from benchmarks.page_weight import CHROMIUM, CHROMIUM_ARGS, OFFICER  # noqa: E402
+from benchmarks.api import free_port, gunicorn, production_env, throwaway_database  # noqa: E402
+from benchmarks.page_weight import CHROMIUM, CHROMIUM_ARGS, signed_in  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
@@ -54,14 +52,11 @@ def page_shots(base: str, path: str, password: str) -> list[Path]:
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        state = signed_in(browser, base, password)
         for name, (width, height) in VIEWPORTS.items():
-            context = browser.new_context(viewport={"width": width, "height": height})
+            viewport = {"width": width, "height": height}
+            context = browser.new_context(viewport=viewport, storage_state=state)
             page = context.new_page()
-            page.goto(f"{base}/accounts/login/")
-            page.get_by_label("Username").fill(OFFICER)
-            page.get_by_label("Password").fill(password)
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_load_state("networkidle")
             page.goto(f"{base}{path}", wait_until="networkidle")
             page.locator("#chart-tco .main-svg").first.wait_for(state="attached")
             target = OUT / f"comparison-{name}.png"
@@ -85,18 +80,7 @@ def pdf_shots(pdf: bytes) -> list[Path]:
 
 
 def main() -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "SNAPSHOT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(ROOT / "var" / "static"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "PROCUREMENT_DEMO_INSTANCE": "1",
-    }
+    env = production_env()
     env.pop("REDIS_URL", None)  # Celery eager: nothing here needs a broker
     OUT.mkdir(parents=True, exist_ok=True)
     with (
