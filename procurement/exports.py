@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -85,23 +85,9 @@ def _sentence(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-class _Names:
-    """Offers by name and the engine's sentences in words (``presenters.Plain``, as on the page):
-    the engine names offers by id and rules by code, people by name and in words."""
-
-    def __init__(self, offers: Iterable[engine.OfferResult]) -> None:
-        self.by_id = {offer.offer_id: offer.name for offer in offers}
-        self._plain = presenters.Plain(self.by_id)
-
-    def of(self, offer_id: str | None) -> str:
-        return self.by_id.get(offer_id or "", "")
-
-    def text(self, sentence: str) -> str:
-        return self._plain(sentence)
-
-    def subject(self, subject: str) -> str:
-        """What a rule was applied to (a language, a certification, a region) in words."""
-        return self._plain.subject(subject)
+def _name(view: presenters.ComparisonView, offer_id: str | None) -> str:
+    """An offer's name by its id (the engine names offers by id, people by name)."""
+    return view.names.get(offer_id or "", "")
 
 
 def _rule(code: str) -> str:
@@ -128,7 +114,7 @@ def _source(price: engine.Price | None) -> tuple[str, dt.date | None]:
     return source, price.checked_on
 
 
-def _summary(comparison: Comparison, view: presenters.ComparisonView, names: _Names) -> Table:
+def _summary(comparison: Comparison, view: presenters.ComparisonView) -> Table:
     results = view.results
     award = view.award
     basis = "NPV" if results.cost_basis == "npv" else "nominal"
@@ -166,11 +152,11 @@ def _summary(comparison: Comparison, view: presenters.ComparisonView, names: _Na
             (
                 "Premium paid",
                 Money(award.premium_paid_inr),
-                names.text(results.recommendation.premium_statement),
+                view.plain(results.recommendation.premium_statement),
             ),
             (
                 "Runner-up",
-                names.of(results.recommendation.runner_up_offer_id) or "None",
+                _name(view, results.recommendation.runner_up_offer_id) or "None",
                 "" if view.runner_up else "No other offer is eligible.",
             ),
         ]
@@ -184,7 +170,7 @@ def _summary(comparison: Comparison, view: presenters.ComparisonView, names: _Na
             {
                 "officer": "Entered by the officer.",
                 "derived": "Derived: the nominal cost with tax of "
-                f"{names.of(estimate.basis_offer_id)}, the cheapest offer that passes every "
+                f"{_name(view, estimate.basis_offer_id)}, the cheapest offer that passes every "
                 "rule not depending on value.",
             }.get(estimate.source, "Unknown."),
         )
@@ -295,17 +281,15 @@ def _tco(view: presenters.ComparisonView, prices: Mapping[str, engine.Price]) ->
     return Table("TCO by year", headings, tuple(rows), widths)
 
 
-def _quality_evidence(offer: engine.OfferResult, names: _Names) -> str:
+def _quality_evidence(offer: engine.OfferResult, plain: presenters.Plain) -> str:
     return " ".join(
-        names.text(outcome.message)
+        plain(outcome.message)
         for outcome in offer.outcomes
         if outcome.code == "QUALITY" and outcome.status == "pass"
     )
 
 
-def _ranking(
-    view: presenters.ComparisonView, prices: Mapping[str, engine.Price], names: _Names
-) -> Table:
+def _ranking(view: presenters.ComparisonView, prices: Mapping[str, engine.Price]) -> Table:
     results = view.results
     basis = "NPV" if results.cost_basis == "npv" else "nominal"
     rows: list[tuple[Value, ...]] = []
@@ -331,7 +315,7 @@ def _ranking(
                 _money(tco.cost_per_1000_requests_inr if tco else None),
                 source,
                 checked,
-                _quality_evidence(offer, names),
+                _quality_evidence(offer, view.plain),
             )
         )
     headings = (
@@ -358,7 +342,7 @@ def _ranking(
     return Table("Ranking", headings, tuple(rows), widths)
 
 
-def _eligibility(view: presenters.ComparisonView, names: _Names) -> Table:
+def _eligibility(view: presenters.ComparisonView) -> Table:
     rows: list[tuple[Value, ...]] = []
 
     def outcome_row(
@@ -369,9 +353,9 @@ def _eligibility(view: presenters.ComparisonView, names: _Names) -> Table:
             provider,
             eligible,
             _rule(outcome.code),
-            names.subject(outcome.subject) if outcome.subject else "",
+            view.plain.subject(outcome.subject) if outcome.subject else "",
             _sentence(labels.RULE_STATUS.label(outcome.status)),
-            names.text(outcome.message),
+            view.plain(outcome.message),
             _citation(outcome),
             _sentence(outcome.confidence_label),
         )
@@ -402,14 +386,13 @@ def comparison_export(comparison: Comparison) -> ComparisonExport:
     its stored results as the page shows them, and its prices' sources from its snapshot."""
     view = presenters.comparison_view(selectors.comparison_results(comparison))
     prices = _price_sources(selectors.comparison_inputs(comparison))
-    names = _Names(view.results.offers)
     return ComparisonExport(
         filename=f"comparison-{comparison.pk}-{comparison.fingerprint[:12]}",
         tables=(
-            _summary(comparison, view, names),
+            _summary(comparison, view),
             _tco(view, prices),
-            _ranking(view, prices, names),
-            _eligibility(view, names),
+            _ranking(view, prices),
+            _eligibility(view),
         ),
     )
 
