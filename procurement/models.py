@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
 from procurement import labels, transitions
@@ -24,13 +25,47 @@ from procurement.workload_fields import InRange, check_constraints, default
 
 
 class Department(models.Model):
-    """A buying body: a ministry, department, public-sector bank, hospital or university."""
+    """A buying body: a ministry, department, public-sector bank, hospital or university.
+
+    Its body type, ministry (``parent``) and sector attribute its awards on the transparency
+    dashboard; a department of a restricted sector marks its awards restricted by default.
+    """
+
+    class BodyType(models.TextChoices):
+        CENTRAL_MINISTRY = "central_ministry", _("Central ministry or department")
+        STATE_DEPARTMENT = "state_department", _("State government department")
+        PUBLIC_SECTOR_BANK = "public_sector_bank", _("Public sector bank")
+        HOSPITAL = "hospital", _("Public hospital")
+        SCHOOL = "school", _("Government school")
+        UNIVERSITY = "university", _("Public university")
+        PSU = "psu", _("Public sector undertaking")
+
+    class Sector(models.TextChoices):
+        HEALTH = "health", _("Health")
+        EDUCATION = "education", _("Education")
+        JUSTICE = "justice", _("Justice")
+        FINANCE = "finance", _("Finance")
+        AGRICULTURE = "agriculture", _("Agriculture")
+        CITIZEN_SERVICES = "citizen_services", _("Citizen services")
+        DEFENCE_SECURITY = "defence_security", _("Defence and security")
+
+    RESTRICTED_SECTORS = frozenset({Sector.DEFENCE_SECURITY.value})
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     parent = models.CharField(
-        max_length=200, blank=True, help_text="Ministry or parent body, e.g. 'Ministry of Health'."
+        "ministry or parent body",
+        max_length=200,
+        blank=True,
+        help_text="Ministry or parent body, e.g. 'Ministry of Health and Family Welfare'.",
     )
+    body_type = models.CharField(
+        max_length=20, choices=BodyType.choices, default=BodyType.CENTRAL_MINISTRY
+    )
+    sector = models.CharField(
+        max_length=20, choices=Sector.choices, default=Sector.CITIZEN_SERVICES
+    )
+    is_demo = models.BooleanField(default=False)
     adopted_pack = models.ForeignKey(
         "PolicyPack",
         on_delete=models.PROTECT,
@@ -415,6 +450,11 @@ class Decision(transitions.TransitionOnly):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Counted in the national totals only, never by sector, use case, buyer type "
+        "or ministry (e.g. security); set when proposed.",
+    )
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]
@@ -593,3 +633,202 @@ class DepartmentAPIKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "department API key"
         verbose_name_plural = "department API keys"
+
+
+# The national figures (procurement/summary.py writes them, procurement/national.py reads them) --
+
+
+class AwardFact(models.Model):
+    """One approved award's projected contribution to the national figures, computed once from
+    its comparison's stored inputs and results (``engine.national.award_contribution``) when it
+    is approved, with the buyer's attribution as it stood then. Synthetic rows (``seed_scale``)
+    have no decision and are demo. Derived: ``rebuild_transparency`` adds any that are missing.
+    """
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="award_fact"
+    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    sector = models.CharField(max_length=20, choices=Department.Sector.choices)
+    body_type = models.CharField(max_length=20, choices=Department.BodyType.choices)
+    ministry = models.CharField(max_length=200, blank=True)
+    use_case = models.CharField(max_length=20, choices=labels.USE_CASE.choices)
+    restricted = models.BooleanField()
+    decided_on = models.DateField()
+    quarter = models.CharField(max_length=7, help_text="Quarter of the decision, e.g. 2026-Q3.")
+    contract_start = models.DateField()
+    contract_end = models.DateField(help_text="The day after the last day of the contract.")
+    offer_name = models.CharField(max_length=300)
+    hosting = models.CharField(max_length=30, choices=labels.HOSTING.choices)
+    inferences = models.BigIntegerField(help_text="Requests over the whole contract.")
+    input_tokens = models.BigIntegerField()
+    output_tokens = models.BigIntegerField()
+    yearly_inferences = models.JSONField(help_text="Requests per contract year, in order.")
+    nominal_inr = models.DecimalField(max_digits=20, decimal_places=2)
+    npv_inr = models.DecimalField(max_digits=20, decimal_places=2)
+    premium_paid_inr = models.DecimalField(max_digits=20, decimal_places=2)
+    shift_premium_pct = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    shift_extra_inr = models.DecimalField(max_digits=20, decimal_places=2, null=True)
+    is_demo = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["quarter"], name="awardfact_quarter"),
+            models.Index(fields=["department", "quarter"], name="awardfact_department"),
+            models.Index(fields=["sector", "quarter"], name="awardfact_sector"),
+            models.Index(fields=["use_case", "quarter"], name="awardfact_use_case"),
+            models.Index(fields=["body_type", "quarter"], name="awardfact_body_type"),
+            models.Index(fields=["ministry", "quarter"], name="awardfact_ministry"),
+            models.Index(fields=["contract_start", "contract_end"], name="awardfact_in_force"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inferences__gte=0)
+                & Q(input_tokens__gte=0)
+                & Q(output_tokens__gte=0)
+                & Q(nominal_inr__gte=0)
+                & Q(premium_paid_inr__gte=0),
+                name="awardfact_not_negative",
+            ),
+        ]
+
+
+class UsageReport(models.Model):
+    """What an awarded contract actually served in one quarter, as its department reported it.
+    Insert-only (a trigger on PostgreSQL, migration 0014): a correction is a new row naming the
+    one it corrects; the latest report for an award and quarter counts."""
+
+    class Source(models.TextChoices):
+        API = "api", _("API")
+        UPLOAD = "upload", _("CSV upload")
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="usage_reports")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    quarter = models.CharField(max_length=7, help_text="The quarter served, e.g. 2026-Q3.")
+    requests = models.BigIntegerField()
+    input_tokens = models.BigIntegerField()
+    output_tokens = models.BigIntegerField()
+    invoiced_inr = models.DecimalField(max_digits=20, decimal_places=2)
+    note = models.TextField(blank=True, max_length=1000)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision_id", "quarter", "reported_at", "pk"]
+        indexes = [models.Index(fields=["quarter", "decision"], name="usagereport_quarter")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(requests__gte=0)
+                & Q(input_tokens__gte=0)
+                & Q(output_tokens__gte=0)
+                & Q(invoiced_inr__gte=0),
+                name="usagereport_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__regex=r"^[0-9]{4}-Q[1-4]$"), name="usagereport_quarter_form"
+            ),
+        ]
+
+
+class ShareTarget(models.Model):
+    """The national domestic share the platform's policy authority aims for, by a date.
+    Insert-only: the latest row is the target; earlier ones are its history."""
+
+    target_pct = models.DecimalField(max_digits=5, decimal_places=2)
+    by_date = models.DateField()
+    source_note = models.CharField(max_length=500, help_text="The decision that set it.")
+    source_url = models.URLField(blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_pct__gte=0) & Q(target_pct__lte=100),
+                name="sharetarget_percentage",
+            )
+        ]
+
+
+class TransparencyCell(models.Model):
+    """One cell of the dashboard's summary: a series (a dimension and its key; ``national`` has
+    the key "") in one quarter of decision ("" for all quarters together). Rewritten whole,
+    series by series, by procurement/summary.py; never the source of truth (the award facts
+    are). ``departments_to_date``/``departments_since``: departments with an award in this
+    series up to / from this quarter, so cumulative and "since" cells can be suppressed."""
+
+    dimension = models.CharField(max_length=20)
+    key = models.CharField(max_length=200, blank=True)
+    quarter = models.CharField(max_length=7, blank=True)
+    awards = models.PositiveIntegerField()
+    departments = models.PositiveIntegerField()
+    departments_to_date = models.PositiveIntegerField()
+    departments_since = models.PositiveIntegerField()
+    domestic_inferences = models.BigIntegerField()
+    foreign_in_india_inferences = models.BigIntegerField()
+    abroad_inferences = models.BigIntegerField()
+    domestic_tokens = models.BigIntegerField()
+    foreign_in_india_tokens = models.BigIntegerField()
+    abroad_tokens = models.BigIntegerField()
+    domestic_nominal_inr = models.DecimalField(max_digits=22, decimal_places=2)
+    foreign_in_india_nominal_inr = models.DecimalField(max_digits=22, decimal_places=2)
+    abroad_nominal_inr = models.DecimalField(max_digits=22, decimal_places=2)
+    npv_inr = models.DecimalField(max_digits=22, decimal_places=2)
+    premium_paid_inr = models.DecimalField(max_digits=22, decimal_places=2)
+    is_demo = models.BooleanField(help_text="Built from any demo or synthetic award.")
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "key", "quarter"], name="transparencycell_one_per_series"
+            )
+        ]
+
+
+class ScenarioCell(models.Model):
+    """For the policy scenario: awards of a series (``national`` or a sector) decided in one
+    quarter that a transition premium of ``premium_pct`` % (whole percent, the smallest that
+    moves them) would have moved to domestic infrastructure, with the inferences moved and the
+    extra nominal rupees."""
+
+    dimension = models.CharField(max_length=20)
+    key = models.CharField(max_length=200, blank=True)
+    quarter = models.CharField(max_length=7)
+    premium_pct = models.PositiveSmallIntegerField()
+    awards = models.PositiveIntegerField()
+    inferences = models.BigIntegerField()
+    extra_inr = models.DecimalField(max_digits=22, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "key", "quarter", "premium_pct"],
+                name="scenariocell_one_per_step",
+            )
+        ]
+
+
+class UsageCell(models.Model):
+    """Projected against reported use, nationally, for one quarter served: contracts in force,
+    those that reported (their latest report each), and what they projected for that quarter."""
+
+    quarter = models.CharField(max_length=7, unique=True)
+    contracts_in_force = models.PositiveIntegerField()
+    contracts_reported = models.PositiveIntegerField()
+    departments = models.PositiveIntegerField(help_text="Departments that reported.")
+    departments_in_force = models.PositiveIntegerField()
+    projected_requests = models.BigIntegerField(help_text="Of the contracts that reported.")
+    actual_requests = models.BigIntegerField()
+    actual_tokens = models.BigIntegerField()
+    invoiced_inr = models.DecimalField(max_digits=22, decimal_places=2)
+    refreshed_at = models.DateTimeField()
