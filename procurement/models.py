@@ -693,6 +693,9 @@ class AwardFact(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Award of {self.offer_name} ({self.quarter})"
+
 
 class UsageReport(models.Model):
     """What an awarded contract actually served in one quarter, as its department reported it.
@@ -736,6 +739,9 @@ class UsageReport(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Usage of award {self.decision_id} in {self.quarter}"
+
 
 class ShareTarget(models.Model):
     """The national domestic share the platform's policy authority aims for, by a date.
@@ -757,6 +763,9 @@ class ShareTarget(models.Model):
                 name="sharetarget_percentage",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.target_pct} % by {self.by_date.isoformat()}"
 
 
 class TransparencyCell(models.Model):
@@ -794,6 +803,9 @@ class TransparencyCell(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key} {self.quarter or 'all quarters'}"
+
 
 class ScenarioCell(models.Model):
     """For the policy scenario: awards of a series (``national`` or a sector) decided in one
@@ -817,6 +829,9 @@ class ScenarioCell(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key} {self.quarter} at {self.premium_pct} %"
+
 
 class UsageCell(models.Model):
     """Projected against reported use, nationally, for one quarter served: contracts in force,
@@ -832,3 +847,6 @@ class UsageCell(models.Model):
     actual_tokens = models.BigIntegerField()
     invoiced_inr = models.DecimalField(max_digits=22, decimal_places=2)
     refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Usage in {self.quarter}"

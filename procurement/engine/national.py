@@ -33,6 +33,10 @@ DEFINITION = (
     "costs over the award that stood before any preference for domestic infrastructure."
 )
 
+MII_DECIDED = (
+    "The Make in India match decided the award; no premium of the authority's may change it."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class AwardContribution:
@@ -108,13 +112,7 @@ def _shift(
     if awarded.domestic_infrastructure:
         return None, None, "The award is already domestic infrastructure."
     if any(p.kind == "mii_match_l1" and p.status == "applied" for p in result.preferences):
-        return (
-            None,
-            None,
-            (
-                "The Make in India match decided the award; no premium of the authority's may change it."
-            ),
-        )
+        return None, None, MII_DECIDED
     prepared = prepare(
         inputs.workload,
         inputs.offers,

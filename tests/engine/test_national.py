@@ -38,9 +38,7 @@ def _case(dom_output_price: int, policy=INDIA):
     return inputs, compare(w, offers, policy, [USD], DECISION)
 
 
-def test_a_foreign_operators_award_counts_as_such_and_names_the_premium_that_would_have_moved_it() -> (
-    None
-):
+def test_a_foreign_operators_award_names_the_premium_that_would_have_moved_it() -> None:
     inputs, result = _case(130)
     foreign, dom = result.offer("foreign"), result.offer("dom")
     assert foreign.tco is not None and dom.tco is not None
