@@ -35,6 +35,8 @@ The production shape is switched on by variables, never by a second settings fil
 - ``DJANGO_SESSION_HOURS``: absolute session lifetime in hours (default 8).
 - ``DJANGO_AUDIT_CHECKPOINT_EVERY``: seconds between signed checkpoints of the audit chains
   (default 3600), made by Celery beat.
+- ``DJANGO_SUMMARY_SWEEP_SECONDS``: seconds between the transparency dashboard's sweeps
+  (approvals whose refresh was lost; this and last quarter's usage), default 300.
 - ``DJANGO_DOCUMENT_TIME_LIMIT``: seconds one justification PDF may take to render, the Celery
   task's hard time limit (default 180).
 - ``DJANGO_DOCUMENT_LEASE``: seconds a rendering worker's claim on a job lasts unless renewed
@@ -296,6 +298,9 @@ AUDIT_CHECKPOINT_EVERY = env_int("DJANGO_AUDIT_CHECKPOINT_EVERY", 3600)
 DOCUMENT_TIME_LIMIT = env_int("DJANGO_DOCUMENT_TIME_LIMIT", 180)
 DOCUMENT_LEASE = env_int("DJANGO_DOCUMENT_LEASE", 6)
 DOCUMENT_SWEEP_SECONDS = 3
+# The transparency dashboard's sweep (procurement/summary.py): approvals whose refresh was lost,
+# and the usage cells of this and last quarter, as contracts fall due.
+SUMMARY_SWEEP_SECONDS = env_int("DJANGO_SUMMARY_SWEEP_SECONDS", 300)
 CELERY_BEAT_SCHEDULE = {
     "sweep-documents": {
         "task": "procurement.tasks.sweep_documents",
@@ -305,6 +310,11 @@ CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {
         "task": "procurement.tasks.audit_checkpoint",
         "schedule": AUDIT_CHECKPOINT_EVERY,
+    },
+    "summary-sweep": {
+        "task": "procurement.tasks.summary_sweep",
+        "schedule": SUMMARY_SWEEP_SECONDS,
+        "options": {"expires": SUMMARY_SWEEP_SECONDS},
     },
 }
 # The Chromium that draws the PDF's charts (kaleido): Debian's, unless told otherwise.

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from procurement import engine, notifications, workload_fields
+from procurement import engine, notifications, summary, workload_fields
 from procurement.audit import audit_record, person_of
 from procurement.documents.jobs import document_enqueue
 from procurement.mapping import comparison_inputs, workload_input
@@ -306,10 +306,17 @@ def comparison_run(
 
 @transaction.atomic
 def decision_propose(
-    *, user: User, comparison: Comparison, offer_id: str, reason: str = ""
+    *,
+    user: User,
+    comparison: Comparison,
+    offer_id: str,
+    reason: str = "",
+    restricted: bool | None = None,
 ) -> Decision:
     """An officer proposes the award: the recommendation, or another eligible offer with a
-    written reason."""
+    written reason. ``restricted`` (by default: the department's sector is restricted, e.g.
+    defence and security) keeps the award out of every published figure below the national
+    totals."""
     department, user = _require(user, "procurement.add_decision")
     _own(department, comparison.department_id, "comparison")
     results = comparison_results(comparison)
@@ -337,6 +344,9 @@ def decision_propose(
         follows_recommendation=follows,
         reason=reason,
         proposed_by=user,
+        restricted=(
+            department.sector in Department.RESTRICTED_SECTORS if restricted is None else restricted
+        ),
     )
     audit_record(
         department=department,
@@ -351,6 +361,7 @@ def decision_propose(
             "offer_id": offer_id,
             "follows_recommendation": follows,
             "reason": reason,
+            "restricted": decision.restricted,
         },
     )
     transaction.on_commit(lambda: notifications.decision_proposed(decision.pk))
@@ -417,6 +428,7 @@ def decision_approve(*, user: User, decision: Decision, note: str = "") -> Decis
     approved = _decide(user, decision, Decision.Status.APPROVED, note)
     assert approved.decided_by is not None  # an approval names who decided
     _document_queue(approved.department, approved.decided_by, approved.comparison, final=True)
+    summary.award_approved(approved.pk)
     return approved
 
 

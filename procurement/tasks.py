@@ -7,6 +7,7 @@ import datetime as dt
 from celery import Task, shared_task
 from django.conf import settings
 
+from procurement import summary
 from procurement.audit import checkpoint_create
 from procurement.documents.jobs import (
     MAX_ATTEMPTS,
@@ -67,3 +68,24 @@ def sweep_documents() -> int:
     for document_id in ids:
         document_enqueue(document_id)
     return len(ids)
+
+
+@shared_task(name=summary.AWARD_TASK, acks_late=True, autoretry_for=TRANSIENT, max_retries=5)
+def summary_award(decision_id: int) -> int:
+    """Record an approved award's contribution and rewrite the dashboard's series it counts in
+    (idempotent: the fact is made once, the series are rewritten whole)."""
+    return summary.award_refresh(decision_id)
+
+
+@shared_task(name=summary.USAGE_TASK, acks_late=True, autoretry_for=TRANSIENT, max_retries=5)
+def summary_usage(quarters: list[str]) -> int:
+    """Rewrite the projected-against-actual cells of the quarters usage was reported for."""
+    summary.usage_refresh(quarters)
+    return len(quarters)
+
+
+@shared_task(name="procurement.tasks.summary_sweep", ignore_result=True)
+def summary_sweep() -> int:
+    """Awards approved without their contribution recorded (a lost task), and this and last
+    quarter's usage cells (run by beat every ``SUMMARY_SWEEP_SECONDS``)."""
+    return summary.sweep()

@@ -266,3 +266,63 @@ def broken_comparison(like, fingerprint: str):
         uses_demo_data=True,
         created_by=like.created_by,
     )
+
+
+@pytest.fixture
+def award_factory(db, policy_pack, demo_catalogue):
+    """``award(slug, *, sector=..., body_type=..., ministry=..., status="approved",
+    restricted=None, **workload)``: an award decided in department ``slug`` (made on first use,
+    with an officer and an approver of its own) for a workload of ``workload_data(**workload)``.
+    Only the summary's own functions are called by the tests: with Redis set, the refresh an
+    approval hands to Celery waits for a worker that the tests do not run."""
+    from procurement import services
+    from procurement.models import Department
+    from procurement.roles import APPROVER, OFFICER
+
+    people = {}
+
+    def award(
+        slug,
+        *,
+        sector="citizen_services",
+        body_type="central_ministry",
+        ministry="Ministry of Electronics and Information Technology (demo)",
+        status="approved",
+        restricted=None,
+        offer_id=None,
+        **workload,
+    ):
+        if slug not in people:
+            department = Department.objects.create(
+                slug=slug,
+                name=f"{slug.title()} Department (demo)",
+                adopted_pack=policy_pack,
+                sector=sector,
+                body_type=body_type,
+                parent=ministry,
+                is_demo=True,
+            )
+            people[slug] = (
+                make_user(f"{slug}-officer", department, OFFICER),
+                make_user(f"{slug}-approver", department, APPROVER),
+            )
+        officer, approver = people[slug]
+        w = services.workload_create(user=officer, values=workload_values(**workload))
+        comparison = services.comparison_run(
+            user=officer, workload=w, decision_date=dt.date(2026, 11, 26)
+        )
+        chosen = offer_id or comparison.recommended_offer_id
+        decision = services.decision_propose(
+            user=officer,
+            comparison=comparison,
+            offer_id=chosen,
+            reason="" if chosen == comparison.recommended_offer_id else "Chosen for the test.",
+            restricted=restricted,
+        )
+        if status == "approved":
+            decision = services.decision_approve(user=approver, decision=decision)
+        elif status == "returned":
+            decision = services.decision_return(user=approver, decision=decision, note="Again.")
+        return decision
+
+    return award

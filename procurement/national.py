@@ -1,0 +1,532 @@
+"""The national figures as the public dashboard, its CSV/JSON files and the comparison page
+show them: read from the summary cells (procurement/summary.py writes them), suppressed where a
+cell is built from fewer than three departments, every figure with its date and definition.
+
+A *figure* is a table: named columns and rows of plain values (``Decimal``, ``int``, ``str``,
+``None`` for a suppressed value). Pages format them; the API writes them as JSON or CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from procurement import labels
+from procurement.engine import ComparisonResult
+from procurement.engine.national import DEFINITION
+from procurement.models import (
+    Department,
+    ScenarioCell,
+    ShareTarget,
+    TransparencyCell,
+    UsageCell,
+)
+
+NATIONAL = "national"
+DIMENSIONS = ("sector", "use_case", "body_type", "ministry")
+SCENARIO_DIMENSIONS = (NATIONAL, "sector")
+PREMIUM_MAX = 100
+MIN_DEPARTMENTS = 3
+SUPPRESSION_RULE = (
+    "A figure built from fewer than 3 departments is not published (shown as “suppressed”), "
+    "here and in every download, so that no department's contracts can be read off a total. "
+    "Awards a department marks restricted (for example for security) count in the national "
+    "totals only, never by sector, use case, buyer type or ministry."
+)
+USAGE_DEFINITION = (
+    "Projected requests are what the awarded contracts that reported expected to serve in the "
+    "quarter (their contract year's projection, spread evenly over its days); actual requests, "
+    "tokens and rupees invoiced are their departments' latest report for the quarter. A contract "
+    "is in force in a quarter when any of its days falls in it; one that has not reported for a "
+    "quarter that has ended is counted as not reported."
+)
+SCENARIO_DEFINITION = (
+    "A policy scenario, never a change to any award: had every award decided since the quarter "
+    "chosen applied a transition premium of p % (a domestic offer wins when it costs at most p % "
+    "more than the award that stood), the awards whose smallest such premium is at most p % "
+    "move to the cheapest eligible domestic offer of their stored comparison (the engine's flip "
+    "premium, on the pack's cost basis); the extra rupees are the nominal difference over the "
+    "contract. Awards the Make in India match decided do not move."
+)
+DIMENSION_TITLES = {
+    "sector": _("By sector"),
+    "use_case": _("By use case"),
+    "body_type": _("By type of buyer"),
+    "ministry": _("By ministry or parent body"),
+}
+ONE_HUNDRED = Decimal(100)
+
+
+# Quarters -------------------------------------------------------------------------------------
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def parse_quarter(text: str) -> tuple[int, int] | None:
+    """(year, quarter) of "2026-Q3", or None when ``text`` is not a quarter."""
+    year, sep, number = text.partition("-Q")
+    if not (sep and year.isdigit() and len(year) == 4 and number in ("1", "2", "3", "4")):
+        return None
+    return int(year), int(number)
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """The first day of the quarter and the first day after it."""
+    parsed = parse_quarter(quarter)
+    if parsed is None:
+        raise ValueError(f"not a quarter: {quarter!r}")
+    year, number = parsed
+    start = dt.date(year, 3 * number - 2, 1)
+    end = dt.date(year + 1, 1, 1) if number == 4 else dt.date(year, 3 * number + 1, 1)
+    return start, end
+
+
+def previous_quarter(quarter: str) -> str:
+    start, _end = quarter_bounds(quarter)
+    return quarter_of(start - dt.timedelta(days=1))
+
+
+def quarters_between(first: dt.date, last: dt.date) -> list[str]:
+    """Every quarter from the one holding ``first`` to the one holding ``last``."""
+    quarters, day = [], first
+    while day <= last:
+        quarters.append(quarter_of(day))
+        day = quarter_bounds(quarters[-1])[1]
+    return quarters
+
+
+def quarter_label(quarter: str) -> str:
+    """ "Jul–Sep 2026" (the months, never a code)."""
+    start, end = quarter_bounds(quarter)
+    last = end - dt.timedelta(days=1)
+    return f"{start:%b}–{last:%b} {start.year}"
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def projected_in_quarter(start: dt.date, yearly: list[int], quarter: str) -> int:
+    """Requests a contract projected for ``quarter``: each contract year's projection spread
+    evenly over its days, summed over the days of the quarter it covers."""
+    q_start, q_end = quarter_bounds(quarter)
+    total = Decimal(0)
+    for year, requests in enumerate(yearly):
+        y_start, y_end = add_years(start, year), add_years(start, year + 1)
+        overlap = (min(q_end, y_end) - max(q_start, y_start)).days
+        if overlap > 0:
+            total += Decimal(requests) * overlap / (y_end - y_start).days
+    return int(total.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+# Figures -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str  # "text", "count", "inr", "pct"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One downloadable table: its name (the URL's), title, columns, rows and provenance."""
+
+    name: str
+    title: str
+    definition: str
+    columns: tuple[Column, ...]
+    rows: list[dict[str, Any]]
+    as_of: dt.datetime | None
+    demo: bool
+    suppression: str = SUPPRESSION_RULE
+    notes: tuple[str, ...] = field(default=())
+
+
+def _pct(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * ONE_HUNDRED / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _total(cell: TransparencyCell) -> int:
+    return cell.domestic_inferences + cell.foreign_in_india_inferences + cell.abroad_inferences
+
+
+def _nominal(cell: TransparencyCell) -> Decimal:
+    return cell.domestic_nominal_inr + cell.foreign_in_india_nominal_inr + cell.abroad_nominal_inr
+
+
+SHARE_COLUMNS = (
+    Column("awards", "Awards", "count"),
+    Column("departments", "Departments", "count"),
+    Column("domestic_pct", "Share on domestic operators in India (%)", "pct"),
+    Column("foreign_in_india_pct", "Share on foreign operators in India (%)", "pct"),
+    Column("abroad_pct", "Share abroad (%)", "pct"),
+    Column("inferences", "Inferences projected over the contracts", "count"),
+    Column("domestic_inferences", "Of which on domestic operators in India", "count"),
+    Column("committed_inr", "Rupees committed (nominal)", "inr"),
+    Column("committed_npv_inr", "Rupees committed (present value)", "inr"),
+    Column("domestic_committed_inr", "Of which to domestic operators in India", "inr"),
+    Column("premium_paid_inr", "Premium paid for the domestic shift", "inr"),
+)
+
+
+def _share_values(cell: TransparencyCell, departments: int) -> dict[str, Any]:
+    """The share columns of one cell; every value None when too few departments built it."""
+    if departments < MIN_DEPARTMENTS:
+        return {column.key: None for column in SHARE_COLUMNS} | {"suppressed": True}
+    total = _total(cell)
+    return {
+        "awards": cell.awards,
+        "departments": departments,
+        "domestic_pct": _pct(cell.domestic_inferences, total),
+        "foreign_in_india_pct": _pct(cell.foreign_in_india_inferences, total),
+        "abroad_pct": _pct(cell.abroad_inferences, total),
+        "inferences": total,
+        "domestic_inferences": cell.domestic_inferences,
+        "committed_inr": _nominal(cell),
+        "committed_npv_inr": cell.npv_inr,
+        "domestic_committed_inr": cell.domestic_nominal_inr,
+        "premium_paid_inr": cell.premium_paid_inr,
+        "suppressed": False,
+    }
+
+
+def _as_of(cells: list[Any]) -> dt.datetime | None:
+    return max((c.refreshed_at for c in cells), default=None)
+
+
+class _Running:
+    """Cumulative sums of a series' quarterly cells (sums add; departments do not, so the
+    cell's own count of departments to date is used)."""
+
+    FIELDS = (
+        "awards",
+        "domestic_inferences",
+        "foreign_in_india_inferences",
+        "abroad_inferences",
+        "domestic_nominal_inr",
+        "foreign_in_india_nominal_inr",
+        "abroad_nominal_inr",
+        "npv_inr",
+        "premium_paid_inr",
+    )
+
+    def __init__(self) -> None:
+        self.cell = TransparencyCell(**dict.fromkeys(self.FIELDS, 0))
+
+    def add(self, cell: TransparencyCell) -> TransparencyCell:
+        for name in self.FIELDS:
+            setattr(self.cell, name, getattr(self.cell, name) + getattr(cell, name))
+        return self.cell
+
+
+def trend() -> Figure:
+    """The national share by quarter of decision, cumulative since the first award."""
+    cells = list(
+        TransparencyCell.objects.filter(dimension=NATIONAL, key="")
+        .exclude(quarter="")
+        .order_by("quarter")
+    )
+    running = _Running()
+    rows = []
+    for cell in cells:
+        to_date = running.add(cell)
+        rows.append(
+            {"quarter": cell.quarter, "label": quarter_label(cell.quarter)}
+            | _share_values(to_date, cell.departments_to_date)
+        )
+    return Figure(
+        name="trend",
+        title=str(_("The national share, quarter by quarter")),
+        definition=DEFINITION
+        + " Each quarter counts every award approved up to the end of that quarter.",
+        columns=(Column("label", "Quarter of decision", "text"), *SHARE_COLUMNS),
+        rows=rows,
+        as_of=_as_of(cells),
+        demo=any(c.is_demo for c in cells),
+    )
+
+
+def spending() -> Figure:
+    """Rupees committed and premium paid by the awards of each quarter (not cumulative)."""
+    cells = list(
+        TransparencyCell.objects.filter(dimension=NATIONAL, key="")
+        .exclude(quarter="")
+        .order_by("quarter")
+    )
+    rows = [
+        {"quarter": cell.quarter, "label": quarter_label(cell.quarter)}
+        | _share_values(cell, cell.departments)
+        for cell in cells
+    ]
+    return Figure(
+        name="spending",
+        title=str(_("Rupees committed and premium paid, by quarter of decision")),
+        definition=DEFINITION + " Each quarter counts the awards approved in it.",
+        columns=(Column("label", "Quarter of decision", "text"), *SHARE_COLUMNS),
+        rows=rows,
+        as_of=_as_of(cells),
+        demo=any(c.is_demo for c in cells),
+    )
+
+
+def _key_label(dimension: str, key: str) -> str:
+    if dimension == "sector":
+        return str(Department.Sector(key).label)
+    if dimension == "body_type":
+        return str(Department.BodyType(key).label)
+    if dimension == "use_case":
+        return labels.USE_CASE.label(key)
+    return key or str(_("No ministry named"))
+
+
+def by(dimension: str) -> Figure:
+    """Every key of one dimension, all quarters together."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(dimension)
+    cells = list(TransparencyCell.objects.filter(dimension=dimension, quarter=""))
+    rows = sorted(
+        (
+            {"key": cell.key, "label": _key_label(dimension, cell.key)}
+            | _share_values(cell, cell.departments)
+            for cell in cells
+        ),
+        key=lambda row: row["label"],
+    )
+    return Figure(
+        name=f"by-{dimension.replace('_', '-')}",
+        title=str(DIMENSION_TITLES[dimension]),
+        definition=DEFINITION + " Restricted awards are not counted here.",
+        columns=(Column("label", str(DIMENSION_TITLES[dimension]), "text"), *SHARE_COLUMNS),
+        rows=rows,
+        as_of=_as_of(cells),
+        demo=any(c.is_demo for c in cells),
+    )
+
+
+USAGE_COLUMNS = (
+    Column("label", "Quarter served", "text"),
+    Column("contracts_in_force", "Contracts in force", "count"),
+    Column("contracts_reported", "Contracts that reported", "count"),
+    Column("contracts_not_reported", "Contracts that have not reported", "count"),
+    Column("projected_requests", "Requests projected (contracts that reported)", "count"),
+    Column("actual_requests", "Requests reported", "count"),
+    Column("actual_pct_of_projected", "Reported as % of projected", "pct"),
+    Column("actual_tokens", "Tokens reported", "count"),
+    Column("invoiced_inr", "Rupees invoiced", "inr"),
+)
+
+
+def usage(today: dt.date | None = None) -> Figure:
+    today = today or timezone.localdate()
+    current = quarter_of(today)
+    cells = list(UsageCell.objects.order_by("quarter"))
+    rows = []
+    for cell in cells:
+        row: dict[str, Any] = {"quarter": cell.quarter, "label": quarter_label(cell.quarter)}
+        if cell.departments_in_force < MIN_DEPARTMENTS:
+            row |= {c.key: None for c in USAGE_COLUMNS[1:]} | {"suppressed": True}
+        else:
+            ended = cell.quarter < current
+            row |= {
+                "contracts_in_force": cell.contracts_in_force,
+                "contracts_reported": cell.contracts_reported,
+                "contracts_not_reported": (
+                    cell.contracts_in_force - cell.contracts_reported if ended else None
+                ),
+                "suppressed": False,
+            }
+            if cell.departments < MIN_DEPARTMENTS:
+                row |= {c.key: None for c in USAGE_COLUMNS[4:]}
+            else:
+                row |= {
+                    "projected_requests": cell.projected_requests,
+                    "actual_requests": cell.actual_requests,
+                    "actual_pct_of_projected": _pct(cell.actual_requests, cell.projected_requests),
+                    "actual_tokens": cell.actual_tokens,
+                    "invoiced_inr": cell.invoiced_inr,
+                }
+        rows.append(row)
+    return Figure(
+        name="usage",
+        title=str(_("Projected and actual use, by quarter served")),
+        definition=USAGE_DEFINITION,
+        columns=USAGE_COLUMNS,
+        rows=rows,
+        as_of=_as_of(cells),
+        demo=TransparencyCell.objects.filter(is_demo=True).exists(),
+        notes=(
+            "The number of contracts that have not reported is given once a quarter has ended.",
+        ),
+    )
+
+
+SCENARIO_COLUMNS = (
+    Column("label", "Where", "text"),
+    Column("awards", "Awards since then", "count"),
+    Column("departments", "Departments", "count"),
+    Column("domestic_pct", "Domestic share as awarded (%)", "pct"),
+    Column("scenario_domestic_pct", "Domestic share with the premium (%)", "pct"),
+    Column("awards_moved", "Awards that would have moved", "count"),
+    Column("extra_inr", "Extra rupees (nominal, over the contracts)", "inr"),
+)
+
+
+def scenario(since: str, premium_pct: int) -> Figure:
+    """Had every award decided since the quarter ``since`` applied a transition premium of
+    ``premium_pct`` %: nationally and by sector."""
+    if parse_quarter(since) is None or not 0 <= premium_pct <= PREMIUM_MAX:
+        raise ValueError("since or premium out of range")
+    rows = []
+    for dimension, keys in ((NATIONAL, [""]), ("sector", _scenario_keys())):
+        for key in keys:
+            rows.append(_scenario_row(dimension, key, since, premium_pct))
+    cells = list(TransparencyCell.objects.filter(dimension__in=SCENARIO_DIMENSIONS))
+    return Figure(
+        name="scenario",
+        title=str(
+            _("If every award since %(quarter)s had applied a transition premium of %(pct)s %%")
+            % {"quarter": quarter_label(since), "pct": premium_pct}
+        ),
+        definition=SCENARIO_DEFINITION,
+        columns=SCENARIO_COLUMNS,
+        rows=rows,
+        as_of=_as_of(cells),
+        demo=any(c.is_demo for c in cells),
+    )
+
+
+def _scenario_keys() -> list[str]:
+    return sorted(
+        TransparencyCell.objects.filter(dimension="sector", quarter="").values_list(
+            "key", flat=True
+        )
+    )
+
+
+def _scenario_row(dimension: str, key: str, since: str, premium_pct: int) -> dict[str, Any]:
+    label = str(_("India")) if dimension == NATIONAL else _key_label(dimension, key)
+    cells = list(
+        TransparencyCell.objects.filter(dimension=dimension, key=key, quarter__gte=since)
+        .exclude(quarter="")
+        .order_by("quarter")
+    )
+    departments = cells[0].departments_since if cells else 0
+    row: dict[str, Any] = {"key": key, "label": label}
+    if departments < MIN_DEPARTMENTS:
+        return row | {c.key: None for c in SCENARIO_COLUMNS[1:]} | {"suppressed": True}
+    running = _Running()
+    for cell in cells:
+        running.add(cell)
+    moved = ScenarioCell.objects.filter(
+        dimension=dimension, key=key, quarter__gte=since, premium_pct__lte=premium_pct
+    ).aggregate(awards=Sum("awards"), inferences=Sum("inferences"), extra=Sum("extra_inr"))
+    total = _total(running.cell)
+    return row | {
+        "awards": running.cell.awards,
+        "departments": departments,
+        "domestic_pct": _pct(running.cell.domestic_inferences, total),
+        "scenario_domestic_pct": _pct(
+            running.cell.domestic_inferences + (moved["inferences"] or 0), total
+        ),
+        "awards_moved": moved["awards"] or 0,
+        "extra_inr": Decimal(moved["extra"] or 0),
+        "suppressed": False,
+    }
+
+
+FIGURES = ("trend", "spending", "by-sector", "by-use-case", "by-buyer-type", "by-ministry", "usage")
+
+
+def figure(name: str) -> Figure:
+    """A figure by the name its download URL uses (``scenario`` takes arguments: see
+    :func:`scenario`)."""
+    if name == "trend":
+        return trend()
+    if name == "spending":
+        return spending()
+    if name == "usage":
+        return usage()
+    dimension = {"by-buyer-type": "body_type"}.get(name, name.removeprefix("by-").replace("-", "_"))
+    if name.startswith("by-") and dimension in DIMENSIONS:
+        return by(dimension)
+    raise KeyError(name)
+
+
+# The headline and one award's effect ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The national share now (None when suppressed or no award yet) and the target."""
+
+    share_pct: Decimal | None
+    awards: int
+    departments: int
+    target: ShareTarget | None
+    as_of: dt.datetime | None
+    demo: bool
+
+
+def headline() -> Headline:
+    cell = TransparencyCell.objects.filter(dimension=NATIONAL, key="", quarter="").first()
+    target = ShareTarget.objects.first()
+    if cell is None:
+        return Headline(None, 0, 0, target, None, False)
+    shown = cell.departments >= MIN_DEPARTMENTS
+    return Headline(
+        share_pct=_pct(cell.domestic_inferences, _total(cell)) if shown else None,
+        awards=cell.awards if shown else 0,
+        departments=cell.departments,
+        target=target,
+        as_of=cell.refreshed_at,
+        demo=cell.is_demo or bool(target and target.is_demo),
+    )
+
+
+@dataclass(frozen=True)
+class AwardEffect:
+    """What one more award would do to the national share (None: too few departments yet)."""
+
+    before_pct: Decimal | None
+    after_pct: Decimal | None
+    inferences: int
+    hosting: str
+
+
+def award_effect(result: ComparisonResult, offer_id: str) -> AwardEffect | None:
+    """The national share before and with this comparison's award of ``offer_id`` (its
+    projected inferences over the contract added where it runs). None for an offer that is
+    not eligible or not priced."""
+    try:
+        offer = result.offer(offer_id)
+    except KeyError:
+        return None
+    if offer.tco is None or not offer.eligible:
+        return None
+    cell = TransparencyCell.objects.filter(dimension=NATIONAL, key="", quarter="").first()
+    domestic = cell.domestic_inferences if cell else 0
+    total = _total(cell) if cell else 0
+    added = offer.tco.total_requests
+    shown = cell is not None and cell.departments >= MIN_DEPARTMENTS
+    after_domestic = domestic + (added if offer.hosting == "domestic_operator" else 0)
+    return AwardEffect(
+        before_pct=_pct(domestic, total) if shown else None,
+        after_pct=_pct(after_domestic, total + added) if shown else None,
+        inferences=added,
+        hosting=offer.hosting,
+    )
