@@ -56,6 +56,13 @@ SCENARIO_DEFINITION = (
     "premium, on the pack's cost basis); the extra rupees are the nominal difference over the "
     "contract. Awards the Make in India match decided do not move."
 )
+# The figure's name (its download's URL) for each dimension.
+FIGURE_OF_DIMENSION = {
+    "sector": "by-sector",
+    "use_case": "by-use-case",
+    "body_type": "by-buyer-type",
+    "ministry": "by-ministry",
+}
 DIMENSION_TITLES = {
     "sector": _("By sector"),
     "use_case": _("By use case"),
@@ -312,7 +319,7 @@ def by(dimension: str) -> Figure:
         key=lambda row: row["label"],
     )
     return Figure(
-        name=f"by-{dimension.replace('_', '-')}",
+        name=FIGURE_OF_DIMENSION[dimension],
         title=str(DIMENSION_TITLES[dimension]),
         definition=DEFINITION + " Restricted awards are not counted here.",
         columns=(Column("label", str(DIMENSION_TITLES[dimension]), "text"), *SHARE_COLUMNS),
@@ -465,9 +472,9 @@ def figure(name: str) -> Figure:
         return spending()
     if name == "usage":
         return usage()
-    dimension = {"by-buyer-type": "body_type"}.get(name, name.removeprefix("by-").replace("-", "_"))
-    if name.startswith("by-") and dimension in DIMENSIONS:
-        return by(dimension)
+    for dimension, figure_name in FIGURE_OF_DIMENSION.items():
+        if name == figure_name:
+            return by(dimension)
     raise KeyError(name)
 
 
