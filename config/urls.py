@@ -2,7 +2,7 @@ from csp.constants import SELF
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularSwaggerSplitView,
@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from config.views import healthz
+from procurement.api import transparency
 from procurement.api.base import FirstRendererNegotiation
 from procurement.api.views import (
     ComparisonViewSet,
@@ -31,6 +32,8 @@ swagger_ui = csp_update({"style-src": [SELF, SWAGGER_INLINE_STYLE]})(
 )
 
 # /api/v1/: every route is in tests/test_api_tenancy.py's table, which fails on a route it lacks.
+register_converter(transparency.FigureConverter, "figure")
+
 router = DefaultRouter()
 router.include_format_suffixes = False  # JSON only: no ".json" twin of every route
 router.register("providers", ProviderViewSet, basename="provider")
@@ -63,6 +66,32 @@ api_v1 = [
             {"get": "export_csv"}, content_negotiation_class=FirstRendererNegotiation
         ),
         name="comparison-export-csv",
+    ),
+    # The national figures: public, JSON and CSV (the CSV's address ends in its extension).
+    path(
+        "transparency/",
+        transparency.TransparencyIndexView.as_view(),
+        name="transparency-index",
+    ),
+    path(
+        "transparency/scenario/",
+        transparency.ScenarioView.as_view(),
+        name="transparency-scenario",
+    ),
+    path(
+        "transparency/scenario.csv",
+        transparency.ScenarioCsvView.as_view(),
+        name="transparency-scenario-csv",
+    ),
+    path(
+        "transparency/<figure:figure>/",
+        transparency.FigureView.as_view(),
+        name="transparency-figure",
+    ),
+    path(
+        "transparency/<figure:figure>.csv",
+        transparency.FigureCsvView.as_view(),
+        name="transparency-figure-csv",
     ),
     *router.urls,
 ]

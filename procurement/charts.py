@@ -11,11 +11,19 @@ pre-formatted strings in ``customdata`` (₹1,49,36,451.49).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from procurement import engine
-from procurement.engine.numbers import format_inr, format_lakh_crore
+from procurement import engine, national
+from procurement.engine.numbers import (
+    format_count,
+    format_indian,
+    format_inr,
+    format_lakh_crore,
+    format_pct,
+)
+from procurement.models import ShareTarget
 from procurement.presenters import ComparisonView
 
 Figure = dict[str, Any]
@@ -220,5 +228,199 @@ def _awards_figure(view: ComparisonView) -> Figure | None:
             height=max(240, 60 + 70 * len(frequencies)),
             xaxis={"title": {"text": "Share of scenarios won (%)"}, "range": [0, 100]},
             yaxis={"automargin": True},
+        ),
+    }
+
+
+# The transparency page's figures ---------------------------------------------------------------
+
+BUCKETS = (
+    ("domestic_pct", "Domestic operators in India", NAVY),
+    ("foreign_in_india_pct", "Foreign operators in India", ORANGE),
+    ("abroad_pct", "Abroad", RED),
+)
+PERCENT_AXIS = {
+    "range": [0, 100],
+    "tickmode": "array",
+    "tickvals": [0, 25, 50, 75, 100],
+    "ticktext": ["0 %", "25 %", "50 %", "75 %", "100 %"],
+    "automargin": True,
+}
+
+
+def count_axis(values: list[Decimal]) -> dict[str, Any]:
+    """An axis of counts from zero, ticks at round numbers with Indian digit grouping
+    ("10,00,000"), never a d3 format."""
+    axis = rupee_axis(values, from_zero=True)
+    return {**axis, "ticktext": [format_indian(Decimal(str(v))) for v in axis["tickvals"]]}
+
+
+def _shown(figure: national.Figure, *keys: str) -> list[dict[str, Any]]:
+    """The rows of a figure with a value in each of ``keys`` (suppressed rows are not drawn:
+    the table under the chart names them)."""
+    return [row for row in figure.rows if all(row.get(key) is not None for key in keys)]
+
+
+def transparency_figures(
+    figures: dict[str, national.Figure], target: ShareTarget | None
+) -> dict[str, Figure | None]:
+    """The public dashboard's charts by figure name; None where nothing can be drawn."""
+    drawn: dict[str, Figure | None] = {
+        "trend": _trend_figure(figures["trend"], target),
+        "spending": _spending_figure(figures["spending"]),
+        "usage": _usage_figure(figures["usage"]),
+    }
+    for name in ("by-sector", "by-use-case", "by-buyer-type", "by-ministry"):
+        drawn[name] = _buckets_figure(figures[name])
+    return drawn
+
+
+def _trend_figure(figure: national.Figure, target: ShareTarget | None) -> Figure | None:
+    """The cumulative domestic share by quarter, toward the target line (which ends at the
+    target's date)."""
+    rows = _shown(figure, "domestic_pct")
+    if not rows:
+        return None
+    quarters = [row["quarter"] for row in figure.rows]
+    if target is not None:
+        quarters = national.quarters_between(
+            national.quarter_bounds(quarters[0])[0], max(target.by_date, _day(quarters[-1]))
+        )
+    labels_ = [national.quarter_label(q) for q in quarters]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "fill": "tozeroy",
+            "name": "Share on domestic operators in India",
+            "x": [national.quarter_label(row["quarter"]) for row in rows],
+            "y": [str(row["domestic_pct"]) for row in rows],
+            "customdata": [format_pct(row["domestic_pct"]) for row in rows],
+            "line": {"color": NAVY},
+            "hovertemplate": "%{x}: %{customdata}<extra></extra>",
+        }
+    ]
+    if target is not None:
+        end = national.quarter_label(national.quarter_of(target.by_date))
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": f"Target: {format_pct(target.target_pct)} by {target.by_date:%d %b %Y}",
+                "x": [labels_[0], end],
+                "y": [str(target.target_pct), str(target.target_pct)],
+                "customdata": [format_pct(target.target_pct)] * 2,
+                "line": {"color": GREEN, "dash": "dash", "width": 3},
+                "hovertemplate": "Target: %{customdata}<extra></extra>",
+            }
+        )
+    return {
+        "data": data,
+        "layout": _layout(
+            xaxis={"type": "category", "categoryarray": labels_, "automargin": True},
+            yaxis={"title": {"text": "Share of inferences (%)"}, **PERCENT_AXIS},
+            legend={"orientation": "h", "y": -0.25},
+        ),
+    }
+
+
+def _day(quarter: str) -> dt.date:
+    return national.quarter_bounds(quarter)[0]
+
+
+def _buckets_figure(figure: national.Figure) -> Figure | None:
+    """Each key's share of inferences by where they run, as horizontal bars stacked to 100 %."""
+    rows = _shown(figure, "domestic_pct")
+    if not rows:
+        return None
+    names = [wrap(row["label"]) for row in rows]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": name,
+                "y": names,
+                "x": [str(row[key]) for row in rows],
+                "customdata": [format_pct(row[key]) for row in rows],
+                "marker": {"color": color},
+                "hovertemplate": "%{y}: %{customdata}<extra>" + name + "</extra>",
+            }
+            for key, name, color in BUCKETS
+        ],
+        "layout": _layout(
+            barmode="stack",
+            height=max(240, 90 + 48 * len(rows)),
+            xaxis={"title": {"text": "Share of inferences (%)"}, **PERCENT_AXIS},
+            yaxis={"automargin": True, "autorange": "reversed"},
+            legend={"orientation": "h", "y": -0.3},
+        ),
+    }
+
+
+def _spending_figure(figure: national.Figure) -> Figure | None:
+    """Rupees committed and premium paid by the awards of each quarter."""
+    rows = _shown(figure, "committed_inr", "premium_paid_inr")
+    if not rows:
+        return None
+    x = [row["label"] for row in rows]
+
+    def bar(key: str, name: str, color: str) -> dict[str, Any]:
+        return {
+            "type": "bar",
+            "name": name,
+            "x": x,
+            "y": [str(row[key]) for row in rows],
+            "customdata": [format_lakh_crore(row[key]) for row in rows],
+            "marker": {"color": color},
+            "hovertemplate": "%{x}: %{customdata}<extra>" + name + "</extra>",
+        }
+
+    amounts = [row[key] for row in rows for key in ("committed_inr", "premium_paid_inr")]
+    return {
+        "data": [
+            bar("committed_inr", "Rupees committed (nominal)", NAVY),
+            bar("premium_paid_inr", "Premium paid for the domestic shift", ORANGE),
+        ],
+        "layout": _layout(
+            barmode="group",
+            xaxis={"type": "category", "automargin": True},
+            yaxis=rupee_axis(amounts, from_zero=True),
+            legend={"orientation": "h", "y": -0.25},
+        ),
+    }
+
+
+def _usage_figure(figure: national.Figure) -> Figure | None:
+    """Requests projected and reported, by quarter served."""
+    rows = _shown(figure, "projected_requests", "actual_requests")
+    if not rows:
+        return None
+    x = [row["label"] for row in rows]
+
+    def bar(key: str, name: str, color: str) -> dict[str, Any]:
+        return {
+            "type": "bar",
+            "name": name,
+            "x": x,
+            "y": [row[key] for row in rows],
+            "customdata": [format_count(row[key]) for row in rows],
+            "marker": {"color": color},
+            "hovertemplate": "%{x}: %{customdata} requests<extra>" + name + "</extra>",
+        }
+
+    counts = [
+        Decimal(row[key]) for row in rows for key in ("projected_requests", "actual_requests")
+    ]
+    return {
+        "data": [
+            bar("projected_requests", "Projected", NAVY),
+            bar("actual_requests", "Reported", GREEN),
+        ],
+        "layout": _layout(
+            barmode="group",
+            xaxis={"type": "category", "automargin": True},
+            yaxis={"title": {"text": "Requests"}, **count_axis(counts)},
+            legend={"orientation": "h", "y": -0.25},
         ),
     }

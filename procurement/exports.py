@@ -31,12 +31,13 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from procurement import engine, labels, presenters, selectors
+from procurement import engine, labels, national, presenters, selectors
 from procurement.models import Comparison
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -458,3 +459,58 @@ def export_xlsx(export: ComparisonExport) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# The national figures (the transparency page's downloads) -------------------------------------
+
+SUPPRESSED = "suppressed"
+
+
+def _figure_value(value: Any) -> Any:
+    """A figure's value in JSON: money, percentages and other decimals as exact strings."""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return value
+
+
+def figure_json(figure: national.Figure) -> dict[str, Any]:
+    """One national figure as the API's JSON: its provenance, columns and rows (suppressed
+    values null, the row marked ``suppressed: true``)."""
+    return {
+        "figure": figure.name,
+        "title": figure.title,
+        "as_of": figure.as_of.isoformat() if figure.as_of else None,
+        "definition": figure.definition,
+        "suppression": figure.suppression,
+        "demo": figure.demo,
+        "notes": list(figure.notes),
+        "columns": [{"key": c.key, "label": c.label} for c in figure.columns],
+        "rows": [{key: _figure_value(value) for key, value in row.items()} for row in figure.rows],
+    }
+
+
+def _figure_cell(row: Mapping[str, Any], column: national.Column) -> str:
+    value = row.get(column.key)
+    if value is None:
+        return SUPPRESSED if row.get("suppressed") and column.kind != "text" else ""
+    return _csv_text(value)
+
+
+def figure_csv(figure: national.Figure) -> bytes:
+    """One national figure as a CSV file (UTF-8 with a byte-order mark): its title, the date of
+    the figures, the definition, the suppression rule and whether demo data is in it, an empty
+    line, then the header and the rows. Suppressed cells read "suppressed"; numbers are plain
+    decimals (``3804821.03``) that spreadsheets read as numbers."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([figure.title])
+    writer.writerow(["As of", figure.as_of.isoformat() if figure.as_of else "none yet"])
+    writer.writerow(["Definition", figure.definition])
+    writer.writerow(["Suppression", figure.suppression])
+    writer.writerow(["Demo data", "yes" if figure.demo else "no"])
+    for note in figure.notes:
+        writer.writerow(["Note", note])
+    writer.writerow([])
+    writer.writerow([column.label for column in figure.columns])
+    writer.writerows([_figure_cell(row, c) for c in figure.columns] for row in figure.rows)
+    return out.getvalue().encode("utf-8-sig")

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
 from django.forms.utils import ErrorDict
 
-from procurement import engine, workload_fields
+from procurement import engine, national, workload_fields
 from procurement.engine.numbers import CRORE, LAKH, format_indian, format_lakh_crore
 from procurement.models import Workload
 from procurement.workload_fields import Field, InRange
@@ -388,3 +388,38 @@ class DecisionReviewForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style()
+
+
+class ScenarioForm(forms.Form):
+    """The transparency page's policy scenario (and the API's ``scenario`` query string): the
+    quarter since which every award would have applied a transition premium, and the premium in
+    whole percent."""
+
+    DEFAULT_PREMIUM = 10
+    since = forms.CharField(
+        label="Awards decided since",
+        max_length=7,
+        error_messages={"required": "Give the quarter as YYYY-Qn, for example 2026-Q3."},
+    )
+    premium = forms.IntegerField(
+        label="Transition premium (%)",
+        min_value=0,
+        max_value=national.PREMIUM_MAX,
+        error_messages={
+            "required": "Give the premium as a whole percent from 0 to 100.",
+            "invalid": "Give the premium as a whole percent from 0 to 100.",
+            "min_value": "Give the premium as a whole percent from 0 to 100.",
+            "max_value": "Give the premium as a whole percent from 0 to 100.",
+        },
+    )
+
+    def __init__(self, *args: Any, quarters: list[tuple[str, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        if quarters:  # the page offers the quarters with awards; the API takes any quarter
+            self.fields["since"].widget = forms.Select(choices=quarters)
+
+    def clean_since(self) -> str:
+        since = str(self.cleaned_data["since"]).strip()
+        if national.parse_quarter(since) is None:
+            raise ValidationError("Give the quarter as YYYY-Qn, for example 2026-Q3.")
+        return since

@@ -28,6 +28,7 @@ urlpatterns = [
     path("documents/<uuid:pk>/", views.document_detail, name="document_detail"),
     path("documents/<uuid:pk>/status/", views.document_status, name="document_status"),
     path("documents/<uuid:pk>/download/", views.document_download, name="document_download"),
+    path("transparency/", views.transparency, name="transparency"),
     path("verify/", views.document_verify, name="document_verify"),
     path("verify/key/", views.snapshot_signing_key, name="snapshot_signing_key"),
     path("verify/checkpoints/", views.audit_checkpoints, name="audit_checkpoints"),

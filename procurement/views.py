@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +24,8 @@ from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,7 +41,8 @@ from procurement import (
     signing,
     workload_fields,
 )
-from procurement.forms import DecisionProposeForm, DecisionReviewForm, WorkloadForm
+from procurement.engine.national import DEFINITION
+from procurement.forms import DecisionProposeForm, DecisionReviewForm, ScenarioForm, WorkloadForm
 from procurement.models import Comparison, Decision, Department, Workload
 from procurement.policy_diff import diff_documents
 
@@ -692,3 +696,107 @@ def policy_diff(request: HttpRequest, slug: str, old: int, new: int) -> HttpResp
             "changes": diff_documents(before.document, after.document),
         },
     )
+
+
+# The public dashboard ----------------------------------------------------------------------------
+
+# The page's sections after the trend, in order: a figure's name, and what its chart shows.
+TRANSPARENCY_SECTIONS = (
+    ("trend", "A line of the national domestic share by quarter, with the target line"),
+    ("by-sector", "Bars of each sector's share by where inferences run"),
+    ("by-use-case", "Bars of each use case's share by where inferences run"),
+    ("by-buyer-type", "Bars of each type of buyer's share by where inferences run"),
+    ("by-ministry", "Bars of each ministry's share by where inferences run"),
+    ("spending", "Bars of the rupees committed and the premium paid in each quarter"),
+    ("usage", "Bars of the requests projected and reported in each quarter served"),
+)
+
+
+def _table(figure: national.Figure) -> dict[str, Any]:
+    """A figure as the data table under its chart: headings, and each row's cells with their
+    kind (the template formats each kind with the Indian number filters)."""
+    return {
+        "headings": [column.label for column in figure.columns],
+        "rows": [
+            [
+                {
+                    "kind": column.kind,
+                    "value": row.get(column.key),
+                    "suppressed": bool(row.get("suppressed")) and column.kind != "text",
+                }
+                for column in figure.columns
+            ]
+            for row in figure.rows
+        ],
+    }
+
+
+def _scenario_context(request: HttpRequest, trend: national.Figure) -> dict[str, Any]:
+    quarters = [(row["quarter"], row["label"]) for row in trend.rows]
+    default = quarters[0][0] if quarters else national.quarter_of(timezone.localdate())
+    form = ScenarioForm(
+        {
+            "since": request.GET.get("since", default),
+            "premium": request.GET.get("premium", ScenarioForm.DEFAULT_PREMIUM),
+        },
+        quarters=quarters,
+    )
+    scenario = None
+    if form.is_valid():
+        scenario = national.scenario(form.cleaned_data["since"], form.cleaned_data["premium"])
+    query = urlencode(form.cleaned_data) if scenario else ""
+    return {
+        "scenario_form": form,
+        "scenario": scenario,
+        "scenario_national": scenario.rows[0] if scenario else None,
+        "scenario_table": _table(scenario) if scenario else None,
+        "scenario_definition": national.SCENARIO_DEFINITION,
+        "scenario_json": reverse("api:transparency-scenario") + "?" + query,
+        "scenario_csv": reverse("api:transparency-scenario-csv") + "?" + query,
+    }
+
+
+@require_GET
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Public: the national domestic share, its figures with a data table and downloads under
+    each chart, the suppression rule, and the policy scenario (htmx asks for that section
+    alone, with ``HX-Request``; without JavaScript the form reloads the page)."""
+    figures = {name: national.figure(name) for name in national.FIGURES}
+    context = _scenario_context(request, figures["trend"])
+    if request.headers.get("HX-Request") == "true":
+        response = render(request, "procurement/includes/transparency_scenario.html", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    headline = national.headline()
+    drawn = charts.transparency_figures(figures, headline.target)
+    sections = [
+        {
+            "name": name,
+            "figure": figures[name],
+            "table": _table(figures[name]),
+            "chart": drawn[name] is not None,
+            "chart_label": chart_label,
+            "json": reverse("api:transparency-figure", args=[name]),
+            "csv": reverse("api:transparency-figure-csv", args=[name]),
+        }
+        for name, chart_label in TRANSPARENCY_SECTIONS
+    ]
+    usage = figures["usage"]
+    ended = [row for row in usage.rows if row.get("contracts_not_reported") is not None]
+    response = render(
+        request,
+        "procurement/transparency.html",
+        {
+            "headline": headline,
+            "sections": sections,
+            "charts": drawn,
+            "not_reported": ended[-1] if ended else None,
+            "definition": DEFINITION,
+            "suppression_rule": national.SUPPRESSION_RULE,
+            "min_departments": national.MIN_DEPARTMENTS,
+            "has_demo": headline.demo or any(f.demo for f in figures.values()),
+            **context,
+        },
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,11 +1,11 @@
 """Tenancy of the API, route by route. The route list comes from Django's URL resolver: a route
 under /api/ without a row in ``ROWS`` fails ``test_every_api_route_has_a_row``.
 
-Three callers try every route: anonymous (401, except the public catalogue and the schema),
-department B's key (another department's object answers exactly as a missing one, for every
-method; lists never show A's rows; writes naming A's ids fail exactly as writes naming missing
-ids), and department A's own key (every method the route has succeeds). Cross-department
-attempts and successes are counted and printed (goal: 0 successes).
+Three callers try every route: anonymous (401, except the public catalogue, the national
+figures and the schema), department B's key (another department's object answers exactly as a
+missing one, for every method; lists never show A's rows; writes naming A's ids fail exactly as
+writes naming missing ids), and department A's own key (every method the route has succeeds).
+Cross-department attempts and successes are counted and printed (goal: 0 successes).
 """
 
 from __future__ import annotations
@@ -72,6 +72,11 @@ ROWS: dict[str, Row] = {
     "api:offering-list": Row(public=True),
     "api:offering-detail": Row(target="offering", public=True),
     "api:fx-rate-list": Row(public=True),
+    "api:transparency-index": Row(public=True),
+    "api:transparency-figure": Row(target="figure", public=True),
+    "api:transparency-figure-csv": Row(target="figure", public=True),
+    "api:transparency-scenario": Row(public=True),
+    "api:transparency-scenario-csv": Row(public=True),
     "api:policy-pack-list": Row(),
     "api:policy-pack-detail": Row(target="pack"),
     "api:workload-list": Row(lists="workload", body=lambda ids: WORKLOAD),
@@ -183,6 +188,7 @@ def world(
             "pack": {"slug": policy_pack.slug, "version": policy_pack.version},
             "provider": {"slug": offering.provider.slug},
             "offering": {"slug": offering.slug},
+            "figure": {"figure": "by-sector"},
         },
         missing={
             **{kind: {"pk": MISSING_ID} for kind in OWNED},

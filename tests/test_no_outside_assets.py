@@ -150,6 +150,8 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "api:provider-detail": {"slug": Provider.objects.first().slug},
         "api:offering-detail": {"slug": Offering.objects.first().slug},
         "api:policy-pack-detail": {"slug": "india-default", "version": SHIPPED},
+        "api:transparency-figure": {"figure": "trend"},
+        "api:transparency-figure-csv": {"figure": "trend"},
         "api:workload-detail": {"pk": Workload.objects.first().pk},
         "api:comparison-detail": {"pk": Comparison.objects.first().pk},
         "api:comparison-snapshot": {"pk": Comparison.objects.first().pk},

@@ -169,6 +169,13 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:offering-list"): PUBLIC,
     ("GET", "api:offering-detail"): PUBLIC,
     ("GET", "api:fx-rate-list"): PUBLIC,
+    # The national figures: public, JSON and CSV.
+    ("GET", "transparency"): PUBLIC,
+    ("GET", "api:transparency-index"): PUBLIC,
+    ("GET", "api:transparency-figure"): PUBLIC,
+    ("GET", "api:transparency-figure-csv"): PUBLIC,
+    ("GET", "api:transparency-scenario"): PUBLIC,
+    ("GET", "api:transparency-scenario-csv"): PUBLIC,
     ("GET", "api:policy-pack-list"): API_SIGNED_IN,
     ("GET", "api:policy-pack-detail"): API_SIGNED_IN,
     ("GET", "api:workload-list"): API_LIST,
@@ -322,6 +329,7 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "policy-packs": {"slug": policy_pack.slug, "version": policy_pack.version},
             "providers": {"slug": offering.provider.slug},
             "offerings": {"slug": offering.slug},
+            "transparency": {"figure": "usage"},
         },
         ids={
             "workload": workload.pk,

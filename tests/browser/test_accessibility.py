@@ -21,7 +21,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from procurement import services
+from procurement import services, summary
 from procurement.documents import jobs
 from procurement.models import PolicyPack
 from tests.conftest import PASSWORD
@@ -132,6 +132,14 @@ def records(alice, comparison, django_capture_on_commit_callbacks):
     return comparison, decision, document, pack
 
 
+@pytest.fixture
+def published(award_factory):
+    """Three departments' approved awards in the transparency page's figures."""
+    for slug, requests in (("alpha", 50_000), ("beta", 51_000), ("gamma", 52_000)):
+        award_factory(slug, requests_per_day=requests)
+    summary.rebuild()
+
+
 # Desktop, and a phone (where the navigation folds and wide tables scroll in their boxes).
 WIDTHS = (1366, 390)
 
@@ -175,6 +183,8 @@ def walk(audit: Audit, page: Page, base_url: str, records) -> None:
     by_file.locator("[type=submit]").click()
     audit.check("verify a document by its file, answered")
     audit.visit("audit checkpoints", "/verify/checkpoints/")
+    audit.visit("transparency", "/transparency/")
+    audit.visit("transparency, a bad scenario", "/transparency/?premium=150")
 
     # The officer.
     sign_in(page, base_url, "alice")
@@ -231,7 +241,7 @@ def walk(audit: Audit, page: Page, base_url: str, records) -> None:
 
 
 def test_every_officer_page_has_no_critical_or_serious_violation(
-    page: Page, live_server, alice, bob, records, axe_script
+    page: Page, live_server, alice, bob, records, published, axe_script
 ):
     audit = Audit(page, live_server.url, axe_script)
     for width in WIDTHS:
