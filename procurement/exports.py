@@ -492,7 +492,7 @@ def figure_json(figure: national.Figure) -> dict[str, Any]:
 def _figure_cell(row: Mapping[str, Any], column: national.Column) -> str:
     value = row.get(column.key)
     if value is None:
-        return SUPPRESSED if row.get("suppressed") and column.kind != "text" else ""
+        return SUPPRESSED if national.is_suppressed(row, column) else ""
     return _csv_text(value)
 
 

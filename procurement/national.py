@@ -166,6 +166,15 @@ class Figure:
     notes: tuple[str, ...] = field(default=())
 
 
+def is_suppressed(row: dict[str, Any], column: Column) -> bool:
+    """Whether a row's value in ``column`` is withheld: the whole row (fewer than three
+    departments built it) or this column alone (``suppressed_columns``: e.g. a quarter's use
+    reported by fewer than three departments while enough have contracts in force)."""
+    if column.kind == "text":
+        return False
+    return bool(row.get("suppressed")) or column.key in row.get("suppressed_columns", ())
+
+
 def _pct(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     if not whole:
         return None
@@ -362,7 +371,8 @@ def usage(today: dt.date | None = None) -> Figure:
                 "suppressed": False,
             }
             if cell.departments < MIN_DEPARTMENTS:
-                row |= {c.key: None for c in USAGE_COLUMNS[4:]}
+                hidden = [c.key for c in USAGE_COLUMNS[4:]]
+                row |= dict.fromkeys(hidden) | {"suppressed_columns": hidden}
             else:
                 row |= {
                     "projected_requests": cell.projected_requests,
@@ -455,7 +465,7 @@ def _scenario_row(dimension: str, key: str, since: str, premium_pct: int) -> dic
             running.cell.domestic_inferences + (moved["inferences"] or 0), total
         ),
         "awards_moved": moved["awards"] or 0,
-        "extra_inr": Decimal(moved["extra"] or 0),
+        "extra_inr": Decimal(moved["extra"] or 0).quantize(Decimal("0.01")),
         "suppressed": False,
     }
 

@@ -722,7 +722,7 @@ def _table(figure: national.Figure) -> dict[str, Any]:
                 {
                     "kind": column.kind,
                     "value": row.get(column.key),
-                    "suppressed": bool(row.get("suppressed")) and column.kind != "text",
+                    "suppressed": national.is_suppressed(row, column),
                 }
                 for column in figure.columns
             ]

@@ -73,3 +73,32 @@ def test_an_approval_hands_the_refresh_to_celery_after_commit(
         decision = award_factory("health", sector="health")
     assert Decision.objects.get(pk=decision.pk).status == "approved"
     assert (summary.AWARD_TASK, (decision.pk,)) in sent
+
+
+def test_use_reported_by_fewer_than_three_departments_is_suppressed_in_its_columns():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from procurement import exports
+    from procurement.models import UsageCell
+
+    UsageCell.objects.create(
+        quarter="2026-Q1",
+        contracts_in_force=9,
+        contracts_reported=2,
+        departments=2,
+        departments_in_force=4,
+        projected_requests=123_456_789,
+        actual_requests=98_765_432,
+        actual_tokens=1,
+        invoiced_inr=Decimal("4321.09"),
+        refreshed_at=timezone.now(),
+    )
+    figure = national.usage(today=dt.date(2026, 11, 28))
+    (row,) = figure.rows
+    assert (row["contracts_in_force"], row["contracts_not_reported"]) == (9, 7)
+    assert row["actual_requests"] is None and "actual_requests" in row["suppressed_columns"]
+    text = exports.figure_csv(figure).decode("utf-8-sig")
+    assert "98765432" not in text and "4321.09" not in text
+    assert text.splitlines()[-1].endswith("suppressed,suppressed,suppressed,suppressed,suppressed")
