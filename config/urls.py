@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 from config.views import healthz
 from procurement.api.base import FirstRendererNegotiation
 from procurement.api.views import (
+    AwardViewSet,
     ComparisonViewSet,
     DecisionViewSet,
     DocumentViewSet,
@@ -40,6 +41,7 @@ router.register("policy-packs", PolicyPackViewSet, basename="policy-pack")
 router.register("workloads", WorkloadViewSet, basename="workload")
 router.register("comparisons", ComparisonViewSet, basename="comparison")
 router.register("decisions", DecisionViewSet, basename="decision")
+router.register("awards", AwardViewSet, basename="award")
 router.register("documents", DocumentViewSet, basename="document")
 api_v1 = [
     path("ping/", PingView.as_view(), name="ping"),
