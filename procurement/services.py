@@ -772,6 +772,7 @@ def usage_report(
     # Reports of one award take turns, so two corrections at once each name the one before.
     locked = (
         Decision.objects.select_related("award_fact", "comparison")
+        .defer("comparison__snapshot")
         .select_for_update(of=("self",))
         .get(pk=decision.pk)
     )
@@ -802,8 +803,10 @@ def _usage_rows_problems(
     """The problems of an upload's rows; the department's awards they name; and the latest
     report of each award and quarter already on file."""
     ids = {row.award for row in rows}
-    awards = Decision.objects.select_related("award_fact", "comparison").filter(
-        pk__in=ids, department=department
+    awards = (
+        Decision.objects.select_related("award_fact", "comparison")
+        .defer("comparison__snapshot")
+        .filter(pk__in=ids, department=department)
     )
     if lock:
         awards = awards.select_for_update(of=("self",))

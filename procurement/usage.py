@@ -99,10 +99,6 @@ class AwardUsage:
     def not_reported(self) -> list[QuarterUsage]:
         return [q for q in self.quarters if q.not_reported]
 
-    @property
-    def in_force(self) -> bool:
-        return self.start <= timezone.localdate() < self.end
-
 
 def award_usage(
     awards: Iterable[Decision], reports: Iterable[UsageReport], today: dt.date
@@ -168,11 +164,10 @@ class RowProblem:
         return f"Row {self.row}, column {self.column}: {self.message}"
 
 
-def template_csv(awards: Sequence[AwardUsage], today: dt.date | None = None) -> bytes:
+def template_csv(awards: Sequence[AwardUsage]) -> bytes:
     """The upload's template: a header row, then a row for each quarter not yet reported of
     each award (ended, or the current one of a contract in force), the figures left blank.
     UTF-8 with a byte-order mark, so spreadsheets open it as UTF-8."""
-    today = today or timezone.localdate()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*COLUMNS, REFERENCE])
@@ -202,14 +197,14 @@ def _rupees(text: str) -> Decimal | str:
     return Decimal(sign + whole.replace(",", "") + (f".{paise}" if paise else ""))
 
 
-def _header(names: list[str]) -> tuple[dict[str, int], list[RowProblem]]:
+def _header(number: int, names: list[str]) -> tuple[dict[str, int], list[RowProblem]]:
     columns = {name.strip().lower(): index for index, name in enumerate(names)}
     problems = []
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         problems.append(
             RowProblem(
-                1,
+                number,
                 ", ".join(missing),
                 f"the header row lacks the column{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(missing)}: the first row names the columns, as the template's does.",
@@ -219,7 +214,7 @@ def _header(names: list[str]) -> tuple[dict[str, int], list[RowProblem]]:
     if unknown:
         problems.append(
             RowProblem(
-                1,
+                number,
                 ", ".join(unknown),
                 f"the header row names unknown columns ({', '.join(unknown)}): the columns are "
                 f"{', '.join(COLUMNS)} (and {REFERENCE}, which is ignored).",
@@ -250,7 +245,12 @@ def parse_csv(data: bytes) -> tuple[list[UsageRow], list[RowProblem]]:
             )
         ]
     try:
-        lines = [line for line in csv.reader(io.StringIO(text)) if any(c.strip() for c in line)]
+        # Numbered as a spreadsheet numbers its rows; blank rows are skipped, not renumbered.
+        lines = [
+            (number, line)
+            for number, line in enumerate(csv.reader(io.StringIO(text)), start=1)
+            if any(cell.strip() for cell in line)
+        ]
     except csv.Error as error:
         return [], [RowProblem(0, "", f"The file is not a readable CSV file ({error}).")]
     if not lines:
@@ -265,13 +265,13 @@ def parse_csv(data: bytes) -> tuple[list[UsageRow], list[RowProblem]]:
                 "split it into several files.",
             )
         ]
-    columns, problems = _header(lines[0])
+    columns, problems = _header(*lines[0])
     if problems:
         return [], problems
     if len(lines) == 1:
         return [], [RowProblem(0, "", "The file has a header row but no rows of usage.")]
     rows = []
-    for number, line in enumerate(lines[1:], start=2):
+    for number, line in lines[1:]:
         values: dict[str, object] = {}
         row_problems = []
         for column in COLUMNS:

@@ -158,6 +158,24 @@ def test_reports_are_insert_only_on_postgresql(awards):
     assert UsageReport.objects.get(pk=stored.pk).requests == 1000
 
 
+def test_the_chain_vouches_for_every_report(awards):
+    from procurement import audit
+    from tests.test_records_and_checkpoints import tamper
+
+    department = awards["health"].department
+    first = report(awards["health"], LAST)
+    report(awards["health"], LAST, requests=2000, note="Revised.")
+    assert audit.verify_department(department) is None
+    tamper(
+        "procurement_usagereport",
+        "UPDATE procurement_usagereport SET requests = 5, invoiced_inr = 1 WHERE id = %s",
+        [first.pk],
+    )
+    broken = audit.verify_department(department)
+    assert broken is not None
+    assert f"usage report {first.pk}'s requests, invoiced_inr differ" in broken.problem
+
+
 def test_the_dashboard_shows_the_reported_figures_once_refreshed(award_factory):
     decisions = [
         award_factory(slug, sector=sector, start_date=START, term_years=2)
@@ -278,6 +296,12 @@ def test_the_upload_refuses_a_file_too_large_or_too_long_or_misnamed(awards, off
     assert "not UTF-8 text" in latin.content.decode()
     assert "Choose the CSV file" in officer_client.post(reverse("usage_upload")).content.decode()
     assert state() == before
+
+
+def test_rows_are_numbered_as_the_spreadsheet_numbers_them(awards, officer_client):
+    line = f"{awards['health'].pk},{LAST},1,1,1,1.00,\r\n"
+    page = upload(officer_client, HEADER + "\r\n" + line.replace(",1.00,", ",x,")).content
+    assert "Row 3, column invoiced_inr" in page.decode()
 
 
 def test_the_template_lists_the_quarters_not_reported(awards, officer_client):
