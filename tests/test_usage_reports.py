@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -335,15 +336,19 @@ def test_the_awards_page_flags_the_quarters_not_reported(awards, officer_client)
 
 
 def test_the_awards_page_makes_the_same_number_of_queries_whatever_the_awards(
-    award_factory, client, django_assert_max_num_queries
+    award_factory, client
 ):
-    for _ in range(3):
-        decision = award_factory("health", sector="health", start_date=START, term_years=2)
-        summary.award_refresh(decision.pk)
-        report(decision, LAST)
-    client.force_login(person("health-officer"))
-    with django_assert_max_num_queries(8):
-        assert client.get(reverse("awards")).status_code == 200
+    counts = []
+    for _ in range(2):
+        for _ in range(2):
+            decision = award_factory("health", sector="health", start_date=START, term_years=2)
+            summary.award_refresh(decision.pk)
+            report(decision, LAST)
+        client.force_login(person("health-officer"))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("awards")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
 
 
 def test_an_approver_sees_the_awards_but_cannot_upload(awards, client):
