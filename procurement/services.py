@@ -1,6 +1,7 @@
-"""Writes for the officer's workflow: workloads, comparisons, decisions, document requests and
-policy packs. Each runs in a transaction, checks the actor's role and department, and appends
-an event to the department's audit chain (``procurement.audit``) in that same transaction.
+"""Writes for the officer's workflow: workloads, comparisons, decisions, document requests,
+policy packs and usage reports (what an award served). Each runs in a transaction, checks the
+actor's role and department, and appends an event to the department's audit chain
+(``procurement.audit``) in that same transaction.
 
 Every service is keyword-only and typed. Pages, the API, the admin and the management commands
 call these; the other writes of the product are the document jobs (``procurement.documents``)

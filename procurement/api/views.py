@@ -543,7 +543,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
     list=extend_schema(
         summary="List your department's awards",
         description="Approved decisions, newest first, with their contract's dates: what usage "
-        "is reported against.",
+        "is reported against. `ordering`: decided_at (prefix `-` to reverse).",
         examples=[OpenApiExample("A page", page_of(AWARD_EXAMPLE), response_only=True)],
     ),
     retrieve=extend_schema(
