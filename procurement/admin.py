@@ -30,12 +30,19 @@ from procurement.models import (
     Department,
     Membership,
     PolicyPack,
+    ShareTarget,
 )
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin[Department]):
-    list_display = ("name", "slug", "parent", "adopted_pack", "created_at")
+    """A buying body as it is: its type, its ministry or parent body and its sector attribute
+    its awards on the public figures (from its next approval on: an award keeps the attribution
+    it had when approved)."""
+
+    fields = ("name", "slug", "body_type", "parent", "sector", "is_demo", "adopted_pack")
+    list_display = ("name", "slug", "body_type", "parent", "sector", "adopted_pack", "created_at")
+    list_filter = ("body_type", "sector", "is_demo")
     search_fields = ("name", "slug", "parent")
     prepopulated_fields = {"slug": ("name",)}
     # The department adopts a version itself, on the policy pack's page (an event on its chain).
@@ -359,3 +366,61 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ("department", "action")
     search_fields = ("summary", "actor_name", "object_id")
     list_select_related = ("department",)
+
+
+class ShareTargetForm(forms.ModelForm[ShareTarget]):
+    class Meta:
+        model = ShareTarget
+        fields = ("target_pct", "by_date", "source_note", "source_url")
+        labels = {
+            "target_pct": "Target share on domestic operators in India (%)",
+            "by_date": "To be reached by",
+            "source_note": "Source: the decision that sets it",
+            "source_url": "Source's web address",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            platform.share_target_check(
+                target_pct=cleaned["target_pct"],
+                by_date=cleaned["by_date"],
+                source_note=cleaned["source_note"],
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                self.add_error(name, errors)
+        return cleaned
+
+
+@admin.register(ShareTarget)
+class ShareTargetAdmin(admin.ModelAdmin[ShareTarget]):
+    """The national share target: the policy authority adds a new one (the latest is the
+    target, earlier ones its history); nobody edits or deletes one. Everyone with admin access
+    reads them: the target is public on the transparency page."""
+
+    form = ShareTargetForm
+    list_display = ("target_pct", "by_date", "source_note", "set_by", "set_at")
+    list_select_related = ("set_by",)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ShareTarget, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        target = platform.share_target_set(
+            user=request.user,
+            target_pct=data["target_pct"],
+            by_date=data["by_date"],
+            source_note=data["source_note"],
+            source_url=data["source_url"],
+        )
+        obj.pk = target.pk

@@ -368,6 +368,12 @@ class DecisionProposeForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when the award departs from the recommendation; it goes on file.",
     )
+    restricted = forms.BooleanField(
+        label="Restricted: count this award in the national totals only (e.g. security)",
+        required=False,
+        help_text="A restricted award is never shown by sector, use case, buyer type or "
+        "ministry on the public figures. Checked by default for defence and security.",
+    )
 
     def __init__(self, *args: Any, offers: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

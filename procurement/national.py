@@ -21,6 +21,8 @@ from procurement import labels
 from procurement.engine import ComparisonResult
 from procurement.engine.national import DEFINITION
 from procurement.models import (
+    AwardFact,
+    Decision,
     Department,
     ScenarioCell,
     ShareTarget,
@@ -61,6 +63,8 @@ DIMENSION_TITLES = {
     "ministry": _("By ministry or parent body"),
 }
 ONE_HUNDRED = Decimal(100)
+# The public dashboard's address, as the comparison page and the file note link to it.
+PUBLIC_PAGE = "/transparency/"
 
 
 # Quarters -------------------------------------------------------------------------------------
@@ -500,33 +504,94 @@ def headline() -> Headline:
 
 @dataclass(frozen=True)
 class AwardEffect:
-    """What one more award would do to the national share (None: too few departments yet)."""
+    """What one award does to the national share: from ``before_pct`` to ``after_pct`` (both
+    None when the national figures are suppressed or there are none yet). ``counted``: the
+    award is approved and the national figures already count it, so it *moved* the share
+    (``before_pct`` is the share without it); else it *would move* it. ``as_of``: when the
+    national figures used were computed (None when there are none yet)."""
 
     before_pct: Decimal | None
     after_pct: Decimal | None
     inferences: int
     hosting: str
+    counted: bool
+    as_of: dt.datetime | None
 
 
-def award_effect(result: ComparisonResult, offer_id: str) -> AwardEffect | None:
+def _national_cell() -> TransparencyCell | None:
+    return TransparencyCell.objects.filter(dimension=NATIONAL, key="", quarter="").first()
+
+
+def award_effect(
+    result: ComparisonResult, offer_id: str, *, fact: AwardFact | None = None
+) -> AwardEffect | None:
     """The national share before and with this comparison's award of ``offer_id`` (its
-    projected inferences over the contract added where it runs). None for an offer that is
-    not eligible or not priced."""
+    projected inferences over the contract added where it runs). ``fact``: the award's fact,
+    when it is approved; if the national figures were refreshed since it was recorded they
+    count it already, and its inferences are taken out for the share before it instead of
+    added twice. None for an offer that is not eligible or not priced."""
+    return _effect(result, offer_id, fact, _national_cell())
+
+
+def _effect(
+    result: ComparisonResult,
+    offer_id: str,
+    fact: AwardFact | None,
+    cell: TransparencyCell | None,
+) -> AwardEffect | None:
     try:
         offer = result.offer(offer_id)
     except KeyError:
         return None
     if offer.tco is None or not offer.eligible:
         return None
-    cell = TransparencyCell.objects.filter(dimension=NATIONAL, key="", quarter="").first()
     domestic = cell.domestic_inferences if cell else 0
     total = _total(cell) if cell else 0
-    added = offer.tco.total_requests
+    counted = cell is not None and fact is not None and fact.created_at <= cell.refreshed_at
+    added = fact.inferences if fact is not None else offer.tco.total_requests
+    own = added if offer.hosting == "domestic_operator" else 0
+    if counted:
+        before, after = (domestic - own, total - added), (domestic, total)
+    else:
+        before, after = (domestic, total), (domestic + own, total + added)
     shown = cell is not None and cell.departments >= MIN_DEPARTMENTS
-    after_domestic = domestic + (added if offer.hosting == "domestic_operator" else 0)
     return AwardEffect(
-        before_pct=_pct(domestic, total) if shown else None,
-        after_pct=_pct(after_domestic, total + added) if shown else None,
+        before_pct=_pct(*before) if shown else None,
+        after_pct=_pct(*after) if shown else None,
         inferences=added,
         hosting=offer.hosting,
+        counted=counted,
+        as_of=cell.refreshed_at if cell else None,
     )
+
+
+@dataclass(frozen=True)
+class EffectLine:
+    """One award's effect as a comparison page or file note states it: the recommended
+    offer's, or the live decision's (``role`` "proposed" or "approved")."""
+
+    role: str
+    offer_name: str
+    effect: AwardEffect
+
+
+def comparison_effects(result: ComparisonResult, decision: Decision | None) -> list[EffectLine]:
+    """The effect of the live decision's award (``decision``: proposed or approved, None when
+    there is none) and, unless it is approved or awards the recommended offer itself, of the
+    recommended award; one read of the national figures."""
+    cell = _national_cell()
+    lines = []
+    if decision is not None:
+        fact = getattr(decision, "award_fact", None) if decision.status == "approved" else None
+        effect = _effect(result, decision.offer_id, fact, cell)
+        if effect is not None:
+            lines.append(EffectLine(decision.status, decision.offer_name, effect))
+    recommended = result.recommendation.award.offer_id
+    shadowed = decision is not None and (
+        decision.status == "approved" or decision.offer_id == recommended
+    )
+    if recommended and not shadowed:
+        effect = _effect(result, recommended, None, cell)
+        if effect is not None:
+            lines.insert(0, EffectLine("recommended", result.offer(recommended).name, effect))
+    return lines

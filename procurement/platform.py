@@ -7,6 +7,10 @@ approves them (``audit.same_person``: an API key counts as its holder). Proposer
 belong to no department. Every proposal, approval and rejection is an event on the platform's
 audit chain, in the transaction of the change.
 
+The national share target (``share_target_set``, the policy authority) is a statement of the
+authority's own decision, recorded with its source rather than proposed: each target is a new
+row (insert-only; the latest is the target) and an event on the platform's chain.
+
 A catalogue change is a fragment in the catalogue-file format, loaded by the catalogue's own
 upsert on approval. It may add rows and change descriptions, never rewrite history: a price, an
 FX rate or a quality score already on file is never changed (a new one is a new, dated row), and
@@ -15,6 +19,8 @@ new prices and FX rates take effect today or later. Comparisons keep their snaps
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User as Account
@@ -23,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.audit import audit_record, canonical, same_person, sha256
-from procurement.models import ChangeProposal, PolicyPack
+from procurement.models import ChangeProposal, PolicyPack, ShareTarget
 from procurement.selectors import User
 from procurement.services import policy_document_check, require_platform
 from providers.catalogue_format import CatalogueError, parse_catalogue
@@ -293,3 +299,58 @@ def change_approve(*, user: User, proposal: ChangeProposal, note: str = "") -> C
 @transaction.atomic
 def change_reject(*, user: User, proposal: ChangeProposal, note: str) -> ChangeProposal:
     return _decide(user, proposal, ChangeProposal.Status.REJECTED, note)
+
+
+# The national share target ------------------------------------------------------------------
+
+SHARE_TARGET_PERMISSION = "procurement.add_sharetarget"
+
+
+def share_target_check(*, target_pct: Decimal, by_date: dt.date, source_note: str) -> None:
+    """ValidationError naming the field unless the target is a share, to be reached after
+    today, with its source named."""
+    problems = {}
+    if not Decimal(0) <= target_pct <= Decimal(100):
+        problems["target_pct"] = "A share is between 0 and 100 %."
+    if by_date <= timezone.localdate():
+        problems["by_date"] = "The date to reach the target is after today."
+    if not source_note.strip():
+        problems["source_note"] = "Name the decision that sets the target; it is published with it."
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def share_target_set(
+    *,
+    user: User,
+    target_pct: Decimal,
+    by_date: dt.date,
+    source_note: str,
+    source_url: str = "",
+) -> ShareTarget:
+    """Record the national domestic share the policy authority aims for by ``by_date``, with
+    the decision that set it; earlier targets stay as its history."""
+    account = require_platform(user, SHARE_TARGET_PERMISSION)
+    share_target_check(target_pct=target_pct, by_date=by_date, source_note=source_note)
+    target = ShareTarget.objects.create(
+        target_pct=target_pct,
+        by_date=by_date,
+        source_note=source_note.strip(),
+        source_url=source_url.strip(),
+        set_by=account,
+    )
+    audit_record(
+        department=None,
+        actor=account,
+        action="share_target.set",
+        obj=target,
+        summary=f"National share target set: {target_pct} % by {by_date.isoformat()}",
+        payload={
+            "target_pct": str(target_pct),
+            "by_date": by_date.isoformat(),
+            "source_note": target.source_note,
+            "source_url": target.source_url,
+        },
+    )
+    return target

@@ -9,7 +9,8 @@ Platform roles belong to no department (their users have no Membership): the pol
 drafts policy pack versions and publishes them, catalogue stewards change the catalogue,
 the evaluator accreditation authority grants and withdraws accreditations. Each such change is
 proposed by one person and approved by another of the same role (``procurement.platform``),
-on the platform's audit chain.
+on the platform's audit chain. The policy authority also sets the national share target: a new
+target is added (never edited), an event on the platform's chain.
 """
 
 from typing import Any
@@ -93,8 +94,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.view_policypack",
         "procurement.adopt_policypack",
     ),
-    # Platform: draft pack versions; propose and approve their publication.
+    # Platform: draft pack versions; propose and approve their publication; set the national
+    # share target (insert-only: a new target, never an edit).
     POLICY_AUTHORITY: (
+        "procurement.add_sharetarget",
+        "procurement.view_sharetarget",
         "procurement.add_policypack",
         "procurement.change_policypack",
         "procurement.view_policypack",

@@ -267,7 +267,9 @@ def get_workload_for_user(user: User, pk: int) -> Workload:
 
 def get_comparison_for_user(user: User, pk: int) -> Comparison:
     """A comparison of the user's department, with its stored results."""
-    return _get(user, comparison_rows().select_related("results"), pk, "No such comparison.")
+    return _get(
+        user, comparison_rows().select_related("results", "department"), pk, "No such comparison."
+    )
 
 
 def comparison_export_rows() -> QuerySet[Comparison]:
@@ -336,14 +338,14 @@ def document_superseded_by(document: JustificationDocument) -> JustificationDocu
 
 
 def decisions_of(comparison: Comparison) -> list[Decision]:
-    return list(comparison.decisions.select_related("proposed_by", "decided_by"))
+    return list(comparison.decisions.select_related("proposed_by", "decided_by", "award_fact"))
 
 
 def approved_decision(comparison: Comparison) -> Decision | None:
     """The approved award of a comparison, if any (at most one is live)."""
     return (
         comparison.decisions.filter(status=Decision.Status.APPROVED)
-        .select_related("proposed_by", "decided_by")
+        .select_related("proposed_by", "decided_by", "award_fact")
         .first()
     )
 

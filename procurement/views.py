@@ -31,6 +31,7 @@ from procurement import (
     charts,
     engine,
     exports,
+    national,
     presenters,
     selectors,
     services,
@@ -44,7 +45,7 @@ from procurement.forms import (
     UsageUploadForm,
     WorkloadForm,
 )
-from procurement.models import Comparison, Decision, Workload
+from procurement.models import Comparison, Decision, Department, Workload
 from procurement.policy_diff import diff_documents
 
 PER_PAGE = 20
@@ -92,6 +93,8 @@ def workload_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "archived": archived,
             "search_refused": refused,
+            "restricted_sectors": Department.RESTRICTED_SECTORS,
+            "transparency_url": national.PUBLIC_PAGE,
         },
         status=400 if refused else 200,
     )
@@ -276,12 +279,16 @@ def _comparison_context(
     documents = selectors.documents_of(comparison)
     if not form.is_bound and view.award.offer_id:
         form.initial["offer_id"] = view.award.offer_id
+    if not form.is_bound:
+        form.initial["restricted"] = comparison.department.sector in Department.RESTRICTED_SECTORS
     return {
         "comparison": comparison,
         "view": view,
         "figures": charts.comparison_figures(view),
         "decisions": decisions,
         "live_decision": live,
+        "effects": national.comparison_effects(view.results, live),
+        "transparency_url": national.PUBLIC_PAGE,
         "can_propose": (
             live is None and view.eligible and request.user.has_perm("procurement.add_decision")
         ),
@@ -339,6 +346,7 @@ def decision_propose(request: HttpRequest, pk: int) -> HttpResponseBase:
                 comparison=comparison,
                 offer_id=form.cleaned_data["offer_id"],
                 reason=form.cleaned_data["reason"],
+                restricted=form.cleaned_data["restricted"],
             )
         except ValidationError as error:
             _form_errors(form, error)

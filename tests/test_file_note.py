@@ -194,8 +194,9 @@ def test_approval_issues_the_final_note_and_the_draft_reads_superseded(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.decision_approve(user=bob, decision=decision)
     final = JustificationDocument.objects.get(final=True)
-    # After commit: the final note's rendering job, and the email to the proposer.
-    assert final.status == JustificationDocument.Status.QUEUED and len(callbacks) == 2
+    # After commit: the final note's rendering job, the email to the proposer, and the
+    # transparency dashboard's refresh.
+    assert final.status == JustificationDocument.Status.QUEUED and len(callbacks) == 3
     assert final.requested_by == bob
     client.force_login(alice)
     draft_page = client.get(reverse("document_detail", args=[note.pk])).content.decode()

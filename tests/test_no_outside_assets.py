@@ -13,13 +13,16 @@ A new route fails this test until it is given sample arguments below or a reason
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from procurement.engine.packs import pack_data
 
@@ -197,6 +200,12 @@ def signed_in_admin(
     # before joining a department).
     draft = services.policy_pack_new_version(user=admin_user, source=comparison.policy_pack)
     platform.pack_publication_propose(user=admin_user, pack=draft, summary="Publish it")
+    platform.share_target_set(
+        user=admin_user,
+        target_pct=Decimal(60),
+        by_date=timezone.localdate() + dt.timedelta(days=365),
+        source_note="A national target (test)",
+    )
     Membership.objects.create(user=admin_user, department=alice.membership.department)
     who = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "alice", "path_info": "/"}
     AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=1)

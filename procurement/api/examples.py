@@ -133,6 +133,7 @@ DECISION_EXAMPLE = {
     "offer_name": "Desi AI — Desi LLM 70B",
     "follows_recommendation": True,
     "reason": "",
+    "restricted": False,
     "status": "proposed",
     "proposed_by": "api-Xy12Ab34",
     "proposed_at": "2026-11-26T10:20:00+05:30",

@@ -336,6 +336,7 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
             "offer_name",
             "follows_recommendation",
             "reason",
+            "restricted",
             "status",
             "proposed_by",
             "proposed_at",
@@ -367,6 +368,12 @@ class DecisionProposeSerializer(StrictSerializer):
         required=False,
         default="",
         help_text="Required when the award departs from the recommendation; it goes on file.",
+    )
+    restricted = serializers.BooleanField(
+        required=False,
+        help_text="Count this award in the national totals only (e.g. security): the public "
+        "figures never show it by sector, use case, buyer type or ministry. Left out: true for "
+        "a department of a restricted sector (defence and security), false otherwise.",
     )
 
 

@@ -458,7 +458,9 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
     @extend_schema(
         summary="Propose an award (procurement officer)",
         description="The recommended offer, or another eligible offer with a written reason. "
-        "A comparison holds one live proposal at a time.",
+        "A comparison holds one live proposal at a time. `restricted` keeps the award out of "
+        "every public figure below the national totals; left out, it follows the department's "
+        "sector (restricted for defence and security).",
         request=DecisionProposeSerializer,
         responses={201: DecisionSerializer},
         examples=[
@@ -476,6 +478,11 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
                 },
                 request_only=True,
             ),
+            OpenApiExample(
+                "Restricted (national totals only)",
+                {"comparison": 31, "offer_id": "desi-llm-70b", "restricted": True},
+                request_only=True,
+            ),
             OpenApiExample("Proposed", DECISION_EXAMPLE, response_only=True, status_codes=["201"]),
         ],
     )
@@ -486,6 +493,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
             comparison=data["comparison"],
             offer_id=data["offer_id"],
             reason=data["reason"],
+            restricted=data.get("restricted"),
         )
         body = self.get_serializer(decision).data
         return self.created(body, body["url"])

@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from procurement import charts, engine, labels, selectors, workload_fields
+from procurement import charts, engine, labels, national, selectors, workload_fields
 from procurement.documents import charts as svg
 from procurement.documents.pdf import data_uri
 from procurement.engine.numbers import format_lakh_crore
@@ -482,6 +483,12 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
         "charts": chart_images,
         "charts_error": charts_error,
         "approved": approved,
+        # What this award does to the national share, from the national figures as they stand
+        # when the note is made (their date is printed with it); before bids and outside a
+        # catalogue purchase it names where the service runs, not the provider.
+        "national_effects": national.comparison_effects(results, approved),
+        "effect_anonymous": not (purchase or approved),
+        "transparency_url": settings.SITE_URL + national.PUBLIC_PAGE,
         "rendered_on": dt.date.today(),
         "signature": stored_signature(snapshot),
     }
