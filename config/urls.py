@@ -13,6 +13,7 @@ from config.views import healthz
 from procurement.api import transparency
 from procurement.api.base import FirstRendererNegotiation
 from procurement.api.views import (
+    AwardViewSet,
     ComparisonViewSet,
     DecisionViewSet,
     DocumentViewSet,
@@ -43,6 +44,7 @@ router.register("policy-packs", PolicyPackViewSet, basename="policy-pack")
 router.register("workloads", WorkloadViewSet, basename="workload")
 router.register("comparisons", ComparisonViewSet, basename="comparison")
 router.register("decisions", DecisionViewSet, basename="decision")
+router.register("awards", AwardViewSet, basename="award")
 router.register("documents", DocumentViewSet, basename="document")
 api_v1 = [
     path("ping/", PingView.as_view(), name="ping"),

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -39,6 +40,7 @@ from procurement.models import (
     Decision,
     Department,
     JustificationDocument,
+    UsageReport,
 )
 
 GENESIS_PREFIX = "genesis:"
@@ -178,8 +180,10 @@ def verify_department(department: Department | None) -> BrokenLink | None:
     events say: a ``comparison.created`` event names the fingerprint of the comparison row,
     whose snapshot must still hash to it and whose stored results must still be the snapshot's;
     a decision's status, decider, offer and note are those of its last event; a ready document
-    has a ``document.ready`` event with its sha256 and size, and its PDF still hashes to it.
-    Every comparison, decision and document of the department has its events.
+    has a ``document.ready`` event with its sha256 and size, and its PDF still hashes to it;
+    a usage report's figures are those its ``usage.reported`` or ``usage.corrected`` event
+    recorded. Every comparison, decision, document and usage report of the department has its
+    events.
     """
     name = department.slug if department else PLATFORM
     previous = genesis(department)
@@ -189,6 +193,7 @@ def verify_department(department: Department | None) -> BrokenLink | None:
     }
     vouched: set[str] = set()
     decided: dict[str, AuditEvent] = {}
+    reported: dict[str, AuditEvent] = {}
     requested: set[str] = set()
     issued: dict[str, AuditEvent] = {}
     expected = 1
@@ -206,6 +211,8 @@ def verify_department(department: Department | None) -> BrokenLink | None:
             vouched.add(event.object_id)
         elif event.action in DECISION_STATUS:
             decided[event.object_id] = event
+        elif event.action in USAGE_ACTIONS:
+            reported[event.object_id] = event
         elif event.action == "document.requested":
             requested.add(event.object_id)
         elif event.action == "document.ready":
@@ -219,8 +226,10 @@ def verify_department(department: Department | None) -> BrokenLink | None:
     unrecorded = sorted(set(comparisons) - vouched, key=int)
     if unrecorded:
         return BrokenLink(name, None, f"comparison {unrecorded[0]} has no event in the chain")
-    return _decisions_broken(name, department, decided) or _documents_broken(
-        name, department, requested, issued
+    return (
+        _decisions_broken(name, department, decided)
+        or _documents_broken(name, department, requested, issued)
+        or _usage_broken(name, department, reported)
     )
 
 
@@ -264,6 +273,43 @@ def _decisions_broken(
                 problem = f"decision {pk}'s note differs from the one recorded"
         if problem:
             return BrokenLink(name, event.sequence, problem)
+    return None
+
+
+USAGE_ACTIONS = ("usage.reported", "usage.corrected")
+
+
+def _usage_broken(
+    name: str, department: Department | None, events: dict[str, AuditEvent]
+) -> BrokenLink | None:
+    """The first usage report that is not what its event recorded (or has none)."""
+    reports = {str(r.pk): r for r in UsageReport.objects.filter(department=department)}
+    for pk in sorted(set(reports) | set(events), key=int):
+        report, event = reports.get(pk), events.get(pk)
+        if event is None:
+            return BrokenLink(name, None, f"usage report {pk} has no event in the chain")
+        if report is None:
+            return BrokenLink(name, event.sequence, f"usage report {pk} is missing")
+        recorded = json.loads(event.payload)
+        stored = {
+            "decision": report.decision_id,
+            "quarter": report.quarter,
+            "requests": report.requests,
+            "input_tokens": report.input_tokens,
+            "output_tokens": report.output_tokens,
+            "note": report.note,
+            "source": report.source,
+            "corrects": report.corrects_id,
+        }
+        changed = [key for key, value in stored.items() if recorded.get(key) != value]
+        if Decimal(recorded.get("invoiced_inr", "NaN")) != report.invoiced_inr:
+            changed.append("invoiced_inr")
+        if changed:
+            return BrokenLink(
+                name,
+                event.sequence,
+                f"usage report {pk}'s {', '.join(changed)} differ from what its event recorded",
+            )
     return None
 
 

@@ -24,8 +24,14 @@ from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
 from django.forms.utils import ErrorDict
 
-from procurement import engine, national, workload_fields
-from procurement.engine.numbers import CRORE, LAKH, format_indian, format_lakh_crore
+from procurement import engine, national, usage, workload_fields
+from procurement.engine.numbers import (
+    CRORE,
+    LAKH,
+    format_count,
+    format_indian,
+    format_lakh_crore,
+)
 from procurement.models import Workload
 from procurement.workload_fields import Field, InRange
 from providers.models import Language
@@ -423,3 +429,27 @@ class ScenarioForm(forms.Form):
         if national.parse_quarter(since) is None:
             raise ValidationError("Give the quarter as YYYY-Qn, for example 2026-Q3.")
         return since
+class UsageUploadForm(BootstrapMixin, forms.Form):
+    """A CSV file of usage reports; its rows are read by ``usage.parse_csv`` and checked, all or
+    none, by ``services.usage_upload``."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns award, quarter, requests, input_tokens, output_tokens, invoiced_inr "
+        "and note (a header row first, as in the template). Numbers may be grouped (2,00,000). "
+        f"At most {usage.MAX_UPLOAD_BYTES // (1024 * 1024)} MB and "
+        f"{format_count(usage.MAX_ROWS)} rows.",
+        error_messages={
+            "required": "Choose the CSV file to upload.",
+            "empty": "The file is empty: start from the template.",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > usage.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {usage.MAX_UPLOAD_BYTES // (1024 * 1024)} MB: split it "
+                f"into files of at most {format_count(usage.MAX_ROWS)} rows."
+            )
+        return upload

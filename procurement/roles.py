@@ -55,6 +55,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.view_policypack",
         "procurement.add_justificationdocument",
         "procurement.view_justificationdocument",
+        # What an awarded contract served, quarter by quarter (the API and the CSV upload).
+        "procurement.add_usagereport",
+        "procurement.view_usagereport",
     ),
     APPROVER: (
         "procurement.view_workload",
@@ -63,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.approve_decision",
         "procurement.view_policypack",
         "procurement.view_justificationdocument",
+        "procurement.view_usagereport",
     ),
     # Read the evaluations, certifications and evaluators behind quality bars (admin, read-only).
     EVALUATOR: (

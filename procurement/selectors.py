@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
@@ -32,6 +33,7 @@ from procurement.models import (
     Department,
     JustificationDocument,
     PolicyPack,
+    UsageReport,
     Workload,
 )
 
@@ -93,6 +95,32 @@ def decision_rows() -> QuerySet[Decision]:
     return Decision.objects.select_related(
         "comparison__workload", "proposed_by", "decided_by"
     ).defer("comparison__snapshot")
+
+
+def award_rows() -> QuerySet[Decision]:
+    """Awards: approved decisions, newest first, with their award fact (the contract's dates,
+    once the summary has recorded it) and their workload; the snapshot is left unread."""
+    return (
+        Decision.objects.filter(status=Decision.Status.APPROVED)
+        .select_related("comparison__workload", "award_fact", "proposed_by", "decided_by")
+        .defer("comparison__snapshot")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def award_list(user: User) -> QuerySet[Decision]:
+    """The awards of the user's department (none for a role that does not see decisions)."""
+    return visible_to(user, award_rows())
+
+
+def usage_reports_of(decision_ids: Iterable[int]) -> QuerySet[UsageReport]:
+    """Every usage report of these awards, corrections included, oldest first per quarter.
+    The caller has scoped the awards (``award_list``, an API viewset)."""
+    return (
+        UsageReport.objects.filter(decision_id__in=list(decision_ids))
+        .select_related("reported_by")
+        .order_by("decision_id", "quarter", "reported_at", "pk")
+    )
 
 
 def document_rows() -> QuerySet[JustificationDocument]:

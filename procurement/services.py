@@ -1,6 +1,7 @@
-"""Writes for the officer's workflow: workloads, comparisons, decisions, document requests and
-policy packs. Each runs in a transaction, checks the actor's role and department, and appends
-an event to the department's audit chain (``procurement.audit``) in that same transaction.
+"""Writes for the officer's workflow: workloads, comparisons, decisions, document requests,
+policy packs and usage reports (what an award served). Each runs in a transaction, checks the
+actor's role and department, and appends an event to the department's audit chain
+(``procurement.audit``) in that same transaction.
 
 Every service is keyword-only and typed. Pages, the API, the admin and the management commands
 call these; the other writes of the product are the document jobs (``procurement.documents``)
@@ -9,8 +10,10 @@ and department API keys (``procurement.api_keys``), which follow the same rules.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User as Account
@@ -18,9 +21,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from procurement import engine, notifications, summary, workload_fields
+from procurement import engine, national, notifications, summary, usage, workload_fields
 from procurement.audit import audit_record, person_of
 from procurement.documents.jobs import document_enqueue
+from procurement.engine.bounds import MAX_MONEY
+from procurement.engine.numbers import format_count, format_inr
 from procurement.mapping import comparison_inputs, workload_input
 from procurement.models import (
     ChangeProposal,
@@ -30,6 +35,7 @@ from procurement.models import (
     Department,
     JustificationDocument,
     PolicyPack,
+    UsageReport,
     Workload,
 )
 from procurement.selectors import User, approved_decision, comparison_results, department_of
@@ -591,3 +597,300 @@ def policy_pack_adopt(*, user: User, pack: PolicyPack) -> Department:
         },
     )
     return locked
+
+
+# Usage reports (what an awarded contract served) -----------------------------------------------
+
+# A quarter's requests or tokens above this (a thousand lakh crore) is a mistake, not a figure.
+MAX_USAGE_COUNT = 10**15
+USAGE_COUNTS = ("requests", "input_tokens", "output_tokens")
+CORRECTION_NOTE = (
+    "This quarter of this award is already reported: say in the note why the figures are "
+    "corrected; it goes on file with them."
+)
+
+
+def _usage_problems(
+    decision: Decision,
+    *,
+    quarter: str,
+    counts: dict[str, int],
+    invoiced_inr: Decimal,
+    note: str,
+    today: dt.date,
+    earlier: UsageReport | None,
+) -> dict[str, list[ValidationError]]:
+    """Every rule a report of ``decision`` breaks, by field (a conflict: the award's state)."""
+    errors: dict[str, list[ValidationError]] = {}
+
+    def refuse(name: str, message: str, code: str | None = None) -> None:
+        errors.setdefault(name, []).append(ValidationError(message, code=code))
+
+    if decision.status != Decision.Status.APPROVED:
+        refuse(
+            "award",
+            f"Award {decision.pk} is {decision.get_status_display().lower()}, not approved: "
+            "usage is reported only for approved awards.",
+            CONFLICT,
+        )
+    if national.parse_quarter(quarter) is None:
+        refuse(
+            "quarter",
+            f"“{quarter}” is not a quarter: write it as YYYY-Qn, e.g. 2026-Q3 for July to "
+            "September 2026.",
+        )
+    elif national.quarter_bounds(quarter)[0] > today:
+        refuse(
+            "quarter",
+            f"{national.quarter_label(quarter)} has not begun: a quarter is reported once it has "
+            "begun.",
+        )
+    elif decision.status == Decision.Status.APPROVED:
+        start, end = usage.contract_period(decision)
+        if not usage.in_contract(quarter, start, end):
+            last = end - dt.timedelta(days=1)
+            refuse(
+                "quarter",
+                f"{national.quarter_label(quarter)} is outside the contract, which runs from "
+                f"{start:%d %b %Y} to {last:%d %b %Y}.",
+            )
+    for name in USAGE_COUNTS:
+        value = counts[name]
+        if not isinstance(value, int) or isinstance(value, bool):
+            refuse(name, "Must be a whole number.")
+        elif value < 0:
+            refuse(name, f"Cannot be negative (it is {format_count(value)}).")
+        elif value > MAX_USAGE_COUNT:
+            refuse(
+                name,
+                f"{format_count(value)} is more than {format_count(MAX_USAGE_COUNT)} in one "
+                "quarter: check the figure.",
+            )
+    if (
+        not errors.keys() & set(USAGE_COUNTS)
+        and counts["requests"] == 0
+        and counts["input_tokens"] + counts["output_tokens"] > 0
+    ):
+        refuse(
+            "requests",
+            "Tokens are reported with no requests: give the number of requests served, or 0 "
+            "tokens.",
+        )
+    if not isinstance(invoiced_inr, Decimal) or not invoiced_inr.is_finite():
+        refuse("invoiced_inr", "Must be an amount in rupees, e.g. 125000.50.")
+    elif invoiced_inr < 0:
+        refuse("invoiced_inr", f"Cannot be negative (it is {format_inr(invoiced_inr, None)}).")
+    elif invoiced_inr.as_tuple().exponent < -2:  # type: ignore[operator]
+        refuse(
+            "invoiced_inr", f"{invoiced_inr} has more than two decimal places: rupees and paise."
+        )
+    elif invoiced_inr > MAX_MONEY:
+        refuse(
+            "invoiced_inr",
+            f"{format_inr(invoiced_inr)} is more than {format_inr(MAX_MONEY)}: check the figure.",
+        )
+    if len(note) > UsageReport._meta.get_field("note").max_length:  # type: ignore[operator]
+        refuse("note", "At most 1,000 characters.")
+    elif earlier is not None and not note:
+        refuse("note", CORRECTION_NOTE)
+    return errors
+
+
+def _latest_report(decision: Decision, quarter: str) -> UsageReport | None:
+    return (
+        UsageReport.objects.filter(decision=decision, quarter=quarter)
+        .order_by("-reported_at", "-pk")
+        .first()
+    )
+
+
+def _usage_store(
+    department: Department,
+    user: Account,
+    decision: Decision,
+    row: usage.UsageRow,
+    source: str,
+    earlier: UsageReport | None,
+) -> UsageReport:
+    report = UsageReport.objects.create(
+        decision=decision,
+        department=department,
+        quarter=row.quarter,
+        requests=row.requests,
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        invoiced_inr=row.invoiced_inr,
+        note=row.note,
+        source=source,
+        corrects=earlier,
+        reported_by=user,
+    )
+    label = national.quarter_label(row.quarter)
+    audit_record(
+        department=department,
+        actor=user,
+        action="usage.corrected" if earlier else "usage.reported",
+        obj=report,
+        summary=(
+            f"{'Corrected' if earlier else 'Reported'} the use of the award to "
+            f"{decision.offer_name} in {label}: {format_count(row.requests)} requests, "
+            f"{format_inr(row.invoiced_inr)} invoiced"
+        ),
+        payload={
+            "decision": decision.pk,
+            "quarter": row.quarter,
+            "requests": row.requests,
+            "input_tokens": row.input_tokens,
+            "output_tokens": row.output_tokens,
+            "invoiced_inr": row.invoiced_inr,
+            "note": row.note,
+            "source": source,
+            "corrects": earlier.pk if earlier else None,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def usage_report(
+    *,
+    user: User,
+    decision: Decision,
+    quarter: str,
+    requests: int,
+    input_tokens: int,
+    output_tokens: int,
+    invoiced_inr: Decimal,
+    note: str = "",
+    source: str,
+) -> UsageReport:
+    """What an approved award served in one quarter (one that has begun, within its contract).
+    A second report of the same quarter is a correction: it names the latest earlier report
+    (``corrects``) and needs a note saying why. Insert-only; an event on the department's chain;
+    the dashboard's usage cells are refreshed after commit."""
+    department, account = _require(user, "procurement.add_usagereport")
+    _own(department, decision.department_id, "award")
+    # Reports of one award take turns, so two corrections at once each name the one before.
+    locked = (
+        Decision.objects.select_related("award_fact", "comparison")
+        .defer("comparison__snapshot")
+        .select_for_update(of=("self",))
+        .get(pk=decision.pk)
+    )
+    note = note.strip()
+    earlier = _latest_report(locked, quarter)
+    errors = _usage_problems(
+        locked,
+        quarter=quarter,
+        counts={"requests": requests, "input_tokens": input_tokens, "output_tokens": output_tokens},
+        invoiced_inr=invoiced_inr,
+        note=note,
+        today=timezone.localdate(),
+        earlier=earlier,
+    )
+    if errors:
+        raise ValidationError(errors)
+    row = usage.UsageRow(
+        0, locked.pk, quarter, requests, input_tokens, output_tokens, invoiced_inr, note
+    )
+    report = _usage_store(department, account, locked, row, source, earlier)
+    summary.usage_reported([quarter])
+    return report
+
+
+def _usage_rows_problems(
+    department: Department, rows: Sequence[usage.UsageRow], *, lock: bool
+) -> tuple[list[usage.RowProblem], dict[int, Decision], dict[tuple[int, str], UsageReport]]:
+    """The problems of an upload's rows; the department's awards they name; and the latest
+    report of each award and quarter already on file."""
+    ids = {row.award for row in rows}
+    awards = (
+        Decision.objects.select_related("award_fact", "comparison")
+        .defer("comparison__snapshot")
+        .filter(pk__in=ids, department=department)
+    )
+    if lock:
+        awards = awards.select_for_update(of=("self",))
+    found = {award.pk: award for award in awards.order_by("pk")}
+    latest: dict[tuple[int, str], UsageReport] = {}
+    for report in UsageReport.objects.filter(decision_id__in=found).order_by("reported_at", "pk"):
+        latest[(report.decision_id, report.quarter)] = report
+    today = timezone.localdate()
+    seen: dict[tuple[int, str], int] = {}
+    problems: list[usage.RowProblem] = []
+    for row in rows:
+        decision = found.get(row.award)
+        if decision is None:
+            problems.append(
+                usage.RowProblem(
+                    row.row,
+                    "award",
+                    f"No award {row.award} in your department: copy the award's number from "
+                    "the template or the awards page.",
+                )
+            )
+            continue
+        first = seen.setdefault((row.award, row.quarter), row.row)
+        if first != row.row:
+            problems.append(
+                usage.RowProblem(
+                    row.row,
+                    "quarter",
+                    f"Award {row.award} and {row.quarter} are already in row {first}: one row per "
+                    "award and quarter.",
+                )
+            )
+            continue
+        errors = _usage_problems(
+            decision,
+            quarter=row.quarter,
+            counts={
+                "requests": row.requests,
+                "input_tokens": row.input_tokens,
+                "output_tokens": row.output_tokens,
+            },
+            invoiced_inr=row.invoiced_inr,
+            note=row.note.strip(),
+            today=today,
+            earlier=latest.get((row.award, row.quarter)),
+        )
+        problems += [
+            usage.RowProblem(row.row, name, message)
+            for name, messages in errors.items()
+            for error in messages
+            for message in error.messages
+        ]
+    return problems, found, latest
+
+
+def usage_rows_check(*, user: User, rows: Sequence[usage.UsageRow]) -> list[usage.RowProblem]:
+    """The problems of an upload's rows, saving nothing: for listing every problem of a file
+    at once when some of its rows could not even be read."""
+    department, _account = _require(user, "procurement.add_usagereport")
+    return _usage_rows_problems(department, rows, lock=False)[0]
+
+
+@transaction.atomic
+def usage_upload(*, user: User, rows: Sequence[usage.UsageRow]) -> list[UsageReport]:
+    """Store an upload's reports, all or none: every row is checked as ``usage_report`` checks
+    one (and no award and quarter twice), and any problem refuses the whole file, each problem
+    named by its row and column."""
+    department, account = _require(user, "procurement.add_usagereport")
+    if not rows:
+        raise ValidationError("The file has no rows of usage.")
+    problems, awards, latest = _usage_rows_problems(department, rows, lock=True)
+    if problems:
+        raise ValidationError([ValidationError(str(problem)) for problem in problems])
+    reports = [
+        _usage_store(
+            department,
+            account,
+            awards[row.award],
+            dataclasses.replace(row, note=row.note.strip()),
+            UsageReport.Source.UPLOAD,
+            latest.get((row.award, row.quarter)),
+        )
+        for row in rows
+    ]
+    summary.usage_reported(row.quarter for row in rows)
+    return reports

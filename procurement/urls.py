@@ -39,6 +39,10 @@ urlpatterns = [
     # What awaits the person signed in: approvals, proposals returned to them.
     path("inbox/", views.inbox, name="inbox"),
     path("history/", views.history, name="history"),
+    # Awards and what they served: the quarters reported and not, a CSV upload and its template.
+    path("awards/", views.awards, name="awards"),
+    path("awards/usage/upload/", views.usage_upload, name="usage_upload"),
+    path("awards/usage/template.csv", views.usage_template, name="usage_template"),
     path("policies/", views.policy_list, name="policy_list"),
     path("policies/<slug:slug>/v<int:version>/", views.policy_detail, name="policy_detail"),
     path("policies/<slug:slug>/v<int:version>/adopt/", views.policy_adopt, name="policy_adopt"),

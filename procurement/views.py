@@ -39,10 +39,17 @@ from procurement import (
     selectors,
     services,
     signing,
+    usage,
     workload_fields,
 )
 from procurement.engine.national import DEFINITION
-from procurement.forms import DecisionProposeForm, DecisionReviewForm, ScenarioForm, WorkloadForm
+from procurement.forms import (
+    DecisionProposeForm,
+    DecisionReviewForm,
+    ScenarioForm,
+    UsageUploadForm,
+    WorkloadForm,
+)
 from procurement.models import Comparison, Decision, Department, Workload
 from procurement.policy_diff import diff_documents
 
@@ -627,6 +634,79 @@ def history(request: HttpRequest) -> HttpResponse:
             "search_refused": refused,
         },
         status=400 if refused else 200,
+    )
+
+
+# Awards and what they served ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def awards(request: HttpRequest) -> HttpResponse:
+    """The department's awards: each contract's quarters so far, the latest figures reported
+    for each, and the ended quarters not reported."""
+    arranged = usage.department_awards(request.user)
+    return render(
+        request,
+        "procurement/awards.html",
+        {
+            "awards": arranged,
+            "not_reported": sum(len(a.not_reported) for a in arranged),
+            "can_report": request.user.has_perm("procurement.add_usagereport"),
+            "has_demo": any(a.decision.comparison.uses_demo_data for a in arranged),
+        },
+    )
+
+
+def _require_reporter(request: HttpRequest) -> None:
+    if not request.user.has_perm("procurement.add_usagereport"):
+        raise PermissionDenied("Only procurement officers report usage.")
+
+
+@login_required
+@require_GET
+def usage_template(request: HttpRequest) -> HttpResponse:
+    """The upload's CSV template, with a row for each quarter of the department's awards not
+    yet reported."""
+    _require_reporter(request)
+    content = usage.template_csv(usage.department_awards(request.user))
+    return _attachment(content, "text/csv; charset=utf-8", "usage-reports.csv")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def usage_upload(request: HttpRequest) -> HttpResponse:
+    """Usage reports by CSV file: every row checked, all stored or none, each problem named by
+    its row and column."""
+    _require_reporter(request)
+    posted = request.method == "POST"
+    form = UsageUploadForm(request.POST, request.FILES) if posted else UsageUploadForm()
+    if posted and form.is_valid():
+        rows, problems = usage.parse_csv(form.cleaned_data["file"].read())
+        if problems and rows:
+            problems += services.usage_rows_check(user=request.user, rows=rows)
+        if problems:
+            problems.sort(key=lambda p: p.row)
+            form.add_error("file", [str(problem) for problem in problems])
+        else:
+            try:
+                reports = services.usage_upload(user=request.user, rows=rows)
+            except ValidationError as error:
+                form.add_error("file", error.messages)
+            else:
+                count = len(reports)
+                corrections = sum(1 for report in reports if report.corrects_id is not None)
+                messages.success(
+                    request,
+                    f"Stored {count} usage report{'s' if count != 1 else ''}"
+                    + (f" ({corrections} of them corrections)." if corrections else "."),
+                )
+                return redirect("awards")
+    return render(
+        request,
+        "procurement/usage_upload.html",
+        {"form": form, "max_rows": usage.MAX_ROWS, "columns": usage.COLUMNS},
+        status=400 if form.errors else 200,
     )
 
 

@@ -19,10 +19,18 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from procurement import services
+from procurement import national, services
 from procurement.documents import jobs
-from procurement.models import AuditEvent, Comparison, Decision, JustificationDocument, Workload
+from procurement.models import (
+    AuditEvent,
+    Comparison,
+    Decision,
+    JustificationDocument,
+    UsageReport,
+    Workload,
+)
 from providers.models import Offering
 from tests.conftest import workload_data, workload_values
 from tests.test_api_support import client_with, make_key
@@ -30,12 +38,22 @@ from tests.test_api_support import client_with, make_key
 pytestmark = pytest.mark.django_db
 
 # Kinds of objects that belong to a department; every other target is shared or public.
-OWNED = {"workload", "comparison", "decision", "document"}
+OWNED = {"workload", "comparison", "decision", "document", "award"}
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 MISSING_ID = 987_654_321
 MISSING_DOCUMENT = "00000000-0000-4000-8000-000000000000"
 
 WORKLOAD = json.loads(json.dumps(workload_data(), default=str))
+# The award's contract began before the last quarter, which has ended: it may be reported.
+LAST_QUARTER = national.previous_quarter(national.quarter_of(timezone.localdate()))
+CONTRACT_START = national.quarter_bounds(national.previous_quarter(LAST_QUARTER))[0]
+USAGE = {
+    "quarter": LAST_QUARTER,
+    "requests": 1000,
+    "input_tokens": 800_000,
+    "output_tokens": 300_000,
+    "invoiced_inr": "1250.00",
+}
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,9 @@ ROWS: dict[str, Row] = {
     ),
     "api:document-detail": Row(target="document"),
     "api:document-pdf": Row(target="document"),
+    "api:award-list": Row(lists="award"),
+    "api:award-detail": Row(target="award"),
+    "api:award-usage": Row(target="award", body=lambda ids: USAGE),
 }
 
 
@@ -160,10 +181,11 @@ class World:
 
 @pytest.fixture
 def world(
-    departments, alice, comparison, policy_pack, charlie, django_capture_on_commit_callbacks
+    departments, alice, bob, comparison, policy_pack, charlie, django_capture_on_commit_callbacks
 ) -> World:
-    """Department A (alice's) with a workload, two comparisons, a proposed decision and a ready
-    justification document; B with a workload of its own; a key with both roles in each."""
+    """Department A (alice's) with a workload, two comparisons, a proposed decision, an approved
+    award whose contract has begun and a ready justification document; B with a workload of its
+    own; a key with both roles in each."""
     import datetime as dt
 
     free = services.comparison_run(
@@ -176,6 +198,18 @@ def world(
         document = services.document_request(user=alice, comparison=comparison)
     jobs.document_render(str(document.pk))
     services.workload_create(user=charlie, values=workload_values(title="Revenue helpline"))
+    served = services.workload_create(
+        user=alice, values=workload_values(title="Served helpline", start_date=CONTRACT_START)
+    )
+    awarded = services.comparison_run(
+        user=alice, workload=served, decision_date=dt.date(2026, 11, 26)
+    )
+    award = services.decision_approve(
+        user=bob,
+        decision=services.decision_propose(
+            user=alice, comparison=awarded, offer_id=awarded.recommended_offer_id
+        ),
+    )
     offering = Offering.objects.select_related("provider").first()
     return World(
         a_key=make_key(departments[0], name="Health system")[1],
@@ -185,6 +219,7 @@ def world(
             "comparison": {"pk": comparison.pk},
             "decision": {"pk": decision.pk},
             "document": {"pk": document.pk},
+            "award": {"pk": award.pk},
             "pack": {"slug": policy_pack.slug, "version": policy_pack.version},
             "provider": {"slug": offering.provider.slug},
             "offering": {"slug": offering.slug},
@@ -211,6 +246,7 @@ def world(
             "comparison": {comparison.pk, free.pk},
             "decision": {decision.pk},
             "document": {str(document.pk)},
+            "award": {award.pk},
         },
     )
 
@@ -256,6 +292,7 @@ def a_state() -> list[Any]:
         list(Comparison.objects.values_list("pk")),
         list(Decision.objects.values_list("pk", "status", "decision_note")),
         list(JustificationDocument.objects.values_list("pk", "status")),
+        UsageReport.objects.count(),
         AuditEvent.objects.count(),
     ]
 

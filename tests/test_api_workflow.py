@@ -10,7 +10,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from procurement import engine, services
+from procurement import engine, services, summary
 from procurement.engine.packs import pack_data
 from procurement.models import AuditEvent, Comparison, Decision, Workload
 from procurement.roles import APPROVER, OFFICER
@@ -436,7 +436,15 @@ def test_fx_rates_are_public_with_their_sources(demo_catalogue):
 # Pinned per request with a key: the key (with its account, holder and department), the role's
 # permissions (the holder's current roles included, in the same query), the count and the page;
 # the throttle lives in the cache. A list that starts making more fails here.
-API_QUERIES = {"workloads": 4, "comparisons": 4, "decisions": 4, "comparison": 3, "ping": 1}
+API_QUERIES = {
+    "workloads": 4,
+    "comparisons": 4,
+    "decisions": 4,
+    "comparison": 3,
+    "ping": 1,
+    "awards": 4,
+    "usage": 4,
+}
 
 
 @pytest.mark.parametrize("size", [2, 20])
@@ -452,9 +460,12 @@ def test_list_endpoints_make_the_same_number_of_queries_whatever_their_size(
             workload=workload,
             decision_date=dt.date(2026, 11, 1) + dt.timedelta(days=day),
         )
-        services.decision_propose(
+        decision = services.decision_propose(
             user=alice, comparison=comparison, offer_id=comparison.recommended_offer_id, reason=""
         )
+        if day % 2:  # half are awards, with their contract's dates recorded
+            decision = services.decision_approve(user=bob, decision=decision)
+            summary.award_fact_record(decision)
     for _ in range(size - 1):
         services.workload_create(user=alice, values=workload_values())
     client.get(reverse("api:ping"))  # the key's last use is recorded once, not per request
@@ -464,6 +475,8 @@ def test_list_endpoints_make_the_same_number_of_queries_whatever_their_size(
         "decisions": reverse("api:decision-list"),
         "comparison": reverse("api:comparison-detail", args=[comparison.pk]),
         "ping": reverse("api:ping"),
+        "awards": reverse("api:award-list"),
+        "usage": reverse("api:award-usage", args=[decision.pk]),
     }
     for name, url in urls.items():
         with django_assert_num_queries(API_QUERIES[name]):

@@ -156,6 +156,8 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "api:comparison-detail": {"pk": Comparison.objects.first().pk},
         "api:comparison-snapshot": {"pk": Comparison.objects.first().pk},
         "api:decision-detail": {"pk": Decision.objects.first().pk},
+        "api:award-detail": {"pk": Decision.objects.get(status="approved").pk},
+        "api:award-usage": {"pk": Decision.objects.get(status="approved").pk},
         "api:document-detail": {"pk": JustificationDocument.objects.first().pk},
         "api:document-pdf": {"pk": JustificationDocument.objects.first().pk},
         "admin:app_list": {"app_label": "providers"},
@@ -210,10 +212,11 @@ def signed_in_admin(
     who = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "alice", "path_info": "/"}
     AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**who)
-    services.decision_propose(
+    proposed = services.decision_propose(
         user=alice, comparison=comparison, offer_id=comparison.recommended_offer_id, reason=""
     )
     with django_capture_on_commit_callbacks(execute=False):
+        services.decision_approve(user=admin_user, decision=proposed)  # an award
         document = services.document_request(user=alice, comparison=comparison)
     jobs.document_render(str(document.pk))
     return admin_client

@@ -34,9 +34,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from procurement import api_keys, services
+from procurement import api_keys, national, services
 from procurement.documents import jobs
 from procurement.models import DepartmentAPIKey
 from procurement.roles import (
@@ -140,6 +141,12 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("POST", "decision_approve"): PAGE_APPROVER_WRITE,
     ("POST", "decision_return"): PAGE_APPROVER_WRITE,
     ("GET", "history"): PAGE_LIST,
+    # Awards and their use: whoever sees decisions sees the awards; officers report usage (the
+    # other department's person, an officer of B, reaches B's upload: an empty form is a 400).
+    ("GET", "awards"): PAGE_LIST,
+    ("GET", "usage_upload"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
+    ("POST", "usage_upload"): (LOGIN, 400, 400, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
+    ("GET", "usage_template"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
     # The inbox: the approver sees the maker's proposal awaiting; the officer (not its maker)
     # has nothing returned to them; the other department's approver sees nothing of A's.
     ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY),
@@ -200,11 +207,19 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:document-list"): API_LIST,
     ("GET", "api:document-detail"): API_READ,
     ("GET", "api:document-pdf"): API_READ,
+    ("GET", "api:award-list"): API_LIST,
+    ("GET", "api:award-detail"): API_READ,
+    ("GET", "api:award-usage"): API_READ,
+    ("POST", "api:award-usage"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
 }
 # fmt: on
 
 WORKLOAD_JSON = json.loads(json.dumps(workload_data(title="Matrix helpline"), default=str))
 MARKER = "Matrix helpline"  # the title of department A's workload, as lists show it
+AWARD_MARKER = "Served helpline"  # the title of the workload of department A's award
+# The award's contract began before the last quarter, which has ended: it may be reported.
+LAST_QUARTER = national.previous_quarter(national.quarter_of(timezone.localdate()))
+CONTRACT_START = national.quarter_bounds(national.previous_quarter(LAST_QUARTER))[0]
 
 
 # The routes -----------------------------------------------------------------------------------
@@ -301,6 +316,18 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
         document = services.document_request(user=maker, comparison=comparison)
     jobs.document_render(str(document.pk))
     makers_key, _ = make_key(a, (OFFICER,), "Maker's system", person=maker)
+    served = services.workload_create(
+        user=maker, values=workload_values(title=AWARD_MARKER, start_date=CONTRACT_START)
+    )
+    awarded = services.comparison_run(
+        user=maker, workload=served, decision_date=dt.date(2026, 11, 26)
+    )
+    award = services.decision_approve(
+        user=persons["approver"],
+        decision=services.decision_propose(
+            user=maker, comparison=awarded, offer_id=awarded.recommended_offer_id
+        ),
+    )
     offering = Offering.objects.select_related("provider").first()
 
     clients: dict[str, APIClient] = {"anonymous": client_with()}
@@ -319,6 +346,7 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "free comparison": {"pk": free.pk},  # no live proposal: one may be made
             "decisions": {"pk": decision.pk},
             "documents": {"pk": document.pk},
+            "awards": {"pk": award.pk},
             "api-keys": {"prefix": makers_key.prefix},
             "policies": {"slug": policy_pack.slug, "version": policy_pack.version},
             "policy-diff": {
@@ -341,10 +369,12 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "api:comparison-list": {comparison.pk, free.pk},
             "api:decision-list": {decision.pk},
             "api:document-list": {str(document.pk)},
+            "api:award-list": {award.pk},
         },
         markers={
             "workload_list": MARKER,
             "history": MARKER,
+            "awards": AWARD_MARKER,
             "inbox": MARKER,
             "api_key_list": makers_key.prefix,
         },
@@ -390,6 +420,13 @@ BODIES: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = {
     },
     ("POST", "api:decision-approve"): lambda world, person: {"note": "Within budget."},
     ("POST", "api:decision-return"): lambda world, person: {"note": "Attach the report."},
+    ("POST", "api:award-usage"): lambda world, person: {
+        "quarter": LAST_QUARTER,
+        "requests": 1000,
+        "input_tokens": 800_000,
+        "output_tokens": 300_000,
+        "invoiced_inr": "1250.00",
+    },
 }
 
 

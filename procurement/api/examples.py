@@ -160,3 +160,46 @@ POLICY_PACK_EXAMPLE = {
     "created_at": "2026-04-01T09:00:00+05:30",
     "published_at": "2026-04-01T09:30:00+05:30",
 }
+
+AWARD_EXAMPLE = {
+    "id": 7,
+    "url": "https://procure.example.gov.in/api/v1/awards/7/",
+    "usage_url": "https://procure.example.gov.in/api/v1/awards/7/usage/",
+    "comparison": 31,
+    "workload": "Citizen helpline",
+    "offer_id": "desi-llm-70b",
+    "offer_name": "Desi AI — Desi LLM 70B",
+    "restricted": False,
+    "decided_at": "2026-11-26T11:02:00+05:30",
+    "contract_start": "2027-01-01",
+    "contract_end": "2029-12-31",
+}
+USAGE_REQUEST_EXAMPLE = {
+    "quarter": "2027-Q1",
+    "requests": 4_350_000,
+    "input_tokens": 3_480_000_000,
+    "output_tokens": 1_305_000_000,
+    "invoiced_inr": "1845000.00",
+}
+USAGE_CORRECTION_EXAMPLE = {
+    **USAGE_REQUEST_EXAMPLE,
+    "requests": 4_410_000,
+    "note": "The March invoice was revised by the provider.",
+}
+USAGE_REPORT_EXAMPLE = {
+    "id": 12,
+    "award": 7,
+    **USAGE_REQUEST_EXAMPLE,
+    "note": "",
+    "source": "api",
+    "corrects": None,
+    "reported_by": "api-Xy12Ab34",
+    "reported_at": "2027-04-03T10:15:00+05:30",
+}
+USAGE_CORRECTED_EXAMPLE = {
+    **USAGE_REPORT_EXAMPLE,
+    **USAGE_CORRECTION_EXAMPLE,
+    "id": 15,
+    "corrects": 12,
+    "reported_at": "2027-04-09T16:40:00+05:30",
+}

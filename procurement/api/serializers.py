@@ -10,7 +10,9 @@ the form's are, so the page and the API accept the same values with the same mes
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -21,10 +23,17 @@ from rest_framework.request import Request
 from rest_framework.reverse import reverse as absolute_url
 
 from config.api import RangedDecimalField, StrictDateField, StrictSerializer
-from procurement import selectors, workload_fields
+from procurement import selectors, services, usage, workload_fields
 from procurement.api.base import DepartmentScopedPrimaryKeyRelatedField
 from procurement.engine import bounds
-from procurement.models import Comparison, Decision, JustificationDocument, PolicyPack, Workload
+from procurement.models import (
+    Comparison,
+    Decision,
+    JustificationDocument,
+    PolicyPack,
+    UsageReport,
+    Workload,
+)
 from procurement.workload_fields import Field, InRange
 from providers.models import Language
 
@@ -438,3 +447,114 @@ class DocumentSerializer(serializers.ModelSerializer[JustificationDocument]):
         request = self.context.get("request")
         url: str = absolute_url("api:document-pdf", args=[document.pk], request=request)
         return url
+
+
+# Awards and what they served -------------------------------------------------------------------
+
+
+class AwardSerializer(serializers.ModelSerializer[Decision]):
+    """An approved award, with its contract's dates: what a department's system reports usage
+    against."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:award-detail")
+    usage_url = serializers.HyperlinkedIdentityField(
+        view_name="api:award-usage",
+        help_text="GET: the award's usage reports; POST: report a quarter.",
+    )
+    workload = serializers.CharField(
+        source="comparison.workload.title", read_only=True, help_text="The workload's title."
+    )
+    contract_start = serializers.SerializerMethodField(help_text="The contract's first day.")
+    contract_end = serializers.SerializerMethodField(help_text="The contract's last day.")
+
+    class Meta:
+        model = Decision
+        fields = (
+            "id",
+            "url",
+            "usage_url",
+            "comparison",
+            "workload",
+            "offer_id",
+            "offer_name",
+            "restricted",
+            "decided_at",
+            "contract_start",
+            "contract_end",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_contract_start(self, decision: Decision) -> str:
+        return usage.contract_period(decision)[0].isoformat()
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_contract_end(self, decision: Decision) -> str:
+        return (usage.contract_period(decision)[1] - dt.timedelta(days=1)).isoformat()
+
+
+class UsageReportSerializer(serializers.ModelSerializer[UsageReport]):
+    """One report of what an award served in a quarter; a correction names the report it
+    corrects (the latest report of a quarter is the one that counts)."""
+
+    award = serializers.IntegerField(source="decision_id", read_only=True)
+    corrects = serializers.IntegerField(
+        source="corrects_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The earlier report of the same quarter this one corrects, if any.",
+    )
+    reported_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = UsageReport
+        fields = (
+            "id",
+            "award",
+            "quarter",
+            "requests",
+            "input_tokens",
+            "output_tokens",
+            "invoiced_inr",
+            "note",
+            "source",
+            "corrects",
+            "reported_by",
+            "reported_at",
+        )
+        read_only_fields = fields
+
+    def get_reported_by(self, report: UsageReport) -> str:
+        return report.reported_by.get_username()
+
+
+class UsageReportCreateSerializer(StrictSerializer):
+    """What an award served in one quarter. A second report of a quarter corrects the first
+    and needs a `note` saying why."""
+
+    quarter = serializers.RegexField(
+        r"^[0-9]{4}-Q[1-4]$",
+        max_length=7,
+        help_text="The quarter served, e.g. 2026-Q3 (July to September 2026): one that has "
+        "begun, within the contract.",
+        error_messages={
+            "invalid": "Write the quarter as YYYY-Qn, e.g. 2026-Q3 for July to September 2026."
+        },
+    )
+    requests = serializers.IntegerField(min_value=0, max_value=services.MAX_USAGE_COUNT)
+    input_tokens = serializers.IntegerField(min_value=0, max_value=services.MAX_USAGE_COUNT)
+    output_tokens = serializers.IntegerField(min_value=0, max_value=services.MAX_USAGE_COUNT)
+    invoiced_inr = RangedDecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=bounds.MAX_MONEY,
+        help_text='Rupees invoiced for the quarter, as a decimal string, e.g. "1250000.00".',
+    )
+    note = serializers.CharField(
+        max_length=1_000,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Required for a correction: why the figures change.",
+    )

@@ -39,12 +39,17 @@ from procurement.api.base import (
 )
 from procurement.api.examples import (
     APPROVED_EXAMPLE,
+    AWARD_EXAMPLE,
     COMPARISON_DETAIL_EXAMPLE,
     COMPARISON_EXAMPLE,
     DECISION_EXAMPLE,
     DOCUMENT_EXAMPLE,
     POLICY_PACK_EXAMPLE,
     READY_DOCUMENT_EXAMPLE,
+    USAGE_CORRECTED_EXAMPLE,
+    USAGE_CORRECTION_EXAMPLE,
+    USAGE_REPORT_EXAMPLE,
+    USAGE_REQUEST_EXAMPLE,
     WORKLOAD_EXAMPLE,
     WORKLOAD_RESPONSE_EXAMPLE,
 )
@@ -56,6 +61,7 @@ from procurement.api.filters import (
     WorkloadFilter,
 )
 from procurement.api.serializers import (
+    AwardSerializer,
     ComparisonCreateSerializer,
     ComparisonDetailSerializer,
     ComparisonSerializer,
@@ -66,6 +72,8 @@ from procurement.api.serializers import (
     PingSerializer,
     PolicyPackDetailSerializer,
     PolicyPackSerializer,
+    UsageReportCreateSerializer,
+    UsageReportSerializer,
     WorkloadSerializer,
     comparison_summary,
 )
@@ -75,6 +83,7 @@ from procurement.models import (
     DepartmentAPIKey,
     JustificationDocument,
     PolicyPack,
+    UsageReport,
 )
 
 
@@ -533,6 +542,87 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
         return self._review(services.decision_return)
+
+
+# Awards and what they served ------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your department's awards",
+        description="Approved decisions, newest first, with their contract's dates: what usage "
+        "is reported against. `ordering`: decided_at (prefix `-` to reverse).",
+        examples=[OpenApiExample("A page", page_of(AWARD_EXAMPLE), response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="An award",
+        examples=[OpenApiExample("Award", AWARD_EXAMPLE, response_only=True)],
+    ),
+)
+class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DepartmentScopedViewSet):
+    """Awards (approved decisions) and what each actually served, quarter by quarter, as the
+    department reports it: read-only awards, insert-only reports."""
+
+    serializer_class = AwardSerializer
+    ordering_fields = ["decided_at"]
+    # A report for a decision of the department that is not approved (proposed or returned).
+    conflict_actions = ("usage_create",)
+    action_permissions = {"usage_create": "procurement.add_usagereport"}
+
+    def unscoped_queryset(self) -> QuerySet[Any]:
+        if self.action == "usage_create":
+            # Any decision of the department, so that one not approved is told why (409).
+            return selectors.decision_rows()
+        return selectors.award_rows()
+
+    @extend_schema(
+        operation_id="awards_usage_list",
+        summary="The award's usage reports",
+        description="Every report, corrections included, by quarter and then in the order "
+        "they were made: the latest of a quarter is the one that counts.",
+        responses=UsageReportSerializer(many=True),
+        filters=False,
+        examples=[
+            OpenApiExample(
+                "Reported, then corrected",
+                [USAGE_REPORT_EXAMPLE, USAGE_CORRECTED_EXAMPLE],
+                response_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["get"])
+    def usage(self, request: Request, pk: str) -> Response:
+        award = self.get_object()
+        reports = selectors.usage_reports_of([award.pk])
+        return Response(UsageReportSerializer(reports, many=True).data)
+
+    @extend_schema(
+        operation_id="awards_usage_create",
+        summary="Report what the award served in a quarter (procurement officer)",
+        description="Requests, input and output tokens and rupees invoiced in one quarter that "
+        "has begun, within the contract. Reports are never changed: a second report of the "
+        "same quarter is a correction, stored as a new report that names the one it corrects "
+        "(`corrects`), and needs a `note` saying why. The national dashboard's projected and "
+        "actual use is refreshed after it is stored.",
+        request=UsageReportCreateSerializer,
+        responses={201: UsageReportSerializer},
+        examples=[
+            OpenApiExample("A quarter", USAGE_REQUEST_EXAMPLE, request_only=True),
+            OpenApiExample("A correction", USAGE_CORRECTION_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "Stored", USAGE_REPORT_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+    )
+    @usage.mapping.post
+    def usage_create(self, request: Request, pk: str) -> Response:
+        award = self.get_object()
+        data = self.parse(UsageReportCreateSerializer)
+        report = services.usage_report(
+            user=request.user, decision=award, source=UsageReport.Source.API, **data
+        )
+        body = UsageReportSerializer(report).data
+        return self.created(body, self.reverse_action("usage", args=[award.pk]))
 
 
 # Justification documents ---------------------------------------------------------------------
