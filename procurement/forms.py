@@ -429,6 +429,8 @@ class ScenarioForm(forms.Form):
         if national.parse_quarter(since) is None:
             raise ValidationError("Give the quarter as YYYY-Qn, for example 2026-Q3.")
         return since
+
+
 class UsageUploadForm(BootstrapMixin, forms.Form):
     """A CSV file of usage reports; its rows are read by ``usage.parse_csv`` and checked, all or
     none, by ``services.usage_upload``."""
