@@ -9,6 +9,7 @@ A *figure* is a table: named columns and rows of plain values (``Decimal``, ``in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -166,7 +167,7 @@ class Figure:
     notes: tuple[str, ...] = field(default=())
 
 
-def is_suppressed(row: dict[str, Any], column: Column) -> bool:
+def is_suppressed(row: Mapping[str, Any], column: Column) -> bool:
     """Whether a row's value in ``column`` is withheld: the whole row (fewer than three
     departments built it) or this column alone (``suppressed_columns``: e.g. a quarter's use
     reported by fewer than three departments while enough have contracts in force)."""
