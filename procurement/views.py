@@ -841,12 +841,13 @@ def transparency(request: HttpRequest) -> HttpResponse:
     """Public: the national domestic share, its figures with a data table and downloads under
     each chart, the suppression rule, and the policy scenario (htmx asks for that section
     alone, with ``HX-Request``; without JavaScript the form reloads the page)."""
-    figures = {name: national.figure(name) for name in national.FIGURES}
-    context = _scenario_context(request, figures["trend"])
     if request.headers.get("HX-Request") == "true":
+        context = _scenario_context(request, national.trend())
         response = render(request, "procurement/includes/transparency_scenario.html", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
+    figures = {name: national.figure(name) for name in national.FIGURES}
+    context = _scenario_context(request, figures["trend"])
     headline = national.headline()
     drawn = charts.transparency_figures(figures, headline.target)
     sections = [
