@@ -182,10 +182,18 @@ class Synthesiser:
         self.today = today
         self.now = timezone.now().isoformat()
 
-    def lines(self, count: int) -> str:
+    def quarters_of(self, count: int) -> list[int]:
+        """The quarter of each of ``count`` awards, in order of time (as approvals arrive, so
+        the table holds each quarter's awards together, as a real one would)."""
+        return sorted(
+            self.rng.choices(range(len(self.quarters)), cum_weights=self.quarter_weights, k=count)
+        )
+
+    def lines(self, quarters: list[int]) -> str:
         rng = self.rng
-        departments = rng.choices(self.departments, cum_weights=self.department_weights, k=count)
-        quarters = rng.choices(range(len(self.quarters)), cum_weights=self.quarter_weights, k=count)
+        departments = rng.choices(
+            self.departments, cum_weights=self.department_weights, k=len(quarters)
+        )
         out = io.StringIO()
         for department, index in zip(departments, quarters, strict=True):
             out.write("\t".join(self.row(department, index)))
@@ -338,10 +346,11 @@ class Command(BaseCommand):
 
     def _copy(self, synthesiser: Synthesiser, awards: int) -> None:
         statement = f"COPY procurement_awardfact ({', '.join(COLUMNS)}) FROM STDIN"
+        quarters = synthesiser.quarters_of(awards)
         done = 0
         while done < awards:
             size = min(BATCH, awards - done)
-            text = synthesiser.lines(size)
+            text = synthesiser.lines(quarters[done : done + size])
             with (
                 transaction.atomic(),
                 connection.cursor() as cursor,
