@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.test import override_settings
 
 from procurement import national, summary
-from procurement.management.commands.seed_scale import SLUG_PREFIX
+from procurement.management.synthetic import SLUG_PREFIX
 from procurement.models import AwardFact, Department, ScenarioCell, TransparencyCell
 
 pytestmark = pytest.mark.django_db

@@ -3,12 +3,16 @@ each demo department's officer enters a workload and compares, proposes the reco
 and its approver approves it. The services date an approval today, so these awards all fall in
 the current quarter; the contracts marked running started last quarter, and their departments
 report what they served then (rows made here directly: usage reports have no service yet).
-A demo national target (50 % by 31 March 2028) is set by the demo policy authority.
-Idempotent: a workload already entered under its title is left as it is."""
+A demo national target (50 % by 31 March 2028) is set by the demo policy authority. The
+quarters before this one get a small synthetic history (``ensure_history``: demo departments and
+award facts of ``seed_scale``'s kind, with no decision), so the trend has several quarters.
+Idempotent: a workload already entered under its title is left as it is, and a history made
+is kept."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -16,10 +20,25 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from procurement import national, services
-from procurement.models import Decision, Department, ShareTarget, UsageReport, Workload
+from procurement.management.synthetic import (
+    SLUG_PREFIX,
+    Synthesiser,
+    department_spread,
+)
+from procurement.models import (
+    AwardFact,
+    Decision,
+    Department,
+    ShareTarget,
+    UsageReport,
+    Workload,
+)
 from procurement.workload_fields import values_from
 
 LATER = dt.date(2027, 4, 1)
+HISTORY_DEPARTMENTS = 30
+HISTORY_AWARDS = 360
+HISTORY_SEED = 2024
 TARGET_NOTE = (
     "Demo target, not a decision of any authority: it shows where the platform's policy "
     "authority records the national goal and the order that set it."
@@ -142,3 +161,19 @@ def _ensure_target() -> None:
         set_by=get_user_model().objects.get(username="platform-policy-1"),
         is_demo=True,
     )
+
+
+def ensure_history(today: dt.date) -> int:
+    """Synthetic demo awards in the quarters before today's (once); the number made."""
+    if Department.objects.filter(slug__startswith=SLUG_PREFIX).exists():
+        return 0
+    rng = random.Random(HISTORY_SEED)
+    Department.objects.bulk_create(
+        Department(is_demo=True, **made) for made in department_spread(HISTORY_DEPARTMENTS, rng)
+    )
+    departments = list(Department.objects.filter(slug__startswith=SLUG_PREFIX).order_by("slug"))
+    last_quarter_ends = national.quarter_bounds(national.quarter_of(today))[0] - dt.timedelta(1)
+    synthesiser = Synthesiser(departments, last_quarter_ends, HISTORY_SEED)
+    facts = synthesiser.facts(synthesiser.quarters_of(HISTORY_AWARDS))
+    AwardFact.objects.bulk_create(facts, batch_size=500)
+    return len(facts)

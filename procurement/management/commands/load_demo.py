@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from procurement import selectors, services, summary
 from procurement.management import demo_awards
@@ -197,6 +198,7 @@ class Command(BaseCommand):
             created += ["admin"] if self._ensure_admin() else []
             self._ensure_adoptions(departments)
         awards = demo_awards.ensure(departments)
+        history = demo_awards.ensure_history(timezone.localdate())
         summary.rebuild()
         total = len(list(demo_users())) + 1
         self.stdout.write(f"Demo catalogue ({DEMO_CATALOGUE.name}):")
@@ -211,7 +213,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'admin':<24} platform administrator (all of the admin)")
         self.stdout.write(
             f"Demo awards for the transparency dashboard: {awards} approved now "
-            f"({demo_awards.count()} in all); the summary was rebuilt."
+            f"({demo_awards.count()} in all), {history} synthetic earlier awards added; "
+            "the summary was rebuilt."
         )
 
     def _ensure_department(
