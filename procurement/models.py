@@ -676,10 +676,16 @@ class AwardFact(models.Model):
         indexes = [
             models.Index(fields=["quarter"], name="awardfact_quarter"),
             models.Index(fields=["department", "quarter"], name="awardfact_department"),
-            models.Index(fields=["sector", "quarter"], name="awardfact_sector"),
-            models.Index(fields=["use_case", "quarter"], name="awardfact_use_case"),
-            models.Index(fields=["body_type", "quarter"], name="awardfact_body_type"),
-            models.Index(fields=["ministry", "quarter"], name="awardfact_ministry"),
+            # A series' quarter (its cell) and its departments' spans (index-only): restricted
+            # awards count in no series but the national one.
+            *(
+                models.Index(
+                    fields=[dimension, "quarter", "department"],
+                    condition=Q(restricted=False),
+                    name=f"awardfact_{dimension}",
+                )
+                for dimension in ("sector", "use_case", "body_type", "ministry")
+            ),
             models.Index(fields=["contract_start", "contract_end"], name="awardfact_in_force"),
         ]
         constraints = [

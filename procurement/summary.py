@@ -3,24 +3,28 @@
 An approved award becomes an ``AwardFact`` (its projected contribution, computed once by the
 engine from its comparison's stored inputs and results). The public page never aggregates
 award facts: it reads ``TransparencyCell``, ``ScenarioCell`` and ``UsageCell`` rows, a few
-thousand at most however many awards there are. Each approval or usage report rewrites only
-the series it touches — national, and (unless the award is restricted) its sector, use case,
-buyer type and ministry — from the award facts, in a Celery task after the commit
-(``award_approved``, ``usage_reported``); ``rebuild`` (``manage.py rebuild_transparency``)
+thousand at most however many awards there are. Each approval rewrites only its quarter's
+cell in the series it counts in — national, and (unless the award is restricted) its sector,
+use case, buyer type and ministry — and what follows from it (see "The cells" below); a usage
+report, the usage cells of its quarters; both in a Celery task after the commit
+(``award_approved``, ``usage_reported``). ``rebuild`` (``manage.py rebuild_transparency``)
 rewrites every series; the beat's ``summary_sweep`` picks up an approval whose task was lost.
+At 1,000,000 award facts an approval's refresh takes about a second on two cores
+(``benchmarks/transparency.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from celery import current_app
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Ceil
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -104,6 +108,31 @@ def facts_missing() -> QuerySet[Decision]:
 
 
 # The cells -----------------------------------------------------------------------------------
+#
+# A series' cells are built in two steps, whichever path writes them: its quarter cells (each
+# quarter's sums, from the award facts of that quarter), then ``_finish_series``, which sets
+# every quarter cell's departments to date and since from one index-only query and writes the
+# all-quarters cell as the sum of the quarter cells (sums add; its departments are those of the
+# whole series). ``rebuild`` computes every quarter cell of a dimension in one grouped query;
+# an approval (``award_refresh``) recomputes only its own quarter's cell in each series it
+# counts in. Both paths give identical cells (tests/test_transparency_scale.py).
+
+MONEY = (
+    "domestic_nominal_inr",
+    "foreign_in_india_nominal_inr",
+    "abroad_nominal_inr",
+    "npv_inr",
+    "premium_paid_inr",
+)
+COUNTS = (
+    "awards",
+    "domestic_inferences",
+    "foreign_in_india_inferences",
+    "abroad_inferences",
+    "domestic_tokens",
+    "foreign_in_india_tokens",
+    "abroad_tokens",
+)
 
 
 def _series_facts(dimension: str, key: str) -> QuerySet[AwardFact]:
@@ -122,109 +151,130 @@ def _sums() -> dict[str, Any]:
         "premium_paid_inr": Sum("premium_paid_inr"),
     }
     for name, bucket in BUCKETS.items():
-        sums[f"{name}_inferences"] = Sum(
-            Case(When(hosting=bucket, then=F("inferences")), default=Value(0))
-        )
+        sums[f"{name}_inferences"] = Sum("inferences", filter=Q(hosting=bucket))
         sums[f"{name}_tokens"] = Sum(
-            Case(
-                When(hosting=bucket, then=F("input_tokens") + F("output_tokens")),
-                default=Value(0),
-            )
+            F("input_tokens") + F("output_tokens"), filter=Q(hosting=bucket)
         )
-        sums[f"{name}_nominal_inr"] = Sum(
-            Case(When(hosting=bucket, then=F("nominal_inr")), default=Value(Decimal(0)))
-        )
+        sums[f"{name}_nominal_inr"] = Sum("nominal_inr", filter=Q(hosting=bucket))
     return sums
 
 
-def _cell(
-    dimension: str,
-    key: str,
-    quarter: str,
-    row: dict[str, Any],
-    now: dt.datetime,
-    to_date: int,
-    since: int,
+def _quarter_cell(
+    dimension: str, key: str, quarter: str, row: dict[str, Any], now: dt.datetime
 ) -> TransparencyCell:
-    values = {
-        name: row[name] or 0
-        for name in (
-            "domestic_inferences",
-            "foreign_in_india_inferences",
-            "abroad_inferences",
-            "domestic_tokens",
-            "foreign_in_india_tokens",
-            "abroad_tokens",
-        )
-    }
-    money = {
-        name: Decimal(row[name] or 0)
-        for name in (
-            "domestic_nominal_inr",
-            "foreign_in_india_nominal_inr",
-            "abroad_nominal_inr",
-            "npv_inr",
-            "premium_paid_inr",
-        )
-    }
+    """A quarter's cell from its sums (departments to date and since: ``_finish_series``)."""
     return TransparencyCell(
         dimension=dimension,
         key=key,
         quarter=quarter,
-        awards=row["awards"],
         departments=row["departments"],
-        departments_to_date=to_date,
-        departments_since=since,
+        departments_to_date=0,
+        departments_since=0,
         is_demo=row["demo_awards"] > 0,
         refreshed_at=now,
-        **values,
-        **money,
+        **{name: row[name] or 0 for name in COUNTS},
+        **{name: Decimal(row[name] or 0) for name in MONEY},
     )
+
+
+def _lock_series(dimension: str, key: str) -> None:
+    """Serialise the writers of one series until the transaction ends (PostgreSQL; SQLite
+    writes one transaction at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"procurement.summary {dimension} {key}"],
+            )
+
+
+def _finish_series(dimension: str, key: str, now: dt.datetime) -> int:
+    """Set the departments to date and since of every quarter cell of the series and write its
+    all-quarters cell from them. Returns the cells of the series."""
+    spans = list(
+        _series_facts(dimension, key)
+        .order_by()
+        .values("department")
+        .annotate(first=Min("quarter"), last=Max("quarter"))
+        .values_list("first", "last")
+    )
+    cells = list(TransparencyCell.objects.filter(dimension=dimension, key=key).exclude(quarter=""))
+    firsts, lasts = sorted(s[0] for s in spans), sorted(s[1] for s in spans)
+    for cell in cells:
+        cell.departments_to_date = bisect_right(firsts, cell.quarter)
+        cell.departments_since = len(lasts) - bisect_left(lasts, cell.quarter)
+    TransparencyCell.objects.bulk_update(cells, ["departments_to_date", "departments_since"])
+    TransparencyCell.objects.filter(dimension=dimension, key=key, quarter="").delete()
+    if not cells:
+        return 0
+    whole = TransparencyCell(
+        dimension=dimension,
+        key=key,
+        quarter="",
+        departments=len(spans),
+        departments_to_date=len(spans),
+        departments_since=len(spans),
+        is_demo=any(cell.is_demo for cell in cells),
+        refreshed_at=now,
+        **{name: sum(getattr(cell, name) for cell in cells) for name in COUNTS},
+        **{name: sum((getattr(cell, name) for cell in cells), Decimal(0)) for name in MONEY},
+    )
+    whole.save()
+    return len(cells) + 1
 
 
 def refresh_series(dimension: str, key: str) -> int:
     """Rewrite one series' cells (each quarter of decision, and all quarters) from the award
     facts, and its scenario steps when it has them. Returns the cells written."""
-    facts = _series_facts(dimension, key)
+    rows = _series_facts(dimension, key).order_by().values("quarter").annotate(**_sums())
+    return _write_series(dimension, key, {row["quarter"]: dict(row) for row in rows})
+
+
+def _write_series(dimension: str, key: str, rows: dict[str, dict[str, Any]]) -> int:
     now = timezone.now()
-    spans = list(facts.values("department").annotate(first=Min("quarter"), last=Max("quarter")))
-    rows: list[dict[str, Any]] = [
-        dict(row) for row in facts.values("quarter").annotate(**_sums()).order_by("quarter")
-    ]
-    cells = [
-        _cell(
-            dimension,
-            key,
-            row["quarter"],
-            row,
-            now,
-            to_date=sum(1 for s in spans if s["first"] <= row["quarter"]),
-            since=sum(1 for s in spans if s["last"] >= row["quarter"]),
-        )
-        for row in rows
-    ]
-    if rows:
-        total = facts.aggregate(**_sums())
-        cells.append(_cell(dimension, key, "", total, now, len(spans), len(spans)))
     with transaction.atomic():
+        _lock_series(dimension, key)
         TransparencyCell.objects.filter(dimension=dimension, key=key).delete()
-        TransparencyCell.objects.bulk_create(cells)
+        TransparencyCell.objects.bulk_create(
+            _quarter_cell(dimension, key, quarter, row, now) for quarter, row in rows.items()
+        )
+        written = _finish_series(dimension, key, now)
         if dimension in national.SCENARIO_DIMENSIONS:
-            _refresh_scenario(dimension, key, facts)
-    return len(cells)
+            ScenarioCell.objects.filter(dimension=dimension, key=key).delete()
+            _write_scenario(dimension, key, _series_facts(dimension, key))
+    return written
 
 
-def _refresh_scenario(dimension: str, key: str, facts: QuerySet[AwardFact]) -> None:
+def refresh_quarter(dimension: str, key: str, quarter: str) -> int:
+    """Rewrite one quarter's cell of a series (and its scenario steps), then the departments
+    to date and since of its other quarters and its all-quarters cell: what an approval in
+    that quarter changes, at the cost of one quarter's facts and one index-only query."""
+    facts = _series_facts(dimension, key).filter(quarter=quarter)
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_series(dimension, key)
+        row = facts.aggregate(**_sums())
+        TransparencyCell.objects.filter(dimension=dimension, key=key, quarter=quarter).delete()
+        if row["awards"]:
+            _quarter_cell(dimension, key, quarter, row, now).save()
+        written = _finish_series(dimension, key, now)
+        if dimension in national.SCENARIO_DIMENSIONS:
+            ScenarioCell.objects.filter(dimension=dimension, key=key, quarter=quarter).delete()
+            _write_scenario(dimension, key, facts)
+    return written
+
+
+def _write_scenario(dimension: str, key: str, facts: QuerySet[AwardFact]) -> None:
     """Awards a premium of p % would have moved: by quarter and by the smallest whole percent
     that moves each (a premium of p % moves an award iff its premium ≤ p, so whole steps are
     exact for whole-percent scenarios); premiums above the scale's top are left out."""
     steps = (
         facts.filter(shift_premium_pct__isnull=False, shift_premium_pct__lte=national.PREMIUM_MAX)
+        .order_by()
         .annotate(step=Ceil("shift_premium_pct"))
         .values("quarter", "step")
         .annotate(awards=Count("id"), inferences=Sum("inferences"), extra=Sum("shift_extra_inr"))
     )
-    ScenarioCell.objects.filter(dimension=dimension, key=key).delete()
     ScenarioCell.objects.bulk_create(
         ScenarioCell(
             dimension=dimension,
@@ -290,12 +340,15 @@ def refresh_usage(quarter: str, today: dt.date | None = None) -> UsageCell | Non
 
 
 def award_refresh(decision_id: int) -> int:
-    """Record an approved award's fact and rewrite the series it counts in."""
+    """Record an approved award's fact and rewrite its quarter's cells in the series it counts
+    in (with their departments to date and since, and all quarters)."""
     decision = Decision.objects.select_related("department", "comparison").get(pk=decision_id)
     fact = award_fact_record(decision)
     if fact is None:
         return 0
-    written = sum(refresh_series(dimension, key) for dimension, key in series_of(fact))
+    written = sum(
+        refresh_quarter(dimension, key, fact.quarter) for dimension, key in series_of(fact)
+    )
     for quarter in national.quarters_between(fact.contract_start, timezone.localdate()):
         refresh_usage(quarter)
     return written
@@ -307,27 +360,31 @@ def usage_refresh(quarters: Iterable[str]) -> None:
 
 
 def rebuild(today: dt.date | None = None) -> dict[str, int]:
-    """Record every missing award fact, then rewrite every series, scenario and usage cell."""
+    """Record every missing award fact, then rewrite every series, scenario and usage cell
+    (each dimension's quarter cells from one grouped query)."""
     today = today or timezone.localdate()
     recorded = 0
     for decision in facts_missing().select_related("department", "comparison").iterator():
         recorded += award_fact_record(decision) is not None
-    series = [(national.NATIONAL, "")] + [
-        (dimension, key)
-        for dimension in national.DIMENSIONS
-        for key in AwardFact.objects.filter(restricted=False)
-        .values_list(dimension, flat=True)
-        .distinct()
-        .order_by()
-    ]
-    kept = {(d, k) for d, k in series}
+    grouped: dict[tuple[str, str], dict[str, dict[str, Any]]] = {(national.NATIONAL, ""): {}}
+    for row in AwardFact.objects.order_by().values("quarter").annotate(**_sums()):
+        grouped[national.NATIONAL, ""][row["quarter"]] = dict(row)
+    for dimension in national.DIMENSIONS:
+        rows = (
+            AwardFact.objects.filter(restricted=False)
+            .order_by()
+            .values(dimension, "quarter")
+            .annotate(**_sums())
+        )
+        for row in rows:
+            grouped.setdefault((dimension, row[dimension]), {})[row["quarter"]] = dict(row)
     stale = {
         (d, k) for d, k in TransparencyCell.objects.values_list("dimension", "key").distinct()
-    } - kept
+    } - set(grouped)
     for dimension, key in stale:
         TransparencyCell.objects.filter(dimension=dimension, key=key).delete()
         ScenarioCell.objects.filter(dimension=dimension, key=key).delete()
-    cells = sum(refresh_series(dimension, key) for dimension, key in series)
+    cells = sum(_write_series(dimension, key, rows) for (dimension, key), rows in grouped.items())
     first = AwardFact.objects.filter(decision__isnull=False).aggregate(first=Min("contract_start"))
     quarters = set(UsageReport.objects.values_list("quarter", flat=True).distinct())
     if first["first"] is not None:
@@ -336,7 +393,7 @@ def rebuild(today: dt.date | None = None) -> dict[str, int]:
     usage_refresh(quarters)
     return {
         "facts recorded": recorded,
-        "series": len(series),
+        "series": len(grouped),
         "cells": cells,
         "usage quarters": len(quarters),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from procurement.management.commands.load_demo import DEMO_PASSWORD
+from procurement import national
+from procurement.management import demo_awards
+from procurement.management.commands.load_demo import DEMO_BUYERS, DEMO_PASSWORD
 from procurement.roles import (
     ACCREDITATION_AUTHORITY,
     APPROVER,
@@ -32,10 +35,15 @@ def signed_in(username: str, password: str = DEMO_PASSWORD):
     return user if user.check_password(password) else None
 
 
-def run() -> str:
-    """load_demo on a declared demonstration instance (the tests run with DEBUG off)."""
+def run(*, awards: bool = False) -> str:
+    """load_demo on a declared demonstration instance (the tests run with DEBUG off); without
+    its demo awards unless asked (each is a comparison, an approval and, with Celery eager, a
+    rendered file note: seconds apiece)."""
     out = StringIO()
-    with override_settings(DEMO_INSTANCE=True):
+    with (
+        override_settings(DEMO_INSTANCE=True),
+        mock.patch.object(demo_awards, "AWARDS", demo_awards.AWARDS if awards else ()),
+    ):
         call_command("load_demo", "--demo-instance", stdout=out)
     return out.getvalue()
 
@@ -91,11 +99,11 @@ def test_ensure_administrator_creates_the_first_administrator_from_the_environme
 
 def test_running_it_twice_changes_nothing_the_second_time():
     first = run()
-    assert "Demo users: 25 created, 0 already present." in first
+    assert "Demo users: 46 created, 0 already present." in first
     second = run()
     total = next(line for line in second.splitlines() if line.startswith("total")).split()
     assert total[1:3] == ["0", "0"] and int(total[3]) > 0
-    assert "Demo users: 0 created, 25 already present." in second
+    assert "Demo users: 0 created, 46 already present." in second
     assert f"password for each: {DEMO_PASSWORD}" in second
 
 
@@ -170,10 +178,42 @@ def test_two_people_of_each_platform_role_and_each_department_adopted_its_pack()
             user = signed_in(f"{prefix}-{n}")
             assert user.groups.filter(name=role).exists() and user.is_staff
             assert not hasattr(user, "membership")
-    adopted = dict(Department.objects.values_list("slug", "adopted_pack__slug"))
+    adopted = dict(
+        Department.objects.filter(slug__startswith="demo-").values_list(
+            "slug", "adopted_pack__slug"
+        )
+    )
     assert adopted == {
         "demo-health": "india-default",
         "demo-revenue": "india-default",
         "demo-state": "demo-state-transition",
-    }
-    assert AuditEvent.objects.filter(action="policy_pack.adopted").count() == 3
+    } | {slug: pack for slug, _, _, pack, *_ in DEMO_BUYERS}
+    assert AuditEvent.objects.filter(action="policy_pack.adopted").count() == 3 + len(DEMO_BUYERS)
+
+
+def test_the_demo_awards_give_the_dashboard_published_figures():
+    """Approved through the services by the demo people: at least three departments in each of
+    health, education and finance, in four sectors; a demo target; usage reported."""
+    from procurement.models import AwardFact, Decision, Department, ShareTarget, UsageReport
+
+    out = run(awards=True)
+    assert (
+        "Demo awards for the transparency dashboard: 10 approved now (10 in all), "
+        f"{demo_awards.HISTORY_AWARDS} synthetic earlier awards added" in out
+    )
+    assert not Department.objects.filter(is_demo=False).exists()
+    facts = AwardFact.objects.filter(decision__isnull=False)
+    assert facts.count() == Decision.objects.filter(status="approved").count() == 10
+    history = AwardFact.objects.filter(decision__isnull=True)
+    assert history.count() == demo_awards.HISTORY_AWARDS and not history.filter(is_demo=False)
+    assert len(national.figure("trend").rows) >= 4
+    assert len(set(facts.values_list("sector", flat=True))) >= 4
+    headline = national.headline()
+    assert headline.share_pct is not None and headline.demo
+    assert headline.target.is_demo and "Demo target" in headline.target.source_note
+    published = [row for row in national.figure("by-sector").rows if not row["suppressed"]]
+    assert {row["key"] for row in published} >= {"health", "education", "finance"}
+    assert UsageReport.objects.count() == 4
+    assert ShareTarget.objects.count() == 1
+    again = run(awards=True)
+    assert "0 approved now (10 in all), 0 synthetic earlier awards added" in again

@@ -17,8 +17,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
-from procurement import selectors, services
+from procurement import selectors, services, summary
+from procurement.management import demo_awards
 from procurement.models import Department, Membership
 from procurement.roles import (
     ACCREDITATION_AUTHORITY,
@@ -43,18 +45,22 @@ REFUSED = (
     "`manage.py createsuperuser` instead."
 )
 DEMO_DEPARTMENTS = (
-    # slug, name, parent, policy pack it adopts (the authority it buys under)
+    # slug, name, parent, policy pack it adopts (the authority it buys under), body type, sector
     (
         "demo-health",
         "Demo: eHealth Division",
         "Ministry of Health and Family Welfare (demo)",
         "india-default",
+        "central_ministry",
+        "health",
     ),
     (
         "demo-revenue",
         "Demo: Tax Systems Directorate",
         "Department of Revenue (demo)",
         "india-default",
+        "central_ministry",
+        "finance",
     ),
     # A fictional state whose (fictional) order empowers the transition premium.
     (
@@ -62,6 +68,69 @@ DEMO_DEPARTMENTS = (
         "Demo: State IT Department",
         "Government of a fictional state (demo)",
         "demo-state-transition",
+        "state_department",
+        "citizen_services",
+    ),
+)
+# More demo buyers, each with an officer, an approver and a policy officer only: enough
+# departments in each of three sectors for the transparency dashboard to publish its figures (a cell
+# built from fewer than three departments is suppressed).
+DEMO_BUYERS = (
+    (
+        "demo-hospital",
+        "Demo: Central Government Hospital",
+        "Ministry of Health and Family Welfare (demo)",
+        "india-default",
+        "hospital",
+        "health",
+    ),
+    (
+        "demo-state-health",
+        "Demo: State Health Mission",
+        "Government of a fictional state (demo)",
+        "demo-state-transition",
+        "state_department",
+        "health",
+    ),
+    (
+        "demo-bank",
+        "Demo: Public Sector Bank",
+        "Ministry of Finance (demo)",
+        "india-default",
+        "public_sector_bank",
+        "finance",
+    ),
+    (
+        "demo-insurer",
+        "Demo: Public Sector Insurer",
+        "Ministry of Finance (demo)",
+        "india-default",
+        "psu",
+        "finance",
+    ),
+    (
+        "demo-university",
+        "Demo: Central University",
+        "Ministry of Education (demo)",
+        "india-default",
+        "university",
+        "education",
+    ),
+    (
+        "demo-school",
+        "Demo: Government Model School",
+        "Government of a fictional state (demo)",
+        "demo-state-transition",
+        "school",
+        "education",
+    ),
+    (
+        "demo-skills",
+        "Demo: Skills Directorate",
+        "Ministry of Skill Development and Entrepreneurship (demo)",
+        "india-default",
+        "central_ministry",
+        "education",
     ),
 )
 ROLES = (
@@ -81,16 +150,24 @@ PLATFORM_ROLES = (
 )
 
 
+BUYER_ROLES = ("officer", "approver", "policy")
+
+
 def demo_users() -> Iterator[tuple[str, str, str, str, bool]]:
     """(username, full name, department slug — empty for a platform role —, role group, staff)
     for every demo login."""
-    for slug, _, _, _ in DEMO_DEPARTMENTS:
+    for slug, *_ in DEMO_DEPARTMENTS:
         short = slug.removeprefix("demo-")
         for suffix, title, group, staff in ROLES:
             yield f"{short}-{suffix}", f"Demo {short} {title}", slug, group, staff
     for prefix, title, group in PLATFORM_ROLES:
         for n in (1, 2):
             yield f"{prefix}-{n}", f"Demo platform {title} {n}", "", group, True
+    for slug, *_ in DEMO_BUYERS:
+        short = slug.removeprefix("demo-")
+        for suffix, title, group, staff in ROLES:
+            if suffix in BUYER_ROLES:
+                yield f"{short}-{suffix}", f"Demo {short} {title}", slug, group, staff
 
 
 class Command(BaseCommand):
@@ -114,14 +191,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             report = catalogue_load(data)
             departments = {
-                slug: Department.objects.get_or_create(
-                    slug=slug, defaults={"name": name, "parent": parent}
-                )[0]
-                for slug, name, parent, _ in DEMO_DEPARTMENTS
+                slug: self._ensure_department(slug, name, parent, body_type, sector)
+                for slug, name, parent, _, body_type, sector in DEMO_DEPARTMENTS + DEMO_BUYERS
             }
             created = [u[0] for u in demo_users() if self._ensure_user(departments, *u)]
             created += ["admin"] if self._ensure_admin() else []
             self._ensure_adoptions(departments)
+        awards = demo_awards.ensure(departments)
+        history = demo_awards.ensure_history(timezone.localdate())
+        summary.rebuild()
         total = len(list(demo_users())) + 1
         self.stdout.write(f"Demo catalogue ({DEMO_CATALOGUE.name}):")
         self.stdout.write(report.table())
@@ -133,6 +211,29 @@ class Command(BaseCommand):
             where = departments[department].name if department else "platform, no department"
             self.stdout.write(f"  {username:<24} {full_name} ({where})")
         self.stdout.write(f"  {'admin':<24} platform administrator (all of the admin)")
+        self.stdout.write(
+            f"Demo awards for the transparency dashboard: {awards} approved now "
+            f"({demo_awards.count()} in all), {history} synthetic earlier awards added; "
+            "the summary was rebuilt."
+        )
+
+    def _ensure_department(
+        self, slug: str, name: str, parent: str, body_type: str, sector: str
+    ) -> Department:
+        """A demo department, made once; an existing one gets its body type and sector (they
+        were added after the first demo departments)."""
+        department, _ = Department.objects.update_or_create(
+            slug=slug,
+            defaults={"body_type": body_type, "sector": sector, "is_demo": True},
+            create_defaults={
+                "name": name,
+                "parent": parent,
+                "body_type": body_type,
+                "sector": sector,
+                "is_demo": True,
+            },
+        )
+        return department
 
     def _ensure_user(
         self,
@@ -166,7 +267,7 @@ class Command(BaseCommand):
     def _ensure_adoptions(self, departments: dict[str, Department]) -> None:
         """A department that has adopted no pack version adopts the newest published version of
         its pack, through its policy officer (an event on its chain)."""
-        for slug, _, _, pack in DEMO_DEPARTMENTS:
+        for slug, _, _, pack, *_ in DEMO_DEPARTMENTS + DEMO_BUYERS:
             department = departments[slug]
             if department.adopted_pack_id is None:
                 officer = get_user_model().objects.get(
