@@ -22,6 +22,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 
 from procurement import labels, transitions
 from procurement.workload_fields import InRange, check_constraints, default
+from providers.models import WebURLField
 
 
 class Department(models.Model):
@@ -756,7 +757,7 @@ class ShareTarget(models.Model):
     target_pct = models.DecimalField(max_digits=5, decimal_places=2)
     by_date = models.DateField()
     source_note = models.CharField(max_length=500, help_text="The decision that set it.")
-    source_url = models.URLField(blank=True)
+    source_url = WebURLField(blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(auto_now_add=True)
     is_demo = models.BooleanField(default=False)

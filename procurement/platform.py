@@ -328,9 +328,11 @@ def share_target_set(
     by_date: dt.date,
     source_note: str,
     source_url: str = "",
+    is_demo: bool = False,
 ) -> ShareTarget:
     """Record the national domestic share the policy authority aims for by ``by_date``, with
-    the decision that set it; earlier targets stay as its history."""
+    the decision that set it; earlier targets stay as its history (``is_demo``: the demo's
+    invented target, marked as such wherever it is shown)."""
     account = require_platform(user, SHARE_TARGET_PERMISSION)
     share_target_check(target_pct=target_pct, by_date=by_date, source_note=source_note)
     target = ShareTarget.objects.create(
@@ -339,6 +341,7 @@ def share_target_set(
         source_note=source_note.strip(),
         source_url=source_url.strip(),
         set_by=account,
+        is_demo=is_demo,
     )
     audit_record(
         department=None,
@@ -351,6 +354,7 @@ def share_target_set(
             "by_date": by_date.isoformat(),
             "source_note": target.source_note,
             "source_url": target.source_url,
+            "is_demo": is_demo,
         },
     )
     return target

@@ -2,8 +2,8 @@
 each demo department's officer enters a workload and compares, proposes the recommended offer,
 and its approver approves it. The services date an approval today, so these awards all fall in
 the current quarter; the contracts marked running started last quarter, and their departments
-report what they served then (rows made here directly: usage reports have no service yet).
-A demo national target (50 % by 31 March 2028) is set by the demo policy authority. The
+report what they served then (``services.usage_report``). A demo national target (50 % by
+31 March 2028) is set by the demo policy authority (``platform.share_target_set``). The
 quarters before this one get a small synthetic history (``ensure_history``: demo departments and
 award facts of ``seed_scale``'s kind, with no decision), so the trend has several quarters.
 Idempotent: a workload already entered under its title is left as it is, and a history made
@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from procurement import national, services
+from procurement import national, platform, services
 from procurement.management.synthetic import (
     SLUG_PREFIX,
     Synthesiser,
@@ -137,9 +137,9 @@ def _report_use(decision: Decision, officer: Any, award: DemoAward, quarter: str
     """What a running contract served last quarter: 85 % of its projection (demo)."""
     start, end = national.quarter_bounds(quarter)
     requests = award.per_day * (end - start).days * 85 // 100
-    UsageReport.objects.create(
+    services.usage_report(
+        user=officer,
         decision=decision,
-        department=decision.department,
         quarter=quarter,
         requests=requests,
         input_tokens=requests * award.tokens_in,
@@ -147,18 +147,17 @@ def _report_use(decision: Decision, officer: Any, award: DemoAward, quarter: str
         invoiced_inr=(Decimal(requests) * Decimal("0.12")).quantize(Decimal("0.01")),
         note="Demo report (invented figures).",
         source=UsageReport.Source.API,
-        reported_by=officer,
     )
 
 
 def _ensure_target() -> None:
     if ShareTarget.objects.exists():
         return
-    ShareTarget.objects.create(
+    platform.share_target_set(
+        user=get_user_model().objects.get(username="platform-policy-1"),
         target_pct=Decimal(50),
         by_date=dt.date(2028, 3, 31),
         source_note=TARGET_NOTE,
-        set_by=get_user_model().objects.get(username="platform-policy-1"),
         is_demo=True,
     )
 
