@@ -8,11 +8,10 @@ else ``DATABASE_URL``, else the local one) holding the demo data (``load_demo``)
 - serves the app with gunicorn (2 sync workers, DEBUG off) and times ``/transparency/`` and
   every JSON figure ``/api/v1/transparency/<figure>/`` (the names of ``national.FIGURES``, and
   ``scenario?since=2025-Q1&premium=10``) from 2 client threads: p50 and p95 in ms, and at the
-  end the ratio 1,000,000 / 10,000 of each. When those routes are not in this checkout yet (the
-  page and the endpoints are built on another branch), it says so and times the functions
-  behind them in process instead (``national.figure(name)``, ``national.scenario(...)``);
-- prints, at 1,000,000, ``EXPLAIN ANALYZE`` of every query those functions make, and of the
-  queries of one approval's refresh (``summary.award_refresh``);
+  end the ratio 1,000,000 / 10,000 of each;
+- prints, at 1,000,000, ``EXPLAIN ANALYZE`` of every query the functions behind those routes
+  make (``national.headline``, ``national.figure``, ``national.scenario``), and of the queries of
+  one approval's refresh (``summary.award_refresh``);
 - at 1,000,000 awards, starts a real Celery worker (as docker-compose's ``worker``: queues
   documents and celery, 2 processes) on the Redis of ``REDIS_URL`` (default db 6 of the local
   one, emptied first), approves an award through the services as the demo approver, and polls
@@ -65,7 +64,7 @@ def paths() -> dict[str, str]:
 
 
 def functions() -> dict[str, Callable[[], Any]]:
-    """What each path shows, as the functions behind it (the fallback, and the plans)."""
+    """What each path shows, as the functions behind it (for their query plans)."""
     from procurement import national
 
     def page() -> None:
@@ -78,17 +77,6 @@ def functions() -> dict[str, Callable[[], Any]]:
         | {name: (lambda name=name: national.figure(name)) for name in national.FIGURES}
         | {SCENARIO: lambda: national.scenario("2025-Q1", 10)}
     )
-
-
-def routes_present() -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve("/transparency/")
-        resolve("/api/v1/transparency/trend/")
-    except Resolver404:
-        return False
-    return True
 
 
 def seed(awards: int) -> None:
@@ -121,19 +109,6 @@ def time_http(port: int, requests: int, threads: int) -> dict[str, tuple[float, 
     timings = {}
     for name, path in paths().items():
         _, _, latencies = load(port, path, "", requests, 60, threads, warm_up=5)
-        timings[name] = percentiles(latencies)
-    return timings
-
-
-def time_in_process(requests: int) -> dict[str, tuple[float, float]]:
-    timings = {}
-    for name, call in functions().items():
-        call()  # warm-up
-        latencies = []
-        for _ in range(requests):
-            began = time.perf_counter()
-            call()
-            latencies.append((time.perf_counter() - began) * 1000)
         timings[name] = percentiles(latencies)
     return timings
 
@@ -281,27 +256,20 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         call_command("load_demo", demo_instance=True, stdout=io.StringIO())
-        over_http = routes_present()
-        how = (
-            "over HTTP (gunicorn, 2 sync workers, DEBUG off)"
-            if over_http
-            else "IN PROCESS: /transparency/ and /api/v1/transparency/ are not in this checkout, "
-            "so the functions behind them are timed (national.figure, national.scenario; "
-            "'page' = the headline and every figure)"
+        print(
+            "Timing over HTTP (gunicorn, 2 sync workers, DEBUG off); "
+            f"{args.requests} requests per path and size.",
+            flush=True,
         )
-        print(f"Timing {how}; {args.requests} requests per path and size.", flush=True)
         results: dict[int, dict[str, tuple[float, float]]] = {}
         seeded = 0
         for size in SIZES:
             seed(size - seeded)
             seeded = size
             connections.close_all()
-            if over_http:
-                port = free_port()
-                with gunicorn(port, env):
-                    results[size] = time_http(port, args.requests, args.threads)
-            else:
-                results[size] = time_in_process(args.requests)
+            port = free_port()
+            with gunicorn(port, env):
+                results[size] = time_http(port, args.requests, args.threads)
             print(f"\nAt {size:,} awards:  {'p50 ms':>8} {'p95 ms':>8}")
             for name, (p50, p95) in results[size].items():
                 print(f"  {name:<34} {p50:>8.1f} {p95:>8.1f}")

@@ -470,6 +470,7 @@ SPECTACULAR_SETTINGS = {
         "procurement.api.schema.add_workflow_links",
         "procurement.api.schema.add_known_languages",
         "procurement.api.schema.add_workload_rules",
+        "procurement.api.schema.add_usage_rules",
         "config.api.strict_request_bodies",
     ],
     # Several models have a `status`; name each enum after its model.

@@ -396,6 +396,16 @@ class DecisionReviewForm(BootstrapMixin, forms.Form):
         self.style()
 
 
+class WholePercentField(forms.IntegerField):
+    """A whole number written in digits: Django's IntegerField also takes "10.0", which the
+    API's schema (an integer) does not."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value not in self.empty_values and not re.fullmatch("[0-9]+", str(value)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class ScenarioForm(forms.Form):
     """The transparency page's policy scenario (and the API's ``scenario`` query string): the
     quarter since which every award would have applied a transition premium, and the premium in
@@ -407,7 +417,7 @@ class ScenarioForm(forms.Form):
         max_length=7,
         error_messages={"required": "Give the quarter as YYYY-Qn, for example 2026-Q3."},
     )
-    premium = forms.IntegerField(
+    premium = WholePercentField(
         label="Transition premium (%)",
         min_value=0,
         max_value=national.PREMIUM_MAX,

@@ -9,6 +9,7 @@ A *figure* is a table: named columns and rows of plain values (``Decimal``, ``in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -82,11 +83,16 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+# A quarter as the API and the CSV files write it: a year of this century and the quarter's number.
+QUARTER_PATTERN = r"^20[0-9]{2}-Q[1-4]$"
+
+
 def parse_quarter(text: str) -> tuple[int, int] | None:
-    """(year, quarter) of "2026-Q3", or None when ``text`` is not a quarter."""
-    year, sep, number = text.partition("-Q")
-    if not (sep and year.isdigit() and len(year) == 4 and number in ("1", "2", "3", "4")):
+    """(year, quarter) of "2026-Q3", or None when ``text`` is not a quarter of the years 2000 to
+    2099 (``QUARTER_PATTERN``): no contract of the product's falls outside them."""
+    if re.fullmatch(QUARTER_PATTERN, text) is None:
         return None
+    year, _sep, number = text.partition("-Q")
     return int(year), int(number)
 
 

@@ -620,7 +620,9 @@ def _usage_problems(
     today: dt.date,
     earlier: UsageReport | None,
 ) -> dict[str, list[ValidationError]]:
-    """Every rule a report of ``decision`` breaks, by field (a conflict: the award's state)."""
+    """Every rule a report of ``decision`` breaks, by field. A conflict (the API's 409) is a
+    rule of the award's state rather than of the figures: not approved, a quarter not begun or
+    outside the contract, a correction without its note."""
     errors: dict[str, list[ValidationError]] = {}
 
     def refuse(name: str, message: str, code: str | None = None) -> None:
@@ -644,6 +646,7 @@ def _usage_problems(
             "quarter",
             f"{national.quarter_label(quarter)} has not begun: a quarter is reported once it has "
             "begun.",
+            CONFLICT,
         )
     elif decision.status == Decision.Status.APPROVED:
         start, end = usage.contract_period(decision)
@@ -653,6 +656,7 @@ def _usage_problems(
                 "quarter",
                 f"{national.quarter_label(quarter)} is outside the contract, which runs from "
                 f"{start:%d %b %Y} to {last:%d %b %Y}.",
+                CONFLICT,
             )
     for name in USAGE_COUNTS:
         value = counts[name]
@@ -692,7 +696,7 @@ def _usage_problems(
     if len(note) > UsageReport._meta.get_field("note").max_length:  # type: ignore[operator]
         refuse("note", "At most 1,000 characters.")
     elif earlier is not None and not note:
-        refuse("note", CORRECTION_NOTE)
+        refuse("note", CORRECTION_NOTE, CONFLICT)
     return errors
 
 

@@ -71,6 +71,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """A fast hasher for the tests' passwords, as Django's testing docs advise: the product's
+    (PBKDF2, a million rounds) takes a third of a second a password, and the tests create
+    hundreds of accounts (load_demo alone, 46). What is tested is who may do what, not PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters and cached values must not leak from one test into the next."""
     cache.clear()

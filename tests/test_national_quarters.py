@@ -25,7 +25,22 @@ def test_quarter_of_a_day(day, quarter):
     assert start <= day < end
 
 
-@pytest.mark.parametrize("text", ["2026-Q0", "2026-Q5", "26-Q1", "2026Q1", "2026-q1", "", "x-Q1"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-Q0",
+        "2026-Q5",
+        "26-Q1",
+        "2026Q1",
+        "2026-q1",
+        "",
+        "x-Q1",
+        "0000-Q1",
+        "1999-Q4",
+        "2100-Q1",
+        "٢٠٢٦-Q1",
+    ],
+)
 def test_what_is_not_a_quarter(text):
     assert national.parse_quarter(text) is None
     with pytest.raises(ValueError):

@@ -246,15 +246,20 @@ def test_the_json_writes_money_as_exact_strings(dataset):
     [
         ("?since=2026-Q5&premium=10", "since"),
         ("?since=26-Q1&premium=10", "since"),
+        ("?since=0000-Q1&premium=10", "since"),
+        ("?since=9999-Q4&premium=10", "since"),
         ("?since=&premium=10", "since"),
         ("?since=2026-Q1&since=2026-Q2", "since"),
         ("?since=2026-Q1&premium=101", "premium"),
         ("?since=2026-Q1&premium=-1", "premium"),
         ("?since=2026-Q1&premium=ten", "premium"),
+        ("?since=2026-Q1&premium=0.0", "premium"),
+        ("?since=2026-Q1&premium=1e1", "premium"),
+        ("?since=2026-Q1&premium=%2010", "premium"),
         ("?since=2026-Q1&premium=", "premium"),
     ],
 )
-def test_bad_scenario_parameters_are_a_400_naming_them(dataset, query, field):
+def test_bad_scenario_parameters_are_a_400_naming_them(db, query, field):
     client = client_with()
     for route in ("api:transparency-scenario", "api:transparency-scenario-csv"):
         response = client.get(reverse(route) + query)

@@ -399,8 +399,9 @@ def test_the_api_refuses_bad_reports_field_by_field(awards, officer_key):
     url = reverse("api:award-usage", kwargs={"pk": awards["health"].pk})
     cases = [
         ({"quarter": "2026-3"}, "quarter"),
-        ({"quarter": NEXT}, "quarter"),
+        ({"quarter": "0000-Q1"}, "quarter"),
         ({"requests": -1}, "requests"),
+        ({"requests": 0}, "requests"),
         ({"requests": "5"}, "requests"),
         ({"invoiced_inr": "1.005"}, "invoiced_inr"),
         ({"invoiced_inr": 10}, "invoiced_inr"),
@@ -410,9 +411,20 @@ def test_the_api_refuses_bad_reports_field_by_field(awards, officer_key):
         response = api.post(url, {**BODY, **change}, format="json")
         assert response.status_code == 400, change
         assert field in response.json(), (change, response.json())
+    assert UsageReport.objects.count() == 0
+
+
+def test_the_api_answers_409_for_what_the_awards_state_does_not_allow(awards, officer_key):
+    api = client_with(officer_key)
+    url = reverse("api:award-usage", kwargs={"pk": awards["health"].pk})
+    not_begun = api.post(url, {**BODY, "quarter": NEXT}, format="json")
+    assert not_begun.status_code == 409 and "has not begun" in not_begun.json()["detail"]
+    before = api.post(url, {**BODY, "quarter": BEFORE_CONTRACT}, format="json")
+    assert before.status_code == 409 and "outside the contract" in before.json()["detail"]
     report(awards["health"], LAST)
     no_note = api.post(url, BODY, format="json")
-    assert no_note.status_code == 400 and no_note.json() == {"note": [services.CORRECTION_NOTE]}
+    assert no_note.status_code == 409
+    assert no_note.json() == {"detail": f"note: {services.CORRECTION_NOTE}"}
     assert UsageReport.objects.count() == 1
 
 

@@ -112,3 +112,19 @@ def add_workload_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         schemas[name]["properties"]["title"]["pattern"] = r"[^\s\u001c-\u001f\u0085]"
     schemas["ComparisonCreateRequest"]["properties"]["match_declines"]["uniqueItems"] = True
     return result
+
+
+def add_usage_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: a usage report's rule its fields' schemas cannot
+    state, as JSON Schema: tokens are reported with requests (no tokens when requests are 0)."""
+    tokens_without_requests = {
+        "type": "object",
+        "properties": {"requests": {"type": "integer", "maximum": 0}},
+        "required": ["requests"],
+        "anyOf": [
+            {"properties": {name: {"type": "integer", "minimum": 1}}, "required": [name]}
+            for name in ("input_tokens", "output_tokens")
+        ],
+    }
+    result["components"]["schemas"]["UsageReportCreateRequest"]["not"] = tokens_without_requests
+    return result

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.reverse import reverse as absolute_url
 
 from config.api import RangedDecimalField, StrictDateField, StrictSerializer
-from procurement import selectors, services, usage, workload_fields
+from procurement import national, selectors, services, usage, workload_fields
 from procurement.api.base import DepartmentScopedPrimaryKeyRelatedField
 from procurement.engine import bounds
 from procurement.models import (
@@ -533,7 +533,7 @@ class UsageReportCreateSerializer(StrictSerializer):
     and needs a `note` saying why."""
 
     quarter = serializers.RegexField(
-        r"^[0-9]{4}-Q[1-4]$",
+        national.QUARTER_PATTERN,
         max_length=7,
         help_text="The quarter served, e.g. 2026-Q3 (July to September 2026): one that has "
         "begun, within the contract.",

@@ -95,11 +95,11 @@ SCENARIO_PARAMETERS = [
         str,
         description="The quarter since which every award would have applied the premium, "
         "YYYY-Qn (for example 2026-Q1). Default: the first quarter with an award.",
-        pattern=r"^\d{4}-Q[1-4]$",
+        pattern=national.QUARTER_PATTERN,
     ),
     OpenApiParameter(
         "premium",
-        int,
+        {"type": "integer", "minimum": 0, "maximum": national.PREMIUM_MAX},
         description="The transition premium in whole percent, 0 to 100. Default: "
         f"{DEFAULT_PREMIUM}.",
     ),

@@ -590,7 +590,8 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DepartmentS
             )
         ],
     )
-    @action(detail=True, methods=["get"])
+    # A few reports a quarter over a contract's years: one list, not pages.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def usage(self, request: Request, pk: str) -> Response:
         award = self.get_object()
         reports = selectors.usage_reports_of([award.pk])
@@ -602,8 +603,10 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DepartmentS
         description="Requests, input and output tokens and rupees invoiced in one quarter that "
         "has begun, within the contract. Reports are never changed: a second report of the "
         "same quarter is a correction, stored as a new report that names the one it corrects "
-        "(`corrects`), and needs a `note` saying why. The national dashboard's projected and "
-        "actual use is refreshed after it is stored.",
+        "(`corrects`), and needs a `note` saying why. Tokens are reported with requests. A "
+        "report the award's state does not allow is a 409 saying why: an award not approved, "
+        "a quarter not begun or outside the contract, a correction without its note. The "
+        "national dashboard's projected and actual use is refreshed after it is stored.",
         request=UsageReportCreateSerializer,
         responses={201: UsageReportSerializer},
         examples=[
