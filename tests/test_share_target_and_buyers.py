@@ -89,6 +89,7 @@ def test_a_target_is_an_event_on_the_platform_chain_and_the_latest_counts(client
         "by_date": next_year().isoformat(),
         "source_note": "Cabinet decision on sovereign AI, 1 April 2026 (demo)",
         "source_url": "https://example.gov.in/sovereign-ai",
+        "is_demo": False,
     }
 
 

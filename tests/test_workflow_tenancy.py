@@ -48,11 +48,18 @@ ROUTES = {
     "snapshot_signing_key": ("GET", None),
     "audit_checkpoints": ("GET", None),
     "audit_checkpoints_file": ("GET", None),
+    "transparency": ("GET", None),
 }
 # Open to everyone: whether a file was issued, when and for which department; whether a
 # snapshot's signature matches; the public key that signs snapshots; the signed checkpoints of
-# the audit chains.
-PUBLIC = {"document_verify", "snapshot_signing_key", "audit_checkpoints", "audit_checkpoints_file"}
+# the audit chains; the national figures (suppressed below three departments).
+PUBLIC = {
+    "document_verify",
+    "snapshot_signing_key",
+    "audit_checkpoints",
+    "audit_checkpoints_file",
+    "transparency",
+}
 
 
 # The department administrator's API-key pages: they need that role, which the officers above
