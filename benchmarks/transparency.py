@@ -58,9 +58,11 @@ SCENARIO = "scenario?since=2025-Q1&premium=10"
 def paths() -> dict[str, str]:
     from procurement import national
 
-    return {"page": "/transparency/"} | {
-        name: f"/api/v1/transparency/{name}/" for name in (*national.FIGURES, SCENARIO)
-    }
+    return (
+        {"page": "/transparency/"}
+        | {name: f"/api/v1/transparency/{name}/" for name in national.FIGURES}
+        | {SCENARIO: "/api/v1/transparency/scenario/?" + SCENARIO.partition("?")[2]}
+    )
 
 
 def functions() -> dict[str, Callable[[], Any]]:
