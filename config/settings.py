@@ -75,6 +75,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -315,6 +316,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "procurement.tasks.summary_sweep",
         "schedule": SUMMARY_SWEEP_SECONDS,
         "options": {"expires": SUMMARY_SWEEP_SECONDS},
+    },
+    # Accreditations expiring in 30 days: their evaluators' members are reminded, once a day.
+    "accreditation-reminders": {
+        "task": "procurement.tasks.accreditation_reminders",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": 12 * 3600},
     },
 }
 # The Chromium that draws the PDF's charts (kaleido): Debian's, unless told otherwise.

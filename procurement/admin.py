@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from rest_framework_api_key.models import APIKey
 
-from procurement import platform, services
+from procurement import labels, platform, services
 from procurement.forms import EngineJSONField
 from procurement.models import (
     AuditEvent,
@@ -28,10 +28,22 @@ from procurement.models import (
     Comparison,
     Decision,
     Department,
+    EvaluatorMember,
     Membership,
     PolicyPack,
     ShareTarget,
 )
+from providers.models import Language
+
+
+@admin.register(EvaluatorMember)
+class EvaluatorMemberAdmin(admin.ModelAdmin[EvaluatorMember]):
+    """Who acts for an evaluator organisation (a person of no department, with the evaluator
+    organisation members' role): the administrator adds and removes them."""
+
+    list_display = ("user", "evaluator", "joined_at")
+    list_select_related = ("user", "evaluator")
+    autocomplete_fields = ("user",)
 
 
 @admin.register(Department)
@@ -175,6 +187,25 @@ class ChangeProposalForm(forms.ModelForm[ChangeProposal]):
     """A proposal of one kind; only that kind's fields are used. Checked as the service will
     check it, so a refusal names its field."""
 
+    scope_use_cases = forms.MultipleChoiceField(
+        label="Use cases covered",
+        choices=labels.USE_CASE.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For a grant with a scope and a term: the use cases its scores count for.",
+    )
+    scope_languages = forms.MultipleChoiceField(
+        label="Languages covered",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For a grant with a scope and a term: the languages its scores count for.",
+    )
+    expires_on = forms.DateField(
+        label="Expires on",
+        required=False,
+        help_text="For a grant with a scope: the last day it counts (three years at most).",
+    )
+
     class Meta:
         model = ChangeProposal
         fields = (
@@ -185,6 +216,9 @@ class ChangeProposalForm(forms.ModelForm[ChangeProposal]):
             "evaluator",
             "accredited",
             "accreditation",
+            "scope_use_cases",
+            "scope_languages",
+            "expires_on",
         )
         widgets = {"catalogue": forms.Textarea(attrs={"rows": 20, "cols": 120})}
         help_texts = {
@@ -200,6 +234,9 @@ class ChangeProposalForm(forms.ModelForm[ChangeProposal]):
         self.user = user
         if "kind" not in self.fields:
             return  # a proposal opened read-only: its fields are shown, not edited
+        self.fields["scope_languages"].choices = [  # type: ignore[attr-defined]
+            (lang.code, lang.name) for lang in Language.objects.all()
+        ]
         self.fields["policy_pack"].queryset = PolicyPack.objects.filter(  # type: ignore[attr-defined]
             status=PolicyPack.Status.DRAFT
         )
@@ -229,7 +266,20 @@ class ChangeProposalForm(forms.ModelForm[ChangeProposal]):
             elif kind == ChangeProposal.Kind.CATALOGUE:
                 platform.catalogue_change_check(cleaned["catalogue"])
             else:
-                platform.accreditation_check(cleaned["evaluator"], cleaned["accredited"])
+                scoped = bool(
+                    cleaned.get("scope_use_cases")
+                    or cleaned.get("scope_languages")
+                    or cleaned.get("expires_on")
+                )
+                platform.accreditation_check(
+                    cleaned["evaluator"], cleaned["accredited"], scoped=scoped
+                )
+                if scoped:
+                    platform.accreditation_scope_check(
+                        list(cleaned.get("scope_use_cases") or []),
+                        list(cleaned.get("scope_languages") or []),
+                        cleaned.get("expires_on"),
+                    )
         except PermissionDenied as error:
             self.add_error(None, str(error))
         except ValidationError as error:
@@ -289,6 +339,9 @@ class ChangeProposalAdmin(admin.ModelAdmin[ChangeProposal]):
                 accredited=data["accredited"],
                 accreditation=data["accreditation"],
                 summary=data["summary"],
+                use_cases=list(data.get("scope_use_cases") or []),
+                languages=list(data.get("scope_languages") or []),
+                expires_on=data.get("expires_on"),
             )
         obj.pk = proposal.pk
 

@@ -24,7 +24,8 @@ from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
 from django.forms.utils import ErrorDict
 
-from procurement import engine, national, usage, workload_fields
+from procurement import engine, labels, national, usage, workload_fields
+from procurement.community import EvaluationValues
 from procurement.engine.numbers import (
     CRORE,
     LAKH,
@@ -32,9 +33,10 @@ from procurement.engine.numbers import (
     format_indian,
     format_lakh_crore,
 )
-from procurement.models import Workload
+from procurement.models import Benchmark, EvaluationSubmission, Workload
 from procurement.workload_fields import Field, InRange
-from providers.models import Language
+from providers.evidence import MAX_EVIDENCE_BYTES, EvidenceRefused, evidence_check
+from providers.models import Language, Offering
 
 
 class EngineJSONField(forms.JSONField):
@@ -258,6 +260,11 @@ class BootstrapMixin(forms.BaseForm):
                 css = "form-control"
             widget.attrs["class"] = css + (" is-invalid" if name in errors else "")
 
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
     def add_error(self, field: str | None, error: ValidationError | str | Any) -> None:
         """Django's, then the field's label put before each of its messages (once), whoever
         raised it ("Contract term (years): The product plans contracts of 1 to 10 years."), and
@@ -465,3 +472,176 @@ class UsageUploadForm(BootstrapMixin, forms.Form):
                 f"into files of at most {format_count(usage.MAX_ROWS)} rows."
             )
         return upload
+
+
+# The community's submissions ----------------------------------------------------------------
+
+
+class EvidenceFileField(forms.FileField):
+    """An evidence file (PDF, CSV or JSON, at most 10 MB), checked by ``providers.evidence``
+    before anything is stored: the cleaned value is the checked ``Evidence``."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload is None:
+            return None
+        if upload.size > MAX_EVIDENCE_BYTES:
+            megabytes = Decimal(upload.size) / (1024 * 1024)
+            raise ValidationError(
+                f"{upload.name} is {megabytes:.1f} MB: evidence files are limited to 10 MB."
+            )
+        try:
+            return evidence_check(upload.name or "", upload.read())
+        except EvidenceRefused as refused:
+            raise ValidationError(str(refused)) from None
+
+
+class ItemResultsField(forms.FileField):
+    """The per-item results (JSON Lines, at most 10 MB): the cleaned value is the bytes, which
+    ``community.evaluation_submit`` reads to recompute the score."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload is None:
+            return None
+        if upload.size > MAX_EVIDENCE_BYTES:
+            raise ValidationError("The per-item results are limited to 10 MB.")
+        return upload.read()
+
+
+class BenchmarkForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label="Benchmark name", max_length=120)
+    version = forms.CharField(label="Version", max_length=40, help_text="For example 2026.1.")
+    description = forms.CharField(
+        label="What it tests",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages covered", widget=forms.CheckboxSelectMultiple
+    )
+    items = forms.IntegerField(label="Number of test items", min_value=1, max_value=10_000_000)
+    licence = forms.CharField(label="Licence", max_length=120, help_text="For example CC BY 4.0.")
+    url = forms.URLField(
+        label="Where it is published",
+        max_length=500,
+        assume_scheme="https",
+        help_text="The benchmark's card: how it was built, by whom, and how to obtain it.",
+    )
+    held_out = forms.BooleanField(
+        label="The test set is held out of public training data",
+        required=False,
+        help_text="Tick only if the items are not published in full anywhere a model could "
+        "have been trained on them.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._choices("languages", [(lang.code, lang.name) for lang in Language.objects.all()])
+        self.style()
+
+
+class EvaluationForm(BootstrapMixin, forms.Form):
+    offering = forms.ChoiceField(label="Offer evaluated")
+    model_snapshot = forms.CharField(
+        label="Model version",
+        max_length=120,
+        help_text="The model snapshot as the provider names it, for example "
+        "llama-3.1-70b-instruct-2024-07-23.",
+    )
+    use_case = forms.ChoiceField(label="Use case", choices=labels.USE_CASE.choices)
+    language = forms.ChoiceField(label="Language")
+    benchmark = forms.ChoiceField(
+        label="Benchmark", help_text="Only benchmarks a catalogue steward has accepted."
+    )
+    method = forms.ChoiceField(label="Scoring method", choices=EvaluationSubmission.Method.choices)
+    judge_model = forms.CharField(
+        label="Judge model and version",
+        max_length=120,
+        required=False,
+        help_text="Only for a judge model, for example gpt-4o-2024-08-06.",
+    )
+    judge_prompt = forms.CharField(
+        label="Judge prompt",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    settings = forms.CharField(
+        label="Prompts and settings",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="System prompt, number of examples shown, temperature, maximum output tokens.",
+    )
+    score = forms.DecimalField(
+        label="Score (0–100)", min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    run_on = forms.DateField(label="Run date", widget=forms.DateInput(attrs={"type": "date"}))
+    has_ties = forms.BooleanField(
+        label="My organisation has ties to this provider",
+        required=False,
+        help_text="Funding, contracts, shared staff or ownership in the last three years.",
+    )
+    ties = forms.CharField(
+        label="The ties",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence = EvidenceFileField(
+        label="Evidence file",
+        help_text="The evaluation report: PDF, CSV or JSON, at most 10 MB.",
+    )
+    item_results = ItemResultsField(
+        label="Per-item results (JSON Lines)",
+        help_text='One line per test item: {"id": "q-001", "score": 1}, a score from 0 to 1. '
+        "The product recomputes the score and its 95 % interval from them.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offerings = {
+            o.slug: o for o in Offering.objects.select_related("provider").order_by("name")
+        }
+        self._choices(
+            "offering",
+            [(slug, f"{o.provider.name} — {o.name}") for slug, o in self.offerings.items()],
+        )
+        self._choices("language", [(lang.code, lang.name) for lang in Language.objects.all()])
+        self.benchmarks = {
+            str(b.pk): b for b in Benchmark.objects.filter(review__outcome="accepted")
+        }
+        self._choices(
+            "benchmark",
+            [(pk, f"{b} ({', '.join(b.languages)})") for pk, b in self.benchmarks.items()],
+        )
+        self.style()
+
+    def values(self) -> EvaluationValues:
+        data = self.cleaned_data
+        return EvaluationValues(
+            offering=self.offerings[data["offering"]],
+            model_snapshot=data["model_snapshot"],
+            use_case=data["use_case"],
+            language=data["language"],
+            benchmark=self.benchmarks[data["benchmark"]],
+            method=data["method"],
+            judge_model=data["judge_model"],
+            judge_prompt=data["judge_prompt"],
+            settings=data["settings"],
+            score=data["score"],
+            run_on=data["run_on"],
+            has_ties=data["has_ties"],
+            ties=data["ties"],
+        )
+
+
+class ReviewForm(BootstrapMixin, forms.Form):
+    reasons = forms.CharField(
+        label="Reasons",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to return it: say what the evaluator must change.",
+    )

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, get_args
 
 from django.db.models import Prefetch
 
 from procurement import engine
-from procurement.models import PolicyPack
+from procurement.models import Accreditation, PolicyPack
 from procurement.workload_fields import WorkloadValues, engine_fields
 from providers.models import (
     Certification,
@@ -111,25 +111,61 @@ def certification_input(cert: Certification) -> engine.Certification:
     )
 
 
-def evaluation_input(evaluation: QualityEvaluation) -> engine.QualityEvaluation:
+def accreditation_term(
+    evaluation: QualityEvaluation, accreditations: Sequence[Accreditation], on: dt.date
+) -> tuple[bool, dt.date | None]:
+    """Whether the evaluation's evaluator is accredited for its use case and language on ``on``,
+    and until when (for the engine's ``evaluator_accredited`` and ``accredited_until``).
+
+    An evaluator the accreditation authority has granted scoped accreditations
+    (``accreditations``: all its rows) is accredited for a scope that one granted on or before
+    ``on`` covers, until the latest such term ends; past that date the engine says the
+    accreditation expired. An evaluator with no such row is as the catalogue records it (its
+    ``accredited`` flag, no term). A withdrawal clears the flag, whatever the rows say.
+    """
+    evaluator = evaluation.evaluator
+    if not accreditations:
+        return evaluator.accredited, None
+    covering = [
+        a
+        for a in accreditations
+        if a.granted_on <= on and a.covers(evaluation.use_case, evaluation.language_id)
+    ]
+    if not evaluator.accredited or not covering:
+        return False, None
+    return True, max(a.expires_on for a in covering)
+
+
+def evaluation_input(
+    evaluation: QualityEvaluation,
+    accreditations: Sequence[Accreditation] = (),
+    on: dt.date | None = None,
+) -> engine.QualityEvaluation:
+    accredited, until = accreditation_term(evaluation, accreditations, on or dt.date.max)
     return engine.QualityEvaluation(
         use_case=code(engine.UseCase, evaluation.use_case),
         language=evaluation.language_id,
         score=evaluation.score,
         evaluator=evaluation.evaluator.name,
-        evaluator_accredited=evaluation.evaluator.accredited,
+        evaluator_accredited=accredited,
         method=evaluation.method,
         evaluated_on=evaluation.evaluated_on,
         valid_until=evaluation.valid_until,
         evidence_url=evaluation.evidence_url or evaluation.source_url,
         is_demo=evaluation.is_demo,
+        accredited_until=until,
     )
 
 
 def offer_input(
-    offering: Offering, price: PriceRecord, certifications: Iterable[Certification]
+    offering: Offering,
+    price: PriceRecord,
+    certifications: Iterable[Certification],
+    accreditations: Mapping[int, Sequence[Accreditation]] | None = None,
+    on: dt.date | None = None,
 ) -> engine.Offer:
-    """One offering at ``price``, covered by ``certifications`` (its own and its provider's).
+    """One offering at ``price``, covered by ``certifications`` (its own and its provider's),
+    its evaluations' evaluators accredited as ``accreditations`` (by evaluator id) say on ``on``.
 
     Reads the offering's regions, languages and evaluations (with their evaluators), which the
     caller prefetches.
@@ -157,7 +193,10 @@ def offer_input(
         shutdown_date=offering.shutdown_date,
         pinned_snapshot=offering.pinned_snapshot,
         certifications=tuple(certification_input(c) for c in certifications),
-        evaluations=tuple(evaluation_input(e) for e in offering.evaluations.all()),
+        evaluations=tuple(
+            evaluation_input(e, (accreditations or {}).get(e.evaluator_id, ()), on)
+            for e in offering.evaluations.all()
+        ),
         is_demo=offering.is_demo,
     )
 
@@ -194,6 +233,9 @@ def catalogue_offers(on: dt.date) -> list[engine.Offer]:
     certifications: dict[int, list[Certification]] = defaultdict(list)
     for cert in Certification.objects.all():
         certifications[cert.provider_id].append(cert)
+    accreditations: dict[int, list[Accreditation]] = defaultdict(list)
+    for accreditation in Accreditation.objects.all():
+        accreditations[accreditation.evaluator_id].append(accreditation)
     offers = []
     for offering in offerings:
         prices: list[PriceRecord] = getattr(offering, "prices_in_force", [])
@@ -202,7 +244,7 @@ def catalogue_offers(on: dt.date) -> list[engine.Offer]:
         covering = [
             c for c in certifications[offering.provider_id] if c.offering_id in (None, offering.pk)
         ]
-        offers.append(offer_input(offering, prices[0], covering))
+        offers.append(offer_input(offering, prices[0], covering, accreditations, on))
     return offers
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
@@ -182,6 +182,10 @@ class ChangeProposal(models.Model):
     )
     accredited = models.BooleanField(null=True, blank=True)
     accreditation = models.CharField(max_length=200, blank=True)
+    # A grant's scope and term (an ``Accreditation`` row once approved); empty for a withdrawal.
+    scope_use_cases = models.JSONField(null=True, blank=True)
+    scope_languages = models.JSONField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -857,3 +861,233 @@ class UsageCell(models.Model):
 
     def __str__(self) -> str:
         return f"Usage in {self.quarter}"
+
+
+# The community: evaluator organisations and what they submit for review ------------------------
+
+
+class EvaluatorMember(models.Model):
+    """A person who acts for an evaluator organisation (not a department: an evaluator member
+    has no Membership). One organisation per person."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluator_membership"
+    )
+    evaluator = models.ForeignKey(
+        "providers.Evaluator", on_delete=models.PROTECT, related_name="members"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.evaluator})"
+
+
+class Accreditation(models.Model):
+    """An evaluator's accreditation for a scope (use cases × languages) until a date, granted by
+    the evaluator accreditation authority (proposed by one person, approved by another: the
+    ChangeProposal). Insert-only (a trigger on PostgreSQL): a renewal or a wider scope is a new
+    row; an accreditation counts from ``granted_on`` to ``expires_on`` inclusive."""
+
+    evaluator = models.ForeignKey(
+        "providers.Evaluator", on_delete=models.PROTECT, related_name="accreditations"
+    )
+    use_cases = models.JSONField(help_text="Use-case codes the accreditation covers.")
+    languages = models.JSONField(help_text="Language codes the accreditation covers.")
+    granted_on = models.DateField()
+    expires_on = models.DateField()
+    scheme = models.CharField(max_length=200, help_text="The scheme it is granted under.")
+    proposal = models.OneToOneField(
+        ChangeProposal, on_delete=models.PROTECT, related_name="granted_accreditation"
+    )
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["evaluator_id", "-expires_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("granted_on")), name="accreditation_expires_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} until {self.expires_on.isoformat()}"
+
+    def covers(self, use_case: str, language: str) -> bool:
+        return use_case in self.use_cases and language in self.languages
+
+
+class Submission(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class Benchmark(models.Model):
+    """A test set an evaluation runs, registered by an evaluator and reviewed by a catalogue
+    steward before any evaluation may name it. Insert-only; its review is a row of its own."""
+
+    name = models.CharField(max_length=120)
+    version = models.CharField(max_length=40)
+    description = models.TextField(max_length=2000, blank=True)
+    languages = models.JSONField(help_text="Language codes the test set covers.")
+    items = models.PositiveIntegerField(help_text="Number of test items.")
+    licence = models.CharField(max_length=120)
+    url = WebURLField(max_length=500, help_text="Where the test set and its card are published.")
+    held_out = models.BooleanField(
+        help_text="The test set is kept out of public training data (not published in full)."
+    )
+    evaluator = models.ForeignKey(
+        "providers.Evaluator", on_delete=models.PROTECT, related_name="benchmarks"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="benchmark_name_version"),
+            models.CheckConstraint(condition=Q(items__gt=0), name="benchmark_has_items"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+class EvidenceFile(models.Model):
+    """An uploaded evidence file (PDF, CSV or JSON, ≤ 10 MB), checked before it is stored
+    (``providers.evidence``), kept by its SHA-256 and served only as a download. Insert-only."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvaluationSubmission(models.Model):
+    """A quality evaluation an evaluator submits: the score of one offer (one model snapshot) for
+    one use case in one language, on a registered benchmark, with its scoring method, settings,
+    evidence file and per-item results, from which the product recomputed the score and its
+    95 % interval. Insert-only; a steward's review is an ``EvaluationReview``; an accepted one
+    becomes the catalogue's ``QualityEvaluation`` (``quality_evaluation``)."""
+
+    class Method(models.TextChoices):
+        EXACT_MATCH = "exact_match", _("Exact match against reference answers")
+        HUMAN_RUBRIC = "human_rubric", _("Rubric scored by human raters")
+        JUDGE_MODEL = "judge_model", _("Rubric scored by a judge model")
+
+    evaluator = models.ForeignKey(
+        "providers.Evaluator", on_delete=models.PROTECT, related_name="submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    offering = models.ForeignKey(
+        "providers.Offering", on_delete=models.PROTECT, related_name="submissions"
+    )
+    model_snapshot = models.CharField(
+        max_length=120, help_text="The model version evaluated, as the provider names it."
+    )
+    use_case = models.CharField(max_length=20, choices=labels.USE_CASE.choices)
+    language = models.ForeignKey("providers.Language", on_delete=models.PROTECT, related_name="+")
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="submissions")
+    method = models.CharField(max_length=20, choices=Method.choices)
+    judge_model = models.CharField(max_length=120, blank=True)
+    judge_prompt = models.TextField(max_length=5000, blank=True)
+    settings = models.TextField(
+        max_length=5000, help_text="Prompts, temperature, number of shots and other settings."
+    )
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    run_on = models.DateField()
+    valid_until = models.DateField()
+    evidence = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="+")
+    item_results = models.BinaryField()
+    item_results_sha256 = models.CharField(max_length=64)
+    items = models.PositiveIntegerField()
+    recomputed_score = models.DecimalField(max_digits=5, decimal_places=2)
+    ci_low = models.DecimalField(max_digits=5, decimal_places=2)
+    ci_high = models.DecimalField(max_digits=5, decimal_places=2)
+    interval_method = models.CharField(max_length=10)
+    has_ties = models.BooleanField(
+        help_text="The evaluator declares ties to the provider evaluated (conflict of interest)."
+    )
+    ties = models.TextField(max_length=2000, blank=True, help_text="The ties, when there are.")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="submission_score_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("run_on")), name="submission_valid_after_run"
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="judge_model") | ~Q(judge_model=""),
+                name="submission_judge_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(has_ties=False) | ~Q(ties=""), name="submission_ties_stated"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offering} — {self.use_case}/{self.language_id}: {self.score}"
+
+
+class Review(models.Model):
+    """A catalogue steward's decision on a submission (an evaluation or a benchmark): accepted,
+    or returned with reasons. One per submission; insert-only; an event on the platform chain."""
+
+    evaluation = models.OneToOneField(
+        EvaluationSubmission, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    benchmark = models.OneToOneField(
+        Benchmark, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    outcome = models.CharField(
+        max_length=10,
+        choices=[
+            (Submission.ACCEPTED, Submission.ACCEPTED.label),
+            (Submission.RETURNED, Submission.RETURNED.label),
+        ],
+    )
+    reasons = models.TextField(max_length=2000, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+    quality_evaluation = models.OneToOneField(
+        "providers.QualityEvaluation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review",
+    )
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        permissions = [("review_submission", "Can accept or return the community's submissions")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(evaluation__isnull=False, benchmark__isnull=True)
+                | Q(evaluation__isnull=True, benchmark__isnull=False),
+                name="review_of_one_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="accepted") | ~Q(reasons=""), name="review_return_has_reasons"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} by {self.reviewed_by}"

@@ -1,5 +1,8 @@
 """Emails about awards, in plain words with a link: a proposal to the approvers of its department
-(not the person who proposed it), an approval or a return to the person who proposed.
+(not the person who proposed it), an approval or a return to the person who proposed. And about
+the community's submissions: a new one to the catalogue stewards, a review to the person who
+submitted, an accreditation's coming expiry (30 days ahead, a daily beat job) to the evaluator
+organisation's members.
 
 The services hand these functions to ``transaction.on_commit`` with the decision's id, so a
 message leaves only for a decision that was stored. Sending never undoes or fails a decision: a
@@ -10,6 +13,7 @@ stands; the inbox shows it either way. The backend and the SMTP server are setti
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -21,7 +25,7 @@ from django.urls import reverse
 
 from procurement import selectors
 from procurement.audit import person_of
-from procurement.models import Decision
+from procurement.models import Accreditation, Benchmark, Decision, EvaluationSubmission, Review
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +107,91 @@ def decision_decided(decision_id: int) -> None:
     context = {**_context(decision), "to": _name(proposer)}
     message = _message(f"procurement/email/{template}.txt", context, proposer)
     _send([message], "an approval" if approved else "a return", decision_id)
+
+
+# The community --------------------------------------------------------------------------------
+
+
+def _people(queryset: Any) -> list[Account]:
+    return [p for p in queryset if p.email and p.is_active]
+
+
+def submission_received(kind: str, pk: int) -> None:
+    """Tell each catalogue steward but the submitter that a submission awaits review."""
+    model = EvaluationSubmission if kind == "evaluation" else Benchmark
+    submission = model.objects.select_related("evaluator", "submitted_by").get(pk=pk)
+    context = {
+        "kind": kind,
+        "submission": submission,
+        "evaluator": submission.evaluator,
+        "submitter": _name(submission.submitted_by),
+        "review_url": _link("community_review"),
+    }
+    messages = [
+        _message(
+            "procurement/email/submission_received.txt", {**context, "to": _name(steward)}, steward
+        )
+        for steward in _people(selectors.catalogue_stewards())
+        if steward.pk != submission.submitted_by_id
+    ]
+    _send(messages, f"a {kind} submitted", pk)
+
+
+def submission_reviewed(review_id: int) -> None:
+    """Tell the person who submitted that it was accepted, or returned with the reasons."""
+    review = Review.objects.select_related(
+        "evaluation__submitted_by", "benchmark__submitted_by", "reviewed_by"
+    ).get(pk=review_id)
+    submission = review.evaluation or review.benchmark
+    assert submission is not None
+    to = submission.submitted_by
+    if not to.email or not to.is_active:
+        return
+    link = (
+        _link("community_evaluation", submission.pk)
+        if review.evaluation
+        else _link("community_benchmark", submission.pk)
+    )
+    context = {
+        "to": _name(to),
+        "review": review,
+        "kind": "evaluation" if review.evaluation else "benchmark",
+        "submission": submission,
+        "reviewer": _name(review.reviewed_by),
+        "url": link,
+    }
+    _send(
+        [_message("procurement/email/submission_reviewed.txt", context, to)], "a review", review_id
+    )
+
+
+def accreditations_expiring(today: dt.date, days: int = 30) -> int:
+    """Remind the members of each evaluator whose accreditation ends ``days`` from ``today``
+    (and is not renewed by a later one covering it): how many emails left."""
+    due = today + dt.timedelta(days=days)
+    messages = []
+    for accreditation in Accreditation.objects.filter(expires_on=due).select_related("evaluator"):
+        renewed = Accreditation.objects.filter(
+            evaluator=accreditation.evaluator, expires_on__gt=due
+        )
+        if any(
+            set(accreditation.use_cases) <= set(later.use_cases)
+            and set(accreditation.languages) <= set(later.languages)
+            for later in renewed
+        ):
+            continue
+        context = {
+            "accreditation": accreditation,
+            "evaluator": accreditation.evaluator,
+            "url": _link("community_evaluator", accreditation.evaluator.slug),
+        }
+        for member in _people(selectors.evaluator_members(accreditation.evaluator)):
+            messages.append(
+                _message(
+                    "procurement/email/accreditation_expiring.txt",
+                    {**context, "to": _name(member)},
+                    member,
+                )
+            )
+    _send(messages, "accreditations expiring", 0)
+    return len(messages)

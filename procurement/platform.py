@@ -28,12 +28,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from procurement import labels
 from procurement.audit import audit_record, canonical, same_person, sha256
-from procurement.models import ChangeProposal, PolicyPack, ShareTarget
+from procurement.models import Accreditation, ChangeProposal, PolicyPack, ShareTarget
 from procurement.selectors import User
 from procurement.services import policy_document_check, require_platform
 from providers.catalogue_format import CatalogueError, parse_catalogue
-from providers.models import Evaluator, FxRate, PriceRecord
+from providers.models import Evaluator, FxRate, Language, PriceRecord
 from providers.services import UPDATED, LoadReport, catalogue_load
 
 Kind = ChangeProposal.Kind
@@ -215,24 +216,79 @@ def _apply_catalogue(proposal: ChangeProposal) -> dict[str, Any]:
 # Evaluator accreditation --------------------------------------------------------------------
 
 
-def accreditation_check(evaluator: Evaluator, accredited: bool) -> None:
-    if evaluator.accredited == accredited:
+def accreditation_check(evaluator: Evaluator, accredited: bool, *, scoped: bool = False) -> None:
+    """A grant without a scope (the catalogue's flag) or a withdrawal must change the flag; a
+    scoped grant (a term for some use cases and languages) may renew or widen one."""
+    if evaluator.accredited == accredited and not (accredited and scoped):
         state = "accredited" if accredited else "not accredited"
         raise ValidationError({"accredited": f"{evaluator.name} is already {state}."})
 
 
+MAX_ACCREDITATION_YEARS = 3
+
+
+def accreditation_scope_check(
+    use_cases: list[str], languages: list[str], expires_on: dt.date | None
+) -> None:
+    """ValidationError naming the field unless the scope names known use cases and languages and
+    the term ends after today and within MAX_ACCREDITATION_YEARS."""
+    errors: dict[str, str] = {}
+    if not use_cases:
+        errors["use_cases"] = "Name at least one use case the accreditation covers."
+    elif unknown := sorted(set(use_cases) - set(labels.USE_CASE)):
+        errors["use_cases"] = f"Not a use case: {', '.join(unknown)}."
+    known = set(Language.objects.filter(code__in=languages).values_list("code", flat=True))
+    if not languages:
+        errors["languages"] = "Name at least one language the accreditation covers."
+    elif unknown := sorted(set(languages) - known):
+        errors["languages"] = f"Not a language of the catalogue: {', '.join(unknown)}."
+    today = timezone.localdate()
+    if expires_on is None:
+        errors["expires_on"] = "Give the date the accreditation expires."
+    elif expires_on <= today:
+        errors["expires_on"] = "The accreditation must run past today."
+    elif expires_on > today + dt.timedelta(days=366 * MAX_ACCREDITATION_YEARS):
+        errors["expires_on"] = (
+            f"An accreditation runs {MAX_ACCREDITATION_YEARS} years at most: renew it then."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def accreditation_propose(
-    *, user: User, evaluator: Evaluator, accredited: bool, accreditation: str, summary: str
+    *,
+    user: User,
+    evaluator: Evaluator,
+    accredited: bool,
+    accreditation: str,
+    summary: str,
+    use_cases: list[str] | None = None,
+    languages: list[str] | None = None,
+    expires_on: dt.date | None = None,
 ) -> ChangeProposal:
     """Propose granting (``accredited``) or withdrawing an evaluator's accreditation;
-    ``accreditation`` names the scheme and who accredits, as the catalogue shows it."""
-    accreditation_check(evaluator, accredited)
+    ``accreditation`` names the scheme and who accredits, as the catalogue shows it. A grant
+    with a scope (``use_cases`` × ``languages``) and a term (``expires_on``) becomes an
+    ``Accreditation`` row on approval: the quality gates count the evaluator's scores for that
+    scope until the term ends."""
+    scoped = bool(use_cases or languages or expires_on)
+    accreditation_check(evaluator, accredited, scoped=scoped)
     accreditation = accreditation.strip()
     if accredited and not accreditation:
         raise ValidationError({"accreditation": "Name the scheme it is accredited under."})
     if len(accreditation) > 200:
         raise ValidationError({"accreditation": "Keep it to 200 characters."})
+    scope: dict[str, Any] = {}
+    if scoped:
+        if not accredited:
+            raise ValidationError(
+                {"accredited": "A withdrawal ends every accreditation: give it no scope or term."}
+            )
+        use_cases, languages = sorted(set(use_cases or ())), sorted(set(languages or ()))
+        accreditation_scope_check(use_cases, languages, expires_on)
+        scope = {"scope_use_cases": use_cases, "scope_languages": languages}
+        scope["expires_on"] = expires_on
     proposal = _propose(
         user,
         Kind.ACCREDITATION,
@@ -240,24 +296,56 @@ def accreditation_propose(
         evaluator=evaluator,
         accredited=accredited,
         accreditation=accreditation,
+        **scope,
     )
     _record(
         proposal,
         proposal.proposed_by,
         "proposed",
-        {"evaluator": evaluator.slug, "accredited": accredited, "accreditation": accreditation},
+        {
+            "evaluator": evaluator.slug,
+            "accredited": accredited,
+            "accreditation": accreditation,
+            **_scope_payload(proposal),
+        },
     )
     return proposal
+
+
+def _scope_payload(proposal: ChangeProposal) -> dict[str, Any]:
+    if proposal.expires_on is None:
+        return {}
+    return {
+        "use_cases": proposal.scope_use_cases,
+        "languages": proposal.scope_languages,
+        "expires_on": proposal.expires_on.isoformat(),
+    }
 
 
 def _accredit(proposal: ChangeProposal) -> dict[str, Any]:
     evaluator = Evaluator.objects.select_for_update().get(pk=proposal.evaluator_id or 0)
     accredited = bool(proposal.accredited)
-    accreditation_check(evaluator, accredited)
+    scoped = proposal.expires_on is not None
+    accreditation_check(evaluator, accredited, scoped=scoped)
+    if scoped:
+        assert proposal.expires_on is not None
+        today = timezone.localdate()
+        if proposal.expires_on <= today:
+            raise ValidationError("The proposed term has ended: propose the accreditation again.")
+        Accreditation.objects.create(
+            evaluator=evaluator,
+            use_cases=proposal.scope_use_cases,
+            languages=proposal.scope_languages,
+            granted_on=today,
+            expires_on=proposal.expires_on,
+            scheme=proposal.accreditation,
+            proposal=proposal,
+            is_demo=evaluator.is_demo,
+        )
     evaluator.accredited = accredited
     evaluator.accreditation = proposal.accreditation
     evaluator.save(update_fields=["accredited", "accreditation"])
-    return {"evaluator": evaluator.slug, "accredited": accredited}
+    return {"evaluator": evaluator.slug, "accredited": accredited, **_scope_payload(proposal)}
 
 
 # Approval -----------------------------------------------------------------------------------

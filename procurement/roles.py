@@ -7,10 +7,15 @@ department; catalogue readers and evaluators see the catalogue in the admin, rea
 
 Platform roles belong to no department (their users have no Membership): the policy authority
 drafts policy pack versions and publishes them, catalogue stewards change the catalogue,
-the evaluator accreditation authority grants and withdraws accreditations. Each such change is
-proposed by one person and approved by another of the same role (``procurement.platform``),
-on the platform's audit chain. The policy authority also sets the national share target: a new
-target is added (never edited), an event on the platform's chain.
+the evaluator accreditation authority grants (with a scope and a term) and withdraws
+accreditations. Each such change is proposed by one person and approved by another of the same
+role (``procurement.platform``), on the platform's audit chain. The policy authority also sets
+the national share target: a new target is added (never edited), an event on the platform's
+chain. Catalogue stewards also accept or return what the community submits
+(``procurement.community``), never their own.
+
+Community roles belong to no department either: an evaluator organisation's members register
+benchmarks and submit evaluations for their organisation, never another's.
 """
 
 from typing import Any
@@ -29,6 +34,10 @@ POLICY_AUTHORITY = "Policy authority"
 CATALOGUE_STEWARDS = "Catalogue stewards"
 ACCREDITATION_AUTHORITY = "Evaluator accreditation authority"
 PLATFORM_ROLES = (POLICY_AUTHORITY, CATALOGUE_STEWARDS, ACCREDITATION_AUTHORITY)
+# Community roles: no department either; a person of one acts for an organisation of the
+# community (an evaluator member: procurement.models.EvaluatorMember).
+EVALUATOR_MEMBERS = "Evaluator organisation members"
+COMMUNITY_ROLES = (EVALUATOR_MEMBERS,)
 
 CATALOGUE_VIEWS = (
     "providers.view_provider",
@@ -105,11 +114,18 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.publish_policypack",
         "procurement.view_changeproposal",
     ),
-    # Platform: propose and approve catalogue changes.
+    # Platform: propose and approve catalogue changes; accept or return the community's
+    # submissions (never their own).
     CATALOGUE_STEWARDS: (
         *CATALOGUE_VIEWS,
         "procurement.change_catalogue",
         "procurement.view_changeproposal",
+        "procurement.review_submission",
+    ),
+    # Community: register benchmarks and submit evaluations for the member's organisation.
+    EVALUATOR_MEMBERS: (
+        "procurement.add_benchmark",
+        "procurement.add_evaluationsubmission",
     ),
     # Platform: propose and approve the grant or withdrawal of an evaluator's accreditation.
     ACCREDITATION_AUTHORITY: (

@@ -23,19 +23,26 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from procurement import engine
+from procurement import engine, labels
 from procurement.models import (
+    Accreditation,
     AuditEvent,
+    Benchmark,
     ChainCheckpoint,
     Comparison,
     ComparisonResults,
     Decision,
     Department,
+    EvaluationSubmission,
+    EvaluatorMember,
+    EvidenceFile,
     JustificationDocument,
     PolicyPack,
+    Review,
     UsageReport,
     Workload,
 )
+from providers.models import Evaluator, Language
 
 # Whoever makes a request: a signed-in person or API key's account, or an anonymous visitor.
 User = AbstractBaseUser | AnonymousUser
@@ -469,3 +476,198 @@ def policy_pack_other_versions(pack: PolicyPack) -> list[int]:
     """The other version numbers of the same pack, oldest first."""
     versions = PolicyPack.objects.filter(slug=pack.slug).exclude(pk=pack.pk)
     return sorted(versions.values_list("version", flat=True))
+
+
+# The community ----------------------------------------------------------------------------------
+
+
+def _holders_of(codename: str) -> Q:
+    return Q(groups__permissions__codename=codename) | Q(user_permissions__codename=codename)
+
+
+def catalogue_stewards() -> QuerySet[Account]:
+    """The active platform persons who review the community's submissions."""
+    return (
+        Account.objects.filter(is_active=True, membership__isnull=True, api_key__isnull=True)
+        .filter(_holders_of("review_submission"))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def evaluator_members(evaluator: Evaluator) -> QuerySet[Account]:
+    return Account.objects.filter(is_active=True, evaluator_membership__evaluator=evaluator)
+
+
+def evaluator_of(user: User) -> Evaluator | None:
+    """The evaluator organisation ``user`` acts for, if any."""
+    if not isinstance(user, Account):
+        return None
+    member = EvaluatorMember.objects.select_related("evaluator").filter(user=user).first()
+    return member.evaluator if member else None
+
+
+def is_steward(user: User) -> bool:
+    """A platform person (no department) who reviews the community's submissions."""
+    return (
+        isinstance(user, Account)
+        and user.is_active
+        and user.has_perm("procurement.review_submission")
+        and department_of(user) is None
+    )
+
+
+def _visible_submissions(user: User, rows: QuerySet[M]) -> QuerySet[M]:
+    """Accepted rows for everyone; the rest to the submitting organisation and the stewards."""
+    if is_steward(user):
+        return rows
+    accepted = Q(review__outcome="accepted")
+    evaluator = evaluator_of(user)
+    if evaluator is not None:
+        return rows.filter(accepted | Q(evaluator=evaluator))
+    return rows.filter(accepted)
+
+
+def submission_rows() -> QuerySet[EvaluationSubmission]:
+    return EvaluationSubmission.objects.select_related(
+        "evaluator",
+        "submitted_by",
+        "offering__provider",
+        "language",
+        "benchmark__review",
+        "evidence",
+        "review__reviewed_by",
+    ).defer("item_results", "evidence__data")
+
+
+def submissions_visible_to(user: User) -> QuerySet[EvaluationSubmission]:
+    return _visible_submissions(user, submission_rows())
+
+
+def get_submission_for_user(user: User, pk: int) -> EvaluationSubmission:
+    found = submissions_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such evaluation.")
+    return found
+
+
+def benchmark_rows() -> QuerySet[Benchmark]:
+    return Benchmark.objects.select_related("evaluator", "submitted_by", "review__reviewed_by")
+
+
+def benchmarks_visible_to(user: User) -> QuerySet[Benchmark]:
+    return _visible_submissions(user, benchmark_rows())
+
+
+def get_benchmark_for_user(user: User, pk: int) -> Benchmark:
+    found = benchmarks_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such benchmark.")
+    return found
+
+
+def awaiting_review() -> tuple[list[EvaluationSubmission], list[Benchmark]]:
+    """Submissions no steward has reviewed yet, oldest first."""
+    evaluations = submission_rows().filter(review__isnull=True).order_by("submitted_at", "pk")
+    benchmarks = benchmark_rows().filter(review__isnull=True).order_by("submitted_at", "pk")
+    return list(evaluations), list(benchmarks)
+
+
+def evaluator_directory() -> list[Evaluator]:
+    """Every evaluator with its accreditations (latest term first) and its accepted
+    evaluations' count."""
+    return list(
+        Evaluator.objects.annotate(
+            accepted=Count(
+                "submissions", filter=Q(submissions__review__outcome="accepted"), distinct=True
+            )
+        ).prefetch_related("accreditations")
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class AccreditationRow:
+    scheme: str
+    use_cases: str
+    languages: str
+    granted_on: dt.date
+    expires_on: dt.date
+
+
+def evaluator_page(
+    slug: str,
+) -> tuple[Evaluator, list[AccreditationRow], list[EvaluationSubmission]]:
+    """An evaluator, its accreditations (latest term first, in words) and its accepted
+    evaluations."""
+    evaluator = Evaluator.objects.filter(slug=slug).first()
+    if evaluator is None:
+        raise Http404("No such evaluator.")
+    names = dict(Language.objects.values_list("code", "name"))
+    accreditations = [
+        AccreditationRow(
+            scheme=a.scheme,
+            use_cases=", ".join(str(labels.USE_CASE.get(c, c)) for c in a.use_cases),
+            languages=", ".join(names.get(c, c) for c in a.languages),
+            granted_on=a.granted_on,
+            expires_on=a.expires_on,
+        )
+        for a in evaluator.accreditations.all()
+    ]
+    accepted = list(submission_rows().filter(evaluator=evaluator, review__outcome="accepted")[:200])
+    return evaluator, accreditations, accepted
+
+
+@dataclasses.dataclass(frozen=True)
+class Activity:
+    at: dt.datetime
+    review: Review | None = None
+    accreditation: Accreditation | None = None
+
+
+def community_activity(limit: int = 30) -> list[Activity]:
+    """What the public may see happen, newest first: accepted evaluations and benchmarks, and
+    accreditations granted."""
+    reviews = Review.objects.filter(outcome="accepted").select_related(
+        "evaluation__offering__provider",
+        "evaluation__evaluator",
+        "evaluation__language",
+        "benchmark__evaluator",
+    )[:limit]
+    granted = Accreditation.objects.select_related("evaluator").order_by("-created_at")[:limit]
+    feed = [Activity(r.reviewed_at, review=r) for r in reviews]
+    feed += [Activity(a.created_at, accreditation=a) for a in granted]
+    return sorted(feed, key=lambda item: item.at, reverse=True)[:limit]
+
+
+def own_submissions(user: User) -> tuple[list[EvaluationSubmission], list[Benchmark]]:
+    evaluator = evaluator_of(user)
+    if evaluator is None:
+        return [], []
+    return (
+        list(submission_rows().filter(evaluator=evaluator)[:200]),
+        list(benchmark_rows().filter(evaluator=evaluator).order_by("-submitted_at")[:200]),
+    )
+
+
+def review_of(submission: EvaluationSubmission | Benchmark) -> Review | None:
+    return getattr(submission, "review", None)
+
+
+def evidence_file(submission: EvaluationSubmission) -> EvidenceFile:
+    """The submission's evidence file, with its bytes (deferred on the lists)."""
+    return EvidenceFile.objects.get(pk=submission.evidence_id)
+
+
+def item_results(submission: EvaluationSubmission) -> bytes:
+    data = (
+        EvaluationSubmission.objects.filter(pk=submission.pk)
+        .values_list("item_results", flat=True)
+        .get()
+    )
+    return bytes(data)
+
+
+def language_names(codes: Iterable[str]) -> str:
+    """Language codes as their names, in words ("Hindi, English")."""
+    names = dict(Language.objects.values_list("code", "name"))
+    return ", ".join(names.get(code, code) for code in codes)

@@ -6,8 +6,9 @@ import datetime as dt
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.utils import timezone
 
-from procurement import summary
+from procurement import notifications, summary
 from procurement.audit import checkpoint_create
 from procurement.documents.jobs import (
     MAX_ATTEMPTS,
@@ -89,3 +90,9 @@ def summary_sweep() -> int:
     """Awards approved without their contribution recorded (a lost task), and this and last
     quarter's usage cells (run by beat every ``SUMMARY_SWEEP_SECONDS``)."""
     return summary.sweep()
+
+
+@shared_task(name="procurement.tasks.accreditation_reminders", ignore_result=True)
+def accreditation_reminders() -> int:
+    """Remind evaluator organisations of accreditations that expire in 30 days (beat, daily)."""
+    return notifications.accreditations_expiring(timezone.localdate())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement import key_views, views
+from procurement import community_views, key_views, views
 
 urlpatterns = [
     path("workloads/", views.workload_list, name="workload_list"),
@@ -48,6 +48,59 @@ urlpatterns = [
     path("policies/<slug:slug>/v<int:version>/adopt/", views.policy_adopt, name="policy_adopt"),
     path("policies/<slug:slug>/v<int:version>/pack.json", views.policy_file, name="policy_file"),
     path("policies/<slug:slug>/v<int:old>...v<int:new>/", views.policy_diff, name="policy_diff"),
+    # The community: public directory and evidence; evaluator members' forms; stewards' review.
+    path("community/", community_views.community_index, name="community_index"),
+    path(
+        "community/evaluators/<slug:slug>/",
+        community_views.community_evaluator,
+        name="community_evaluator",
+    ),
+    path(
+        "community/evaluations/new/",
+        community_views.community_evaluation_submit,
+        name="community_evaluation_submit",
+    ),
+    path(
+        "community/evaluations/<int:pk>/",
+        community_views.community_evaluation,
+        name="community_evaluation",
+    ),
+    path(
+        "community/evaluations/<int:pk>/evidence/",
+        community_views.community_evidence,
+        name="community_evidence",
+    ),
+    path(
+        "community/evaluations/<int:pk>/items.jsonl",
+        community_views.community_item_results,
+        name="community_item_results",
+    ),
+    path(
+        "community/evaluations/<int:pk>/review/",
+        community_views.community_evaluation_review,
+        name="community_evaluation_review",
+    ),
+    path(
+        "community/benchmarks/new/",
+        community_views.community_benchmark_submit,
+        name="community_benchmark_submit",
+    ),
+    path(
+        "community/benchmarks/<int:pk>/",
+        community_views.community_benchmark,
+        name="community_benchmark",
+    ),
+    path(
+        "community/benchmarks/<int:pk>/review/",
+        community_views.community_benchmark_review,
+        name="community_benchmark_review",
+    ),
+    path(
+        "community/submissions/",
+        community_views.community_submissions,
+        name="community_submissions",
+    ),
+    path("community/review/", community_views.community_review, name="community_review"),
     path("api-keys/", key_views.api_key_list, name="api_key_list"),
     path("api-keys/new/", key_views.api_key_create, name="api_key_create"),
     path("api-keys/<slug:prefix>/revoke/", key_views.api_key_revoke, name="api_key_revoke"),

@@ -75,11 +75,12 @@ def test_gunicorn_serves_the_catalogue_and_compressed_hashed_static_files(tmp_pa
         "DATABASE_URL": "",  # its own SQLite file: this test must not touch the test database
         "REDIS_URL": "",
         "DJANGO_STATIC_ROOT": str(Path(settings.STATIC_ROOT)),
-        "PROCUREMENT_DEMO_INSTANCE": "1",  # the demo catalogue, on a declared demo instance
     }
     run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "timeout": 300}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], **run)
-    subprocess.run([sys.executable, "manage.py", "load_demo", "--demo-instance"], **run)
+    # The catalogue only: what is served, not the demo's departments, awards and history.
+    catalogue = "providers/data/demo-catalogue.json"
+    subprocess.run([sys.executable, "manage.py", "load_catalogue", catalogue], **run)
     port = free_port()
     server = subprocess.Popen(
         shlex.split(f"{BIN}/gunicorn config.wsgi --bind 127.0.0.1:{port} --workers 1"),

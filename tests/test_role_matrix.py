@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -37,9 +38,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from procurement import api_keys, national, services
+from procurement import api_keys, community, national, services
 from procurement.documents import jobs
-from procurement.models import DepartmentAPIKey
+from procurement.models import DepartmentAPIKey, EvaluatorMember
 from procurement.roles import (
     ACCREDITATION_AUTHORITY,
     APPROVER,
@@ -47,12 +48,15 @@ from procurement.roles import (
     CATALOGUE_STEWARDS,
     DEPARTMENT_ADMINISTRATORS,
     EVALUATOR,
+    EVALUATOR_MEMBERS,
     OFFICER,
     POLICY_AUTHORITY,
     POLICY_OFFICERS,
     ROLE_PERMISSIONS,
 )
-from providers.models import Offering
+from providers.models import Evaluator, Offering
+from tests.community import OFFER as COMMUNITY_OFFER
+from tests.community import evidence, item_results
 from tests.conftest import make_user, workload_data, workload_values
 from tests.test_api_support import client_with, make_key
 from tests.test_workload_form import form_post
@@ -77,6 +81,8 @@ COLUMNS = (
     "policy authority",
     "catalogue steward",
     "accreditation authority",
+    "evaluator member",
+    "other evaluator",
 )
 # The column of each role of procurement.roles (a person of department A holding only it).
 ROLE_COLUMNS = {
@@ -93,36 +99,41 @@ PLATFORM_COLUMNS = {
     CATALOGUE_STEWARDS: "catalogue steward",
     ACCREDITATION_AUTHORITY: "accreditation authority",
 }
+# The column of each community role (a person of no department, a member of evaluator
+# organisation E, holding only it); "other evaluator" is a member of another organisation.
+COMMUNITY_COLUMNS = {EVALUATOR_MEMBERS: "evaluator member"}
 # The column of each role a key may be given (a key held by that role's person).
 KEY_COLUMNS = {OFFICER: "key: officer", APPROVER: "key: approver"}
 
 # fmt: off
 # Rows of the same shape, named once. 4 = the four roles of A that see no workloads.
-PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404)
-PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY)
-PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404)
-PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404)
-PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 200, 200, 200)
+PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404)
+PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
+PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404)
+PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404)
+PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 200, 200, 200, 200, 200)
 PUBLIC = (200,) * len(COLUMNS)
-API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
-API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404)
-API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY)
+API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)
+API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
 # Writes: the role is checked before the object is looked up (403 whatever the id).
-API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)
-API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403)
+API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403)
+API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403)
+COMMUNITY_PENDING = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 404)
+COMMUNITY_REVIEW = (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 302, 403, 403, 403)
 
 #                                               callers: see COLUMNS
 EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # The officer's pages
     ("GET", "workload_list"): PAGE_LIST,
-    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
-    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
+    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
+    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
     ("GET", "workload_detail"): PAGE_READ,
-    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404),
+    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404),
     ("POST", "workload_edit"): PAGE_OFFICER_WRITE,
     # Archiving asks first (GET), then archives (POST); unarchiving undoes it (here the workload
     # is active, so the officer is told so and sent back: 302).
-    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404),
+    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404),
     ("POST", "workload_archive"): PAGE_OFFICER_WRITE,
     ("POST", "workload_unarchive"): PAGE_OFFICER_WRITE,
     ("POST", "comparison_create"): PAGE_OFFICER_WRITE,
@@ -144,19 +155,19 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # Awards and their use: whoever sees decisions sees the awards; officers report usage (the
     # other department's person, an officer of B, reaches B's upload: an empty form is a 400).
     ("GET", "awards"): PAGE_LIST,
-    ("GET", "usage_upload"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
-    ("POST", "usage_upload"): (LOGIN, 400, 400, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
-    ("GET", "usage_template"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403),
+    ("GET", "usage_upload"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
+    ("POST", "usage_upload"): (LOGIN, 400, 400, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
+    ("GET", "usage_template"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
     # The inbox: the approver sees the maker's proposal awaiting; the officer (not its maker)
     # has nothing returned to them; the other department's approver sees nothing of A's.
-    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY),
+    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY),
     ("GET", "policy_list"): PAGE_SIGNED_IN,
     ("GET", "policy_detail"): PAGE_SIGNED_IN,
     ("GET", "policy_diff"): PAGE_SIGNED_IN,
     ("GET", "policy_file"): PAGE_SIGNED_IN,
     # Adopting a pack version: the department's administrator and policy officer (the other
     # department's person, holding every role of B, adopts for B); platform roles have none.
-    ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403),
+    ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
     # The signed checkpoints of every chain: public.
     ("GET", "audit_checkpoints"): PUBLIC,
     ("GET", "audit_checkpoints_file"): PUBLIC,
@@ -164,10 +175,27 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # persons their own; anyone may issue a key to themselves with roles they hold (here the
     # officer role: 400 for those who do not hold it). Keys are a department's: a platform
     # person, in no department, has none (403).
-    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, 403, 403, 403),
-    ("GET", "api_key_create"): (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 403, 403, 403),
-    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN, 403, 403, 403),
-    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404),
+    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, 403, 403, 403, 403, 403),
+    ("GET", "api_key_create"): (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 403, 403, 403, 403, 403),
+    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN, 403, 403, 403, 403, 403),
+    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404),
+    # The community: the directory is public; a submission awaiting review (of organisation E)
+    # is seen by E's members and the stewards only (404 for anyone else); members submit for
+    # their own organisation (an empty form: 400); stewards review (accept: 302).
+    ("GET", "community_index"): PUBLIC,
+    ("GET", "community_evaluator"): PUBLIC,
+    ("GET", "community_evaluation"): COMMUNITY_PENDING,
+    ("GET", "community_evidence"): COMMUNITY_PENDING,
+    ("GET", "community_item_results"): COMMUNITY_PENDING,
+    ("GET", "community_benchmark"): COMMUNITY_PENDING,
+    ("POST", "community_evaluation_review"): COMMUNITY_REVIEW,
+    ("POST", "community_benchmark_review"): COMMUNITY_REVIEW,
+    ("GET", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200),
+    ("POST", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400),
+    ("GET", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200),
+    ("POST", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400),
+    ("GET", "community_submissions"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, SHOWN, EMPTY),
+    ("GET", "community_review"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, SHOWN, 403, 403, 403),
     # The API
     ("GET", "api:api-root"): API_SIGNED_IN,
     ("GET", "api:ping"): API_SIGNED_IN,
@@ -186,21 +214,21 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:policy-pack-list"): API_SIGNED_IN,
     ("GET", "api:policy-pack-detail"): API_SIGNED_IN,
     ("GET", "api:workload-list"): API_LIST,
-    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
+    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403),
     ("GET", "api:workload-detail"): API_READ,
     ("PUT", "api:workload-detail"): API_OFFICER_CHANGE,
     ("PATCH", "api:workload-detail"): API_OFFICER_CHANGE,
     ("POST", "api:workload-archive"): API_OFFICER_CHANGE,
     ("GET", "api:comparison-list"): API_LIST,
     # Another department's workload id in the body: 404, as for a missing id.
-    ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
+    ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403),
     ("GET", "api:comparison-detail"): API_READ,
     ("GET", "api:comparison-snapshot"): API_READ,
     ("GET", "api:comparison-export-xlsx"): API_READ,
     ("GET", "api:comparison-export-csv"): API_READ,
-    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403),
+    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403),
     ("GET", "api:decision-list"): API_LIST,
-    ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
+    ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403),
     ("GET", "api:decision-detail"): API_READ,
     ("POST", "api:decision-approve"): API_APPROVER_CHANGE,
     ("POST", "api:decision-return"): API_APPROVER_CHANGE,
@@ -210,7 +238,7 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:award-list"): API_LIST,
     ("GET", "api:award-detail"): API_READ,
     ("GET", "api:award-usage"): API_READ,
-    ("POST", "api:award-usage"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403),
+    ("POST", "api:award-usage"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 
@@ -297,6 +325,66 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
     for role, column in PLATFORM_COLUMNS.items():
         persons[column] = get_user_model().objects.create_user(column.replace(" ", "-"))
         persons[column].groups.add(Group.objects.get(name=role))
+    for role, column in COMMUNITY_COLUMNS.items():
+        persons[column] = get_user_model().objects.create_user(column.replace(" ", "-"))
+        persons[column].groups.add(Group.objects.get(name=role))
+    persons["other evaluator"] = get_user_model().objects.create_user("other-evaluator")
+    persons["other evaluator"].groups.add(Group.objects.get(name=EVALUATOR_MEMBERS))
+    lab = Evaluator.objects.create(slug="lab-e", name="Evaluation Lab E")
+    EvaluatorMember.objects.create(user=persons["evaluator member"], evaluator=lab)
+    EvaluatorMember.objects.create(
+        user=persons["other evaluator"],
+        evaluator=Evaluator.objects.create(slug="lab-f", name="Evaluation Lab F"),
+    )
+    steward = get_user_model().objects.create_user("second-steward")
+    steward.groups.add(Group.objects.get(name=CATALOGUE_STEWARDS))
+    benchmark = community.benchmark_register(
+        user=persons["evaluator member"],
+        values=community.BenchmarkValues(
+            name="Matrix QA",
+            version="1",
+            description="",
+            languages=["en", "hi"],
+            items=100,
+            licence="CC BY 4.0",
+            url="https://example.org/matrix-qa",
+            held_out=False,
+        ),
+    )
+    community.submission_review(user=steward, submission=benchmark, accept=True)
+    pending_benchmark = community.benchmark_register(
+        user=persons["evaluator member"],
+        values=community.BenchmarkValues(
+            name="Matrix QA",
+            version="2",
+            description="",
+            languages=["hi"],
+            items=100,
+            licence="CC BY 4.0",
+            url="https://example.org/matrix-qa",
+            held_out=False,
+        ),
+    )
+    pending = community.evaluation_submit(
+        user=persons["evaluator member"],
+        values=community.EvaluationValues(
+            offering=Offering.objects.get(slug=COMMUNITY_OFFER),
+            model_snapshot="matrix-1",
+            use_case="citizen_services",
+            language="hi",
+            benchmark=benchmark,
+            method="exact_match",
+            judge_model="",
+            judge_prompt="",
+            settings="Zero-shot.",
+            score=Decimal("82.00"),
+            run_on=timezone.localdate(),
+            has_ties=False,
+            ties="",
+        ),
+        evidence=evidence(),
+        item_results=item_results(82),
+    )
     other = make_user("other-department", b, OFFICER)
     other.groups.add(*Group.objects.filter(name__in=ROLE_COLUMNS))
     persons["other department"] = other
@@ -358,6 +446,9 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "providers": {"slug": offering.provider.slug},
             "offerings": {"slug": offering.slug},
             "transparency": {"figure": "usage"},
+            "community-evaluations": {"pk": pending.pk},
+            "community-benchmarks": {"pk": pending_benchmark.pk},
+            "community-evaluators": {"slug": lab.slug},
         },
         ids={
             "workload": workload.pk,
@@ -377,6 +468,8 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "awards": AWARD_MARKER,
             "inbox": MARKER,
             "api_key_list": makers_key.prefix,
+            "community_submissions": "matrix-1",
+            "community_review": "Evaluation Lab E",
         },
         clients=clients,
         persons=persons,
@@ -392,6 +485,8 @@ def _kwargs(route: Route, world: World) -> dict[str, Any]:
     if route.name == "decision_propose":
         return world.params["free comparison"]
     kind = route.template.removeprefix("/api/v1/").strip("/").split("/")[0]
+    if kind == "community":
+        kind = "community-" + route.template.split("/")[2]
     return world.params[kind]
 
 
@@ -402,6 +497,8 @@ BODIES: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = {
     ("POST", "decision_propose"): lambda world, person: {"offer_id": world.ids["offer_id"]},
     ("POST", "decision_approve"): lambda world, person: {"note": "Within budget."},
     ("POST", "decision_return"): lambda world, person: {"note": "Attach the report."},
+    ("POST", "community_evaluation_review"): lambda world, person: {"outcome": "accept"},
+    ("POST", "community_benchmark_review"): lambda world, person: {"outcome": "accept"},
     ("POST", "api_key_create"): lambda world, person: {
         "person": person.pk if person else "",
         "name": "Own system",
@@ -484,11 +581,13 @@ def test_every_route_has_its_rows_and_every_row_a_route():
 
 
 def test_every_role_has_a_column_and_every_row_a_cell_per_column():
-    roles = set(ROLE_COLUMNS) | set(PLATFORM_COLUMNS)
+    roles = set(ROLE_COLUMNS) | set(PLATFORM_COLUMNS) | set(COMMUNITY_COLUMNS)
     assert roles == set(ROLE_PERMISSIONS), "a role of procurement.roles lacks a column"
     assert set(KEY_COLUMNS) == set(api_keys.KEY_ROLES), "a key role lacks a column"
     columns = [*ROLE_COLUMNS.values(), *PLATFORM_COLUMNS.values(), *KEY_COLUMNS.values()]
-    assert set(columns) | {"anonymous", "other department"} == set(COLUMNS)
+    columns += COMMUNITY_COLUMNS.values()
+    others = {"anonymous", "other department", "other evaluator"}
+    assert set(columns) | others == set(COLUMNS)
     for row, cells in EXPECTED.items():
         assert len(cells) == len(COLUMNS), f"{row} has {len(cells)} cells for {len(COLUMNS)}"
 

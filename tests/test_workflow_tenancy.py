@@ -111,7 +111,10 @@ def url_for(name: str, objects: dict) -> str:
 
 
 def test_every_procurement_route_has_a_row():
-    assert procurement_routes() == set(ROUTES) | set(KEY_ROUTES), "add the new route to ROUTES"
+    # The community's pages have no department: the role matrix (test_role_matrix.py) tries
+    # each of them with every caller, and test_community.py their rules.
+    workflow = {name for name in procurement_routes() if not name.startswith("community_")}
+    assert workflow == set(ROUTES) | set(KEY_ROUTES), "add the new route to ROUTES"
 
 
 def test_another_departments_officer_gets_404_on_every_object_route(

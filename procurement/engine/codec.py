@@ -48,6 +48,18 @@ def field_types(cls: type) -> dict[str, Any]:
     return get_type_hints(cls)
 
 
+@cache
+def field_names(cls: type) -> tuple[str, ...]:
+    """The names of a dataclass's fields, in order (cached: ``dataclasses.fields`` walks the
+    class each time, and serialising a comparison asks for them tens of thousands of times)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@cache
+def _field_specs(cls: type) -> dict[str, dataclasses.Field[Any]]:
+    return {f.name: f for f in dataclasses.fields(cls)}
+
+
 def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
 
@@ -77,8 +89,8 @@ def to_jsonable(value: object, *, normalise: bool = False) -> JsonValue:
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            f.name: to_jsonable(getattr(value, f.name), normalise=normalise)
-            for f in dataclasses.fields(value)
+            name: to_jsonable(getattr(value, name), normalise=normalise)
+            for name in field_names(type(value))
         }
     if isinstance(value, tuple | list):
         return [to_jsonable(v, normalise=normalise) for v in value]
@@ -265,7 +277,7 @@ def _parse_dataclass(cls: type, data: object, path: str, errors: list[FieldError
         errors.append(FieldError(path, "must be an object"))
         return INVALID
     hints = field_types(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    fields = _field_specs(cls)
     for key in data:
         if key not in fields:
             errors.append(FieldError(f"{path}.{key}", "is not a known field"))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from procurement.engine.facts import (
+    accredited_on,
     best_certified_evaluation,
     certification_valid_on,
     contract_end,
@@ -372,6 +373,10 @@ def check_quality(
                 why = []
                 if need_acc and not other.evaluator_accredited:
                     why.append("evaluator not accredited")
+                elif need_acc and not accredited_on(other, on):
+                    assert other.accredited_until is not None
+                    expired = other.accredited_until.isoformat()
+                    why.append(f"the evaluator's accreditation expired {expired}")
                 if other.valid_until < on:
                     why.append(f"expired {other.valid_until.isoformat()}")
                 if other.evaluated_on > on:

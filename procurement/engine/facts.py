@@ -93,9 +93,14 @@ def certification_valid_on(cert: Certification, on: dt.date) -> bool:
     return cert.issued_on <= on and (cert.expires_on is None or on <= cert.expires_on)
 
 
+def accredited_on(ev: QualityEvaluation, on: dt.date) -> bool:
+    """The evaluator is accredited for the evaluation's scope on ``on`` (its term inclusive)."""
+    return ev.evaluator_accredited and (ev.accredited_until is None or on <= ev.accredited_until)
+
+
 def evaluation_certified_on(ev: QualityEvaluation, on: dt.date, *, need_accredited: bool) -> bool:
     """Certified evidence: from an accredited evaluator (when required) and valid on ``on``."""
-    return (not need_accredited or ev.evaluator_accredited) and ev.evaluated_on <= on <= (
+    return (not need_accredited or accredited_on(ev, on)) and ev.evaluated_on <= on <= (
         ev.valid_until
     )
 

@@ -163,8 +163,10 @@ class Certification:
 class QualityEvaluation:
     """A quality score (0–100) for one use case in one language.
 
-    Evidence is *certified* when the evaluator is accredited and the decision date falls within
-    ``evaluated_on`` … ``valid_until``.
+    Evidence is *certified* when the evaluator is accredited for this use case and language on
+    the decision date (``evaluator_accredited``, until ``accredited_until`` inclusive when the
+    accreditation has a term) and the decision date falls within ``evaluated_on`` …
+    ``valid_until``.
     """
 
     use_case: UseCase
@@ -177,6 +179,7 @@ class QualityEvaluation:
     valid_until: dt.date
     evidence_url: str = ""
     is_demo: bool = False
+    accredited_until: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

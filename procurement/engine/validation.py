@@ -328,6 +328,7 @@ def validate_offer(o: Offer, path: str) -> list[FieldError]:
         c.decimal_in(f"{ep}.score", ev.score, _OFFER["evaluations[].score"])
         c.text(f"{ep}.evaluator", ev.evaluator)
         c.boolean(f"{ep}.evaluator_accredited", ev.evaluator_accredited)
+        c.date(f"{ep}.accredited_until", ev.accredited_until, optional=True)
         c.text(f"{ep}.method", ev.method, allow_empty=True)
         c.date(f"{ep}.evaluated_on", ev.evaluated_on)
         c.link(f"{ep}.evidence_url", ev.evidence_url)

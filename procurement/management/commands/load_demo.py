@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement import selectors, services, summary
-from procurement.management import demo_awards
+from procurement.management import demo_awards, demo_community
 from procurement.models import Department, Membership
 from procurement.roles import (
     ACCREDITATION_AUTHORITY,
@@ -199,6 +199,8 @@ class Command(BaseCommand):
             self._ensure_adoptions(departments)
         awards = demo_awards.ensure(departments)
         history = demo_awards.ensure_history(timezone.localdate())
+        with transaction.atomic():
+            community = demo_community.ensure(DEMO_PASSWORD)
         summary.rebuild()
         total = len(list(demo_users())) + 1
         self.stdout.write(f"Demo catalogue ({DEMO_CATALOGUE.name}):")
@@ -210,11 +212,22 @@ class Command(BaseCommand):
         for username, full_name, department, _, _ in demo_users():
             where = departments[department].name if department else "platform, no department"
             self.stdout.write(f"  {username:<24} {full_name} ({where})")
+        for username in demo_community.MEMBERS:
+            self.stdout.write(f"  {username:<24} Demo evaluator (Demo Indic Evaluation Consortium)")
         self.stdout.write(f"  {'admin':<24} platform administrator (all of the admin)")
         self.stdout.write(
             f"Demo awards for the transparency dashboard: {awards} approved now "
             f"({demo_awards.count()} in all), {history} synthetic earlier awards added; "
             "the summary was rebuilt."
+        )
+        self.stdout.write(
+            "Demo community: "
+            + (
+                "an accredited evaluator organisation, a benchmark and an evaluation accepted, "
+                "one of each awaiting review (/community/)."
+                if community
+                else "already present."
+            )
         )
 
     def _ensure_department(

@@ -1,0 +1,385 @@
+"""What the community submits to the catalogue, and its review: no number reaches a tender
+unchecked.
+
+An evaluator organisation's members register **benchmarks** (a test set with its version,
+languages, size, licence and whether it is held out of public training data) and submit
+**evaluations**: one offer's model snapshot scored for one use case in one language on an
+accepted benchmark, with the scoring method (exact match, a rubric with human raters, or a judge
+model named with its version and prompt), the settings, a conflict-of-interest declaration, an
+evidence file (``providers.evidence``: checked before anything is stored) and the per-item
+results, from which the product recomputes the score and its 95 % interval
+(``engine.itemscores``) and refuses a score that disagrees.
+
+A catalogue steward — a platform person, never the submitter nor a member of the submitting
+organisation — accepts or returns each with reasons (``submission_review``). An accepted
+evaluation becomes the catalogue's ``QualityEvaluation``; the quality gates count it only while
+the evaluator holds an accreditation covering its use case and language
+(``mapping.accreditation_term``). Submissions and reviews are insert-only; each is an event on
+the platform's audit chain, and a message to the stewards or the submitter after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.models import User as Account
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from procurement import labels, notifications
+from procurement.audit import audit_record, same_person
+from procurement.engine.itemscores import ItemScoresRefused, item_scores, score_agrees
+from procurement.models import (
+    Benchmark,
+    EvaluationSubmission,
+    EvaluatorMember,
+    EvidenceFile,
+    Review,
+    Submission,
+)
+from procurement.selectors import User
+from procurement.services import require_platform
+from providers.evidence import Evidence
+from providers.models import Evaluator, Language, Offering, QualityEvaluation
+
+REVIEW_PERMISSION = "procurement.review_submission"
+# How long an accepted score stands after its run, and how old a run may be when submitted.
+VALID_DAYS = 365
+OLDEST_RUN_DAYS = 365
+
+
+def member_evaluator(user: User, permission: str) -> tuple[Account, Evaluator]:
+    """The person acting and the evaluator organisation they act for; PermissionDenied unless
+    they are an active member holding ``permission``."""
+    if not isinstance(user, Account) or not user.is_active or not user.has_perm(permission):
+        raise PermissionDenied("Your role does not allow this.")
+    membership = EvaluatorMember.objects.select_related("evaluator").filter(user=user).first()
+    if membership is None:
+        raise PermissionDenied("Only members of an evaluator organisation submit evaluations.")
+    return user, membership.evaluator
+
+
+def status_of(submission: EvaluationSubmission | Benchmark) -> str:
+    """Submission.SUBMITTED, ACCEPTED or RETURNED (its review's outcome, read once)."""
+    review = getattr(submission, "review", None)
+    return str(review.outcome) if review is not None else Submission.SUBMITTED
+
+
+def _text(errors: dict[str, str], field: str, value: str, limit: int, *, required: bool) -> str:
+    value = value.strip()
+    if required and not value:
+        errors[field] = "This field is required."
+    elif len(value) > limit:
+        errors[field] = f"Keep it to {limit} characters (it has {len(value)})."
+    return value
+
+
+def _record(user: Account, action: str, obj: Any, summary: str, payload: dict[str, Any]) -> None:
+    audit_record(
+        department=None, actor=user, action=action, obj=obj, summary=summary, payload=payload
+    )
+
+
+# Benchmarks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkValues:
+    name: str
+    version: str
+    description: str
+    languages: list[str]
+    items: int
+    licence: str
+    url: str
+    held_out: bool
+
+
+@transaction.atomic
+def benchmark_register(*, user: User, values: BenchmarkValues, is_demo: bool = False) -> Benchmark:
+    """Register a benchmark for review (an evaluator member)."""
+    person, evaluator = member_evaluator(user, "procurement.add_benchmark")
+    errors: dict[str, str] = {}
+    name = _text(errors, "name", values.name, 120, required=True)
+    version = _text(errors, "version", values.version, 40, required=True)
+    description = _text(errors, "description", values.description, 2000, required=False)
+    licence = _text(errors, "licence", values.licence, 120, required=True)
+    url = _text(errors, "url", values.url, 500, required=True)
+    languages = sorted(set(values.languages))
+    known = set(Language.objects.filter(code__in=languages).values_list("code", flat=True))
+    if not languages:
+        errors["languages"] = "Name the languages the test set covers."
+    elif unknown := sorted(set(languages) - known):
+        errors["languages"] = f"Not a language of the catalogue: {', '.join(unknown)}."
+    if not 1 <= values.items <= 10_000_000:
+        errors["items"] = "Give the number of test items, from 1 to 1,00,00,000."
+    if not errors and Benchmark.objects.filter(name=name, version=version).exists():
+        errors["version"] = f"{name} {version} is registered already: give a new version."
+    if errors:
+        raise ValidationError(errors)
+    benchmark = Benchmark(
+        name=name,
+        version=version,
+        description=description,
+        languages=languages,
+        items=values.items,
+        licence=licence,
+        url=url,
+        held_out=values.held_out,
+        evaluator=evaluator,
+        submitted_by=person,
+        is_demo=is_demo,
+    )
+    benchmark.full_clean(exclude=["evaluator", "submitted_by"])
+    benchmark.save()
+    _record(
+        person,
+        "benchmark.submitted",
+        benchmark,
+        f"Benchmark submitted for review: {benchmark} by {evaluator.name}",
+        {"benchmark": str(benchmark), "evaluator": evaluator.slug, "held_out": values.held_out},
+    )
+    transaction.on_commit(partial(notifications.submission_received, "benchmark", benchmark.pk))
+    return benchmark
+
+
+# Evaluations --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationValues:
+    offering: Offering
+    model_snapshot: str
+    use_case: str
+    language: str
+    benchmark: Benchmark
+    method: str
+    judge_model: str
+    judge_prompt: str
+    settings: str
+    score: Decimal
+    run_on: dt.date
+    has_ties: bool
+    ties: str
+
+
+def _evaluation_errors(values: EvaluationValues) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _text(errors, "model_snapshot", values.model_snapshot, 120, required=True)
+    _text(errors, "settings", values.settings, 5000, required=True)
+    if values.use_case not in labels.USE_CASE:
+        errors["use_case"] = "Choose a use case from the list."
+    benchmark = values.benchmark
+    if status_of(benchmark) != Submission.ACCEPTED:
+        errors["benchmark"] = (
+            f"{benchmark} is not accepted yet: a catalogue steward reviews a benchmark before "
+            "evaluations may name it."
+        )
+    elif values.language not in benchmark.languages:
+        errors["language"] = f"{benchmark} does not cover this language."
+    if values.language not in {lang.code for lang in values.offering.languages.all()}:
+        errors["language"] = f"{values.offering.name} does not offer this language."
+    if values.method not in EvaluationSubmission.Method.values:
+        errors["method"] = "Choose a scoring method from the list."
+    elif values.method == EvaluationSubmission.Method.JUDGE_MODEL:
+        _text(errors, "judge_model", values.judge_model, 120, required=True)
+        _text(errors, "judge_prompt", values.judge_prompt, 5000, required=True)
+    if not Decimal(0) <= values.score <= Decimal(100) or values.score != values.score.quantize(
+        Decimal("0.01")
+    ):
+        errors["score"] = "Give the score from 0 to 100, with at most two decimal places."
+    today = timezone.localdate()
+    if values.run_on > today:
+        errors["run_on"] = "The run date cannot be in the future."
+    elif values.run_on < today - dt.timedelta(days=OLDEST_RUN_DAYS):
+        errors["run_on"] = "The run is more than a year old: run the benchmark again."
+    if values.has_ties and not values.ties.strip():
+        errors["ties"] = "Say what ties your organisation has to the provider evaluated."
+    if len(values.ties) > 2000:
+        errors["ties"] = "Keep it to 2000 characters."
+    return errors
+
+
+@transaction.atomic
+def evaluation_submit(
+    *,
+    user: User,
+    values: EvaluationValues,
+    evidence: Evidence,
+    item_results: bytes,
+    is_demo: bool = False,
+) -> EvaluationSubmission:
+    """Submit an evaluation for review (an evaluator member): every field checked, the score
+    recomputed from the per-item results, the evidence stored once by its SHA-256."""
+    person, evaluator = member_evaluator(user, "procurement.add_evaluationsubmission")
+    errors = _evaluation_errors(values)
+    try:
+        computed = item_scores(item_results)
+    except ItemScoresRefused as refused:
+        errors["item_results"] = str(refused)
+    else:
+        if computed.count > values.benchmark.items:
+            errors["item_results"] = (
+                f"The results have {computed.count} items; {values.benchmark} has "
+                f"{values.benchmark.items}."
+            )
+        if "score" not in errors and not score_agrees(values.score, computed):
+            errors["score"] = (
+                f"The per-item results give {computed.score} (95 % interval {computed.ci_low}–"
+                f"{computed.ci_high}, {computed.count} items), not the {values.score} stated: "
+                "a score that disagrees with its results is refused."
+            )
+    if errors:
+        raise ValidationError(errors)
+    stored, _ = EvidenceFile.objects.get_or_create(
+        sha256=evidence.sha256,
+        defaults={
+            "name": evidence.name,
+            "content_type": evidence.content_type,
+            "size": evidence.size,
+            "data": evidence.data,
+        },
+    )
+    submission = EvaluationSubmission.objects.create(
+        evaluator=evaluator,
+        submitted_by=person,
+        offering=values.offering,
+        model_snapshot=values.model_snapshot.strip(),
+        use_case=values.use_case,
+        language_id=values.language,
+        benchmark=values.benchmark,
+        method=values.method,
+        judge_model=values.judge_model.strip(),
+        judge_prompt=values.judge_prompt.strip(),
+        settings=values.settings.strip(),
+        score=values.score,
+        run_on=values.run_on,
+        valid_until=values.run_on + dt.timedelta(days=VALID_DAYS),
+        evidence=stored,
+        item_results=item_results,
+        item_results_sha256=hashlib.sha256(item_results).hexdigest(),
+        items=computed.count,
+        recomputed_score=computed.score,
+        ci_low=computed.ci_low,
+        ci_high=computed.ci_high,
+        interval_method=computed.method,
+        has_ties=values.has_ties,
+        ties=values.ties.strip() if values.has_ties else "",
+        is_demo=is_demo,
+    )
+    _record(
+        person,
+        "evaluation.submitted",
+        submission,
+        f"Evaluation submitted for review: {values.offering.name}, "
+        f"{labels.USE_CASE[values.use_case]} in {values.language}, score {values.score}",
+        {
+            "evaluator": evaluator.slug,
+            "offering": values.offering.slug,
+            "use_case": values.use_case,
+            "language": values.language,
+            "score": str(values.score),
+            "benchmark": str(values.benchmark),
+            "evidence_sha256": stored.sha256,
+            "item_results_sha256": submission.item_results_sha256,
+            "has_ties": values.has_ties,
+        },
+    )
+    transaction.on_commit(partial(notifications.submission_received, "evaluation", submission.pk))
+    return submission
+
+
+# Review -------------------------------------------------------------------------------------
+
+
+def _method_text(submission: EvaluationSubmission) -> str:
+    method = submission.get_method_display()
+    if submission.method == EvaluationSubmission.Method.JUDGE_MODEL:
+        method = f"{method} ({submission.judge_model})"
+    return (
+        f"{submission.benchmark}, {submission.items} items; {method}; 95 % interval "
+        f"{submission.ci_low}–{submission.ci_high}"
+    )
+
+
+def _accept_evaluation(submission: EvaluationSubmission, today: dt.date) -> QualityEvaluation:
+    if status_of(submission.benchmark) != Submission.ACCEPTED:
+        raise ValidationError(f"{submission.benchmark} is not accepted: review it first.")
+    evaluation = QualityEvaluation(
+        offering=submission.offering,
+        evaluator=submission.evaluator,
+        use_case=submission.use_case,
+        language=submission.language,
+        score=submission.score,
+        method=_method_text(submission)[:300],
+        evaluated_on=submission.run_on,
+        valid_until=submission.valid_until,
+        source_note=f"Community evaluation accepted by a catalogue steward on {today.isoformat()}",
+        checked_on=today,
+        is_demo=submission.is_demo,
+    )
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError as clash:
+        raise ValidationError(
+            "The catalogue already has this evaluator's score of this offer for this use case "
+            "and language on that date."
+        ) from clash
+    return evaluation
+
+
+@transaction.atomic
+def submission_review(
+    *,
+    user: User,
+    submission: EvaluationSubmission | Benchmark,
+    accept: bool,
+    reasons: str = "",
+) -> Review:
+    """A catalogue steward accepts ``submission`` or returns it with reasons. Never one's own:
+    not the person who submitted, not a member of the submitting organisation."""
+    steward = require_platform(user, REVIEW_PERMISSION)
+    kind = "evaluation" if isinstance(submission, EvaluationSubmission) else "benchmark"
+    locked: EvaluationSubmission | Benchmark = (
+        type(submission).objects.select_for_update().get(pk=submission.pk)
+    )
+    if (
+        same_person(steward, locked.submitted_by)
+        or EvaluatorMember.objects.filter(user=steward, evaluator_id=locked.evaluator_id).exists()
+    ):
+        raise PermissionDenied("A steward does not review their own organisation's submission.")
+    if Review.objects.filter(**{kind: locked}).exists():
+        raise ValidationError(f"This {kind} has been reviewed already.")
+    reasons = reasons.strip()
+    if not accept and not reasons:
+        raise ValidationError({"reasons": "Say why it is returned, so the evaluator can act."})
+    if len(reasons) > 2000:
+        raise ValidationError({"reasons": "Keep the reasons to 2000 characters."})
+    today = timezone.localdate()
+    quality = None
+    if accept and isinstance(locked, EvaluationSubmission):
+        quality = _accept_evaluation(locked, today)
+    review = Review.objects.create(
+        **{kind: locked},
+        outcome=Submission.ACCEPTED if accept else Submission.RETURNED,
+        reasons=reasons,
+        reviewed_by=steward,
+        quality_evaluation=quality,
+    )
+    verb = "accepted" if accept else "returned"
+    _record(
+        steward,
+        f"{kind}.{verb}",
+        locked,
+        f"{kind.capitalize()} {verb}: {locked}",
+        {"submission": locked.pk, "reasons": reasons, "catalogue_row": quality and quality.pk},
+    )
+    transaction.on_commit(partial(notifications.submission_reviewed, review.pk))
+    return review

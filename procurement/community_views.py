@@ -1,0 +1,252 @@
+"""The community's pages: the public directory of evaluators, their accreditations and accepted
+evaluations (each with its evidence); an evaluator member's forms and submissions; a catalogue
+steward's review list.
+
+What the public sees is only what a steward has accepted. A submission awaiting review or
+returned is seen by its organisation's members and the stewards (``selectors``: 404 for anyone
+else, as a missing one).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from procurement import community, selectors
+from procurement.community import BenchmarkValues
+from procurement.forms import BenchmarkForm, EvaluationForm, ReviewForm
+from procurement.models import Benchmark, EvaluationSubmission
+
+
+def _form_errors(form: BenchmarkForm | EvaluationForm | ReviewForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file to save, never to open in the page: the name is the checked one, quoted."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def community_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "procurement/community/index.html",
+        {
+            "evaluators": selectors.evaluator_directory(),
+            "benchmarks": selectors.benchmarks_visible_to(request.user).filter(
+                review__outcome="accepted"
+            ),
+            "activity": selectors.community_activity(),
+            "member_of": selectors.evaluator_of(request.user),
+            "steward": selectors.is_steward(request.user),
+        },
+    )
+
+
+@require_GET
+def community_evaluator(request: HttpRequest, slug: str) -> HttpResponse:
+    evaluator, accreditations, accepted = selectors.evaluator_page(slug)
+    return render(
+        request,
+        "procurement/community/evaluator.html",
+        {"evaluator": evaluator, "accreditations": accreditations, "evaluations": accepted},
+    )
+
+
+@require_GET
+def community_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.get_submission_for_user(request.user, pk)
+    steward = selectors.is_steward(request.user)
+    return render(
+        request,
+        "procurement/community/evaluation.html",
+        {
+            "submission": submission,
+            "status": community.status_of(submission),
+            "review": selectors.review_of(submission),
+            "can_review": steward and selectors.review_of(submission) is None,
+            "form": ReviewForm(),
+        },
+    )
+
+
+@require_GET
+def community_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.get_submission_for_user(request.user, pk)
+    evidence = selectors.evidence_file(submission)
+    return _download(bytes(evidence.data), evidence.content_type, evidence.name)
+
+
+@require_GET
+def community_item_results(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.get_submission_for_user(request.user, pk)
+    data = selectors.item_results(submission)
+    return _download(data, "application/jsonl", f"evaluation-{submission.pk}-items.jsonl")
+
+
+@require_GET
+def community_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
+    benchmark = selectors.get_benchmark_for_user(request.user, pk)
+    steward = selectors.is_steward(request.user)
+    return render(
+        request,
+        "procurement/community/benchmark.html",
+        {
+            "benchmark": benchmark,
+            "languages": selectors.language_names(benchmark.languages),
+            "status": community.status_of(benchmark),
+            "review": selectors.review_of(benchmark),
+            "can_review": steward and selectors.review_of(benchmark) is None,
+            "form": ReviewForm(),
+        },
+    )
+
+
+def _require_member(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission) or selectors.evaluator_of(request.user) is None:
+        raise PermissionDenied("Only members of an evaluator organisation submit to the catalogue.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_benchmark_submit(request: HttpRequest) -> HttpResponse:
+    _require_member(request, "procurement.add_benchmark")
+    posted = request.method == "POST"
+    form = BenchmarkForm(request.POST) if posted else BenchmarkForm()
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            benchmark = community.benchmark_register(
+                user=request.user,
+                values=BenchmarkValues(
+                    name=data["name"],
+                    version=data["version"],
+                    description=data["description"],
+                    languages=list(data["languages"]),
+                    items=data["items"],
+                    licence=data["licence"],
+                    url=data["url"],
+                    held_out=data["held_out"],
+                ),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{benchmark} is submitted: a catalogue steward reviews it.")
+            return redirect("community_benchmark", benchmark.pk)
+    return render(
+        request,
+        "procurement/community/benchmark_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_evaluation_submit(request: HttpRequest) -> HttpResponse:
+    _require_member(request, "procurement.add_evaluationsubmission")
+    posted = request.method == "POST"
+    form = EvaluationForm(request.POST, request.FILES) if posted else EvaluationForm()
+    if posted and form.is_valid():
+        try:
+            submission = community.evaluation_submit(
+                user=request.user,
+                values=form.values(),
+                evidence=form.cleaned_data["evidence"],
+                item_results=form.cleaned_data["item_results"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, "The evaluation is submitted: a catalogue steward reviews it."
+            )
+            return redirect("community_evaluation", submission.pk)
+    return render(
+        request,
+        "procurement/community/evaluation_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def community_submissions(request: HttpRequest) -> HttpResponse:
+    """An evaluator member's organisation's submissions, whatever their state."""
+    evaluator = selectors.evaluator_of(request.user)
+    if evaluator is None:
+        raise PermissionDenied("Only members of an evaluator organisation have submissions.")
+    evaluations, benchmarks = selectors.own_submissions(request.user)
+    return render(
+        request,
+        "procurement/community/submissions.html",
+        {"evaluator": evaluator, "evaluations": evaluations, "benchmarks": benchmarks},
+    )
+
+
+@login_required
+@require_GET
+def community_review(request: HttpRequest) -> HttpResponse:
+    """The catalogue steward's list: every submission awaiting review, oldest first."""
+    if not selectors.is_steward(request.user):
+        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
+    evaluations, benchmarks = selectors.awaiting_review()
+    return render(
+        request,
+        "procurement/community/review.html",
+        {"evaluations": evaluations, "benchmarks": benchmarks},
+    )
+
+
+def _review(
+    request: HttpRequest, submission: EvaluationSubmission | Benchmark, target: str
+) -> HttpResponse:
+    form = ReviewForm(request.POST)
+    accept = request.POST.get("outcome") == "accept"
+    if form.is_valid():
+        try:
+            community.submission_review(
+                user=request.user,
+                submission=submission,
+                accept=accept,
+                reasons=form.cleaned_data["reasons"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Accepted." if accept else "Returned, with your reasons.")
+    else:
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect(target, submission.pk)
+
+
+@login_required
+@require_POST
+def community_evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not selectors.is_steward(request.user):
+        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
+    submission = selectors.get_submission_for_user(request.user, pk)
+    return _review(request, submission, "community_evaluation")
+
+
+@login_required
+@require_POST
+def community_benchmark_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not selectors.is_steward(request.user):
+        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
+    benchmark = selectors.get_benchmark_for_user(request.user, pk)
+    return _review(request, benchmark, "community_benchmark")
