@@ -26,6 +26,9 @@ TEST_ENV := DJANGO_DEBUG=0 \
 	DJANGO_SECURE_SSL_REDIRECT=0 \
 	SNAPSHOT_SIGNING_KEY=dGVzdHMtb25seSBzbmFwc2hvdCBzaWduaW5nIGtleSE=
 PYTEST_ARGS ?=
+# The suite runs in one process per core (pytest-xdist; each has its own test database and Redis
+# database: tests/conftest.py). PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= auto
 # Debian packages: Pango for WeasyPrint, Chromium to export the PDF's charts (and drive the
 # browser tests), Lohit Devanagari as the documents' Hindi font; qpdf checks PDFs in the tests.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium fonts-lohit-deva
@@ -110,7 +113,7 @@ system-packages:
 	fi
 
 test: install-dev node-modules static system-packages
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,4 +1,5 @@
-"""axe-core on every page an officer or an approver uses, in a real Chromium.
+"""axe-core on every page an officer or an approver uses, and the community's pages, in a real
+Chromium.
 
 axe-core comes from npm (package.json's devDependencies; `make test` runs `npm ci`) and is
 injected by the test into each page it checks: it is never served to users. Pages run under the
@@ -15,15 +16,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from procurement import services, summary
+from procurement import community, services, summary
 from procurement.documents import jobs
 from procurement.models import PolicyPack
+from tests.browser.test_community_flow import sign_in as sign_in_to
+from tests.community import make_community
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -252,3 +256,36 @@ def test_every_officer_page_has_no_critical_or_serious_violation(
     print("\naxe-core violations per page\n" + audit.table() + "\n" + "\n".join(audit.lines()))
     failures = audit.lines(FAILING)
     assert not failures, "\n".join(failures)
+
+
+def test_the_community_pages_have_no_critical_or_serious_violation(
+    page: Page, live_server, policy_pack, demo_catalogue, axe_script
+):
+    lab = make_community()
+    lab.accredit()
+    accepted = lab.submit()
+    waiting = lab.submit(right=80, score=Decimal("80.00"), language="en")
+    services_review(lab, accepted)
+    audit = Audit(page, live_server.url, axe_script)
+    audit.visit("community", "/community/")
+    audit.visit("evaluator", f"/community/evaluators/{lab.evaluator.slug}/")
+    audit.visit("evaluation, accepted", f"/community/evaluations/{accepted.pk}/")
+    audit.visit("benchmark", f"/community/benchmarks/{lab.benchmark.pk}/")
+    sign_in_to(page, live_server, lab.member.username, "/community/evaluations/new/")
+    audit.check("submit an evaluation")
+    page.get_by_role("button", name="Submit for review").click()
+    audit.check("submit an evaluation, with errors")
+    audit.visit("register a benchmark", "/community/benchmarks/new/")
+    audit.visit("submissions", "/community/submissions/")
+    audit.visit("evaluation, awaiting review", f"/community/evaluations/{waiting.pk}/")
+    sign_out(page)
+    sign_in_to(page, live_server, lab.stewards[0].username, "/community/review/")
+    audit.check("review list")
+    audit.visit("evaluation to review", f"/community/evaluations/{waiting.pk}/")
+    print("\naxe-core violations per page\n" + audit.table())
+    failures = audit.lines(FAILING)
+    assert not failures, "\n".join(failures)
+
+
+def services_review(lab, submission) -> None:
+    community.submission_review(user=lab.stewards[1], submission=submission, accept=True)
