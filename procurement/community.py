@@ -35,6 +35,7 @@ from django.utils import timezone
 from procurement import labels, notifications
 from procurement.audit import audit_record, same_person
 from procurement.engine.itemscores import ItemScoresRefused, item_scores, score_agrees
+from procurement.engine.numbers import format_count
 from procurement.models import (
     Benchmark,
     EvaluationSubmission,
@@ -226,13 +227,14 @@ def evaluation_submit(
     else:
         if computed.count > values.benchmark.items:
             errors["item_results"] = (
-                f"The results have {computed.count} items; {values.benchmark} has "
-                f"{values.benchmark.items}."
+                f"The results have {format_count(computed.count)} items; {values.benchmark} "
+                f"has {format_count(values.benchmark.items)}."
             )
         if "score" not in errors and not score_agrees(values.score, computed):
             errors["score"] = (
                 f"The per-item results give {computed.score} (95 % interval {computed.ci_low}–"
-                f"{computed.ci_high}, {computed.count} items), not the {values.score} stated: "
+                f"{computed.ci_high}, {format_count(computed.count)} items), not the "
+                f"{values.score} stated: "
                 "a score that disagrees with its results is refused."
             )
     if errors:
@@ -303,7 +305,7 @@ def _method_text(submission: EvaluationSubmission) -> str:
     if submission.method == EvaluationSubmission.Method.JUDGE_MODEL:
         method = f"{method} ({submission.judge_model})"
     return (
-        f"{submission.benchmark}, {submission.items} items; {method}; 95 % interval "
+        f"{submission.benchmark}, {format_count(submission.items)} items; {method}; 95 % interval "
         f"{submission.ci_low}–{submission.ci_high}"
     )
 

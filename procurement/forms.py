@@ -612,9 +612,13 @@ class EvaluationForm(BootstrapMixin, forms.Form):
         self.benchmarks = {
             str(b.pk): b for b in Benchmark.objects.filter(review__outcome="accepted")
         }
+        names = dict(Language.objects.values_list("code", "name"))
         self._choices(
             "benchmark",
-            [(pk, f"{b} ({', '.join(b.languages)})") for pk, b in self.benchmarks.items()],
+            [
+                (pk, f"{b} ({', '.join(names.get(code, code) for code in b.languages)})")
+                for pk, b in self.benchmarks.items()
+            ],
         )
         self.style()
 

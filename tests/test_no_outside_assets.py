@@ -53,6 +53,10 @@ NOT_PAGES = {
     "comparison_export_csv": "a CSV download",
     "api:comparison-export-xlsx": "an XLSX download",
     "api:comparison-export-csv": "a CSV download",
+    "community_evaluation_review": "POST only",
+    "community_benchmark_review": "POST only",
+    "community_evidence": "a file download",
+    "community_item_results": "a JSON Lines download",
     "admin:logout": "POST only",
     "admin:view_on_site": "a redirect to the object's own page",
     "admin:autocomplete": "JSON for admin widgets",
@@ -132,8 +136,10 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
     from django.contrib.auth import get_user_model
 
     from procurement.models import (
+        Benchmark,
         Comparison,
         Decision,
+        EvaluationSubmission,
         JustificationDocument,
         PolicyPack,
         Workload,
@@ -170,6 +176,9 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "document_detail": {"pk": JustificationDocument.objects.first().pk},
         "document_status": {"pk": JustificationDocument.objects.first().pk},
         "policy_detail": {"slug": "india-default", "version": SHIPPED},
+        "community_evaluator": {"slug": EvaluationSubmission.objects.get().evaluator.slug},
+        "community_evaluation": {"pk": EvaluationSubmission.objects.get().pk},
+        "community_benchmark": {"pk": Benchmark.objects.first().pk},
         "policy_diff": {
             "slug": "india-default",
             "old": SHIPPED,
@@ -196,7 +205,8 @@ def signed_in_admin(
 
     from procurement import platform, services
     from procurement.documents import jobs
-    from procurement.models import Membership
+    from procurement.models import EvaluatorMember, Membership
+    from tests.community import make_community
 
     # A draft pack and the proposal to publish it (by the administrator as a platform person,
     # before joining a department).
@@ -208,6 +218,11 @@ def signed_in_admin(
         by_date=timezone.localdate() + dt.timedelta(days=365),
         source_note="A national target (test)",
     )
+    # The community: an evaluation awaiting review, of an organisation the administrator is a
+    # member of (so the members' forms answer too).
+    lab = make_community()
+    lab.submit()
+    EvaluatorMember.objects.create(user=admin_user, evaluator=lab.evaluator)
     Membership.objects.create(user=admin_user, department=alice.membership.department)
     who = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "alice", "path_info": "/"}
     AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=1)
@@ -219,11 +234,19 @@ def signed_in_admin(
         services.decision_approve(user=admin_user, decision=proposed)  # an award
         document = services.document_request(user=alice, comparison=comparison)
     jobs.document_render(str(document.pk))
-    return admin_client
+    return admin_client, lab.stewards[0]
+
+
+# Pages for a catalogue steward, a person of no department (the administrator has one).
+STEWARD_PAGES = {"community_review"}
 
 
 def test_no_page_loads_an_asset_from_outside_the_app(signed_in_admin, client):
-    admin_client = signed_in_admin
+    from django.test import Client
+
+    admin_client, steward = signed_in_admin
+    steward_client = Client()
+    steward_client.force_login(steward)
     pages, problems, unknown = 0, [], []
     stylesheets: set[str] = set()
     for name, params in all_routes():
@@ -234,7 +257,7 @@ def test_no_page_loads_an_asset_from_outside_the_app(signed_in_admin, client):
             unknown.append(f"{name} {params}")
             continue
         url = reverse(name, kwargs=kwargs)
-        response = admin_client.get(url)
+        response = (steward_client if name in STEWARD_PAGES else admin_client).get(url)
         if response.status_code == 302:  # a page for visitors only, such as the login form
             response = client.get(url)
         if response.status_code == 403 and name.startswith("admin:"):
