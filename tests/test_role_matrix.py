@@ -592,11 +592,18 @@ def test_every_role_has_a_column_and_every_row_a_cell_per_column():
         assert len(cells) == len(COLUMNS), f"{row} has {len(cells)} cells for {len(COLUMNS)}"
 
 
-def test_the_tenancy_and_role_matrix(world, capsys):
+# The pages' rows and the API's, as two tests: they run side by side under pytest-xdist.
+@pytest.mark.parametrize("part", ["pages", "api"])
+def test_the_tenancy_and_role_matrix(world, capsys, part):
     routes = matrix_routes()
     wrong: list[str] = []
     cells = 0
-    for (method, name), row in EXPECTED.items():
+    rows = {
+        (method, name): row
+        for (method, name), row in EXPECTED.items()
+        if routes[name].api == (part == "api")
+    }
+    for (method, name), row in rows.items():
         route = routes[name]
         for column, expected in zip(COLUMNS, row, strict=True):
             response = _ask(route, method, world, column)
@@ -610,8 +617,8 @@ def test_the_tenancy_and_role_matrix(world, capsys):
     assert DepartmentAPIKey.objects.count() == 3, "every request was rolled back"
     with capsys.disabled():
         print(
-            f"\nTenancy and role matrix: {len(EXPECTED)} rows (method × route, "
-            f"{len(routes)} routes) × {len(COLUMNS)} callers = {cells} cells, "
+            f"\nTenancy and role matrix, {part}: {len(rows)} of {len(EXPECTED)} rows (method × "
+            f"route, {len(routes)} routes) × {len(COLUMNS)} callers = {cells} cells, "
             f"{cells - len(wrong)} as expected"
         )
     assert not wrong, "\n".join(wrong)

@@ -244,14 +244,15 @@ def walk(audit: Audit, page: Page, base_url: str, records) -> None:
     sign_out(page)
 
 
+# One test per width: the two walks run side by side under pytest-xdist.
+@pytest.mark.parametrize("width", WIDTHS)
 def test_every_officer_page_has_no_critical_or_serious_violation(
-    page: Page, live_server, alice, bob, records, published, axe_script
+    page: Page, live_server, alice, bob, records, published, axe_script, width
 ):
     audit = Audit(page, live_server.url, axe_script)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        audit.suffix = f" @{width}"
-        walk(audit, page, live_server.url, records)
+    page.set_viewport_size({"width": width, "height": 900})
+    audit.suffix = f" @{width}"
+    walk(audit, page, live_server.url, records)
 
     print("\naxe-core violations per page\n" + audit.table() + "\n" + "\n".join(audit.lines()))
     failures = audit.lines(FAILING)
