@@ -255,6 +255,15 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Uploads: a file is dropped while it arrives once past this size (config/uploads.py); the
+# forms' own limits (10 MB) are lower and say so in words.
+UPLOAD_FILE_CAP = 16 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Redis: Celery broker and the shared cache. Without it, tasks run eagerly and the cache is local.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:

@@ -459,7 +459,7 @@ class UsageUploadForm(BootstrapMixin, forms.Form):
         f"At most {usage.MAX_UPLOAD_BYTES // (1024 * 1024)} MB and "
         f"{format_count(usage.MAX_ROWS)} rows.",
         error_messages={
-            "required": "Choose the CSV file to upload.",
+            "required": "Choose the CSV file to upload (at most 10 MB).",
             "empty": "The file is empty: start from the template.",
         },
     )
@@ -592,9 +592,15 @@ class EvaluationForm(BootstrapMixin, forms.Form):
     evidence = EvidenceFileField(
         label="Evidence file",
         help_text="The evaluation report: PDF, CSV or JSON, at most 10 MB.",
+        error_messages={
+            "required": "Choose the evaluation report: a PDF, CSV or JSON file of at most 10 MB."
+        },
     )
     item_results = ItemResultsField(
         label="Per-item results (JSON Lines)",
+        error_messages={
+            "required": "Choose the per-item results: a JSON Lines file of at most 10 MB."
+        },
         help_text='One line per test item: {"id": "q-001", "score": 1}, a score from 0 to 1. '
         "The product recomputes the score and its 95 % interval from them.",
     )

@@ -408,3 +408,23 @@ def test_a_path_in_the_file_name_never_reaches_the_product(lab, client):
     }
     assert client.post(reverse("community_evaluation_submit"), data).status_code == 302
     assert EvidenceFile.objects.get().name == "report.pdf"
+
+
+def test_a_huge_upload_is_dropped_while_it_arrives_and_the_form_says_what_to_choose(
+    lab, client, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.UPLOAD_FILE_CAP = 1024 * 1024
+    client.force_login(lab.member)
+    response = client.post(
+        reverse("community_evaluation_submit"),
+        {
+            "evidence": SimpleUploadedFile("huge.pdf", PDF + b"%" * (2 * 1024 * 1024)),
+            "item_results": SimpleUploadedFile("items.jsonl", item_results(82)),
+        },
+    )
+    assert response.status_code == 400
+    [message] = response.context["form"].errors["evidence"]
+    assert "at most 10 MB" in message
+    assert not EvidenceFile.objects.exists()
