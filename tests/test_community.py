@@ -306,6 +306,25 @@ def test_the_reminder_job_writes_to_the_members_30_days_ahead(lab):
     assert notifications.accreditations_expiring(timezone.localdate() + dt.timedelta(1)) == 0
 
 
+def posted(lab, evidence_file) -> dict:
+    """The evaluation form's fields as a member posts them, with ``evidence_file``."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        "offering": OFFER,
+        "model_snapshot": "deepseek-v4-flash",
+        "use_case": "citizen_services",
+        "language": "hi",
+        "benchmark": str(lab.benchmark.pk),
+        "method": "exact_match",
+        "settings": "Zero-shot.",
+        "score": "82.00",
+        "run_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
+        "evidence": evidence_file,
+        "item_results": SimpleUploadedFile("items.jsonl", item_results(82)),
+    }
+
+
 def _zip_bomb() -> bytes:
     import io
     import zipfile
@@ -340,19 +359,7 @@ def test_a_bad_evidence_file_is_refused_on_the_page_and_nothing_is_stored(
     before = (EvidenceFile.objects.count(), EvaluationSubmission.objects.count())
     response = client.post(
         reverse("community_evaluation_submit"),
-        {
-            "offering": OFFER,
-            "model_snapshot": "deepseek-v4-flash",
-            "use_case": "citizen_services",
-            "language": "hi",
-            "benchmark": str(lab.benchmark.pk),
-            "method": "exact_match",
-            "settings": "Zero-shot.",
-            "score": "82.00",
-            "run_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
-            "evidence": SimpleUploadedFile(name, data),
-            "item_results": SimpleUploadedFile("items.jsonl", item_results(82)),
-        },
+        posted(lab, SimpleUploadedFile(name, data)),
     )
     assert response.status_code == 400
     errors = response.context["form"].errors["evidence"]
@@ -366,19 +373,7 @@ def test_a_good_submission_on_the_page_is_stored_and_shown_to_its_organisation(l
     client.force_login(lab.member)
     response = client.post(
         reverse("community_evaluation_submit"),
-        {
-            "offering": OFFER,
-            "model_snapshot": "deepseek-v4-flash",
-            "use_case": "citizen_services",
-            "language": "hi",
-            "benchmark": str(lab.benchmark.pk),
-            "method": "exact_match",
-            "settings": "Zero-shot.",
-            "score": "82.00",
-            "run_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
-            "evidence": SimpleUploadedFile("report.pdf", PDF),
-            "item_results": SimpleUploadedFile("items.jsonl", item_results(82)),
-        },
+        posted(lab, SimpleUploadedFile("report.pdf", PDF)),
     )
     submission = EvaluationSubmission.objects.get()
     assert response.status_code == 302
@@ -393,19 +388,7 @@ def test_a_path_in_the_file_name_never_reaches_the_product(lab, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(lab.member)
-    data = {
-        "offering": OFFER,
-        "model_snapshot": "deepseek-v4-flash",
-        "use_case": "citizen_services",
-        "language": "hi",
-        "benchmark": str(lab.benchmark.pk),
-        "method": "exact_match",
-        "settings": "Zero-shot.",
-        "score": "82.00",
-        "run_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
-        "evidence": SimpleUploadedFile("../../etc/report.pdf", PDF),
-        "item_results": SimpleUploadedFile("items.jsonl", item_results(82)),
-    }
+    data = posted(lab, SimpleUploadedFile("../../etc/report.pdf", PDF))
     assert client.post(reverse("community_evaluation_submit"), data).status_code == 302
     assert EvidenceFile.objects.get().name == "report.pdf"
 
