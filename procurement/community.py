@@ -41,15 +41,25 @@ from procurement.models import (
     EvaluationSubmission,
     EvaluatorMember,
     EvidenceFile,
+    ProviderChange,
+    ProviderMember,
     Review,
     Submission,
 )
+from procurement.platform import catalogue_change_check
 from procurement.selectors import User
 from procurement.services import require_platform
 from providers.evidence import Evidence
-from providers.models import Evaluator, Language, Offering, QualityEvaluation
+from providers.models import Evaluator, Language, Offering, Provider, QualityEvaluation, Region
+from providers.services import catalogue_load
 
 REVIEW_PERMISSION = "procurement.review_submission"
+# The field of a Review that names each kind of submission.
+KIND: dict[type, str] = {
+    EvaluationSubmission: "evaluation",
+    Benchmark: "benchmark",
+    ProviderChange: "provider_change",
+}
 # How long an accepted score stands after its run, and how old a run may be when submitted.
 VALID_DAYS = 365
 OLDEST_RUN_DAYS = 365
@@ -66,7 +76,7 @@ def member_evaluator(user: User, permission: str) -> tuple[Account, Evaluator]:
     return user, membership.evaluator
 
 
-def status_of(submission: EvaluationSubmission | Benchmark) -> str:
+def status_of(submission: EvaluationSubmission | Benchmark | ProviderChange) -> str:
     """Submission.SUBMITTED, ACCEPTED or RETURNED (its review's outcome, read once)."""
     review = getattr(submission, "review", None)
     return str(review.outcome) if review is not None else Submission.SUBMITTED
@@ -297,6 +307,109 @@ def evaluation_submit(
     return submission
 
 
+# Providers ----------------------------------------------------------------------------------
+
+
+def member_provider(user: User) -> tuple[Account, Provider]:
+    """The person acting and the provider they act for; PermissionDenied unless they are an
+    active member allowed to submit changes."""
+    if (
+        not isinstance(user, Account)
+        or not user.is_active
+        or not user.has_perm("procurement.add_providerchange")
+    ):
+        raise PermissionDenied("Your role does not allow this.")
+    membership = ProviderMember.objects.select_related("provider").filter(user=user).first()
+    if membership is None:
+        raise PermissionDenied("Only a provider's members submit changes to its record.")
+    return user, membership.provider
+
+
+def provider_change_check(provider: Provider, catalogue: str) -> dict[str, Any]:
+    """The fragment, parsed and tried (rolled back), if it changes only ``provider``'s own
+    record: its offers, their prices and regions, its certifications, and regions new to the
+    catalogue. ValidationError on ``catalogue`` naming each problem."""
+    data, report = catalogue_change_check(catalogue)
+    problems = [
+        f"{key}: a provider's change holds its own record (providers) and new regions only"
+        for key in ("languages", "evaluators", "fx_rates")
+        if data.get(key)
+    ]
+    problems += [
+        f"providers: {p['slug']}: you may change only {provider.name}'s record"
+        for p in data["providers"]
+        if p["slug"] != provider.slug
+    ]
+    known = set(Region.objects.values_list("code", flat=True))
+    problems += [
+        f"regions: {r['code']} is on file already: a steward changes it"
+        for r in data.get("regions", [])
+        if r["code"] in known
+    ]
+    others = dict(Offering.objects.exclude(provider=provider).values_list("slug", "provider__name"))
+    problems += [
+        f"offerings: {o['slug']} is {others[o['slug']]}'s"
+        for p in data["providers"]
+        for o in p.get("offerings", [])
+        if o["slug"] in others
+    ]
+    if problems:
+        raise ValidationError({"catalogue": problems})
+    if not report.changed:
+        raise ValidationError({"catalogue": "It changes nothing in the catalogue."})
+    return data
+
+
+@transaction.atomic
+def provider_change_submit(
+    *,
+    user: User,
+    summary: str,
+    catalogue: str,
+    evidence: Evidence | None = None,
+    is_demo: bool = False,
+) -> ProviderChange:
+    """A provider's member submits a change to its own record for a steward's review."""
+    person, provider = member_provider(user)
+    errors: dict[str, str] = {}
+    summary = _text(errors, "summary", summary, 500, required=True)
+    if errors:
+        raise ValidationError(errors)
+    provider_change_check(provider, catalogue)
+    stored = None
+    if evidence is not None:
+        stored, _ = EvidenceFile.objects.get_or_create(
+            sha256=evidence.sha256,
+            defaults={
+                "name": evidence.name,
+                "content_type": evidence.content_type,
+                "size": evidence.size,
+                "data": evidence.data,
+            },
+        )
+    change = ProviderChange.objects.create(
+        provider=provider,
+        submitted_by=person,
+        summary=summary,
+        catalogue=catalogue,
+        evidence=stored,
+        is_demo=is_demo,
+    )
+    _record(
+        person,
+        "provider_change.submitted",
+        change,
+        f"Provider change submitted for review: {provider.name} — {summary}",
+        {
+            "provider": provider.slug,
+            "catalogue_sha256": hashlib.sha256(catalogue.encode()).hexdigest(),
+            "evidence_sha256": stored.sha256 if stored else None,
+        },
+    )
+    transaction.on_commit(partial(notifications.submission_received, "provider_change", change.pk))
+    return change
+
+
 # Review -------------------------------------------------------------------------------------
 
 
@@ -341,24 +454,28 @@ def _accept_evaluation(submission: EvaluationSubmission, today: dt.date) -> Qual
 def submission_review(
     *,
     user: User,
-    submission: EvaluationSubmission | Benchmark,
+    submission: EvaluationSubmission | Benchmark | ProviderChange,
     accept: bool,
     reasons: str = "",
 ) -> Review:
     """A catalogue steward accepts ``submission`` or returns it with reasons. Never one's own:
-    not the person who submitted, not a member of the submitting organisation."""
+    not the person who submitted, not a member of the submitting organisation. An accepted
+    provider change is loaded into the catalogue (dated rows added, none rewritten)."""
     steward = require_platform(user, REVIEW_PERMISSION)
-    kind = "evaluation" if isinstance(submission, EvaluationSubmission) else "benchmark"
-    locked: EvaluationSubmission | Benchmark = (
+    kind = KIND[type(submission)]
+    locked: EvaluationSubmission | Benchmark | ProviderChange = (
         type(submission).objects.select_for_update().get(pk=submission.pk)
     )
-    if (
-        same_person(steward, locked.submitted_by)
-        or EvaluatorMember.objects.filter(user=steward, evaluator_id=locked.evaluator_id).exists()
-    ):
+    if isinstance(locked, ProviderChange):
+        own = ProviderMember.objects.filter(user=steward, provider_id=locked.provider_id).exists()
+    else:
+        own = EvaluatorMember.objects.filter(
+            user=steward, evaluator_id=locked.evaluator_id
+        ).exists()
+    if same_person(steward, locked.submitted_by) or own:
         raise PermissionDenied("A steward does not review their own organisation's submission.")
     if Review.objects.filter(**{kind: locked}).exists():
-        raise ValidationError(f"This {kind} has been reviewed already.")
+        raise ValidationError(f"This {kind.replace('_', ' ')} has been reviewed already.")
     reasons = reasons.strip()
     if not accept and not reasons:
         raise ValidationError({"reasons": "Say why it is returned, so the evaluator can act."})
@@ -368,6 +485,8 @@ def submission_review(
     quality = None
     if accept and isinstance(locked, EvaluationSubmission):
         quality = _accept_evaluation(locked, today)
+    if accept and isinstance(locked, ProviderChange):
+        catalogue_load(provider_change_check(locked.provider, locked.catalogue))
     review = Review.objects.create(
         **{kind: locked},
         outcome=Submission.ACCEPTED if accept else Submission.RETURNED,
@@ -380,7 +499,7 @@ def submission_review(
         steward,
         f"{kind}.{verb}",
         locked,
-        f"{kind.capitalize()} {verb}: {locked}",
+        f"{kind.replace('_', ' ').capitalize()} {verb}: {locked}",
         {"submission": locked.pk, "reasons": reasons, "catalogue_row": quality and quality.pk},
     )
     transaction.on_commit(partial(notifications.submission_reviewed, review.pk))

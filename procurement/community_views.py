@@ -18,11 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from procurement import community, selectors
 from procurement.community import BenchmarkValues
-from procurement.forms import BenchmarkForm, EvaluationForm, ReviewForm
-from procurement.models import Benchmark, EvaluationSubmission
+from procurement.forms import BenchmarkForm, EvaluationForm, ProviderChangeForm, ReviewForm
+from procurement.models import Benchmark, EvaluationSubmission, ProviderChange
 
 
-def _form_errors(form: BenchmarkForm | EvaluationForm | ReviewForm, error: ValidationError) -> None:
+def _form_errors(
+    form: BenchmarkForm | EvaluationForm | ProviderChangeForm | ReviewForm, error: ValidationError
+) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -50,6 +52,7 @@ def community_index(request: HttpRequest) -> HttpResponse:
             ),
             "activity": selectors.community_activity(),
             "member_of": selectors.evaluator_of(request.user),
+            "provider_of": selectors.provider_of(request.user),
             "steward": selectors.is_steward(request.user),
         },
     )
@@ -204,16 +207,18 @@ def community_review(request: HttpRequest) -> HttpResponse:
     """The catalogue steward's list: every submission awaiting review, oldest first."""
     if not selectors.is_steward(request.user):
         raise PermissionDenied("Only catalogue stewards review the community's submissions.")
-    evaluations, benchmarks = selectors.awaiting_review()
+    evaluations, benchmarks, changes = selectors.awaiting_review()
     return render(
         request,
         "procurement/community/review.html",
-        {"evaluations": evaluations, "benchmarks": benchmarks},
+        {"evaluations": evaluations, "benchmarks": benchmarks, "changes": changes},
     )
 
 
 def _review(
-    request: HttpRequest, submission: EvaluationSubmission | Benchmark, target: str
+    request: HttpRequest,
+    submission: EvaluationSubmission | Benchmark | ProviderChange,
+    target: str,
 ) -> HttpResponse:
     form = ReviewForm(request.POST)
     accept = request.POST.get("outcome") == "accept"
@@ -250,3 +255,79 @@ def community_benchmark_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only catalogue stewards review the community's submissions.")
     benchmark = selectors.get_benchmark_for_user(request.user, pk)
     return _review(request, benchmark, "community_benchmark")
+
+
+# Providers ----------------------------------------------------------------------------------
+
+
+@require_GET
+def community_provider(request: HttpRequest, slug: str) -> HttpResponse:
+    """A provider's profile: its offers and the review history of the changes it submitted
+    (accepted ones for everyone; the rest for its members and the stewards)."""
+    provider, changes = selectors.provider_profile(request.user, slug)
+    return render(
+        request,
+        "procurement/community/provider.html",
+        {
+            "provider": provider,
+            "changes": changes,
+            "member": selectors.provider_of(request.user) == provider,
+        },
+    )
+
+
+@require_GET
+def community_provider_change(request: HttpRequest, pk: int) -> HttpResponse:
+    change = selectors.get_provider_change_for_user(request.user, pk)
+    steward = selectors.is_steward(request.user)
+    return render(
+        request,
+        "procurement/community/provider_change.html",
+        {
+            "change": change,
+            "review": selectors.review_of(change),
+            "can_review": steward and selectors.review_of(change) is None,
+            "form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_provider_change_submit(request: HttpRequest) -> HttpResponse:
+    if (
+        not request.user.has_perm("procurement.add_providerchange")
+        or selectors.provider_of(request.user) is None
+    ):
+        raise PermissionDenied("Only a provider's members submit changes to its record.")
+    posted = request.method == "POST"
+    form = ProviderChangeForm(request.POST, request.FILES) if posted else ProviderChangeForm()
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = community.provider_change_submit(
+                user=request.user,
+                summary=data["summary"],
+                catalogue=data["catalogue"],
+                evidence=data["evidence"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "The change is submitted: a catalogue steward reviews it.")
+            return redirect("community_provider_change", change.pk)
+    return render(
+        request,
+        "procurement/community/provider_change_form.html",
+        {"form": form, "provider": selectors.provider_of(request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def community_provider_change_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not selectors.is_steward(request.user):
+        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
+    change = selectors.get_provider_change_for_user(request.user, pk)
+    return _review(request, change, "community_provider_change")

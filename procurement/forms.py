@@ -655,3 +655,30 @@ class ReviewForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed to return it: say what the evaluator must change.",
     )
+
+
+class ProviderChangeForm(BootstrapMixin, forms.Form):
+    """A provider's change to its own record, as a catalogue-file fragment (docs/catalogue.md)."""
+
+    summary = forms.CharField(
+        label="What changes and why",
+        max_length=500,
+        help_text="For example: a new price from 1 January, as on our public price page.",
+    )
+    catalogue = forms.CharField(
+        label="The change, in the catalogue format",
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 16, "class": "font-monospace"}),
+        help_text="Your provider's record with the offers it changes, each price with its "
+        "source and the date it takes effect (today or later); earlier prices stay on file. "
+        "New regions with their operator; certifications with their evidence.",
+    )
+    evidence = EvidenceFileField(
+        label="Evidence file (optional)",
+        required=False,
+        help_text="A certificate or a price sheet: PDF, CSV or JSON, at most 10 MB.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()

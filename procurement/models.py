@@ -1045,8 +1045,50 @@ class EvaluationSubmission(models.Model):
         return f"{self.offering} — {self.use_case}/{self.language_id}: {self.score}"
 
 
+class ProviderMember(models.Model):
+    """A person who acts for a provider of the catalogue (no department). One provider per
+    person."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="provider_membership"
+    )
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.provider})"
+
+
+class ProviderChange(models.Model):
+    """A change a provider submits to its own record: its offers, their prices (with source and
+    effective date), their regions and its certifications, as a fragment in the catalogue-file
+    format, with an optional evidence file (a certificate). A steward's review loads it with
+    the catalogue's upsert, adding dated rows, never rewriting one. Insert-only."""
+
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="changes"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.CharField(max_length=500, help_text="What changes and why.")
+    catalogue = models.TextField(help_text="The fragment in the catalogue-file format.")
+    evidence = models.ForeignKey(
+        EvidenceFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.summary[:60]}"
+
+
 class Review(models.Model):
-    """A catalogue steward's decision on a submission (an evaluation or a benchmark): accepted,
+    """A catalogue steward's decision on a submission (an evaluation, a benchmark or a provider's
+    change): accepted,
     or returned with reasons. One per submission; insert-only; an event on the platform chain."""
 
     evaluation = models.OneToOneField(
@@ -1054,6 +1096,9 @@ class Review(models.Model):
     )
     benchmark = models.OneToOneField(
         Benchmark, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    provider_change = models.OneToOneField(
+        ProviderChange, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
     )
     outcome = models.CharField(
         max_length=10,
@@ -1080,8 +1125,11 @@ class Review(models.Model):
         permissions = [("review_submission", "Can accept or return the community's submissions")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(evaluation__isnull=False, benchmark__isnull=True)
-                | Q(evaluation__isnull=True, benchmark__isnull=False),
+                condition=Q(
+                    evaluation__isnull=False, benchmark__isnull=True, provider_change__isnull=True
+                )
+                | Q(evaluation__isnull=True, benchmark__isnull=False, provider_change__isnull=True)
+                | Q(evaluation__isnull=True, benchmark__isnull=True, provider_change__isnull=False),
                 name="review_of_one_submission",
             ),
             models.CheckConstraint(

@@ -25,7 +25,14 @@ from django.urls import reverse
 
 from procurement import selectors
 from procurement.audit import person_of
-from procurement.models import Accreditation, Benchmark, Decision, EvaluationSubmission, Review
+from procurement.models import (
+    Accreditation,
+    Benchmark,
+    Decision,
+    EvaluationSubmission,
+    ProviderChange,
+    Review,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -118,12 +125,18 @@ def _people(queryset: Any) -> list[Account]:
 
 def submission_received(kind: str, pk: int) -> None:
     """Tell each catalogue steward but the submitter that a submission awaits review."""
-    model = EvaluationSubmission if kind == "evaluation" else Benchmark
-    submission = model.objects.select_related("evaluator", "submitted_by").get(pk=pk)
+    submission: EvaluationSubmission | Benchmark | ProviderChange
+    if kind == "provider_change":
+        submission = ProviderChange.objects.select_related("provider", "submitted_by").get(pk=pk)
+        organisation = submission.provider.name
+    else:
+        model = EvaluationSubmission if kind == "evaluation" else Benchmark
+        submission = model.objects.select_related("evaluator", "submitted_by").get(pk=pk)
+        organisation = submission.evaluator.name
     context = {
         "kind": kind,
         "submission": submission,
-        "evaluator": submission.evaluator,
+        "organisation": organisation,
         "submitter": _name(submission.submitted_by),
         "review_url": _link("community_review"),
     }
@@ -140,22 +153,27 @@ def submission_received(kind: str, pk: int) -> None:
 def submission_reviewed(review_id: int) -> None:
     """Tell the person who submitted that it was accepted, or returned with the reasons."""
     review = Review.objects.select_related(
-        "evaluation__submitted_by", "benchmark__submitted_by", "reviewed_by"
+        "evaluation__submitted_by",
+        "benchmark__submitted_by",
+        "provider_change__submitted_by",
+        "provider_change__provider",
+        "reviewed_by",
     ).get(pk=review_id)
-    submission = review.evaluation or review.benchmark
+    submission = review.evaluation or review.benchmark or review.provider_change
     assert submission is not None
     to = submission.submitted_by
     if not to.email or not to.is_active:
         return
-    link = (
-        _link("community_evaluation", submission.pk)
-        if review.evaluation
-        else _link("community_benchmark", submission.pk)
-    )
+    if review.evaluation:
+        kind, link = "evaluation", _link("community_evaluation", submission.pk)
+    elif review.benchmark:
+        kind, link = "benchmark", _link("community_benchmark", submission.pk)
+    else:
+        kind, link = "provider_change", _link("community_provider_change", submission.pk)
     context = {
         "to": _name(to),
         "review": review,
-        "kind": "evaluation" if review.evaluation else "benchmark",
+        "kind": kind,
         "submission": submission,
         "reviewer": _name(review.reviewed_by),
         "url": link,

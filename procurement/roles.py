@@ -15,7 +15,8 @@ chain. Catalogue stewards also accept or return what the community submits
 (``procurement.community``), never their own.
 
 Community roles belong to no department either: an evaluator organisation's members register
-benchmarks and submit evaluations for their organisation, never another's.
+benchmarks and submit evaluations for their organisation, never another's; a provider's members
+submit changes to their own provider's offers, prices, regions and certifications.
 """
 
 from typing import Any
@@ -37,7 +38,8 @@ PLATFORM_ROLES = (POLICY_AUTHORITY, CATALOGUE_STEWARDS, ACCREDITATION_AUTHORITY)
 # Community roles: no department either; a person of one acts for an organisation of the
 # community (an evaluator member: procurement.models.EvaluatorMember).
 EVALUATOR_MEMBERS = "Evaluator organisation members"
-COMMUNITY_ROLES = (EVALUATOR_MEMBERS,)
+PROVIDER_MEMBERS = "Provider organisation members"
+COMMUNITY_ROLES = (EVALUATOR_MEMBERS, PROVIDER_MEMBERS)
 
 CATALOGUE_VIEWS = (
     "providers.view_provider",
@@ -127,6 +129,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.add_benchmark",
         "procurement.add_evaluationsubmission",
     ),
+    # Community: submit changes to the member's own provider record for review.
+    PROVIDER_MEMBERS: ("procurement.add_providerchange",),
     # Platform: propose and approve the grant or withdrawal of an evaluator's accreditation.
     ACCREDITATION_AUTHORITY: (
         "providers.view_evaluator",

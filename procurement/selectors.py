@@ -38,11 +38,13 @@ from procurement.models import (
     EvidenceFile,
     JustificationDocument,
     PolicyPack,
+    ProviderChange,
+    ProviderMember,
     Review,
     UsageReport,
     Workload,
 )
-from providers.models import Evaluator, Language
+from providers.models import Evaluator, Language, Provider
 
 # Whoever makes a request: a signed-in person or API key's account, or an anonymous visitor.
 User = AbstractBaseUser | AnonymousUser
@@ -566,11 +568,54 @@ def get_benchmark_for_user(user: User, pk: int) -> Benchmark:
     return found
 
 
-def awaiting_review() -> tuple[list[EvaluationSubmission], list[Benchmark]]:
+def awaiting_review() -> tuple[list[EvaluationSubmission], list[Benchmark], list[ProviderChange]]:
     """Submissions no steward has reviewed yet, oldest first."""
     evaluations = submission_rows().filter(review__isnull=True).order_by("submitted_at", "pk")
     benchmarks = benchmark_rows().filter(review__isnull=True).order_by("submitted_at", "pk")
-    return list(evaluations), list(benchmarks)
+    changes = provider_change_rows().filter(review__isnull=True).order_by("submitted_at", "pk")
+    return list(evaluations), list(benchmarks), list(changes)
+
+
+def provider_of(user: User) -> Provider | None:
+    """The provider ``user`` acts for, if any."""
+    if not isinstance(user, Account):
+        return None
+    member = ProviderMember.objects.select_related("provider").filter(user=user).first()
+    return member.provider if member else None
+
+
+def provider_change_rows() -> QuerySet[ProviderChange]:
+    return ProviderChange.objects.select_related(
+        "provider", "submitted_by", "evidence", "review__reviewed_by"
+    ).defer("evidence__data")
+
+
+def provider_changes_visible_to(user: User) -> QuerySet[ProviderChange]:
+    """Accepted changes for everyone; the rest to the provider's members and the stewards."""
+    rows = provider_change_rows()
+    if is_steward(user):
+        return rows
+    accepted = Q(review__outcome="accepted")
+    provider = provider_of(user)
+    if provider is not None:
+        return rows.filter(accepted | Q(provider=provider))
+    return rows.filter(accepted)
+
+
+def get_provider_change_for_user(user: User, pk: int) -> ProviderChange:
+    found = provider_changes_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such change.")
+    return found
+
+
+def provider_profile(user: User, slug: str) -> tuple[Provider, list[ProviderChange]]:
+    """A provider and the changes to its record ``user`` may see, newest first: its review
+    history (accepted ones for everyone)."""
+    provider = Provider.objects.filter(slug=slug).first()
+    if provider is None:
+        raise Http404("No such provider.")
+    return provider, list(provider_changes_visible_to(user).filter(provider=provider)[:200])
 
 
 def evaluator_directory() -> list[Evaluator]:
@@ -625,13 +670,14 @@ class Activity:
 
 
 def community_activity(limit: int = 30) -> list[Activity]:
-    """What the public may see happen, newest first: accepted evaluations and benchmarks, and
-    accreditations granted."""
+    """What the public may see happen, newest first: accepted evaluations, benchmarks and
+    providers' changes, and accreditations granted."""
     reviews = Review.objects.filter(outcome="accepted").select_related(
         "evaluation__offering__provider",
         "evaluation__evaluator",
         "evaluation__language",
         "benchmark__evaluator",
+        "provider_change__provider",
     )[:limit]
     granted = Accreditation.objects.select_related("evaluator").order_by("-created_at")[:limit]
     feed = [Activity(r.reviewed_at, review=r) for r in reviews]
@@ -640,6 +686,7 @@ def community_activity(limit: int = 30) -> list[Activity]:
 
 
 def own_submissions(user: User) -> tuple[list[EvaluationSubmission], list[Benchmark]]:
+    """An evaluator member's organisation's evaluations and benchmarks."""
     evaluator = evaluator_of(user)
     if evaluator is None:
         return [], []
@@ -649,7 +696,7 @@ def own_submissions(user: User) -> tuple[list[EvaluationSubmission], list[Benchm
     )
 
 
-def review_of(submission: EvaluationSubmission | Benchmark) -> Review | None:
+def review_of(submission: EvaluationSubmission | Benchmark | ProviderChange) -> Review | None:
     return getattr(submission, "review", None)
 
 

@@ -101,6 +101,26 @@ urlpatterns = [
         name="community_submissions",
     ),
     path("community/review/", community_views.community_review, name="community_review"),
+    path(
+        "community/providers/<slug:slug>/",
+        community_views.community_provider,
+        name="community_provider",
+    ),
+    path(
+        "community/provider-changes/new/",
+        community_views.community_provider_change_submit,
+        name="community_provider_change_submit",
+    ),
+    path(
+        "community/provider-changes/<int:pk>/",
+        community_views.community_provider_change,
+        name="community_provider_change",
+    ),
+    path(
+        "community/provider-changes/<int:pk>/review/",
+        community_views.community_provider_change_review,
+        name="community_provider_change_review",
+    ),
     path("api-keys/", key_views.api_key_list, name="api_key_list"),
     path("api-keys/new/", key_views.api_key_create, name="api_key_create"),
     path("api-keys/<slug:prefix>/revoke/", key_views.api_key_revoke, name="api_key_revoke"),

@@ -137,3 +137,13 @@ def make_community() -> Community:
     )
     community.submission_review(user=stewards[0], submission=benchmark, accept=True)
     return Community(lab, member, other_member, other, stewards, authority, benchmark)
+
+
+def provider_member(username: str, provider: str) -> Any:
+    from procurement.models import ProviderMember
+    from procurement.roles import PROVIDER_MEMBERS
+    from providers.models import Provider
+
+    user = person(username, PROVIDER_MEMBERS)
+    ProviderMember.objects.create(user=user, provider=Provider.objects.get(slug=provider))
+    return user

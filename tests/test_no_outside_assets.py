@@ -55,6 +55,7 @@ NOT_PAGES = {
     "api:comparison-export-csv": "a CSV download",
     "community_evaluation_review": "POST only",
     "community_benchmark_review": "POST only",
+    "community_provider_change_review": "POST only",
     "community_evidence": "a file download",
     "community_item_results": "a JSON Lines download",
     "admin:logout": "POST only",
@@ -142,6 +143,7 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         EvaluationSubmission,
         JustificationDocument,
         PolicyPack,
+        ProviderChange,
         Workload,
     )
     from providers.models import Offering, Provider
@@ -179,6 +181,8 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "community_evaluator": {"slug": EvaluationSubmission.objects.get().evaluator.slug},
         "community_evaluation": {"pk": EvaluationSubmission.objects.get().pk},
         "community_benchmark": {"pk": Benchmark.objects.first().pk},
+        "community_provider": {"slug": ProviderChange.objects.get().provider.slug},
+        "community_provider_change": {"pk": ProviderChange.objects.get().pk},
         "policy_diff": {
             "slug": "india-default",
             "old": SHIPPED,
@@ -203,10 +207,11 @@ def signed_in_admin(
     """A superuser who belongs to alice's department, with one record of every kind there."""
     from axes.models import AccessAttempt, AccessFailureLog
 
-    from procurement import platform, services
+    from procurement import community, platform, services
     from procurement.documents import jobs
-    from procurement.models import EvaluatorMember, Membership
-    from tests.community import make_community
+    from procurement.management.demo_community import price_change
+    from procurement.models import EvaluatorMember, Membership, ProviderMember
+    from tests.community import make_community, provider_member
 
     # A draft pack and the proposal to publish it (by the administrator as a platform person,
     # before joining a department).
@@ -218,11 +223,16 @@ def signed_in_admin(
         by_date=timezone.localdate() + dt.timedelta(days=365),
         source_note="A national target (test)",
     )
-    # The community: an evaluation awaiting review, of an organisation the administrator is a
-    # member of (so the members' forms answer too).
+    # The community: an evaluation and a provider's change awaiting review, of organisations the
+    # administrator is a member of (so the members' forms answer too).
     lab = make_community()
     lab.submit()
     EvaluatorMember.objects.create(user=admin_user, evaluator=lab.evaluator)
+    seller = provider_member("seller", "demo-mse-ai-labs")
+    community.provider_change_submit(
+        user=seller, summary="A new price", catalogue=price_change("demo-mse-ai-labs")
+    )
+    ProviderMember.objects.create(user=admin_user, provider=seller.provider_membership.provider)
     Membership.objects.create(user=admin_user, department=alice.membership.department)
     who = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "alice", "path_info": "/"}
     AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=1)

@@ -40,7 +40,8 @@ from rest_framework.test import APIClient
 
 from procurement import api_keys, community, national, services
 from procurement.documents import jobs
-from procurement.models import DepartmentAPIKey, EvaluatorMember
+from procurement.management.demo_community import price_change
+from procurement.models import DepartmentAPIKey, EvaluatorMember, ProviderMember
 from procurement.roles import (
     ACCREDITATION_AUTHORITY,
     APPROVER,
@@ -52,9 +53,10 @@ from procurement.roles import (
     OFFICER,
     POLICY_AUTHORITY,
     POLICY_OFFICERS,
+    PROVIDER_MEMBERS,
     ROLE_PERMISSIONS,
 )
-from providers.models import Evaluator, Offering
+from providers.models import Evaluator, Offering, Provider
 from tests.community import OFFER as COMMUNITY_OFFER
 from tests.community import evidence, item_results
 from tests.conftest import make_user, workload_data, workload_values
@@ -64,6 +66,8 @@ from tests.test_workload_form import form_post
 pytestmark = pytest.mark.django_db
 
 LOGIN, SHOWN, EMPTY = "login", "shown", "empty"
+# Provider P (the provider member's) and another provider (the other provider member's).
+PROVIDER, OTHER_PROVIDER = "demo-mse-ai-labs", "sarvam-ai"
 Cell = int | str
 
 # The callers, in the order of every row's cells.
@@ -83,6 +87,8 @@ COLUMNS = (
     "accreditation authority",
     "evaluator member",
     "other evaluator",
+    "provider member",
+    "other provider",
 )
 # The column of each role of procurement.roles (a person of department A holding only it).
 ROLE_COLUMNS = {
@@ -99,41 +105,42 @@ PLATFORM_COLUMNS = {
     CATALOGUE_STEWARDS: "catalogue steward",
     ACCREDITATION_AUTHORITY: "accreditation authority",
 }
-# The column of each community role (a person of no department, a member of evaluator
-# organisation E, holding only it); "other evaluator" is a member of another organisation.
-COMMUNITY_COLUMNS = {EVALUATOR_MEMBERS: "evaluator member"}
+# The column of each community role (a person of no department holding only it: a member of
+# evaluator organisation E, of provider P); "other evaluator" and "other provider" are members
+# of another organisation.
+COMMUNITY_COLUMNS = {EVALUATOR_MEMBERS: "evaluator member", PROVIDER_MEMBERS: "provider member"}
 # The column of each role a key may be given (a key held by that role's person).
 KEY_COLUMNS = {OFFICER: "key: officer", APPROVER: "key: approver"}
 
 # fmt: off
 # Rows of the same shape, named once. 4 = the four roles of A that see no workloads.
-PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404)
-PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
-PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404)
-PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404)
-PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 200, 200, 200, 200, 200)
+PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404)
+PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
+PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404)
+PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404)
+PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 200, 200, 200, 200, 200, 200, 200)
 PUBLIC = (200,) * len(COLUMNS)
-API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
-API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)
-API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
+API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404)
+API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
 # Writes: the role is checked before the object is looked up (403 whatever the id).
-API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403)
-API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403)
-COMMUNITY_PENDING = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 404)
-COMMUNITY_REVIEW = (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 302, 403, 403, 403)
+API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403)
+API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403)
+COMMUNITY_PENDING = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 404, 404, 404)
+COMMUNITY_REVIEW = (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 302, 403, 403, 403, 403, 403)
 
 #                                               callers: see COLUMNS
 EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # The officer's pages
     ("GET", "workload_list"): PAGE_LIST,
-    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
-    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
+    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "workload_detail"): PAGE_READ,
-    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404),
     ("POST", "workload_edit"): PAGE_OFFICER_WRITE,
     # Archiving asks first (GET), then archives (POST); unarchiving undoes it (here the workload
     # is active, so the officer is told so and sent back: 302).
-    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404),
     ("POST", "workload_archive"): PAGE_OFFICER_WRITE,
     ("POST", "workload_unarchive"): PAGE_OFFICER_WRITE,
     ("POST", "comparison_create"): PAGE_OFFICER_WRITE,
@@ -155,19 +162,19 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # Awards and their use: whoever sees decisions sees the awards; officers report usage (the
     # other department's person, an officer of B, reaches B's upload: an empty form is a 400).
     ("GET", "awards"): PAGE_LIST,
-    ("GET", "usage_upload"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
-    ("POST", "usage_upload"): (LOGIN, 400, 400, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
-    ("GET", "usage_template"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
+    ("GET", "usage_upload"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "usage_upload"): (LOGIN, 400, 400, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "usage_template"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
     # The inbox: the approver sees the maker's proposal awaiting; the officer (not its maker)
     # has nothing returned to them; the other department's approver sees nothing of A's.
-    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY),
+    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY),
     ("GET", "policy_list"): PAGE_SIGNED_IN,
     ("GET", "policy_detail"): PAGE_SIGNED_IN,
     ("GET", "policy_diff"): PAGE_SIGNED_IN,
     ("GET", "policy_file"): PAGE_SIGNED_IN,
     # Adopting a pack version: the department's administrator and policy officer (the other
     # department's person, holding every role of B, adopts for B); platform roles have none.
-    ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403),
+    ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
     # The signed checkpoints of every chain: public.
     ("GET", "audit_checkpoints"): PUBLIC,
     ("GET", "audit_checkpoints_file"): PUBLIC,
@@ -175,10 +182,10 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # persons their own; anyone may issue a key to themselves with roles they hold (here the
     # officer role: 400 for those who do not hold it). Keys are a department's: a platform
     # person, in no department, has none (403).
-    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, 403, 403, 403, 403, 403),
-    ("GET", "api_key_create"): (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 403, 403, 403, 403, 403),
-    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN, 403, 403, 403, 403, 403),
-    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404),
+    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "api_key_create"): (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404),
     # The community: the directory is public; a submission awaiting review (of organisation E)
     # is seen by E's members and the stewards only (404 for anyone else); members submit for
     # their own organisation (an empty form: 400); stewards review (accept: 302).
@@ -190,12 +197,17 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "community_benchmark"): COMMUNITY_PENDING,
     ("POST", "community_evaluation_review"): COMMUNITY_REVIEW,
     ("POST", "community_benchmark_review"): COMMUNITY_REVIEW,
-    ("GET", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200),
-    ("POST", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400),
-    ("GET", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200),
-    ("POST", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400),
-    ("GET", "community_submissions"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, SHOWN, EMPTY),
-    ("GET", "community_review"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, SHOWN, 403, 403, 403),
+    ("GET", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403),
+    ("POST", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403),
+    ("GET", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403),
+    ("POST", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403),
+    ("GET", "community_submissions"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, SHOWN, EMPTY, 403, 403),
+    ("GET", "community_provider"): PUBLIC,
+    ("GET", "community_provider_change"): (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404),
+    ("POST", "community_provider_change_review"): COMMUNITY_REVIEW,
+    ("GET", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 200, 200),
+    ("POST", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 400, 400),
+    ("GET", "community_review"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, SHOWN, 403, 403, 403, 403, 403),
     # The API
     ("GET", "api:api-root"): API_SIGNED_IN,
     ("GET", "api:ping"): API_SIGNED_IN,
@@ -214,21 +226,21 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:policy-pack-list"): API_SIGNED_IN,
     ("GET", "api:policy-pack-detail"): API_SIGNED_IN,
     ("GET", "api:workload-list"): API_LIST,
-    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:workload-detail"): API_READ,
     ("PUT", "api:workload-detail"): API_OFFICER_CHANGE,
     ("PATCH", "api:workload-detail"): API_OFFICER_CHANGE,
     ("POST", "api:workload-archive"): API_OFFICER_CHANGE,
     ("GET", "api:comparison-list"): API_LIST,
     # Another department's workload id in the body: 404, as for a missing id.
-    ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:comparison-detail"): API_READ,
     ("GET", "api:comparison-snapshot"): API_READ,
     ("GET", "api:comparison-export-xlsx"): API_READ,
     ("GET", "api:comparison-export-csv"): API_READ,
-    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:decision-list"): API_LIST,
-    ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:decision-detail"): API_READ,
     ("POST", "api:decision-approve"): API_APPROVER_CHANGE,
     ("POST", "api:decision-return"): API_APPROVER_CHANGE,
@@ -238,7 +250,7 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:award-list"): API_LIST,
     ("GET", "api:award-detail"): API_READ,
     ("GET", "api:award-usage"): API_READ,
-    ("POST", "api:award-usage"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:award-usage"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 
@@ -336,6 +348,14 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
         user=persons["other evaluator"],
         evaluator=Evaluator.objects.create(slug="lab-f", name="Evaluation Lab F"),
     )
+    persons["other provider"] = get_user_model().objects.create_user("other-provider")
+    persons["other provider"].groups.add(Group.objects.get(name=PROVIDER_MEMBERS))
+    ProviderMember.objects.create(
+        user=persons["provider member"], provider=Provider.objects.get(slug=PROVIDER)
+    )
+    ProviderMember.objects.create(
+        user=persons["other provider"], provider=Provider.objects.get(slug=OTHER_PROVIDER)
+    )
     steward = get_user_model().objects.create_user("second-steward")
     steward.groups.add(Group.objects.get(name=CATALOGUE_STEWARDS))
     benchmark = community.benchmark_register(
@@ -384,6 +404,9 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
         ),
         evidence=evidence(),
         item_results=item_results(82),
+    )
+    pending_change = community.provider_change_submit(
+        user=persons["provider member"], summary="Matrix price", catalogue=price_change(PROVIDER)
     )
     other = make_user("other-department", b, OFFICER)
     other.groups.add(*Group.objects.filter(name__in=ROLE_COLUMNS))
@@ -449,6 +472,8 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "community-evaluations": {"pk": pending.pk},
             "community-benchmarks": {"pk": pending_benchmark.pk},
             "community-evaluators": {"slug": lab.slug},
+            "community-providers": {"slug": PROVIDER},
+            "community-provider-changes": {"pk": pending_change.pk},
         },
         ids={
             "workload": workload.pk,
@@ -499,6 +524,7 @@ BODIES: dict[tuple[str, str], Callable[[World, Any], dict[str, Any]]] = {
     ("POST", "decision_return"): lambda world, person: {"note": "Attach the report."},
     ("POST", "community_evaluation_review"): lambda world, person: {"outcome": "accept"},
     ("POST", "community_benchmark_review"): lambda world, person: {"outcome": "accept"},
+    ("POST", "community_provider_change_review"): lambda world, person: {"outcome": "accept"},
     ("POST", "api_key_create"): lambda world, person: {
         "person": person.pk if person else "",
         "name": "Own system",
@@ -586,7 +612,7 @@ def test_every_role_has_a_column_and_every_row_a_cell_per_column():
     assert set(KEY_COLUMNS) == set(api_keys.KEY_ROLES), "a key role lacks a column"
     columns = [*ROLE_COLUMNS.values(), *PLATFORM_COLUMNS.values(), *KEY_COLUMNS.values()]
     columns += COMMUNITY_COLUMNS.values()
-    others = {"anonymous", "other department", "other evaluator"}
+    others = {"anonymous", "other department", "other evaluator", "other provider"}
     assert set(columns) | others == set(COLUMNS)
     for row, cells in EXPECTED.items():
         assert len(cells) == len(COLUMNS), f"{row} has {len(cells)} cells for {len(COLUMNS)}"

@@ -1,8 +1,9 @@
 """The community's demo data ``load_demo`` makes, through the real services: a demo evaluator
 organisation with two members, its accreditation (proposed by one demo accreditation authority,
 approved by the other), a benchmark a demo steward accepted, an evaluation accepted into the
-catalogue, and an evaluation and a benchmark awaiting review — all marked demo. Idempotent: an
-organisation that has its members already is left as it is.
+catalogue, and an evaluation and a benchmark awaiting review; a member of the demo MSE provider
+with a price change awaiting review — all marked demo. Idempotent: an organisation that has its
+members already is left as it is.
 
 The accepted evaluation scores a Hindi citizen-services offer that had no score, so a Hindi-only
 citizen-services workload now finds it above the quality bar; workloads in English as well
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -21,13 +23,17 @@ from django.utils import timezone
 
 from procurement import community, platform
 from procurement.community import BenchmarkValues, EvaluationValues
-from procurement.models import EvaluatorMember
-from procurement.roles import EVALUATOR_MEMBERS
+from procurement.models import EvaluatorMember, ProviderMember
+from procurement.roles import EVALUATOR_MEMBERS, PROVIDER_MEMBERS
 from providers.evidence import evidence_check
-from providers.models import Evaluator, Offering
+from providers.models import Evaluator, Offering, Provider
 
+# The demo catalogue `make run` loads (load_demo reads it from here).
+DEMO_CATALOGUE = Path(__file__).resolve().parents[2] / "providers" / "data" / "demo-catalogue.json"
 ORGANISATION = "demo-indic-evaluation-consortium"
 MEMBERS = ("consortium-evaluator-1", "consortium-evaluator-2")
+PROVIDER = "demo-mse-ai-labs"
+PROVIDER_MEMBER = "mse-provider-1"
 OFFER = "sarvam-deepseek-v4-flash"
 SCOPE_USE_CASES = ["citizen_services", "health"]
 SCOPE_LANGUAGES = ["en", "hi", "ta"]
@@ -35,6 +41,44 @@ ITEMS = 120
 # (language, items right of ITEMS): 89 of 120 → 74.17 (accepted); 97 of 120 → 80.83 (awaiting).
 ACCEPTED = ("hi", 89)
 AWAITING = ("en", 97)
+
+
+def price_change(provider: str, days: int = 30, offering: str | None = None) -> str:
+    """A fragment in the catalogue format: ``provider``'s record in the demo catalogue with one
+    of its offers (the first, or ``offering``) and a new price, 10 % lower, effective in
+    ``days`` days: the change a provider's member submits."""
+    document = json.loads(DEMO_CATALOGUE.read_text(encoding="utf-8"))
+    record = next(p for p in document["providers"] if p["slug"] == provider)
+    offer = next(o for o in record["offerings"] if offering in (None, o["slug"]))
+    latest = offer["prices"][-1]
+    price = {
+        **latest,
+        "effective_from": (timezone.localdate() + dt.timedelta(days=days)).isoformat(),
+        "source_note": "Demo: the provider's price page (invented)",
+    }
+    for key in ("input_per_mtok", "output_per_mtok", "per_gpu_hour"):
+        if key in latest:
+            price[key] = float(
+                (Decimal(str(latest[key])) * Decimal("0.9")).quantize(Decimal("0.01"))
+            )
+    fragment = {
+        "format": document["format"],
+        "version": document["version"],
+        "providers": [
+            {
+                **record,
+                "certifications": [],
+                "offerings": [{**offer, "prices": [*offer["prices"], price], "evaluations": []}],
+            }
+        ],
+    }
+    return json.dumps(fragment, indent=2, ensure_ascii=False)
+
+
+def _ninety_percent(amount: float) -> float:
+    """90 % of a catalogue file's price, to the paisa: exact in the file's JSON text (two
+    decimals), which the catalogue reads back as a Decimal."""
+    return float((Decimal(str(amount)) * Decimal("0.9")).quantize(Decimal("0.01")))
 
 
 def _item_results(right: int) -> bytes:
@@ -151,4 +195,19 @@ def ensure(password: str) -> bool:
         )
         if accept:
             community.submission_review(user=steward, submission=submission, accept=True)
+    seller = people.create_user(
+        PROVIDER_MEMBER,
+        email=f"{PROVIDER_MEMBER}@demo.invalid",
+        password=password,
+        first_name="Demo",
+        last_name="MSE provider member",
+    )
+    seller.groups.add(Group.objects.get(name=PROVIDER_MEMBERS))
+    ProviderMember.objects.create(user=seller, provider=Provider.objects.get(slug=PROVIDER))
+    community.provider_change_submit(
+        user=seller,
+        summary="Demo: 10 % lower prices from next month",
+        catalogue=price_change(PROVIDER),
+        is_demo=True,
+    )
     return True

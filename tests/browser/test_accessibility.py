@@ -25,9 +25,10 @@ from playwright.sync_api import Page, expect
 
 from procurement import community, services, summary
 from procurement.documents import jobs
+from procurement.management.demo_community import price_change
 from procurement.models import PolicyPack
 from tests.browser.test_community_flow import sign_in as sign_in_to
-from tests.community import make_community
+from tests.community import make_community, provider_member
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -272,6 +273,17 @@ def test_the_community_pages_have_no_critical_or_serious_violation(
     audit.visit("evaluator", f"/community/evaluators/{lab.evaluator.slug}/")
     audit.visit("evaluation, accepted", f"/community/evaluations/{accepted.pk}/")
     audit.visit("benchmark", f"/community/benchmarks/{lab.benchmark.pk}/")
+    seller = provider_member("seller", "demo-mse-ai-labs")
+    change = community.provider_change_submit(
+        user=seller, summary="A new price", catalogue=price_change("demo-mse-ai-labs")
+    )
+    audit.visit("provider profile", "/community/providers/demo-mse-ai-labs/")
+    sign_in_to(page, live_server, seller.username, "/community/provider-changes/new/")
+    audit.check("submit a provider's change")
+    page.get_by_role("button", name="Submit for review").click()
+    audit.check("submit a provider's change, with errors")
+    audit.visit("provider's change, awaiting review", f"/community/provider-changes/{change.pk}/")
+    sign_out(page)
     sign_in_to(page, live_server, lab.member.username, "/community/evaluations/new/")
     audit.check("submit an evaluation")
     page.get_by_role("button", name="Submit for review").click()
@@ -283,6 +295,7 @@ def test_the_community_pages_have_no_critical_or_serious_violation(
     sign_in_to(page, live_server, lab.stewards[0].username, "/community/review/")
     audit.check("review list")
     audit.visit("evaluation to review", f"/community/evaluations/{waiting.pk}/")
+    audit.visit("provider's change to review", f"/community/provider-changes/{change.pk}/")
     print("\naxe-core violations per page\n" + audit.table())
     failures = audit.lines(FAILING)
     assert not failures, "\n".join(failures)

@@ -9,7 +9,6 @@ instance is declared a demonstration twice: ``PROCUREMENT_DEMO_INSTANCE=1`` in t
 active with the demo password: ``procurement.checks``)."""
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -36,7 +35,7 @@ from procurement.roles import (
 from providers.catalogue_format import CatalogueError, parse_catalogue
 from providers.services import catalogue_load
 
-DEMO_CATALOGUE = Path(__file__).resolve().parents[3] / "providers" / "data" / "demo-catalogue.json"
+DEMO_CATALOGUE = demo_community.DEMO_CATALOGUE
 DEMO_PASSWORD = "demo-password-2026"
 REFUSED = (
     "load_demo creates accounts whose password is published in the README, so with DEBUG off it "
@@ -214,6 +213,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<24} {full_name} ({where})")
         for username in demo_community.MEMBERS:
             self.stdout.write(f"  {username:<24} Demo evaluator (Demo Indic Evaluation Consortium)")
+        member = demo_community.PROVIDER_MEMBER
+        self.stdout.write(f"  {member:<24} Demo provider member (Demo MSE AI Labs)")
         self.stdout.write(f"  {'admin':<24} platform administrator (all of the admin)")
         self.stdout.write(
             f"Demo awards for the transparency dashboard: {awards} approved now "
@@ -224,7 +225,8 @@ class Command(BaseCommand):
             "Demo community: "
             + (
                 "an accredited evaluator organisation, a benchmark and an evaluation accepted, "
-                "one of each awaiting review (/community/)."
+                "one of each awaiting review, and a provider's price change awaiting review "
+                "(/community/)."
                 if community
                 else "already present."
             )
