@@ -325,6 +325,31 @@ def member_provider(user: User) -> tuple[Account, Provider]:
     return user, membership.provider
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeEffect:
+    """What a provider's change would do to the catalogue now: rows added and changed by kind
+    of record (``counts``), or why it can no longer be loaded (``problems``)."""
+
+    counts: list[tuple[str, int, int]]
+    problems: list[str]
+
+
+def provider_change_effect(change: ProviderChange) -> ChangeEffect:
+    """A dry run of ``change`` against the catalogue as it stands (rolled back), for its
+    review."""
+    try:
+        _, report = catalogue_change_check(change.catalogue)
+        provider_change_check(change.provider, change.catalogue)
+    except ValidationError as error:
+        return ChangeEffect([], [str(m) for m in error.messages])
+    counts = [
+        (kind, c["created"], c["updated"])
+        for kind, c in report.counts.items()
+        if c["created"] or c["updated"]
+    ]
+    return ChangeEffect(counts, [])
+
+
 def provider_change_check(provider: Provider, catalogue: str) -> dict[str, Any]:
     """The fragment, parsed and tried (rolled back), if it changes only ``provider``'s own
     record: its offers, their prices and regions, its certifications, and regions new to the

@@ -280,13 +280,15 @@ def community_provider(request: HttpRequest, slug: str) -> HttpResponse:
 def community_provider_change(request: HttpRequest, pk: int) -> HttpResponse:
     change = selectors.get_provider_change_for_user(request.user, pk)
     steward = selectors.is_steward(request.user)
+    review = selectors.review_of(change)
     return render(
         request,
         "procurement/community/provider_change.html",
         {
             "change": change,
-            "review": selectors.review_of(change),
-            "can_review": steward and selectors.review_of(change) is None,
+            "review": review,
+            "effect": None if review else community.provider_change_effect(change),
+            "can_review": steward and review is None,
             "form": ReviewForm(),
         },
     )

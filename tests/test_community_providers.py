@@ -131,3 +131,15 @@ def test_the_page_submits_a_change_and_lists_each_problem(world, client):
     done = client.post(url, {"summary": "New price", "catalogue": json.dumps(fragment)})
     assert done.status_code == 302
     assert ProviderChange.objects.get().summary == "New price"
+
+
+def test_the_steward_sees_what_the_change_would_do_before_accepting(world, client):
+    lab, member, _ = world
+    change = community.provider_change_submit(
+        user=member, summary="A new price", catalogue=price_change(OWN)
+    )
+    client.force_login(lab.stewards[0])
+    page = client.get(reverse("community_provider_change", args=[change.pk]))
+    effect = page.context["effect"]
+    assert ("prices", 1, 0) in effect.counts and not effect.problems
+    assert "What it would do to the catalogue now" in page.content.decode()
