@@ -51,7 +51,7 @@ from procurement.selectors import User
 from procurement.services import require_platform
 from providers.evidence import Evidence
 from providers.models import Evaluator, Language, Offering, Provider, QualityEvaluation, Region
-from providers.services import catalogue_load
+from providers.services import LoadReport, catalogue_load
 
 REVIEW_PERMISSION = "procurement.review_submission"
 # The field of a Review that names each kind of submission.
@@ -87,7 +87,9 @@ def _text(errors: dict[str, str], field: str, value: str, limit: int, *, require
     if required and not value:
         errors[field] = "This field is required."
     elif len(value) > limit:
-        errors[field] = f"Keep it to {limit} characters (it has {len(value)})."
+        errors[field] = (
+            f"Keep it to {format_count(limit)} characters (it has {format_count(len(value))})."
+        )
     return value
 
 
@@ -213,7 +215,7 @@ def _evaluation_errors(values: EvaluationValues) -> dict[str, str]:
     if values.has_ties and not values.ties.strip():
         errors["ties"] = "Say what ties your organisation has to the provider evaluated."
     if len(values.ties) > 2000:
-        errors["ties"] = "Keep it to 2000 characters."
+        errors["ties"] = "Keep it to 2,000 characters."
     return errors
 
 
@@ -338,8 +340,7 @@ def provider_change_effect(change: ProviderChange) -> ChangeEffect:
     """A dry run of ``change`` against the catalogue as it stands (rolled back), for its
     review."""
     try:
-        _, report = catalogue_change_check(change.catalogue)
-        provider_change_check(change.provider, change.catalogue)
+        _, report = provider_change_check(change.provider, change.catalogue)
     except ValidationError as error:
         return ChangeEffect([], [str(m) for m in error.messages])
     counts = [
@@ -350,10 +351,11 @@ def provider_change_effect(change: ProviderChange) -> ChangeEffect:
     return ChangeEffect(counts, [])
 
 
-def provider_change_check(provider: Provider, catalogue: str) -> dict[str, Any]:
-    """The fragment, parsed and tried (rolled back), if it changes only ``provider``'s own
-    record: its offers, their prices and regions, its certifications, and regions new to the
-    catalogue. ValidationError on ``catalogue`` naming each problem."""
+def provider_change_check(provider: Provider, catalogue: str) -> tuple[dict[str, Any], LoadReport]:
+    """The fragment, parsed and tried (rolled back), and what it would do, if it changes only
+    ``provider``'s own record: its offers, their prices and regions, its certifications, and
+    regions new to the catalogue — never a quality score, which comes from an accredited
+    evaluator's reviewed evaluation. ValidationError on ``catalogue`` naming each problem."""
     data, report = catalogue_change_check(catalogue)
     problems = [
         f"{key}: a provider's change holds its own record (providers) and new regions only"
@@ -371,6 +373,13 @@ def provider_change_check(provider: Provider, catalogue: str) -> dict[str, Any]:
         for r in data.get("regions", [])
         if r["code"] in known
     ]
+    problems += [
+        f"offerings: {o['slug']}: quality scores come from evaluators' reviewed evaluations, "
+        "not from a provider's change: leave out its evaluations"
+        for p in data["providers"]
+        for o in p.get("offerings", [])
+        if o.get("evaluations")
+    ]
     others = dict(Offering.objects.exclude(provider=provider).values_list("slug", "provider__name"))
     problems += [
         f"offerings: {o['slug']} is {others[o['slug']]}'s"
@@ -382,7 +391,7 @@ def provider_change_check(provider: Provider, catalogue: str) -> dict[str, Any]:
         raise ValidationError({"catalogue": problems})
     if not report.changed:
         raise ValidationError({"catalogue": "It changes nothing in the catalogue."})
-    return data
+    return data, report
 
 
 @transaction.atomic
@@ -505,13 +514,13 @@ def submission_review(
     if not accept and not reasons:
         raise ValidationError({"reasons": "Say why it is returned, so the evaluator can act."})
     if len(reasons) > 2000:
-        raise ValidationError({"reasons": "Keep the reasons to 2000 characters."})
+        raise ValidationError({"reasons": "Keep the reasons to 2,000 characters."})
     today = timezone.localdate()
     quality = None
     if accept and isinstance(locked, EvaluationSubmission):
         quality = _accept_evaluation(locked, today)
     if accept and isinstance(locked, ProviderChange):
-        catalogue_load(provider_change_check(locked.provider, locked.catalogue))
+        catalogue_load(provider_change_check(locked.provider, locked.catalogue)[0])
     review = Review.objects.create(
         **{kind: locked},
         outcome=Submission.ACCEPTED if accept else Submission.RETURNED,

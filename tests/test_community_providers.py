@@ -58,14 +58,36 @@ def test_a_steward_accepts_a_price_change_and_the_new_price_is_added_not_rewritt
     assert {"provider_change.submitted", "provider_change.accepted"} <= actions
 
 
+def with_a_score(fragment: str) -> str:
+    """The fragment with a quality score for its offer, from an accredited demo evaluator."""
+    document = json.loads(fragment)
+    offer = document["providers"][0]["offerings"][0]
+    offer["evaluations"] = [
+        {
+            "use_case": "citizen_services",
+            "language": "hi",
+            "score": 95,
+            "evaluator": "demo-eval-lab-a",
+            "method": "Our own test",
+            "evaluated_on": timezone.localdate().isoformat(),
+            "valid_until": (timezone.localdate() + dt.timedelta(days=365)).isoformat(),
+            "source_note": "Our own test",
+            "source_url": "https://example.org/our-own-test",
+            "checked_on": timezone.localdate().isoformat(),
+        }
+    ]
+    return json.dumps(document)
+
+
 @pytest.mark.parametrize(
     ("fragment", "said"),
     [
         (lambda: price_change(OTHER), "you may change only"),
         (lambda: price_change(OWN, days=-3), "before today"),
         (lambda: "{not json", ""),
+        (lambda: with_a_score(price_change(OWN)), "quality scores come from evaluators"),
     ],
-    ids=["another provider", "a price dated in the past", "not a catalogue"],
+    ids=["another provider", "a price dated in the past", "not a catalogue", "a quality score"],
 )
 def test_a_change_beyond_the_providers_own_record_or_history_is_refused(world, fragment, said):
     _, member, _ = world
