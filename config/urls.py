@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from config.views import healthz
-from procurement.api import transparency
+from procurement.api import community, transparency
 from procurement.api.base import FirstRendererNegotiation
 from procurement.api.views import (
     AwardViewSet,
@@ -94,6 +94,32 @@ api_v1 = [
         "transparency/<figure:figure>.csv",
         transparency.FigureCsvView.as_view(),
         name="transparency-figure-csv",
+    ),
+    # The community: public lists; submissions by its members signed in.
+    path(
+        "community/evaluators/",
+        community.EvaluatorListView.as_view(),
+        name="community-evaluator-list",
+    ),
+    path(
+        "community/evaluations/",
+        community.EvaluationListView.as_view(),
+        name="community-evaluation-list",
+    ),
+    path(
+        "community/benchmarks/",
+        community.BenchmarkListView.as_view(),
+        name="community-benchmark-list",
+    ),
+    path(
+        "community/measurements/",
+        community.MeasurementCreateView.as_view(),
+        name="community-measurement-list",
+    ),
+    path(
+        "community/submissions/",
+        community.SubmissionListView.as_view(),
+        name="community-submission-list",
     ),
     *router.urls,
 ]

@@ -26,11 +26,13 @@ from procurement.models import (
     AuditEvent,
     ChangeProposal,
     Comparison,
+    Contributor,
     Decision,
     Department,
     EvaluatorMember,
     Membership,
     PolicyPack,
+    ProviderMember,
     ShareTarget,
 )
 from providers.models import Language
@@ -43,6 +45,27 @@ class EvaluatorMemberAdmin(admin.ModelAdmin[EvaluatorMember]):
 
     list_display = ("user", "evaluator", "joined_at")
     list_select_related = ("user", "evaluator")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(ProviderMember)
+class ProviderMemberAdmin(admin.ModelAdmin[ProviderMember]):
+    """Who acts for a provider of the catalogue (a person of no department, with the provider
+    organisation members' role): the administrator adds and removes them."""
+
+    list_display = ("user", "provider", "joined_at")
+    list_select_related = ("user", "provider")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Contributor)
+class ContributorAdmin(admin.ModelAdmin[Contributor]):
+    """A registered practitioner or domain expert (a person of no department, with the
+    practitioners' or domain experts' role) and the affiliation shown beside what they publish:
+    the administrator registers them."""
+
+    list_display = ("user", "affiliation", "is_demo", "joined_at")
+    list_select_related = ("user",)
     autocomplete_fields = ("user",)
 
 

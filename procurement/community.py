@@ -29,18 +29,23 @@ from typing import Any
 
 from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from procurement import labels, notifications
 from procurement.audit import audit_record, same_person
+from procurement.engine import codes
 from procurement.engine.itemscores import ItemScoresRefused, item_scores, score_agrees
 from procurement.engine.numbers import format_count
 from procurement.models import (
     Benchmark,
+    Contributor,
+    DomainNote,
     EvaluationSubmission,
     EvaluatorMember,
     EvidenceFile,
+    Measurement,
     ProviderChange,
     ProviderMember,
     Review,
@@ -50,7 +55,14 @@ from procurement.platform import catalogue_change_check
 from procurement.selectors import User
 from procurement.services import require_platform
 from providers.evidence import Evidence
-from providers.models import Evaluator, Language, Offering, Provider, QualityEvaluation, Region
+from providers.models import (
+    Evaluator,
+    Language,
+    Offering,
+    Provider,
+    QualityEvaluation,
+    Region,
+)
 from providers.services import LoadReport, catalogue_load
 
 REVIEW_PERMISSION = "procurement.review_submission"
@@ -59,9 +71,12 @@ KIND: dict[type, str] = {
     EvaluationSubmission: "evaluation",
     Benchmark: "benchmark",
     ProviderChange: "provider_change",
+    Measurement: "measurement",
+    DomainNote: "domain_note",
 }
 # How long an accepted score stands after its run, and how old a run may be when submitted.
 VALID_DAYS = 365
+Reviewable = EvaluationSubmission | Benchmark | ProviderChange | Measurement | DomainNote
 OLDEST_RUN_DAYS = 365
 
 
@@ -76,7 +91,7 @@ def member_evaluator(user: User, permission: str) -> tuple[Account, Evaluator]:
     return user, membership.evaluator
 
 
-def status_of(submission: EvaluationSubmission | Benchmark | ProviderChange) -> str:
+def status_of(submission: Reviewable) -> str:
     """Submission.SUBMITTED, ACCEPTED or RETURNED (its review's outcome, read once)."""
     review = getattr(submission, "review", None)
     return str(review.outcome) if review is not None else Submission.SUBMITTED
@@ -251,15 +266,7 @@ def evaluation_submit(
             )
     if errors:
         raise ValidationError(errors)
-    stored, _ = EvidenceFile.objects.get_or_create(
-        sha256=evidence.sha256,
-        defaults={
-            "name": evidence.name,
-            "content_type": evidence.content_type,
-            "size": evidence.size,
-            "data": evidence.data,
-        },
-    )
+    stored = _store(evidence)
     submission = EvaluationSubmission.objects.create(
         evaluator=evaluator,
         submitted_by=person,
@@ -410,17 +417,7 @@ def provider_change_submit(
     if errors:
         raise ValidationError(errors)
     provider_change_check(provider, catalogue)
-    stored = None
-    if evidence is not None:
-        stored, _ = EvidenceFile.objects.get_or_create(
-            sha256=evidence.sha256,
-            defaults={
-                "name": evidence.name,
-                "content_type": evidence.content_type,
-                "size": evidence.size,
-                "data": evidence.data,
-            },
-        )
+    stored = _store(evidence) if evidence is not None else None
     change = ProviderChange.objects.create(
         provider=provider,
         submitted_by=person,
@@ -442,6 +439,209 @@ def provider_change_submit(
     )
     transaction.on_commit(partial(notifications.submission_received, "provider_change", change.pk))
     return change
+
+
+# Practitioners and domain experts -------------------------------------------------------------
+
+
+def member_contributor(user: User, permission: str) -> tuple[Account, Contributor]:
+    """The person acting and their contributor record (affiliation); PermissionDenied unless
+    they hold ``permission`` and are registered."""
+    if not isinstance(user, Account) or not user.is_active or not user.has_perm(permission):
+        raise PermissionDenied("Your role does not allow this.")
+    contributor = Contributor.objects.filter(user=user).first()
+    if contributor is None:
+        raise PermissionDenied("Only registered practitioners and domain experts publish here.")
+    return user, contributor
+
+
+def _store(evidence: Evidence) -> EvidenceFile:
+    stored, _ = EvidenceFile.objects.get_or_create(
+        sha256=evidence.sha256,
+        defaults={
+            "name": evidence.name,
+            "content_type": evidence.content_type,
+            "size": evidence.size,
+            "data": evidence.data,
+        },
+    )
+    return stored
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurementValues:
+    offering: Offering
+    period_start: dt.date
+    period_end: dt.date
+    requests: int
+    p50_latency_ms: int | None
+    p95_latency_ms: int | None
+    tokens_per_second: Decimal | None
+    availability_pct: Decimal | None
+    observed_inr_per_mtok: Decimal | None
+    method: str
+
+
+# The measures a practitioner may report, with their bounds and how they are written.
+MEASURES: dict[str, tuple[Decimal, Decimal, str]] = {
+    "p50_latency_ms": (Decimal(1), Decimal(3_600_000), "milliseconds, from 1 to 36,00,000"),
+    "p95_latency_ms": (Decimal(1), Decimal(3_600_000), "milliseconds, from 1 to 36,00,000"),
+    "tokens_per_second": (Decimal("0.1"), Decimal(100_000), "tokens a second, up to 1,00,000"),
+    "availability_pct": (Decimal(0), Decimal(100), "a percentage from 0 to 100"),
+    "observed_inr_per_mtok": (Decimal("0.01"), Decimal(10_000_000), "rupees, up to 1 crore"),
+}
+MEASUREMENT_PERIOD_DAYS = 366
+
+
+def _measurement_errors(values: MeasurementValues) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _text(errors, "method", values.method, 2000, required=True)
+    today = timezone.localdate()
+    if values.period_end > today:
+        errors["period_end"] = "The period cannot end in the future."
+    if values.period_start > values.period_end:
+        errors["period_start"] = "The period starts after it ends."
+    elif (values.period_end - values.period_start).days >= MEASUREMENT_PERIOD_DAYS:
+        errors["period_start"] = "Report a period of a year at most."
+    if not 1 <= values.requests <= 4_000_000_000:
+        errors["requests"] = "Give the number of requests measured, at least 1."
+    given = {name: getattr(values, name) for name in MEASURES if getattr(values, name) is not None}
+    if not given:
+        errors["p95_latency_ms"] = (
+            "Report at least one measure: latency, throughput, availability or the price paid."
+        )
+    for name, value in given.items():
+        low, high, words = MEASURES[name]
+        if not low <= Decimal(value) <= high:
+            errors[name] = f"Give {words}."
+    p50, p95 = values.p50_latency_ms, values.p95_latency_ms
+    if p50 is not None and p95 is not None and p50 > p95 and "p50_latency_ms" not in errors:
+        errors["p50_latency_ms"] = "The median (p50) cannot exceed the p95 latency."
+    return errors
+
+
+@transaction.atomic
+def measurement_submit(
+    *, user: User, values: MeasurementValues, evidence: Evidence, is_demo: bool = False
+) -> Measurement:
+    """A practitioner publishes a measurement of an offer in use: shown at once on the offer's
+    page as community-reported; no gate reads it unless a steward promotes it."""
+    person, contributor = member_contributor(user, "procurement.add_measurement")
+    errors = _measurement_errors(values)
+    if errors:
+        raise ValidationError(errors)
+    measurement = Measurement.objects.create(
+        offering=values.offering,
+        submitted_by=person,
+        period_start=values.period_start,
+        period_end=values.period_end,
+        requests=values.requests,
+        p50_latency_ms=values.p50_latency_ms,
+        p95_latency_ms=values.p95_latency_ms,
+        tokens_per_second=values.tokens_per_second,
+        availability_pct=values.availability_pct,
+        observed_inr_per_mtok=values.observed_inr_per_mtok,
+        method=values.method.strip(),
+        evidence=_store(evidence),
+        is_demo=is_demo,
+    )
+    _record(
+        person,
+        "measurement.submitted",
+        measurement,
+        f"Measurement published: {values.offering.name} by {contributor}",
+        {
+            "offering": values.offering.slug,
+            "period": [values.period_start.isoformat(), values.period_end.isoformat()],
+            "evidence_sha256": measurement.evidence.sha256,
+        }
+        | {name: str(getattr(values, name)) for name in MEASURES if getattr(values, name)},
+    )
+    transaction.on_commit(partial(notifications.submission_received, "measurement", measurement.pk))
+    return measurement
+
+
+@dataclass(frozen=True, slots=True)
+class DomainNoteValues:
+    use_case: str
+    rule: str
+    title: str
+    body: str
+    sources: list[dict[str, str]]
+
+
+def _note_errors(values: DomainNoteValues) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if values.use_case not in labels.USE_CASE:
+        errors["use_case"] = "Choose a use case from the list."
+    if values.rule and values.rule not in codes.OFFER_RULES:
+        errors["rule"] = "Choose a rule from the list, or none."
+    _text(errors, "title", values.title, 200, required=True)
+    _text(errors, "body", values.body, 4000, required=True)
+    if not values.sources:
+        errors["sources"] = "Name at least one source, with its web address."
+    elif len(values.sources) > 10:
+        errors["sources"] = "Name at most 10 sources."
+    else:
+        url = URLValidator(schemes=["http", "https"])
+        for number, source in enumerate(values.sources, start=1):
+            if not source.get("title", "").strip():
+                errors["sources"] = f"Source {number}: give its title."
+                break
+            try:
+                url(source.get("url", ""))
+            except ValidationError:
+                errors["sources"] = f"Source {number}: give its web address (http or https)."
+                break
+    return errors
+
+
+@transaction.atomic
+def domain_note_submit(
+    *, user: User, values: DomainNoteValues, is_demo: bool = False
+) -> DomainNote:
+    """A domain expert submits a note on a use case for a steward's review."""
+    person, contributor = member_contributor(user, "procurement.add_domainnote")
+    errors = _note_errors(values)
+    if errors:
+        raise ValidationError(errors)
+    note = DomainNote.objects.create(
+        use_case=values.use_case,
+        rule=values.rule,
+        title=values.title.strip(),
+        body=values.body.strip(),
+        sources=[{"title": s["title"].strip(), "url": s["url"].strip()} for s in values.sources],
+        submitted_by=person,
+        affiliation=contributor.affiliation,
+        is_demo=is_demo,
+    )
+    _record(
+        person,
+        "domain_note.submitted",
+        note,
+        f"Domain note submitted for review: {note.title} ({labels.USE_CASE[values.use_case]})",
+        {"use_case": values.use_case, "rule": values.rule, "sources": note.sources},
+    )
+    transaction.on_commit(partial(notifications.submission_received, "domain_note", note.pk))
+    return note
+
+
+def _promote(measurement: Measurement, today: dt.date) -> None:
+    """A measurement's p95 latency becomes the catalogue's, which the latency gate reads."""
+    if measurement.p95_latency_ms is None:
+        raise ValidationError(
+            "This measurement has no p95 latency, the only measure the catalogue takes: return "
+            "it, or leave it community-reported."
+        )
+    offering = Offering.objects.select_for_update().get(pk=measurement.offering_id)
+    offering.p95_latency_ms = measurement.p95_latency_ms
+    offering.source_note = (
+        f"p95 latency measured by a practitioner from {measurement.period_start.isoformat()} to "
+        f"{measurement.period_end.isoformat()} over {format_count(measurement.requests)} "
+        f"requests, promoted by a catalogue steward on {today.isoformat()}"
+    )[:300]
+    offering.checked_on = today
+    offering.save(update_fields=["p95_latency_ms", "source_note", "checked_on"])
 
 
 # Review -------------------------------------------------------------------------------------
@@ -488,24 +688,26 @@ def _accept_evaluation(submission: EvaluationSubmission, today: dt.date) -> Qual
 def submission_review(
     *,
     user: User,
-    submission: EvaluationSubmission | Benchmark | ProviderChange,
+    submission: Reviewable,
     accept: bool,
     reasons: str = "",
 ) -> Review:
     """A catalogue steward accepts ``submission`` or returns it with reasons. Never one's own:
     not the person who submitted, not a member of the submitting organisation. An accepted
-    provider change is loaded into the catalogue (dated rows added, none rewritten)."""
+    provider change is loaded into the catalogue (dated rows added, none rewritten); an
+    accepted measurement's p95 latency is promoted to the catalogue; a returned measurement is
+    withdrawn from the offer's page."""
     steward = require_platform(user, REVIEW_PERMISSION)
     kind = KIND[type(submission)]
-    locked: EvaluationSubmission | Benchmark | ProviderChange = (
-        type(submission).objects.select_for_update().get(pk=submission.pk)
-    )
+    locked: Reviewable = type(submission).objects.select_for_update().get(pk=submission.pk)
     if isinstance(locked, ProviderChange):
         own = ProviderMember.objects.filter(user=steward, provider_id=locked.provider_id).exists()
-    else:
+    elif isinstance(locked, EvaluationSubmission | Benchmark):
         own = EvaluatorMember.objects.filter(
             user=steward, evaluator_id=locked.evaluator_id
         ).exists()
+    else:
+        own = False
     if same_person(steward, locked.submitted_by) or own:
         raise PermissionDenied("A steward does not review their own organisation's submission.")
     if Review.objects.filter(**{kind: locked}).exists():
@@ -521,6 +723,8 @@ def submission_review(
         quality = _accept_evaluation(locked, today)
     if accept and isinstance(locked, ProviderChange):
         catalogue_load(provider_change_check(locked.provider, locked.catalogue)[0])
+    if accept and isinstance(locked, Measurement):
+        _promote(locked, today)
     review = Review.objects.create(
         **{kind: locked},
         outcome=Submission.ACCEPTED if accept else Submission.RETURNED,

@@ -1,10 +1,11 @@
 """The community's pages: the public directory of evaluators, their accreditations and accepted
-evaluations (each with its evidence); an evaluator member's forms and submissions; a catalogue
-steward's review list.
+evaluations (each with its evidence); an evaluator member's forms and submissions; providers'
+profiles and changes (and, for its members, where its offers failed recent comparisons by rule);
+practitioners' measurements and domain experts' notes; a catalogue steward's review list.
 
-What the public sees is only what a steward has accepted. A submission awaiting review or
-returned is seen by its organisation's members and the stewards (``selectors``: 404 for anyone
-else, as a missing one).
+What the public sees is only what a steward has accepted, and practitioners' measurements not
+withdrawn. A submission awaiting review or returned is seen by its organisation's members (or
+its author) and the stewards (``selectors``: 404 for anyone else, as a missing one).
 """
 
 from __future__ import annotations
@@ -12,19 +13,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from procurement import community, selectors
+from procurement import community, labels, selectors
 from procurement.community import BenchmarkValues
-from procurement.forms import BenchmarkForm, EvaluationForm, ProviderChangeForm, ReviewForm
-from procurement.models import Benchmark, EvaluationSubmission, ProviderChange
+from procurement.forms import (
+    BenchmarkForm,
+    DomainNoteForm,
+    EvaluationForm,
+    MeasurementForm,
+    ProviderChangeForm,
+    ReviewForm,
+)
+from procurement.models import Measurement
 
 
-def _form_errors(
-    form: BenchmarkForm | EvaluationForm | ProviderChangeForm | ReviewForm, error: ValidationError
-) -> None:
+def _form_errors(form: Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -53,7 +61,9 @@ def community_index(request: HttpRequest) -> HttpResponse:
             "activity": selectors.community_activity(),
             "member_of": selectors.evaluator_of(request.user),
             "provider_of": selectors.provider_of(request.user),
+            "contributor": selectors.contributor_of(request.user),
             "steward": selectors.is_steward(request.user),
+            "notes": selectors.domain_note_rows().filter(review__outcome="accepted")[:50],
         },
     )
 
@@ -189,15 +199,27 @@ def community_evaluation_submit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def community_submissions(request: HttpRequest) -> HttpResponse:
-    """An evaluator member's organisation's submissions, whatever their state."""
+    """What the person's community organisation submitted (an evaluator's evaluations and
+    benchmarks), or what they published themselves (measurements, notes), whatever its state."""
     evaluator = selectors.evaluator_of(request.user)
-    if evaluator is None:
-        raise PermissionDenied("Only members of an evaluator organisation have submissions.")
+    contributor = selectors.contributor_of(request.user)
+    if evaluator is None and contributor is None:
+        raise PermissionDenied(
+            "Only evaluators' members, practitioners and domain experts have submissions."
+        )
     evaluations, benchmarks = selectors.own_submissions(request.user)
+    measurements, notes = selectors.own_contributions(request.user)
     return render(
         request,
         "procurement/community/submissions.html",
-        {"evaluator": evaluator, "evaluations": evaluations, "benchmarks": benchmarks},
+        {
+            "evaluator": evaluator,
+            "contributor": contributor,
+            "evaluations": evaluations,
+            "benchmarks": benchmarks,
+            "measurements": measurements,
+            "notes": notes,
+        },
     )
 
 
@@ -205,21 +227,18 @@ def community_submissions(request: HttpRequest) -> HttpResponse:
 @require_GET
 def community_review(request: HttpRequest) -> HttpResponse:
     """The catalogue steward's list: every submission awaiting review, oldest first."""
-    if not selectors.is_steward(request.user):
-        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
-    evaluations, benchmarks, changes = selectors.awaiting_review()
+    _require_steward(request)
     return render(
-        request,
-        "procurement/community/review.html",
-        {"evaluations": evaluations, "benchmarks": benchmarks, "changes": changes},
+        request, "procurement/community/review.html", {"awaiting": selectors.awaiting_review()}
     )
 
 
-def _review(
-    request: HttpRequest,
-    submission: EvaluationSubmission | Benchmark | ProviderChange,
-    target: str,
-) -> HttpResponse:
+def _require_steward(request: HttpRequest) -> None:
+    if not selectors.is_steward(request.user):
+        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
+
+
+def _review(request: HttpRequest, submission: community.Reviewable, target: str) -> HttpResponse:
     form = ReviewForm(request.POST)
     accept = request.POST.get("outcome") == "accept"
     if form.is_valid():
@@ -233,7 +252,10 @@ def _review(
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Accepted." if accept else "Returned, with your reasons.")
+            done = ("Accepted.", "Returned, with your reasons.")
+            if isinstance(submission, Measurement):
+                done = ("Promoted to the catalogue.", "Withdrawn, with your reasons.")
+            messages.success(request, done[0] if accept else done[1])
     else:
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect(target, submission.pk)
@@ -242,8 +264,7 @@ def _review(
 @login_required
 @require_POST
 def community_evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
-    if not selectors.is_steward(request.user):
-        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
+    _require_steward(request)
     submission = selectors.get_submission_for_user(request.user, pk)
     return _review(request, submission, "community_evaluation")
 
@@ -251,8 +272,7 @@ def community_evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def community_benchmark_review(request: HttpRequest, pk: int) -> HttpResponse:
-    if not selectors.is_steward(request.user):
-        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
+    _require_steward(request)
     benchmark = selectors.get_benchmark_for_user(request.user, pk)
     return _review(request, benchmark, "community_benchmark")
 
@@ -265,13 +285,18 @@ def community_provider(request: HttpRequest, slug: str) -> HttpResponse:
     """A provider's profile: its offers and the review history of the changes it submitted
     (accepted ones for everyone; the rest for its members and the stewards)."""
     provider, changes = selectors.provider_profile(request.user, slug)
+    member = selectors.provider_of(request.user) == provider
+    own = member or selectors.is_steward(request.user)
+    failures = selectors.provider_failures(provider, timezone.localdate()) if own else None
     return render(
         request,
         "procurement/community/provider.html",
         {
             "provider": provider,
             "changes": changes,
-            "member": selectors.provider_of(request.user) == provider,
+            "member": member,
+            "failures": failures,
+            "window_days": selectors.FAILURE_WINDOW_DAYS,
         },
     )
 
@@ -329,7 +354,121 @@ def community_provider_change_submit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def community_provider_change_review(request: HttpRequest, pk: int) -> HttpResponse:
-    if not selectors.is_steward(request.user):
-        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
+    _require_steward(request)
     change = selectors.get_provider_change_for_user(request.user, pk)
     return _review(request, change, "community_provider_change")
+
+
+# Practitioners and domain experts -------------------------------------------------------------
+
+
+def _require_contributor(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission) or selectors.contributor_of(request.user) is None:
+        raise PermissionDenied(
+            "Only registered practitioners publish measurements, and domain experts notes."
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_measurement_submit(request: HttpRequest) -> HttpResponse:
+    _require_contributor(request, "procurement.add_measurement")
+    posted = request.method == "POST"
+    form = MeasurementForm(request.POST, request.FILES) if posted else MeasurementForm()
+    if posted and form.is_valid():
+        try:
+            measurement = community.measurement_submit(
+                user=request.user, values=form.values(), evidence=form.cleaned_data["evidence"]
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "The measurement is published on the offer's page as community-reported.",
+            )
+            return redirect("community_measurement", measurement.pk)
+    return render(
+        request,
+        "procurement/community/measurement_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def community_measurement(request: HttpRequest, pk: int) -> HttpResponse:
+    measurement = selectors.get_measurement_for_user(request.user, pk)
+    review = selectors.review_of(measurement)
+    return render(
+        request,
+        "procurement/community/measurement.html",
+        {
+            "m": measurement,
+            "review": review,
+            "can_review": selectors.is_steward(request.user) and review is None,
+            "form": ReviewForm(),
+        },
+    )
+
+
+@require_GET
+def community_measurement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    measurement = selectors.get_measurement_for_user(request.user, pk)
+    evidence = selectors.evidence_file(measurement)
+    return _download(bytes(evidence.data), evidence.content_type, evidence.name)
+
+
+@login_required
+@require_POST
+def community_measurement_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_steward(request)
+    measurement = selectors.get_measurement_for_user(request.user, pk)
+    return _review(request, measurement, "community_measurement")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_domain_note_submit(request: HttpRequest) -> HttpResponse:
+    _require_contributor(request, "procurement.add_domainnote")
+    posted = request.method == "POST"
+    form = DomainNoteForm(request.POST) if posted else DomainNoteForm()
+    if posted and form.is_valid():
+        try:
+            note = community.domain_note_submit(user=request.user, values=form.values())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "The note is submitted: a catalogue steward reviews it.")
+            return redirect("community_domain_note", note.pk)
+    return render(
+        request,
+        "procurement/community/domain_note_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def community_domain_note(request: HttpRequest, pk: int) -> HttpResponse:
+    note = selectors.get_domain_note_for_user(request.user, pk)
+    review = selectors.review_of(note)
+    return render(
+        request,
+        "procurement/community/domain_note.html",
+        {
+            "note": note,
+            "rule": labels.rule(note.rule) if note.rule else "",
+            "review": review,
+            "can_review": selectors.is_steward(request.user) and review is None,
+            "form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def community_domain_note_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_steward(request)
+    note = selectors.get_domain_note_for_user(request.user, pk)
+    return _review(request, note, "community_domain_note")

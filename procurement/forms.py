@@ -25,7 +25,8 @@ from django.forms.fields import InvalidJSONInput
 from django.forms.utils import ErrorDict
 
 from procurement import engine, labels, national, usage, workload_fields
-from procurement.community import EvaluationValues
+from procurement.community import DomainNoteValues, EvaluationValues, MeasurementValues
+from procurement.engine import codes
 from procurement.engine.numbers import (
     CRORE,
     LAKH,
@@ -682,3 +683,138 @@ class ProviderChangeForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style()
+
+
+class MeasurementForm(BootstrapMixin, forms.Form):
+    """A practitioner's measurement of an offer in use: at least one measure."""
+
+    offering = forms.ChoiceField(label="Offer measured")
+    period_start = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}), help_text="First day."
+    )
+    period_end = forms.DateField(
+        label="To", widget=forms.DateInput(attrs={"type": "date"}), help_text="Last day."
+    )
+    requests = forms.IntegerField(label="Requests measured", min_value=1, max_value=4_000_000_000)
+    p50_latency_ms = forms.IntegerField(
+        label="Median latency (p50), milliseconds", required=False, min_value=1
+    )
+    p95_latency_ms = forms.IntegerField(
+        label="p95 latency, milliseconds",
+        required=False,
+        min_value=1,
+        help_text="95 in 100 requests answered within this time, end to end.",
+    )
+    tokens_per_second = forms.DecimalField(
+        label="Output tokens a second", required=False, max_digits=9, decimal_places=1
+    )
+    availability_pct = forms.DecimalField(
+        label="Availability over the period (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=6,
+        decimal_places=3,
+    )
+    observed_inr_per_mtok = forms.DecimalField(
+        label="Price paid, ₹ per million tokens",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        help_text="Input and output tokens together, from your invoices, before GST.",
+    )
+    method = forms.CharField(
+        label="How you measured",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where the client ran, the region called, the request mix, the tools used.",
+    )
+    evidence = EvidenceFileField(
+        label="Evidence file",
+        help_text="Your measurement log or report: PDF, CSV or JSON, at most 10 MB.",
+        error_messages={
+            "required": "Choose the evidence: a PDF, CSV or JSON file of at most 10 MB."
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offerings = {
+            o.slug: o for o in Offering.objects.select_related("provider").order_by("name")
+        }
+        self._choices(
+            "offering",
+            [(slug, f"{o.provider.name} — {o.name}") for slug, o in self.offerings.items()],
+        )
+        self.style()
+
+    def values(self) -> MeasurementValues:
+        data = self.cleaned_data
+        return MeasurementValues(
+            offering=self.offerings[data["offering"]],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            requests=data["requests"],
+            p50_latency_ms=data["p50_latency_ms"],
+            p95_latency_ms=data["p95_latency_ms"],
+            tokens_per_second=data["tokens_per_second"],
+            availability_pct=data["availability_pct"],
+            observed_inr_per_mtok=data["observed_inr_per_mtok"],
+            method=data["method"],
+        )
+
+
+class DomainNoteForm(BootstrapMixin, forms.Form):
+    """A domain expert's note on a use case, with its sources (one a line: title, then the
+    web address)."""
+
+    use_case = forms.ChoiceField(label="Use case", choices=labels.USE_CASE.choices)
+    rule = forms.ChoiceField(
+        label="The rule it bears on (optional)",
+        required=False,
+        help_text="For example data residency, or the quality bar.",
+    )
+    title = forms.CharField(label="Title", max_length=200)
+    body = forms.CharField(
+        label="The note",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Why this use case needs domestic inference or a quality bar: the risks, the "
+        "law, the evidence. Officers read it beside their comparison.",
+    )
+    sources = forms.CharField(
+        label="Sources",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One a line: the title, a space, then its web address, for example "
+        "“Digital Personal Data Protection Act, 2023 https://www.meity.gov.in/…”.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = sorted((code, labels.rule(code)) for code in codes.OFFER_RULES)
+        self._choices("rule", [("", "None"), *sorted(rules, key=lambda choice: choice[1])])
+        self.style()
+
+    def clean_sources(self) -> list[dict[str, str]]:
+        sources = []
+        for number, line in enumerate(self.cleaned_data["sources"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, _, url = line.strip().rpartition(" ")
+            if not title.strip():
+                raise ValidationError(
+                    f"Line {number}: give the title, a space, then the web address."
+                )
+            sources.append({"title": title.strip(), "url": url})
+        return sources
+
+    def values(self) -> DomainNoteValues:
+        data = self.cleaned_data
+        return DomainNoteValues(
+            use_case=data["use_case"],
+            rule=data["rule"],
+            title=data["title"],
+            body=data["body"],
+            sources=data["sources"],
+        )

@@ -9,7 +9,9 @@ TRUNCATE (migrations 0002 and 0006), and each department's audit events form a h
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import uuid
 import zlib
 from typing import Any
@@ -1086,10 +1088,145 @@ class ProviderChange(models.Model):
         return f"{self.provider}: {self.summary[:60]}"
 
 
+class Contributor(models.Model):
+    """A registered practitioner or domain expert: the name and affiliation shown beside what
+    they publish. What they may publish is their role (a group): practitioners measurements,
+    domain experts notes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributor"
+    )
+    affiliation = models.CharField(max_length=200, help_text="Organisation or role, as shown.")
+    is_demo = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()}, {self.affiliation}"
+
+
+class Measurement(models.Model):
+    """What a practitioner measured of one offer in use over a period: latency, throughput,
+    availability, the price actually paid, with the method and an evidence file. Shown on the
+    offer's page as community-reported; no gate reads it unless a steward promotes its p95
+    latency to the catalogue (its Review, accepted). Insert-only."""
+
+    offering = models.ForeignKey(
+        "providers.Offering", on_delete=models.PROTECT, related_name="measurements"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    requests = models.PositiveIntegerField(help_text="Requests measured.")
+    p50_latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    p95_latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    tokens_per_second = models.DecimalField(max_digits=9, decimal_places=1, null=True, blank=True)
+    availability_pct = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    observed_inr_per_mtok = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Rupees paid per million tokens (input and output together), from invoices.",
+    )
+    method = models.TextField(max_length=2000)
+    evidence = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="measurement_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(p50_latency_ms__isnull=False)
+                | Q(p95_latency_ms__isnull=False)
+                | Q(tokens_per_second__isnull=False)
+                | Q(availability_pct__isnull=False)
+                | Q(observed_inr_per_mtok__isnull=False),
+                name="measurement_measures_something",
+            ),
+            models.CheckConstraint(
+                condition=Q(p50_latency_ms__isnull=True)
+                | Q(p95_latency_ms__isnull=True)
+                | Q(p50_latency_ms__lte=F("p95_latency_ms")),
+                name="measurement_p50_within_p95",
+            ),
+            models.CheckConstraint(
+                condition=Q(availability_pct__isnull=True)
+                | Q(availability_pct__gte=0, availability_pct__lte=100),
+                name="measurement_availability_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offering}: {self.period_start.isoformat()} to {self.period_end.isoformat()}"
+
+
+class DomainNote(models.Model):
+    """A domain expert's note on a use case (and, optionally, one rule the engine checks): why it
+    needs domestic inference or a quality bar, with sources. Reviewed by a catalogue steward;
+    an accepted note is shown on comparisons of that use case and quoted in their
+    justification. Insert-only."""
+
+    use_case = models.CharField(max_length=20, choices=labels.USE_CASE.choices)
+    rule = models.CharField(
+        max_length=40, blank=True, help_text="A rule code the note bears on, or blank."
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=4000)
+    sources = models.JSONField(help_text="[{title, url}], at least one.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    affiliation = models.CharField(max_length=200, help_text="The author's, when submitted.")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OfferRuleCount(models.Model):
+    """How many comparisons decided on ``day`` considered an offer (``rule`` blank) and how many
+    it failed by each rule: counted when a comparison is stored, for the provider's own view of
+    what to fix. No buyer, workload or competitor is recorded."""
+
+    offer_id = models.CharField(max_length=120)
+    day = models.DateField()
+    rule = models.CharField(max_length=40, blank=True)
+    comparisons = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer_id", "day", "rule"], name="offerrulecount_one")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} {self.day.isoformat()} {self.rule or 'compared'}"
+
+
+# The field of a Review that names each kind of submission it may decide.
+SUBMISSION_FIELDS = ("evaluation", "benchmark", "provider_change", "measurement", "domain_note")
+
+
+def _exactly_one(fields: tuple[str, ...]) -> Q:
+    one = [Q(**{f"{other}__isnull": other != field for other in fields}) for field in fields]
+    return functools.reduce(operator.or_, one)
+
+
 class Review(models.Model):
-    """A catalogue steward's decision on a submission (an evaluation, a benchmark or a provider's
-    change): accepted,
-    or returned with reasons. One per submission; insert-only; an event on the platform chain."""
+    """A catalogue steward's decision on a submission (an evaluation, a benchmark, a provider's
+    change, a practitioner's measurement or a domain expert's note): accepted, or returned with
+    reasons. For a measurement, accepted means its p95 latency is promoted to the catalogue and
+    returned means it is withdrawn from the offer's page. One per submission; insert-only; an
+    event on the platform chain."""
 
     evaluation = models.OneToOneField(
         EvaluationSubmission, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
@@ -1099,6 +1236,12 @@ class Review(models.Model):
     )
     provider_change = models.OneToOneField(
         ProviderChange, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    measurement = models.OneToOneField(
+        Measurement, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    domain_note = models.OneToOneField(
+        DomainNote, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
     )
     outcome = models.CharField(
         max_length=10,
@@ -1124,14 +1267,7 @@ class Review(models.Model):
         ordering = ["-reviewed_at", "-pk"]
         permissions = [("review_submission", "Can accept or return the community's submissions")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    evaluation__isnull=False, benchmark__isnull=True, provider_change__isnull=True
-                )
-                | Q(evaluation__isnull=True, benchmark__isnull=False, provider_change__isnull=True)
-                | Q(evaluation__isnull=True, benchmark__isnull=True, provider_change__isnull=False),
-                name="review_of_one_submission",
-            ),
+            models.CheckConstraint(condition=_exactly_one(SUBMISSION_FIELDS), name="review_of_one"),
             models.CheckConstraint(
                 condition=Q(outcome="accepted") | ~Q(reasons=""), name="review_return_has_reasons"
             ),

@@ -29,7 +29,9 @@ from procurement.models import (
     Accreditation,
     Benchmark,
     Decision,
+    DomainNote,
     EvaluationSubmission,
+    Measurement,
     ProviderChange,
     Review,
 )
@@ -124,14 +126,25 @@ def _people(queryset: Any) -> list[Account]:
 
 
 def submission_received(kind: str, pk: int) -> None:
-    """Tell each catalogue steward but the submitter that a submission awaits review."""
-    submission: EvaluationSubmission | Benchmark | ProviderChange
+    """Tell each catalogue steward but the submitter that a submission awaits review (a
+    measurement: that one was published, which a steward may promote or withdraw)."""
+    submission: EvaluationSubmission | Benchmark | ProviderChange | Measurement | DomainNote
     if kind == "provider_change":
         submission = ProviderChange.objects.select_related("provider", "submitted_by").get(pk=pk)
         organisation = submission.provider.name
+    elif kind == "measurement":
+        submission = Measurement.objects.select_related("submitted_by__contributor").get(pk=pk)
+        organisation = submission.submitted_by.contributor.affiliation
+    elif kind == "domain_note":
+        submission = DomainNote.objects.select_related("submitted_by").get(pk=pk)
+        organisation = submission.affiliation
+    elif kind == "evaluation":
+        submission = EvaluationSubmission.objects.select_related("evaluator", "submitted_by").get(
+            pk=pk
+        )
+        organisation = submission.evaluator.name
     else:
-        model = EvaluationSubmission if kind == "evaluation" else Benchmark
-        submission = model.objects.select_related("evaluator", "submitted_by").get(pk=pk)
+        submission = Benchmark.objects.select_related("evaluator", "submitted_by").get(pk=pk)
         organisation = submission.evaluator.name
     context = {
         "kind": kind,
@@ -150,33 +163,36 @@ def submission_received(kind: str, pk: int) -> None:
     _send(messages, f"a {kind} submitted", pk)
 
 
+# The page of each kind of submission, for the link in its review's message.
+SUBMISSION_PAGE = {
+    "evaluation": "community_evaluation",
+    "benchmark": "community_benchmark",
+    "provider_change": "community_provider_change",
+    "measurement": "community_measurement",
+    "domain_note": "community_domain_note",
+}
+
+
 def submission_reviewed(review_id: int) -> None:
     """Tell the person who submitted that it was accepted, or returned with the reasons."""
     review = Review.objects.select_related(
-        "evaluation__submitted_by",
-        "benchmark__submitted_by",
-        "provider_change__submitted_by",
+        *(f"{kind}__submitted_by" for kind in SUBMISSION_PAGE),
         "provider_change__provider",
+        "measurement__offering",
         "reviewed_by",
     ).get(pk=review_id)
-    submission = review.evaluation or review.benchmark or review.provider_change
-    assert submission is not None
+    kind = next(kind for kind in SUBMISSION_PAGE if getattr(review, f"{kind}_id"))
+    submission = getattr(review, kind)
     to = submission.submitted_by
     if not to.email or not to.is_active:
         return
-    if review.evaluation:
-        kind, link = "evaluation", _link("community_evaluation", submission.pk)
-    elif review.benchmark:
-        kind, link = "benchmark", _link("community_benchmark", submission.pk)
-    else:
-        kind, link = "provider_change", _link("community_provider_change", submission.pk)
     context = {
         "to": _name(to),
         "review": review,
         "kind": kind,
         "submission": submission,
         "reviewer": _name(review.reviewed_by),
-        "url": link,
+        "url": _link(SUBMISSION_PAGE[kind], submission.pk),
     }
     _send(
         [_message("procurement/email/submission_reviewed.txt", context, to)], "a review", review_id

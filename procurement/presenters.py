@@ -16,13 +16,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils import timezone
 
 from procurement import engine, labels
 from procurement.engine.numbers import format_count, format_inr, format_pct
 from procurement.engine.results import PreferenceResult
+from procurement.models import DomainNote
 
 STATUS_ORDER = {"fail": 0, "warning": 1, "pass": 2}
 # A sensitivity analysis whose recommendation changes in fewer scenarios than these shares reads
@@ -497,3 +500,36 @@ def policy_rules(policy: engine.Policy) -> list[PolicyRuleRow]:
         for name, rule in named
         if rule is not None
     ]
+
+
+@dataclass(frozen=True)
+class ExpertNote:
+    """A domain expert's note a catalogue steward accepted, as the comparison page and the file
+    note quote it: the rule it bears on in words ("" for none), its sources as (title, web
+    address)."""
+
+    title: str
+    body: str
+    author: str
+    affiliation: str
+    rule: str
+    sources: tuple[tuple[str, str], ...]
+    accepted_on: dt.date
+    is_demo: bool
+
+
+def expert_notes(notes: Iterable[DomainNote]) -> tuple[ExpertNote, ...]:
+    """Accepted notes (with their author and review fetched) for the page and the PDF."""
+    return tuple(
+        ExpertNote(
+            title=note.title,
+            body=note.body,
+            author=note.submitted_by.get_full_name() or note.submitted_by.get_username(),
+            affiliation=note.affiliation,
+            rule=labels.rule(note.rule) if note.rule else "",
+            sources=tuple((source["title"], source["url"]) for source in note.sources),
+            accepted_on=timezone.localdate(note.review.reviewed_at),
+            is_demo=note.is_demo,
+        )
+        for note in notes
+    )

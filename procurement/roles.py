@@ -16,7 +16,8 @@ chain. Catalogue stewards also accept or return what the community submits
 
 Community roles belong to no department either: an evaluator organisation's members register
 benchmarks and submit evaluations for their organisation, never another's; a provider's members
-submit changes to their own provider's offers, prices, regions and certifications.
+submit changes to their own provider's offers, prices, regions and certifications;
+practitioners publish measurements of offers in use; domain experts submit notes on use cases.
 """
 
 from typing import Any
@@ -39,7 +40,10 @@ PLATFORM_ROLES = (POLICY_AUTHORITY, CATALOGUE_STEWARDS, ACCREDITATION_AUTHORITY)
 # community (an evaluator member: procurement.models.EvaluatorMember).
 EVALUATOR_MEMBERS = "Evaluator organisation members"
 PROVIDER_MEMBERS = "Provider organisation members"
-COMMUNITY_ROLES = (EVALUATOR_MEMBERS, PROVIDER_MEMBERS)
+# A practitioner or domain expert is a person (procurement.models.Contributor), no organisation.
+PRACTITIONERS = "Practitioners"
+DOMAIN_EXPERTS = "Domain experts"
+COMMUNITY_ROLES = (EVALUATOR_MEMBERS, PROVIDER_MEMBERS, PRACTITIONERS, DOMAIN_EXPERTS)
 
 CATALOGUE_VIEWS = (
     "providers.view_provider",
@@ -131,6 +135,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     # Community: submit changes to the member's own provider record for review.
     PROVIDER_MEMBERS: ("procurement.add_providerchange",),
+    # Community: publish measurements of offers in use (shown as community-reported).
+    PRACTITIONERS: ("procurement.add_measurement",),
+    # Community: submit notes on why a use case needs domestic inference or a quality bar.
+    DOMAIN_EXPERTS: ("procurement.add_domainnote",),
     # Platform: propose and approve the grant or withdrawal of an evaluator's accreditation.
     ACCREDITATION_AUTHORITY: (
         "providers.view_evaluator",

@@ -15,12 +15,25 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.contrib.auth.models import User as Account
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    JSONField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from procurement import engine, labels
@@ -31,12 +44,16 @@ from procurement.models import (
     ChainCheckpoint,
     Comparison,
     ComparisonResults,
+    Contributor,
     Decision,
     Department,
+    DomainNote,
     EvaluationSubmission,
     EvaluatorMember,
     EvidenceFile,
     JustificationDocument,
+    Measurement,
+    OfferRuleCount,
     PolicyPack,
     ProviderChange,
     ProviderMember,
@@ -44,7 +61,7 @@ from procurement.models import (
     UsageReport,
     Workload,
 )
-from providers.models import Evaluator, Language, Provider
+from providers.models import Evaluator, Language, Offering, Provider
 
 # Whoever makes a request: a signed-in person or API key's account, or an anonymous visitor.
 User = AbstractBaseUser | AnonymousUser
@@ -568,12 +585,32 @@ def get_benchmark_for_user(user: User, pk: int) -> Benchmark:
     return found
 
 
-def awaiting_review() -> tuple[list[EvaluationSubmission], list[Benchmark], list[ProviderChange]]:
-    """Submissions no steward has reviewed yet, oldest first."""
-    evaluations = submission_rows().filter(review__isnull=True).order_by("submitted_at", "pk")
-    benchmarks = benchmark_rows().filter(review__isnull=True).order_by("submitted_at", "pk")
-    changes = provider_change_rows().filter(review__isnull=True).order_by("submitted_at", "pk")
-    return list(evaluations), list(benchmarks), list(changes)
+@dataclasses.dataclass(frozen=True)
+class AwaitingReview:
+    """Submissions no steward has reviewed yet, oldest first (measurements: published, neither
+    promoted nor withdrawn)."""
+
+    evaluations: list[EvaluationSubmission]
+    benchmarks: list[Benchmark]
+    changes: list[ProviderChange]
+    measurements: list[Measurement]
+    notes: list[DomainNote]
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in dataclasses.astuple(self))
+
+
+def awaiting_review() -> AwaitingReview:
+    def oldest(rows: QuerySet[M]) -> list[M]:
+        return list(rows.filter(review__isnull=True).order_by("submitted_at", "pk")[:500])
+
+    return AwaitingReview(
+        evaluations=oldest(submission_rows()),
+        benchmarks=oldest(benchmark_rows()),
+        changes=oldest(provider_change_rows()),
+        measurements=oldest(measurement_rows()),
+        notes=oldest(domain_note_rows()),
+    )
 
 
 def provider_of(user: User) -> Provider | None:
@@ -667,21 +704,27 @@ class Activity:
     at: dt.datetime
     review: Review | None = None
     accreditation: Accreditation | None = None
+    measurement: Measurement | None = None
 
 
 def community_activity(limit: int = 30) -> list[Activity]:
-    """What the public may see happen, newest first: accepted evaluations, benchmarks and
-    providers' changes, and accreditations granted."""
+    """What the public may see happen, newest first: accepted evaluations, benchmarks,
+    providers' changes and domain notes, promoted measurements, accreditations granted and
+    measurements published (unless withdrawn)."""
     reviews = Review.objects.filter(outcome="accepted").select_related(
         "evaluation__offering__provider",
         "evaluation__evaluator",
         "evaluation__language",
         "benchmark__evaluator",
         "provider_change__provider",
+        "measurement__offering__provider",
+        "domain_note",
     )[:limit]
     granted = Accreditation.objects.select_related("evaluator").order_by("-created_at")[:limit]
+    published = measurement_rows().exclude(review__outcome="returned")[:limit]
     feed = [Activity(r.reviewed_at, review=r) for r in reviews]
     feed += [Activity(a.created_at, accreditation=a) for a in granted]
+    feed += [Activity(m.submitted_at, measurement=m) for m in published]
     return sorted(feed, key=lambda item: item.at, reverse=True)[:limit]
 
 
@@ -696,11 +739,184 @@ def own_submissions(user: User) -> tuple[list[EvaluationSubmission], list[Benchm
     )
 
 
-def review_of(submission: EvaluationSubmission | Benchmark | ProviderChange) -> Review | None:
+# Practitioners and domain experts -------------------------------------------------------------
+
+
+def contributor_of(user: User) -> Contributor | None:
+    """The practitioner's or domain expert's record of ``user``, if any."""
+    if not isinstance(user, Account):
+        return None
+    return Contributor.objects.filter(user=user).first()
+
+
+def measurement_rows() -> QuerySet[Measurement]:
+    return Measurement.objects.select_related(
+        "offering__provider", "submitted_by__contributor", "evidence", "review__reviewed_by"
+    ).defer("evidence__data")
+
+
+def _published_or_own(user: User, rows: QuerySet[M], published: Q) -> QuerySet[M]:
+    """``published`` rows for everyone; the rest to the person who submitted and the
+    stewards."""
+    if is_steward(user):
+        return rows
+    if isinstance(user, Account) and user.is_active:
+        return rows.filter(published | Q(submitted_by=user))
+    return rows.filter(published)
+
+
+def get_measurement_for_user(user: User, pk: int) -> Measurement:
+    """A measurement: public unless withdrawn (then its practitioner's and the stewards')."""
+    published = Q(review__isnull=True) | Q(review__outcome="accepted")
+    found = _published_or_own(user, measurement_rows(), published).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such measurement.")
+    return found
+
+
+def domain_note_rows() -> QuerySet[DomainNote]:
+    return DomainNote.objects.select_related("submitted_by", "review__reviewed_by")
+
+
+def get_domain_note_for_user(user: User, pk: int) -> DomainNote:
+    """A note: public once accepted; before, or returned, its author's and the stewards'."""
+    published = Q(review__outcome="accepted")
+    found = _published_or_own(user, domain_note_rows(), published).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such note.")
+    return found
+
+
+def own_contributions(user: User) -> tuple[list[Measurement], list[DomainNote]]:
+    """A practitioner's measurements and a domain expert's notes, newest first."""
+    contributor = contributor_of(user)
+    if contributor is None:
+        return [], []
+    return (
+        list(measurement_rows().filter(submitted_by_id=contributor.user_id)[:200]),
+        list(domain_note_rows().filter(submitted_by_id=contributor.user_id)[:200]),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Spread:
+    """One measure over an offer's measurements: how many report it, their median and their
+    range (None when none does)."""
+
+    reports: int
+    median: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+
+
+def _spread(values: list[Decimal]) -> Spread:
+    if not values:
+        return Spread(0, None, None, None)
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return Spread(len(ordered), median, ordered[0], ordered[-1])
+
+
+@dataclasses.dataclass(frozen=True)
+class OfferMeasurements:
+    """What practitioners report of one offer in use: the measurements not withdrawn (none
+    reviewed, or promoted to the catalogue), newest first, and the spread of each measure."""
+
+    rows: list[Measurement]
+    p50_latency_ms: Spread
+    p95_latency_ms: Spread
+    tokens_per_second: Spread
+    availability_pct: Spread
+    observed_inr_per_mtok: Spread
+
+
+def offer_measurements(offering: Offering) -> OfferMeasurements:
+    """The offer page's community-reported measurements (public), in one query."""
+    rows = list(measurement_rows().filter(offering=offering).exclude(review__outcome="returned"))
+
+    def spread(measure: str) -> Spread:
+        return _spread([Decimal(v) for m in rows if (v := getattr(m, measure)) is not None])
+
+    return OfferMeasurements(
+        rows=rows,
+        p50_latency_ms=spread("p50_latency_ms"),
+        p95_latency_ms=spread("p95_latency_ms"),
+        tokens_per_second=spread("tokens_per_second"),
+        availability_pct=spread("availability_pct"),
+        observed_inr_per_mtok=spread("observed_inr_per_mtok"),
+    )
+
+
+def domain_notes_for(
+    comparison: Comparison, accepted_by: dt.datetime | None = None
+) -> list[DomainNote]:
+    """The domain experts' notes a steward accepted (by ``accepted_by``, when given) on the use
+    case ``comparison`` was run for, oldest accepted first. The use case is the snapshot's, not
+    the workload's as edited since, read in the database: one query, and the snapshot, which
+    the comparison page leaves unread, never leaves it."""
+    compared = (
+        Comparison.objects.filter(pk=comparison.pk)
+        .annotate(document=Cast("snapshot", JSONField()))
+        .values(use_case=KT("document__inputs__workload__use_case"))
+    )
+    notes = domain_note_rows().filter(review__outcome="accepted", use_case=Subquery(compared))
+    if accepted_by is not None:
+        notes = notes.filter(review__reviewed_at__lte=accepted_by)
+    return list(notes.order_by("review__reviewed_at", "pk")[:50])
+
+
+# What a provider's offers failed -----------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class OfferFailures:
+    """Of the comparisons decided in the window that considered ``offering``: how many, how
+    many it was eligible in, and how many it failed by each rule (most first)."""
+
+    offering: Offering
+    compared: int
+    failed: list[tuple[str, int]]
+
+
+FAILURE_WINDOW_DAYS = 90
+
+
+def provider_failures(provider: Provider, today: dt.date) -> list[OfferFailures]:
+    """Where ``provider``'s offers failed the comparisons decided in the last 90 days, by rule:
+    counts only, never the buyer, the workload or a competitor's figure."""
+    offerings = {o.slug: o for o in Offering.objects.filter(provider=provider).order_by("name")}
+    counts = (
+        OfferRuleCount.objects.filter(
+            offer_id__in=offerings, day__gt=today - dt.timedelta(days=FAILURE_WINDOW_DAYS)
+        )
+        .values("offer_id", "rule")
+        .annotate(total=Sum("comparisons"))
+    )
+    compared: dict[str, int] = {}
+    failed: dict[str, dict[str, int]] = {slug: {} for slug in offerings}
+    for row in counts:
+        if row["rule"]:
+            failed[row["offer_id"]][row["rule"]] = row["total"]
+        else:
+            compared[row["offer_id"]] = row["total"]
+    return [
+        OfferFailures(
+            offering,
+            compared.get(slug, 0),
+            sorted(failed[slug].items(), key=lambda item: (-item[1], item[0])),
+        )
+        for slug, offering in offerings.items()
+    ]
+
+
+def review_of(
+    submission: EvaluationSubmission | Benchmark | ProviderChange | Measurement | DomainNote,
+) -> Review | None:
     return getattr(submission, "review", None)
 
 
-def evidence_file(submission: EvaluationSubmission) -> EvidenceFile:
+def evidence_file(submission: EvaluationSubmission | Measurement) -> EvidenceFile:
     """The submission's evidence file, with its bytes (deferred on the lists)."""
     return EvidenceFile.objects.get(pk=submission.evidence_id)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from procurement import engine, national, notifications, summary, usage, workload_fields
@@ -34,6 +34,7 @@ from procurement.models import (
     Decision,
     Department,
     JustificationDocument,
+    OfferRuleCount,
     PolicyPack,
     UsageReport,
     Workload,
@@ -289,6 +290,7 @@ def comparison_run(
         comparison=comparison,
         json_zlib=ComparisonResults.pack(engine.canonical_json(snapshot["results"])),
     )
+    _count_offer_rules(result, timezone.localdate())
     audit_record(
         department=department,
         actor=user,
@@ -305,6 +307,27 @@ def comparison_run(
         },
     )
     return comparison
+
+
+# One more comparison of the day for each offer, and for each rule it failed (the provider's
+# view of what to fix: procurement.selectors.provider_failures). A row per offer, day and rule,
+# added to in place by the database, so concurrent comparisons never lose a count.
+COUNT_OFFER_RULE = f"""
+INSERT INTO {OfferRuleCount._meta.db_table} (offer_id, day, rule, comparisons)
+VALUES (%s, %s, %s, 1)
+ON CONFLICT (offer_id, day, rule)
+DO UPDATE SET comparisons = {OfferRuleCount._meta.db_table}.comparisons + 1
+"""
+
+
+def _count_offer_rules(result: engine.ComparisonResult, day: dt.date) -> None:
+    rows = []
+    for offer in result.offers:
+        rows.append((offer.offer_id, day, ""))
+        failed = {o.code for o in offer.outcomes if o.status == "fail"}
+        rows += [(offer.offer_id, day, code) for code in sorted(failed)]
+    with connection.cursor() as cursor:
+        cursor.executemany(COUNT_OFFER_RULE, rows)
 
 
 # Decisions (maker-checker) ------------------------------------------------------------------

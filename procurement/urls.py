@@ -121,6 +121,41 @@ urlpatterns = [
         community_views.community_provider_change_review,
         name="community_provider_change_review",
     ),
+    path(
+        "community/measurements/new/",
+        community_views.community_measurement_submit,
+        name="community_measurement_submit",
+    ),
+    path(
+        "community/measurements/<int:pk>/",
+        community_views.community_measurement,
+        name="community_measurement",
+    ),
+    path(
+        "community/measurements/<int:pk>/evidence/",
+        community_views.community_measurement_evidence,
+        name="community_measurement_evidence",
+    ),
+    path(
+        "community/measurements/<int:pk>/review/",
+        community_views.community_measurement_review,
+        name="community_measurement_review",
+    ),
+    path(
+        "community/notes/new/",
+        community_views.community_domain_note_submit,
+        name="community_domain_note_submit",
+    ),
+    path(
+        "community/notes/<int:pk>/",
+        community_views.community_domain_note,
+        name="community_domain_note",
+    ),
+    path(
+        "community/notes/<int:pk>/review/",
+        community_views.community_domain_note_review,
+        name="community_domain_note_review",
+    ),
     path("api-keys/", key_views.api_key_list, name="api_key_list"),
     path("api-keys/new/", key_views.api_key_create, name="api_key_create"),
     path("api-keys/<slug:prefix>/revoke/", key_views.api_key_revoke, name="api_key_revoke"),

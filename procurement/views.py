@@ -282,6 +282,7 @@ def _comparison_context(
     decisions = selectors.decisions_of(comparison)
     live = next((d for d in decisions if d.status != Decision.Status.RETURNED), None)
     documents = selectors.documents_of(comparison)
+    notes = presenters.expert_notes(selectors.domain_notes_for(comparison))
     if not form.is_bound and view.award.offer_id:
         form.initial["offer_id"] = view.award.offer_id
     if not form.is_bound:
@@ -300,7 +301,8 @@ def _comparison_context(
         "form": form,
         "documents": documents,
         "can_request_document": request.user.has_perm("procurement.add_justificationdocument"),
-        "has_demo": comparison.uses_demo_data,
+        "expert_notes": notes,
+        "has_demo": comparison.uses_demo_data or any(note.is_demo for note in notes),
         **_pack_notice(request),
     }
 

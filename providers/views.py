@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from procurement.selectors import offer_measurements
 from providers import selectors
 from providers.filters import OfferingFilter, ProviderFilter
 from providers.models import Offering, Provider
@@ -115,7 +116,10 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     evaluations = list(offering.evaluations.all())
     certifications = selectors.covering_certifications(offering)
     current = offering.prices_in_force[0] if offering.prices_in_force else None
-    has_demo = offering.is_demo or selectors.any_demo([*prices, *evaluations, *certifications])
+    measured = offer_measurements(offering)
+    has_demo = offering.is_demo or selectors.any_demo(
+        [*prices, *evaluations, *certifications, *measured.rows]
+    )
     return render(
         request,
         "providers/offering_detail.html",
@@ -126,6 +130,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "current_price": current,
             "evaluations": evaluations,
             "certifications": certifications,
+            "measured": measured,
             "today": today,
             "fx_rates": selectors.fx_rates_in_force(today),
             "has_demo": has_demo,

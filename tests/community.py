@@ -14,7 +14,12 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from procurement import community, platform
-from procurement.community import BenchmarkValues, EvaluationValues
+from procurement.community import (
+    BenchmarkValues,
+    DomainNoteValues,
+    EvaluationValues,
+    MeasurementValues,
+)
 from procurement.models import Benchmark, EvaluatorMember
 from procurement.roles import ACCREDITATION_AUTHORITY, CATALOGUE_STEWARDS, EVALUATOR_MEMBERS
 from providers.evidence import Evidence, evidence_check
@@ -147,3 +152,44 @@ def provider_member(username: str, provider: str) -> Any:
     user = person(username, PROVIDER_MEMBERS)
     ProviderMember.objects.create(user=user, provider=Provider.objects.get(slug=provider))
     return user
+
+
+def contributor(username: str, role: str, affiliation: str = "Test State e-Governance Society"):
+    """A practitioner or domain expert (``role``: PRACTITIONERS or DOMAIN_EXPERTS)."""
+    from procurement.models import Contributor
+
+    user = person(username, role)
+    Contributor.objects.create(user=user, affiliation=affiliation)
+    return user
+
+
+# A practitioner's measurement and a domain expert's note, as the services take them.
+MEASURED_OFFER = "sarvam-30b"
+
+
+def measurement_values(**overrides) -> MeasurementValues:
+    today = timezone.localdate()
+    fields = {
+        "offering": Offering.objects.get(slug=MEASURED_OFFER),
+        "period_start": today - dt.timedelta(days=30),
+        "period_end": today - dt.timedelta(days=1),
+        "requests": 50_000,
+        "p50_latency_ms": 600,
+        "p95_latency_ms": 1_400,
+        "tokens_per_second": Decimal("55.0"),
+        "availability_pct": Decimal("99.800"),
+        "observed_inr_per_mtok": Decimal("90.00"),
+        "method": "Every helpdesk request timed end to end from Delhi.",
+    }
+    return MeasurementValues(**(fields | overrides))
+
+
+def note_values(**overrides) -> DomainNoteValues:
+    fields = {
+        "use_case": "health",
+        "rule": "RESIDENCY",
+        "title": "Triage data should stay in India",
+        "body": "Health data about identifiable patients.",
+        "sources": [{"title": "DPDP Act, 2023", "url": "https://www.meity.gov.in/"}],
+    }
+    return DomainNoteValues(**(fields | overrides))

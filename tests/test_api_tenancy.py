@@ -5,7 +5,9 @@ Three callers try every route: anonymous (401, except the public catalogue, the 
 figures and the schema), department B's key (another department's object answers exactly as a
 missing one, for every method; lists never show A's rows; writes naming A's ids fail exactly as
 writes naming missing ids), and department A's own key (every method the route has succeeds).
-Cross-department attempts and successes are counted and printed (goal: 0 successes).
+Cross-department attempts and successes are counted and printed (goal: 0 successes). The
+community's routes for its members (``members``) refuse every department key (403): its service
+account is no community member (tests/test_api_community.py tries the members themselves).
 """
 
 from __future__ import annotations
@@ -61,14 +63,19 @@ class Row:
     """How to try one route. ``target``: which object of department A its URL names;
     ``lists``: the kind of department rows its GET lists; ``body``: the request body of its
     writes, given the ids to name (A's, or missing ones); ``leak_query``: a query string naming
-    A's id, to be answered as for a missing id."""
+    A's id, to be answered as for a missing id; ``members``: every method not public is for the
+    community's members, so a department's key is refused (403)."""
 
     target: str | None = None
     public: bool = False
+    members: bool = False
     lists: str | None = None
     body: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     patch: dict[str, Any] | None = None
     leak_query: Callable[[dict[str, Any]], str] | None = None
+
+    def refuses_keys(self, method: str) -> bool:
+        return self.members and not (self.public and method == "GET")
 
     def request_body(self, method: str, ids: dict[str, Any]) -> dict[str, Any] | None:
         if method == "PATCH":
@@ -95,6 +102,11 @@ ROWS: dict[str, Row] = {
     "api:transparency-figure-csv": Row(target="figure", public=True),
     "api:transparency-scenario": Row(public=True),
     "api:transparency-scenario-csv": Row(public=True),
+    "api:community-evaluator-list": Row(public=True),
+    "api:community-evaluation-list": Row(public=True, members=True),
+    "api:community-benchmark-list": Row(public=True, members=True),
+    "api:community-measurement-list": Row(members=True),
+    "api:community-submission-list": Row(members=True),
     "api:policy-pack-list": Row(),
     "api:policy-pack-detail": Row(target="pack"),
     "api:workload-list": Row(lists="workload", body=lambda ids: WORKLOAD),
@@ -301,7 +313,7 @@ def test_another_departments_key_learns_nothing_of_department_a(world, capsys):
     client = client_with(world.b_key)
     before = a_state()
     attempts, leaks = 0, []
-    for name in api_routes():
+    for name, pattern in api_routes().items():
         row = ROWS[name]
         if row.target in OWNED:
             # Every method, allowed or not, on A's object and on a missing one: same answer.
@@ -331,6 +343,11 @@ def test_another_departments_key_learns_nothing_of_department_a(world, capsys):
                 missing = call(client, "POST", url(name, None), row.body(world.missing_ids))
                 if theirs.status_code < 300 or answer(theirs, ids) != answer(missing, ids):
                     leaks.append(f"POST {name} naming A's ids: {theirs.status_code}")
+        elif row.members:
+            for method in methods_of(pattern):
+                response = call(client, method, url(name, None), row.request_body(method, {}))
+                expected = 403 if row.refuses_keys(method) else 200
+                assert response.status_code == expected, f"{method} {name}"
         else:
             assert client.get(url(name, world.targets.get(row.target))).status_code == 200, name
     assert a_state() == before, "a refused request changed department A's records"
@@ -359,6 +376,9 @@ def test_the_own_departments_key_succeeds_on_every_route_and_method(world):
             except Undo:
                 pass
             tried += 1
+            if row.refuses_keys(method):
+                assert response.status_code == 403, f"{method} {name}: {response.status_code}"
+                continue
             assert 200 <= response.status_code < 300, (
                 f"{method} {name}: {response.status_code} {response.content[:300]}"
             )

@@ -18,7 +18,7 @@ PAGE_QUERIES = {
     "provider_list": 6,
     "offering_list": 9,  # the FX rates in force: foreign prices in ₹ too
     "provider_detail": 10,
-    "offering_detail": 10,
+    "offering_detail": 11,  # the community-reported measurements
     "provider_list_filtered": 7,
     "offering_list_filtered": 10,
 }

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.django_db
 
 # Pinned: session, user, membership, comparison, decisions, documents, permissions (one query:
 # the account's own and its roles', procurement.api_keys.KeyHolderBackend), the department's
-# adopted pack and a newer published version of it, the inbox's count in the navigation, and
-# the national figures' cell (this award's effect on the national share).
-COMPARISON_PAGE_QUERIES = 12
+# adopted pack and a newer published version of it, the inbox's count in the navigation, the
+# national figures' cell (this award's effect on the national share), and the domain experts'
+# notes on the use case compared.
+COMPARISON_PAGE_QUERIES = 13
 
 
 def test_running_a_comparison_from_the_workload_page_stores_the_snapshot(

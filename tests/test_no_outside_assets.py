@@ -47,6 +47,7 @@ NOT_PAGES = {
     "api:decision-approve": "POST only",
     "api:decision-return": "POST only",
     "api:comparison-documents": "POST only",
+    "api:community-measurement-list": "POST only",
     "comparison_snapshot": "a JSON download",
     "policy_file": "a JSON download",
     "comparison_export_xlsx": "an XLSX download",
@@ -57,6 +58,9 @@ NOT_PAGES = {
     "community_benchmark_review": "POST only",
     "community_provider_change_review": "POST only",
     "community_evidence": "a file download",
+    "community_measurement_evidence": "a file download",
+    "community_measurement_review": "POST only",
+    "community_domain_note_review": "POST only",
     "community_item_results": "a JSON Lines download",
     "admin:logout": "POST only",
     "admin:view_on_site": "a redirect to the object's own page",
@@ -140,8 +144,10 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         Benchmark,
         Comparison,
         Decision,
+        DomainNote,
         EvaluationSubmission,
         JustificationDocument,
+        Measurement,
         PolicyPack,
         ProviderChange,
         Workload,
@@ -183,6 +189,8 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "community_benchmark": {"pk": Benchmark.objects.first().pk},
         "community_provider": {"slug": ProviderChange.objects.get().provider.slug},
         "community_provider_change": {"pk": ProviderChange.objects.get().pk},
+        "community_measurement": {"pk": Measurement.objects.get().pk},
+        "community_domain_note": {"pk": DomainNote.objects.get().pk},
         "policy_diff": {
             "slug": "india-default",
             "old": SHIPPED,
@@ -210,8 +218,14 @@ def signed_in_admin(
     from procurement import community, platform, services
     from procurement.documents import jobs
     from procurement.management.demo_community import price_change
-    from procurement.models import EvaluatorMember, Membership, ProviderMember
-    from tests.community import make_community, provider_member
+    from procurement.models import Contributor, EvaluatorMember, Membership, ProviderMember
+    from tests.community import (
+        evidence,
+        make_community,
+        measurement_values,
+        note_values,
+        provider_member,
+    )
 
     # A draft pack and the proposal to publish it (by the administrator as a platform person,
     # before joining a department).
@@ -233,6 +247,10 @@ def signed_in_admin(
         user=seller, summary="A new price", catalogue=price_change("demo-mse-ai-labs")
     )
     ProviderMember.objects.create(user=admin_user, provider=seller.provider_membership.provider)
+    # A measurement and a note of the administrator's own, as a registered contributor.
+    Contributor.objects.create(user=admin_user, affiliation="The platform")
+    community.measurement_submit(user=admin_user, values=measurement_values(), evidence=evidence())
+    community.domain_note_submit(user=admin_user, values=note_values())
     Membership.objects.create(user=admin_user, department=alice.membership.department)
     who = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "alice", "path_info": "/"}
     AccessAttempt.objects.create(**who, get_data="", post_data="", failures_since_start=1)

@@ -41,18 +41,20 @@ from rest_framework.test import APIClient
 from procurement import api_keys, community, national, services
 from procurement.documents import jobs
 from procurement.management.demo_community import price_change
-from procurement.models import DepartmentAPIKey, EvaluatorMember, ProviderMember
+from procurement.models import Contributor, DepartmentAPIKey, EvaluatorMember, ProviderMember
 from procurement.roles import (
     ACCREDITATION_AUTHORITY,
     APPROVER,
     CATALOGUE_READERS,
     CATALOGUE_STEWARDS,
     DEPARTMENT_ADMINISTRATORS,
+    DOMAIN_EXPERTS,
     EVALUATOR,
     EVALUATOR_MEMBERS,
     OFFICER,
     POLICY_AUTHORITY,
     POLICY_OFFICERS,
+    PRACTITIONERS,
     PROVIDER_MEMBERS,
     ROLE_PERMISSIONS,
 )
@@ -89,6 +91,8 @@ COLUMNS = (
     "other evaluator",
     "provider member",
     "other provider",
+    "practitioner",
+    "domain expert",
 )
 # The column of each role of procurement.roles (a person of department A holding only it).
 ROLE_COLUMNS = {
@@ -106,41 +110,47 @@ PLATFORM_COLUMNS = {
     ACCREDITATION_AUTHORITY: "accreditation authority",
 }
 # The column of each community role (a person of no department holding only it: a member of
-# evaluator organisation E, of provider P); "other evaluator" and "other provider" are members
-# of another organisation.
-COMMUNITY_COLUMNS = {EVALUATOR_MEMBERS: "evaluator member", PROVIDER_MEMBERS: "provider member"}
+# evaluator organisation E, of provider P; a registered practitioner, domain expert); "other
+# evaluator" and "other provider" are members of another organisation.
+COMMUNITY_COLUMNS = {
+    EVALUATOR_MEMBERS: "evaluator member",
+    PROVIDER_MEMBERS: "provider member",
+    PRACTITIONERS: "practitioner",
+    DOMAIN_EXPERTS: "domain expert",
+}
 # The column of each role a key may be given (a key held by that role's person).
 KEY_COLUMNS = {OFFICER: "key: officer", APPROVER: "key: approver"}
 
 # fmt: off
 # Rows of the same shape, named once. 4 = the four roles of A that see no workloads.
-PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404)
-PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
-PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404)
-PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404)
-PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 200, 200, 200, 200, 200, 200, 200)
+PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404)
+PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
+PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404)
+PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404)
+PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200)
 PUBLIC = (200,) * len(COLUMNS)
-API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
-API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404)
-API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
+API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404)
+API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
 # Writes: the role is checked before the object is looked up (403 whatever the id).
-API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403)
-API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403)
-COMMUNITY_PENDING = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 404, 404, 404)
-COMMUNITY_REVIEW = (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 302, 403, 403, 403, 403, 403)
+API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)
+API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403)
+COMMUNITY_PENDING = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 404, 404, 404, 404, 404)
+COMMUNITY_OWN_PRACTITIONER = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 200, 404)
+COMMUNITY_REVIEW = (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 302, 403, 403, 403, 403, 403, 403, 403)
 
 #                                               callers: see COLUMNS
 EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # The officer's pages
     ("GET", "workload_list"): PAGE_LIST,
-    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "workload_detail"): PAGE_READ,
-    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     ("POST", "workload_edit"): PAGE_OFFICER_WRITE,
     # Archiving asks first (GET), then archives (POST); unarchiving undoes it (here the workload
     # is active, so the officer is told so and sent back: 302).
-    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     ("POST", "workload_archive"): PAGE_OFFICER_WRITE,
     ("POST", "workload_unarchive"): PAGE_OFFICER_WRITE,
     ("POST", "comparison_create"): PAGE_OFFICER_WRITE,
@@ -162,19 +172,19 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # Awards and their use: whoever sees decisions sees the awards; officers report usage (the
     # other department's person, an officer of B, reaches B's upload: an empty form is a 400).
     ("GET", "awards"): PAGE_LIST,
-    ("GET", "usage_upload"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "usage_upload"): (LOGIN, 400, 400, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "usage_template"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "usage_upload"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "usage_upload"): (LOGIN, 400, 400, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "usage_template"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     # The inbox: the approver sees the maker's proposal awaiting; the officer (not its maker)
     # has nothing returned to them; the other department's approver sees nothing of A's.
-    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY),
+    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY),
     ("GET", "policy_list"): PAGE_SIGNED_IN,
     ("GET", "policy_detail"): PAGE_SIGNED_IN,
     ("GET", "policy_diff"): PAGE_SIGNED_IN,
     ("GET", "policy_file"): PAGE_SIGNED_IN,
     # Adopting a pack version: the department's administrator and policy officer (the other
     # department's person, holding every role of B, adopts for B); platform roles have none.
-    ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     # The signed checkpoints of every chain: public.
     ("GET", "audit_checkpoints"): PUBLIC,
     ("GET", "audit_checkpoints_file"): PUBLIC,
@@ -182,10 +192,10 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # persons their own; anyone may issue a key to themselves with roles they hold (here the
     # officer role: 400 for those who do not hold it). Keys are a department's: a platform
     # person, in no department, has none (403).
-    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "api_key_create"): (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "api_key_create"): (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     # The community: the directory is public; a submission awaiting review (of organisation E)
     # is seen by E's members and the stewards only (404 for anyone else); members submit for
     # their own organisation (an empty form: 400); stewards review (accept: 302).
@@ -197,17 +207,36 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "community_benchmark"): COMMUNITY_PENDING,
     ("POST", "community_evaluation_review"): COMMUNITY_REVIEW,
     ("POST", "community_benchmark_review"): COMMUNITY_REVIEW,
-    ("GET", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403),
-    ("POST", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403),
-    ("GET", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403),
-    ("POST", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403),
-    ("GET", "community_submissions"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, SHOWN, EMPTY, 403, 403),
+    ("GET", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403, 403, 403),
+    ("POST", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403, 403, 403),
+    ("GET", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403, 403, 403),
+    ("POST", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403, 403, 403),
+    ("GET", "community_submissions"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, SHOWN, EMPTY, 403, 403, EMPTY, EMPTY),
+    # A withdrawn measurement and a note awaiting review: their author's and the stewards'.
+    ("GET", "community_measurement"): COMMUNITY_OWN_PRACTITIONER,
+    ("GET", "community_measurement_evidence"): COMMUNITY_OWN_PRACTITIONER,
+    ("POST", "community_measurement_review"): COMMUNITY_REVIEW,
+    ("GET", "community_measurement_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 200, 403),
+    ("POST", "community_measurement_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 400, 403),
+    ("GET", "community_domain_note"): (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404, 200),
+    ("POST", "community_domain_note_review"): COMMUNITY_REVIEW,
+    ("GET", "community_domain_note_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "community_domain_note_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 400),
     ("GET", "community_provider"): PUBLIC,
-    ("GET", "community_provider_change"): (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404),
+    ("GET", "community_provider_change"): (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404, 404),
     ("POST", "community_provider_change_review"): COMMUNITY_REVIEW,
-    ("GET", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 200, 200),
-    ("POST", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 400, 400),
-    ("GET", "community_review"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, SHOWN, 403, 403, 403, 403, 403),
+    ("GET", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 200, 200, 403, 403),
+    ("POST", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 400, 400, 403, 403),
+    ("GET", "community_review"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, SHOWN, 403, 403, 403, 403, 403, 403, 403),
+    # The community's API: the directory public; each write its members' (others 403, before
+    # the body is read); a member's empty JSON body to a file upload is refused (415).
+    ("GET", "api:community-evaluator-list"): PUBLIC,
+    ("GET", "api:community-evaluation-list"): PUBLIC,
+    ("POST", "api:community-evaluation-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 415, 415, 403, 403, 403, 403),
+    ("GET", "api:community-benchmark-list"): PUBLIC,
+    ("POST", "api:community-benchmark-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400, 403, 403, 403, 403),
+    ("POST", "api:community-measurement-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 415, 403),
+    ("GET", "api:community-submission-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200, 200),
     # The API
     ("GET", "api:api-root"): API_SIGNED_IN,
     ("GET", "api:ping"): API_SIGNED_IN,
@@ -226,21 +255,21 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:policy-pack-list"): API_SIGNED_IN,
     ("GET", "api:policy-pack-detail"): API_SIGNED_IN,
     ("GET", "api:workload-list"): API_LIST,
-    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:workload-detail"): API_READ,
     ("PUT", "api:workload-detail"): API_OFFICER_CHANGE,
     ("PATCH", "api:workload-detail"): API_OFFICER_CHANGE,
     ("POST", "api:workload-archive"): API_OFFICER_CHANGE,
     ("GET", "api:comparison-list"): API_LIST,
     # Another department's workload id in the body: 404, as for a missing id.
-    ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:comparison-detail"): API_READ,
     ("GET", "api:comparison-snapshot"): API_READ,
     ("GET", "api:comparison-export-xlsx"): API_READ,
     ("GET", "api:comparison-export-csv"): API_READ,
-    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:decision-list"): API_LIST,
-    ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:decision-detail"): API_READ,
     ("POST", "api:decision-approve"): API_APPROVER_CHANGE,
     ("POST", "api:decision-return"): API_APPROVER_CHANGE,
@@ -250,7 +279,7 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:award-list"): API_LIST,
     ("GET", "api:award-detail"): API_READ,
     ("GET", "api:award-usage"): API_READ,
-    ("POST", "api:award-usage"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:award-usage"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 
@@ -408,6 +437,37 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
     pending_change = community.provider_change_submit(
         user=persons["provider member"], summary="Matrix price", catalogue=price_change(PROVIDER)
     )
+    for column in ("practitioner", "domain expert"):
+        Contributor.objects.create(user=persons[column], affiliation="Matrix affiliation")
+    withdrawn = community.measurement_submit(
+        user=persons["practitioner"],
+        values=community.MeasurementValues(
+            offering=Offering.objects.get(slug=COMMUNITY_OFFER),
+            period_start=timezone.localdate() - dt.timedelta(days=7),
+            period_end=timezone.localdate(),
+            requests=1_000,
+            p50_latency_ms=None,
+            p95_latency_ms=900,
+            tokens_per_second=None,
+            availability_pct=None,
+            observed_inr_per_mtok=None,
+            method="Timed.",
+        ),
+        evidence=evidence(),
+    )
+    community.submission_review(
+        user=steward, submission=withdrawn, accept=False, reasons="Matrix: withdrawn."
+    )
+    pending_note = community.domain_note_submit(
+        user=persons["domain expert"],
+        values=community.DomainNoteValues(
+            use_case="health",
+            rule="",
+            title="Matrix note",
+            body="Why.",
+            sources=[{"title": "A source", "url": "https://example.org/source"}],
+        ),
+    )
     other = make_user("other-department", b, OFFICER)
     other.groups.add(*Group.objects.filter(name__in=ROLE_COLUMNS))
     persons["other department"] = other
@@ -474,6 +534,8 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "community-evaluators": {"slug": lab.slug},
             "community-providers": {"slug": PROVIDER},
             "community-provider-changes": {"pk": pending_change.pk},
+            "community-measurements": {"pk": withdrawn.pk},
+            "community-notes": {"pk": pending_note.pk},
         },
         ids={
             "workload": workload.pk,

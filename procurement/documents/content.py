@@ -5,7 +5,8 @@ results, in the engine's types) — never from the current catalogue or policy r
 have changed since. Four things come from records kept beside it: the workload's title and
 description and its file particulars (the department's own record; the engine never reads
 them, and each one missing reads "[to be filled]"), the department, and the approved decision,
-if any.
+if any. Domain experts' notes on the use case are those accepted by the time the document was
+requested (insert-only rows, so a second rendering quotes the same ones).
 
 The note asks approval for need, scope, estimate, budget, mode of procurement, bid terms and
 committees. Before bids it names no provider to award to (GFR 2017 Rule 173: the award follows
@@ -37,7 +38,7 @@ from procurement.documents.pdf import data_uri
 from procurement.engine.numbers import format_lakh_crore
 from procurement.engine.packs import load_pack, pack_names
 from procurement.models import JustificationDocument, Workload
-from procurement.presenters import ComparisonView, comparison_view
+from procurement.presenters import ComparisonView, comparison_view, expert_notes
 from procurement.signing import stored_signature
 
 logger = logging.getLogger(__name__)
@@ -487,6 +488,11 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
         # when the note is made (their date is printed with it); before bids and outside a
         # catalogue purchase it names where the service runs, not the provider.
         "national_effects": national.comparison_effects(results, approved),
+        # Domain experts' notes on the use case, as accepted when the note was requested: a
+        # second rendering of this document quotes the same ones.
+        "expert_notes": expert_notes(
+            selectors.domain_notes_for(comparison, accepted_by=document.requested_at)
+        ),
         "effect_anonymous": not (purchase or approved),
         "transparency_url": settings.SITE_URL + national.PUBLIC_PAGE,
         "rendered_on": dt.date.today(),

@@ -2,8 +2,10 @@
 organisation with two members, its accreditation (proposed by one demo accreditation authority,
 approved by the other), a benchmark a demo steward accepted, an evaluation accepted into the
 catalogue, and an evaluation and a benchmark awaiting review; a member of the demo MSE provider
-with a price change awaiting review — all marked demo. Idempotent: an organisation that has its
-members already is left as it is.
+with a price change awaiting review; two practitioners with measurements of offers in use (shown
+as community-reported, none promoted), a domain expert with two notes accepted and one awaiting
+review — all marked demo. Idempotent: an organisation that has its members already, or a
+practitioner who exists, is left as it is.
 
 The accepted evaluation scores a Hindi citizen-services offer that had no score, so a Hindi-only
 citizen-services workload now finds it above the quality bar; workloads in English as well
@@ -16,15 +18,21 @@ import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from procurement import community, platform
-from procurement.community import BenchmarkValues, EvaluationValues
-from procurement.models import EvaluatorMember, ProviderMember
-from procurement.roles import EVALUATOR_MEMBERS, PROVIDER_MEMBERS
+from procurement.community import (
+    BenchmarkValues,
+    DomainNoteValues,
+    EvaluationValues,
+    MeasurementValues,
+)
+from procurement.models import Contributor, EvaluatorMember, ProviderMember
+from procurement.roles import DOMAIN_EXPERTS, EVALUATOR_MEMBERS, PRACTITIONERS, PROVIDER_MEMBERS
 from providers.evidence import evidence_check
 from providers.models import Evaluator, Offering, Provider
 
@@ -210,4 +218,117 @@ def ensure(password: str) -> bool:
         catalogue=price_change(PROVIDER),
         is_demo=True,
     )
+    return True
+
+
+PRACTITIONER_ACCOUNTS = (
+    ("practitioner-1", "Demo practitioner 1", "Demo State e-Governance Society"),
+    ("practitioner-2", "Demo practitioner 2", "Demo district health IT cell"),
+)
+DOMAIN_EXPERT = ("domain-expert-1", "Demo domain expert", "Demo institute of public health law")
+# (practitioner, offer, p50 ms, p95 ms, tokens a second, availability %, ₹ per million tokens)
+MEASURED = (
+    (0, "sarvam-30b", 620, 1_480, "58.0", "99.710", "95.00"),
+    (1, "sarvam-30b", 700, 1_650, "52.5", "99.520", None),
+    (0, "aws-bedrock-mumbai-llama3-8b", 310, 870, "96.0", "99.950", "38.50"),
+    (1, "openai-gpt-4o-mini", 540, 1_720, "71.0", "99.880", "62.00"),
+)
+NOTES = (
+    (
+        "health",
+        "RESIDENCY",
+        "Patient records and triage conversations should stay on infrastructure in India",
+        "Demo note, invented for the demonstration. Triage and telemedicine conversations carry "
+        "health data about identifiable patients. Keeping their processing, storage and logs "
+        "in India under an Indian operator keeps them within the reach of Indian courts and "
+        "regulators, and keeps the incident logs available to CERT-In within its deadlines.",
+        True,
+    ),
+    (
+        "legal",
+        "QUALITY",
+        "Legal drafting needs a measured quality bar in the language of the court",
+        "Demo note, invented for the demonstration. A model that drafts or summarises orders "
+        "must be tested in the language the court works in: scores in English say little of "
+        "Hindi or Tamil output. Ask for an accredited evaluation per language.",
+        True,
+    ),
+    (
+        "education",
+        "",
+        "Learners' answers should not train a provider's models",
+        "Demo note, invented for the demonstration: awaiting a catalogue steward's review.",
+        False,
+    ),
+)
+NOTE_SOURCES = [
+    {
+        "title": "Digital Personal Data Protection Act, 2023 (Ministry of Electronics and IT)",
+        "url": "https://www.meity.gov.in/",
+    },
+    {"title": "CERT-In directions of 28 April 2022", "url": "https://www.cert-in.org.in/"},
+]
+
+
+def _contributor(username: str, full_name: str, affiliation: str, role: str, password: str) -> Any:
+    first, _, last = full_name.partition(" ")
+    person = get_user_model().objects.create_user(
+        username,
+        email=f"{username}@demo.invalid",
+        password=password,
+        first_name=first,
+        last_name=last,
+    )
+    person.groups.add(Group.objects.get(name=role))
+    Contributor.objects.create(user=person, affiliation=affiliation, is_demo=True)
+    return person
+
+
+def ensure_contributors(password: str) -> bool:
+    """Make the demo practitioners and domain expert once, with what they publish; False when
+    they are there already."""
+    people = get_user_model().objects
+    if people.filter(username=PRACTITIONER_ACCOUNTS[0][0]).exists():
+        return False
+    practitioners = [
+        _contributor(username, name, affiliation, PRACTITIONERS, password)
+        for username, name, affiliation in PRACTITIONER_ACCOUNTS
+    ]
+    today = timezone.localdate()
+    for who, offer, p50, p95, speed, availability, price in MEASURED:
+        offering = Offering.objects.get(slug=offer)
+        community.measurement_submit(
+            user=practitioners[who],
+            values=MeasurementValues(
+                offering=offering,
+                period_start=today - dt.timedelta(days=91),
+                period_end=today - dt.timedelta(days=1),
+                requests=180_000 + 45_000 * who,
+                p50_latency_ms=p50,
+                p95_latency_ms=p95,
+                tokens_per_second=Decimal(speed),
+                availability_pct=Decimal(availability),
+                observed_inr_per_mtok=Decimal(price) if price else None,
+                method="Demo measurement, invented for the demonstration: every request of a "
+                "citizen helpdesk timed end to end from a server in Delhi; availability from "
+                "five-minute health checks.",
+            ),
+            evidence=evidence_check(
+                f"demo-measurement-{offer}.csv",
+                f"metric,value\np50_ms,{p50}\np95_ms,{p95}\n".encode(),
+            ),
+            is_demo=True,
+        )
+    expert = _contributor(*DOMAIN_EXPERT[:3], DOMAIN_EXPERTS, password)
+    steward = people.get(username="platform-catalogue-1")
+    for use_case, rule, title, body, accept in NOTES:
+        note = community.domain_note_submit(
+            user=expert,
+            values=DomainNoteValues(
+                use_case=use_case, rule=rule, title=title, body=body, sources=NOTE_SOURCES
+            ),
+            is_demo=True,
+        )
+        if accept:
+            community.submission_review(user=steward, submission=note, accept=True)
     return True

@@ -59,6 +59,14 @@ def count(value: Any) -> str:
 
 
 @register.filter
+def number(value: Any, places: int = 1) -> str:
+    """A quantity with Indian grouping, rounded half up to ``places``: ``123456.75`` →
+    ``1,23,456.8``."""
+    quantity = _decimal(value)
+    return "—" if quantity is None else format_indian(quantity, int(places))
+
+
+@register.filter
 def inr(value: Any, places: int = 2) -> str:
     """Rupees with Indian grouping: ``₹1,23,45,678.00``."""
     number = _decimal(value)

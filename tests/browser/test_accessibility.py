@@ -27,8 +27,16 @@ from procurement import community, services, summary
 from procurement.documents import jobs
 from procurement.management.demo_community import price_change
 from procurement.models import PolicyPack
+from procurement.roles import DOMAIN_EXPERTS, PRACTITIONERS
 from tests.browser.test_community_flow import sign_in as sign_in_to
-from tests.community import make_community, provider_member
+from tests.community import (
+    contributor,
+    evidence,
+    make_community,
+    measurement_values,
+    note_values,
+    provider_member,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -278,8 +286,9 @@ def test_the_community_pages_have_no_critical_or_serious_violation(
         user=seller, summary="A new price", catalogue=price_change("demo-mse-ai-labs")
     )
     audit.visit("provider profile", "/community/providers/demo-mse-ai-labs/")
-    sign_in_to(page, live_server, seller.username, "/community/provider-changes/new/")
-    audit.check("submit a provider's change")
+    sign_in_to(page, live_server, seller.username, "/community/providers/demo-mse-ai-labs/")
+    audit.check("provider profile, to its member (where its offers failed)")
+    audit.visit("submit a provider's change", "/community/provider-changes/new/")
     page.get_by_role("button", name="Submit for review").click()
     audit.check("submit a provider's change, with errors")
     audit.visit("provider's change, awaiting review", f"/community/provider-changes/{change.pk}/")
@@ -292,10 +301,31 @@ def test_the_community_pages_have_no_critical_or_serious_violation(
     audit.visit("submissions", "/community/submissions/")
     audit.visit("evaluation, awaiting review", f"/community/evaluations/{waiting.pk}/")
     sign_out(page)
+    practitioner = contributor("practitioner", PRACTITIONERS)
+    sign_in_to(page, live_server, practitioner.username, "/community/measurements/new/")
+    audit.check("publish a measurement")
+    page.get_by_role("button", name="Publish").click()
+    audit.check("publish a measurement, with errors")
+    measurement = community.measurement_submit(
+        user=practitioner, values=measurement_values(), evidence=evidence()
+    )
+    audit.visit("measurement", f"/community/measurements/{measurement.pk}/")
+    sign_out(page)
+    expert = contributor("expert", DOMAIN_EXPERTS)
+    sign_in_to(page, live_server, expert.username, "/community/notes/new/")
+    audit.check("submit a domain note")
+    page.get_by_role("button", name="Submit for review").click()
+    audit.check("submit a domain note, with errors")
+    note = community.domain_note_submit(user=expert, values=note_values())
+    audit.visit("domain note, awaiting review", f"/community/notes/{note.pk}/")
+    audit.visit("what a contributor published", "/community/submissions/")
+    sign_out(page)
     sign_in_to(page, live_server, lab.stewards[0].username, "/community/review/")
     audit.check("review list")
     audit.visit("evaluation to review", f"/community/evaluations/{waiting.pk}/")
     audit.visit("provider's change to review", f"/community/provider-changes/{change.pk}/")
+    audit.visit("measurement to promote or withdraw", f"/community/measurements/{measurement.pk}/")
+    audit.visit("domain note to review", f"/community/notes/{note.pk}/")
     print("\naxe-core violations per page\n" + audit.table())
     failures = audit.lines(FAILING)
     assert not failures, "\n".join(failures)

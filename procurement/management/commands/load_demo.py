@@ -200,6 +200,7 @@ class Command(BaseCommand):
         history = demo_awards.ensure_history(timezone.localdate())
         with transaction.atomic():
             community = demo_community.ensure(DEMO_PASSWORD)
+            contributors = demo_community.ensure_contributors(DEMO_PASSWORD)
         summary.rebuild()
         total = len(list(demo_users())) + 1
         self.stdout.write(f"Demo catalogue ({DEMO_CATALOGUE.name}):")
@@ -215,6 +216,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<24} Demo evaluator (Demo Indic Evaluation Consortium)")
         member = demo_community.PROVIDER_MEMBER
         self.stdout.write(f"  {member:<24} Demo provider member (Demo MSE AI Labs)")
+        for username, name, affiliation in demo_community.PRACTITIONER_ACCOUNTS:
+            self.stdout.write(f"  {username:<24} {name}, practitioner ({affiliation})")
+        username, name, affiliation = demo_community.DOMAIN_EXPERT
+        self.stdout.write(f"  {username:<24} {name} ({affiliation})")
         self.stdout.write(f"  {'admin':<24} platform administrator (all of the admin)")
         self.stdout.write(
             f"Demo awards for the transparency dashboard: {awards} approved now "
@@ -228,6 +233,15 @@ class Command(BaseCommand):
                 "one of each awaiting review, and a provider's price change awaiting review "
                 "(/community/)."
                 if community
+                else "already present."
+            )
+        )
+        self.stdout.write(
+            "Demo practitioners and domain expert: "
+            + (
+                "measurements of four offers, community-reported; two domain notes accepted and "
+                "one awaiting review."
+                if contributors
                 else "already present."
             )
         )
