@@ -48,6 +48,9 @@ The production shape is switched on by variables, never by a second settings fil
 - ``DJANGO_SITE_URL``: the address people open the product at, e.g.
   ``https://procure.example.gov.in``; the links in notification emails start with it (default
   ``http://127.0.0.1:8000`` with DEBUG on, else ``https://`` and the first allowed host).
+- ``OCDS_OCID_PREFIX``: the publisher's ocid prefix for open contracting data (registered with
+  the Open Contracting Partnership, e.g. ``ocds-a1b2c3``; default ``ocds-demo00``, which no
+  registered publisher holds).
 - ``DJANGO_EMAIL_HOST``, ``DJANGO_EMAIL_PORT`` (default 587), ``DJANGO_EMAIL_HOST_USER``,
   ``DJANGO_EMAIL_HOST_PASSWORD``, ``DJANGO_EMAIL_USE_TLS`` (STARTTLS, default on),
   ``DJANGO_EMAIL_USE_SSL`` (implicit TLS, e.g. port 465; default off): the SMTP server that
@@ -345,6 +348,10 @@ DEMO_INSTANCE = env_bool("PROCUREMENT_DEMO_INSTANCE", False)
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/") or (
     "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
 )
+# Open contracting data: the prefix of every contracting process's ocid, registered with the
+# Open Contracting Partnership by a real publisher ("ocds-" and six characters); the default
+# marks the data as not from a registered publisher.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "").strip() or "ocds-demo00"
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "").strip() or (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG

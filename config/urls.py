@@ -10,8 +10,9 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from config.views import healthz
-from procurement.api import community, transparency
+from procurement.api import community, ocds, transparency
 from procurement.api.base import FirstRendererNegotiation
+from procurement.api.tenders import TenderViewSet
 from procurement.api.views import (
     AwardViewSet,
     ComparisonViewSet,
@@ -34,6 +35,7 @@ swagger_ui = csp_update({"style-src": [SELF, SWAGGER_INLINE_STYLE]})(
 
 # /api/v1/: every route is in tests/test_api_tenancy.py's table, which fails on a route it lacks.
 register_converter(transparency.FigureConverter, "figure")
+register_converter(ocds.OcidConverter, "ocid")
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # JSON only: no ".json" twin of every route
@@ -46,6 +48,7 @@ router.register("comparisons", ComparisonViewSet, basename="comparison")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("awards", AwardViewSet, basename="award")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("tenders", TenderViewSet, basename="tender")
 api_v1 = [
     path("ping/", PingView.as_view(), name="ping"),
     # A policy pack version is named by two parts, which a router lookup cannot express.
@@ -94,6 +97,22 @@ api_v1 = [
         "transparency/<figure:figure>.csv",
         transparency.FigureCsvView.as_view(),
         name="transparency-figure-csv",
+    ),
+    # Open contracting data (OCDS): public JSON files, their addresses ending in ".json".
+    path(
+        "ocds/releases.json",
+        ocds.BulkReleasesView.as_view(),
+        name="ocds-releases",
+    ),
+    path(
+        "ocds/releases/<ocid:ocid>.json",
+        ocds.ReleasePackageView.as_view(),
+        name="ocds-release-package",
+    ),
+    path(
+        "ocds/records/<ocid:ocid>.json",
+        ocds.RecordView.as_view(),
+        name="ocds-record",
     ),
     # The community: public lists; submissions by its members signed in.
     path(

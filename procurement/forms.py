@@ -14,6 +14,7 @@ amount in lakh and crore under the field; the API takes numbers only.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,7 @@ from django.forms.utils import ErrorDict
 from procurement import engine, labels, national, usage, workload_fields
 from procurement.community import DomainNoteValues, EvaluationValues, MeasurementValues
 from procurement.engine import codes
+from procurement.engine.codec import to_jsonable
 from procurement.engine.numbers import (
     CRORE,
     LAKH,
@@ -34,7 +36,8 @@ from procurement.engine.numbers import (
     format_indian,
     format_lakh_crore,
 )
-from procurement.models import Benchmark, EvaluationSubmission, Workload
+from procurement.models import Benchmark, Bid, EvaluationSubmission, Tender, Workload
+from procurement.tendering import TenderValues
 from procurement.workload_fields import Field, InRange
 from providers.evidence import MAX_EVIDENCE_BYTES, EvidenceRefused, evidence_check
 from providers.models import Language, Offering
@@ -818,3 +821,152 @@ class DomainNoteForm(BootstrapMixin, forms.Form):
             body=data["body"],
             sources=data["sources"],
         )
+
+
+class TenderForm(BootstrapMixin, forms.Form):
+    """The particulars of a tender published from an approved planning decision."""
+
+    reference = forms.CharField(
+        label="Tender number", max_length=120, help_text="As on the file, e.g. DOH/IT/2026/17."
+    )
+    title = forms.CharField(label="Title", max_length=300)
+    bid_deadline = forms.DateTimeField(
+        label="Bids due by",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="At least three weeks from today (GFR 2017 Rule 161(iii)).",
+    )
+    opening_at = forms.DateTimeField(
+        label="Bids opened at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="At or after the deadline, within a week.",
+    )
+    benchmark_description = forms.CharField(
+        label="The buyer's test set",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What it holds, its size and languages; kept from bidders until the test.",
+    )
+    benchmark_rubric = forms.CharField(
+        label="How answers are scored",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    pass_mark = forms.DecimalField(
+        label="Pass mark (0–100)", min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    price_basis = forms.ChoiceField(label="Prices quoted as", choices=Tender.PriceBasis.choices)
+    reference_tokeniser = forms.CharField(
+        label="Reference tokeniser",
+        max_length=120,
+        required=False,
+        help_text="Only when prices are per million tokens, e.g. the tokeniser's name and version.",
+    )
+    bid_security = forms.ChoiceField(label="Bid security", choices=Tender.BidSecurity.choices)
+    emd_pct = forms.DecimalField(
+        label="EMD, % of the estimate",
+        required=False,
+        max_digits=4,
+        decimal_places=2,
+        help_text="2 % to 5 % (GFR 2017 Rule 170(i)); MSEs and startups are exempt.",
+    )
+    performance_security_pct = forms.DecimalField(
+        label="Performance security, % of the contract value",
+        max_digits=4,
+        decimal_places=2,
+        initial=Decimal(5),
+        help_text="3 % to 5 % (GFR 2017 Rule 171).",
+    )
+    integrity_pact = forms.BooleanField(
+        label="The Integrity Pact applies",
+        required=False,
+        help_text="Where your ministry has adopted it, above its threshold.",
+    )
+    price_revision_cap_pct = forms.DecimalField(
+        label="Yearly price revision cap (%)",
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal(5),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def values(self) -> TenderValues:
+        data = self.cleaned_data
+        return TenderValues(
+            reference=data["reference"],
+            title=data["title"],
+            bid_deadline=data["bid_deadline"],
+            opening_at=data["opening_at"],
+            benchmark_description=data["benchmark_description"],
+            benchmark_rubric=data["benchmark_rubric"],
+            pass_mark=data["pass_mark"],
+            price_basis=data["price_basis"],
+            reference_tokeniser=data["reference_tokeniser"],
+            bid_security=data["bid_security"],
+            emd_pct=data["emd_pct"],
+            performance_security_pct=data["performance_security_pct"],
+            integrity_pact=data["integrity_pact"],
+            price_revision_cap_pct=data["price_revision_cap_pct"],
+        )
+
+
+class BidForm(BootstrapMixin, forms.Form):
+    """A bid received, for one of the offers of the planning comparison's market survey (the
+    API takes any offer's terms): the bid's prices in rupees replace the surveyed ones."""
+
+    bidder_name = forms.CharField(label="Bidder", max_length=200)
+    offer = forms.ChoiceField(
+        label="The offer bid",
+        help_text="As surveyed for the estimate: its regions, terms and certifications.",
+    )
+    input_per_mtok = forms.DecimalField(
+        label="₹ per million input tokens", required=False, min_value=0, decimal_places=4
+    )
+    output_per_mtok = forms.DecimalField(
+        label="₹ per million output tokens", required=False, min_value=0, decimal_places=4
+    )
+    gpu_hour_price = forms.DecimalField(
+        label="₹ per GPU-hour (dedicated capacity)", required=False, min_value=0, decimal_places=4
+    )
+    local_content_pct = forms.DecimalField(
+        label="Local content (%)", min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    local_content_certificate = forms.ChoiceField(
+        label="Local content certified by", choices=Bid.Certificate.choices
+    )
+    local_content_location = forms.CharField(
+        label="Where the value is added", max_length=200, help_text="Make in India, para 9(a)."
+    )
+    mse = forms.BooleanField(label="A micro or small enterprise", required=False)
+    udyam_number = forms.CharField(label="Udyam registration number", max_length=40, required=False)
+    startup = forms.BooleanField(label="A startup recognised by DPIIT", required=False)
+    received_at = forms.DateTimeField(
+        label="Received at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args: Any, offers: list[engine.Offer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offers = {offer.offer_id: offer for offer in offers}
+        self._choices("offer", [(o.offer_id, o.name) for o in offers])
+        self.style()
+
+    def offer_terms(self) -> dict[str, Any]:
+        """The surveyed offer with the bid's prices, in rupees, as the engine reads it."""
+        data = self.cleaned_data
+        offer = self.offers[data["offer"]]
+        price = dataclasses.replace(
+            offer.price,
+            currency="INR",
+            source_url=f"The bid of {data['bidder_name']}",
+            checked_on=data["received_at"].date(),
+            input_per_mtok=data["input_per_mtok"],
+            cached_input_per_mtok=None,
+            output_per_mtok=data["output_per_mtok"],
+            gpu_hour_price=data["gpu_hour_price"],
+            is_demo=False,
+        )
+        terms = to_jsonable(dataclasses.replace(offer, price=price), normalise=True)
+        assert isinstance(terms, dict)
+        return terms

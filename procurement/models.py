@@ -571,9 +571,19 @@ class JustificationDocument(transitions.TransitionOnly):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        FILE_NOTE = "file_note", "File note"
+        BID_DOCUMENT = "bid_document", "Bid document"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     comparison = models.ForeignKey(Comparison, on_delete=models.PROTECT, related_name="documents")
+    # What the document is: the pre-tender file note of a comparison (its annex the market
+    # survey), or the bid document of a tender (its comparison the planning one).
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FILE_NOTE)
+    tender = models.ForeignKey(
+        "Tender", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
     language = models.CharField(max_length=5, default="en")
     # Set once, at insert: a document requested once the award is approved is the file's final
     # version; earlier ones are drafts, and read as superseded once a final one exists.
@@ -598,6 +608,11 @@ class JustificationDocument(transitions.TransitionOnly):
             models.CheckConstraint(
                 condition=~Q(status="ready") | (Q(sha256__isnull=False) & Q(pdf__isnull=False)),
                 name="document_ready_has_pdf",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="file_note", tender__isnull=True)
+                | Q(kind="bid_document", tender__isnull=False),
+                name="document_of_a_tender_is_its_bid_document",
             ),
         ]
         indexes = [models.Index(fields=["status", "enqueued_at"])]
@@ -1275,3 +1290,144 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} by {self.reviewed_by}"
+
+
+# From plan to award: the tender, the bids received and their opening -------------------------
+
+
+class Tender(models.Model):
+    """A tender published from an approved planning decision: its bid document's particulars
+    (dates, the buyer-run benchmark and pass mark, the price basis, the bid and performance
+    security, the Integrity Pact). Insert-only (a trigger on PostgreSQL): a tender is published
+    as it is made; its later steps — the opening, the evaluation, the award — are rows of their
+    own. Its open-contracting ``ocid`` is its planning decision's (``ocds.ocid``)."""
+
+    class PriceBasis(models.TextChoices):
+        PER_REQUEST = "per_request", _("Rupees per 1,000 requests at the reference workload")
+        REFERENCE_TOKENISER = (
+            "reference_tokeniser",
+            _("Rupees per million tokens, counted by a reference tokeniser"),
+        )
+
+    class BidSecurity(models.TextChoices):
+        DECLARATION = "declaration", _("Bid-securing declaration")
+        EMD = "emd", _("Earnest money deposit")
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="tenders")
+    planning_decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="tender"
+    )
+    reference = models.CharField(max_length=120, help_text="The tender number on the file.")
+    title = models.CharField(max_length=300)
+    bid_deadline = models.DateTimeField()
+    opening_at = models.DateTimeField()
+    benchmark_description = models.TextField(
+        max_length=4000, help_text="The buyer's test set: what it holds, size, languages."
+    )
+    benchmark_rubric = models.TextField(max_length=4000, help_text="How answers are scored.")
+    pass_mark = models.DecimalField(max_digits=5, decimal_places=2)
+    price_basis = models.CharField(max_length=20, choices=PriceBasis.choices)
+    reference_tokeniser = models.CharField(max_length=120, blank=True)
+    bid_security = models.CharField(max_length=12, choices=BidSecurity.choices)
+    emd_pct = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    performance_security_pct = models.DecimalField(max_digits=4, decimal_places=2)
+    integrity_pact = models.BooleanField()
+    price_revision_cap_pct = models.DecimalField(max_digits=5, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opening_at__gte=F("bid_deadline")), name="tender_opens_after_deadline"
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=0, pass_mark__lte=100), name="tender_pass_mark_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(bid_security="declaration", emd_pct__isnull=True)
+                | Q(bid_security="emd", emd_pct__gte=2, emd_pct__lte=5),
+                name="tender_emd_2_to_5_pct",
+            ),
+            models.CheckConstraint(
+                condition=Q(performance_security_pct__gte=3, performance_security_pct__lte=5),
+                name="tender_performance_security_3_to_5_pct",
+            ),
+            models.CheckConstraint(
+                condition=~Q(price_basis="reference_tokeniser") | ~Q(reference_tokeniser=""),
+                name="tender_tokeniser_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+
+class Bid(models.Model):
+    """A bid received for a tender before its deadline, recorded by the officer or posted by the
+    department's system: the bidder (a catalogue provider or a new one), the offer's terms in
+    the engine's offer format (the same fields as a catalogue offer: prices, regions with their
+    operators, certifications, terms), the bidder's Make in India class with its local-content
+    certificate, MSE and startup status. Sealed until the tender's opening (``selectors``).
+    Insert-only."""
+
+    class Certificate(models.TextChoices):
+        SELF = "self", _("Self-certified")
+        AUDITOR = "auditor", _("Certified by a statutory auditor or cost accountant")
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bids")
+    bidder_name = models.CharField(max_length=200)
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    offer = models.JSONField(help_text="The offer's terms, in the engine's offer format.")
+    local_content_pct = models.DecimalField(max_digits=5, decimal_places=2)
+    local_content_certificate = models.CharField(max_length=10, choices=Certificate.choices)
+    local_content_location = models.CharField(
+        max_length=200, help_text="Where the value is added (Make in India order, para 9(a))."
+    )
+    mse = models.BooleanField(help_text="A micro or small enterprise (Udyam registered).")
+    udyam_number = models.CharField(max_length=40, blank=True)
+    startup = models.BooleanField(help_text="A startup recognised by DPIIT.")
+    received_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["tender_id", "received_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(local_content_pct__gte=0, local_content_pct__lte=100),
+                name="bid_local_content_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(mse=False) | ~Q(udyam_number=""), name="bid_mse_has_udyam"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bid of {self.bidder_name} for {self.tender.reference}"
+
+
+class BidOpening(models.Model):
+    """The opening of a tender's bids, at or after its opening time: who opened them, when, and
+    the SHA-256 of the bids as opened (so a bid added or altered later shows). Before it no one
+    sees a bid's figures. Insert-only, one per tender; an event on the department's chain."""
+
+    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="opening")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    bids = models.PositiveIntegerField()
+    bids_sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Opening of {self.tender.reference}"

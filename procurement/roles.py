@@ -73,12 +73,18 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # What an awarded contract served, quarter by quarter (the API and the CSV upload).
         "procurement.add_usagereport",
         "procurement.view_usagereport",
+        # The tender of an approved planning decision, the bids received, their opening.
+        "procurement.add_tender",
+        "procurement.view_tender",
+        "procurement.add_bid",
+        "procurement.add_bidopening",
     ),
     APPROVER: (
         "procurement.view_workload",
         "procurement.view_comparison",
         "procurement.view_decision",
         "procurement.approve_decision",
+        "procurement.view_tender",
         "procurement.view_policypack",
         "procurement.view_justificationdocument",
         "procurement.view_usagereport",

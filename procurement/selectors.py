@@ -41,6 +41,8 @@ from procurement.models import (
     Accreditation,
     AuditEvent,
     Benchmark,
+    Bid,
+    BidOpening,
     ChainCheckpoint,
     Comparison,
     ComparisonResults,
@@ -58,6 +60,7 @@ from procurement.models import (
     ProviderChange,
     ProviderMember,
     Review,
+    Tender,
     UsageReport,
     Workload,
 )
@@ -152,7 +155,7 @@ def usage_reports_of(decision_ids: Iterable[int]) -> QuerySet[UsageReport]:
 def document_rows() -> QuerySet[JustificationDocument]:
     """Documents with their comparison and requester; the PDF stays in the database."""
     return JustificationDocument.objects.select_related(
-        "comparison__workload", "requested_by"
+        "comparison__workload", "requested_by", "tender"
     ).defer("pdf", "comparison__snapshot")
 
 
@@ -318,7 +321,7 @@ def get_document_for_user(user: User, pk: Any) -> JustificationDocument:
 
 def document_pdf_for_user(user: User, pk: Any) -> JustificationDocument:
     """A ready document of the user's department, with its PDF bytes (404 otherwise)."""
-    ready = JustificationDocument.objects.select_related("comparison__workload").filter(
+    ready = JustificationDocument.objects.select_related("comparison__workload", "tender").filter(
         status=JustificationDocument.Status.READY
     )
     return _get(user, ready, pk, "No such document ready to download.")
@@ -340,11 +343,16 @@ def comparisons_of(workload: Workload) -> QuerySet[Comparison]:
 
 
 def documents_of(comparison: Comparison) -> list[JustificationDocument]:
-    return list(comparison.documents.defer("pdf").select_related("requested_by"))
+    """The file notes of a comparison (a tender's bid document belongs to the tender)."""
+    return list(
+        comparison.documents.filter(kind=JustificationDocument.Kind.FILE_NOTE)
+        .defer("pdf")
+        .select_related("requested_by")
+    )
 
 
 def document_superseded_by(document: JustificationDocument) -> JustificationDocument | None:
-    """The final version that supersedes a draft: a ready final document of the same
+    """The final version that supersedes a draft file note: a ready final file note of the same
     comparison, requested later (None for a final document, or while none is ready). Derived
     when read; an issued document is never changed to say so."""
     if document.final:
@@ -353,6 +361,7 @@ def document_superseded_by(document: JustificationDocument) -> JustificationDocu
         JustificationDocument.objects.defer("pdf")
         .filter(
             comparison_id=document.comparison_id,
+            kind=JustificationDocument.Kind.FILE_NOTE,
             language=document.language,
             final=True,
             status=JustificationDocument.Status.READY,
@@ -934,3 +943,74 @@ def language_names(codes: Iterable[str]) -> str:
     """Language codes as their names, in words ("Hindi, English")."""
     names = dict(Language.objects.values_list("code", "name"))
     return ", ".join(names.get(code, code) for code in codes)
+
+
+# Tenders and their bids -----------------------------------------------------------------------
+
+
+def tender_rows() -> QuerySet[Tender]:
+    return Tender.objects.select_related(
+        "department", "planning_decision__comparison__workload", "opening", "created_by"
+    )
+
+
+def tender_list(user: User) -> QuerySet[Tender]:
+    return visible_to(user, tender_rows())
+
+
+def get_tender_for_user(user: User, pk: Any) -> Tender:
+    return _get(user, tender_rows(), pk, "No such tender.")
+
+
+def opening_of(tender: Tender) -> BidOpening | None:
+    return getattr(tender, "opening", None)
+
+
+@dataclasses.dataclass(frozen=True)
+class SealedBids:
+    """What anyone may know of a tender's bids before they are opened: how many arrived and
+    when — never a bidder or a figure."""
+
+    count: int
+    received: list[dt.datetime]
+
+
+def sealed_bids(tender: Tender) -> SealedBids:
+    received = list(
+        Bid.objects.filter(tender=tender)
+        .order_by("received_at")
+        .values_list("received_at", flat=True)
+    )
+    return SealedBids(len(received), received)
+
+
+def opened_bids(tender: Tender) -> list[Bid]:
+    """The bids of an opened tender, in the order received; ValidationError while sealed (a
+    caller that asks before the opening is a bug, never a page that shows them)."""
+    if opening_of(tender) is None:
+        raise ValidationError("The bids are sealed until they are opened.")
+    return list(
+        Bid.objects.filter(tender=tender).select_related("provider").order_by("received_at", "pk")
+    )
+
+
+def approved_planning_decisions(user: User) -> QuerySet[Decision]:
+    """The user's department's approved decisions that have no tender yet."""
+    return visible_to(user, decision_rows()).filter(
+        status=Decision.Status.APPROVED, tender__isnull=True
+    )
+
+
+def tender_trail(tender: Tender) -> list[AuditEvent]:
+    """The tender's audit events and its bids', oldest first (a bid's names no bidder and no
+    figure until the opening)."""
+    bids = [str(pk) for pk in Bid.objects.filter(tender=tender).values_list("pk", flat=True)]
+    events = audit_trail(tender.department, "tender", [str(tender.pk)])
+    events += audit_trail(tender.department, "bid", bids)
+    return sorted(events, key=lambda event: event.sequence)
+
+
+def bid_documents_of(tender: Tender) -> list[JustificationDocument]:
+    return list(
+        JustificationDocument.objects.filter(tender=tender).defer("pdf").order_by("-requested_at")
+    )

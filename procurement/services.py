@@ -504,7 +504,12 @@ def _document_queue(
     """The document of ``comparison`` in ``language`` and edition (draft or final), queued
     unless one is already queued, rendering or ready (the caller holds the transaction)."""
     existing = (
-        JustificationDocument.objects.filter(comparison=comparison, language=language, final=final)
+        JustificationDocument.objects.filter(
+            comparison=comparison,
+            kind=JustificationDocument.Kind.FILE_NOTE,
+            language=language,
+            final=final,
+        )
         .exclude(status=JustificationDocument.Status.FAILED)
         .order_by("requested_at")
         .first()

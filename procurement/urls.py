@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement import community_views, key_views, views
+from procurement import community_views, key_views, tender_views, views
 
 urlpatterns = [
     path("workloads/", views.workload_list, name="workload_list"),
@@ -34,6 +34,17 @@ urlpatterns = [
     path("verify/checkpoints/", views.audit_checkpoints, name="audit_checkpoints"),
     path("verify/checkpoints.json", views.audit_checkpoints_file, name="audit_checkpoints_file"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    # From plan to award: the tender of an approved decision, its bids, their opening.
+    path("decisions/<int:pk>/tender/", tender_views.tender_create, name="tender_create"),
+    path("tenders/", tender_views.tender_list, name="tender_list"),
+    path("tenders/<int:pk>/", tender_views.tender_detail, name="tender_detail"),
+    path("tenders/<int:pk>/bids/new/", tender_views.bid_record, name="bid_record"),
+    path("tenders/<int:pk>/open/", tender_views.tender_open, name="tender_open"),
+    path(
+        "tenders/<int:pk>/bid-document/",
+        tender_views.tender_bid_document,
+        name="tender_bid_document",
+    ),
     path("decisions/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
     path("decisions/<int:pk>/return/", views.decision_return, name="decision_return"),
     # What awaits the person signed in: approvals, proposals returned to them.

@@ -383,6 +383,9 @@ def _decision_context(
         "events": selectors.audit_trail(decision.department, "decision", [str(decision.pk)]),
         "form": form or DecisionReviewForm(),
         "can_review": services.may_review(request.user, decision),
+        "tender": getattr(decision, "tender", None),
+        "can_tender": decision.status == Decision.Status.APPROVED
+        and request.user.has_perm("procurement.add_tender"),
         "has_demo": decision.comparison.uses_demo_data,
     }
 
@@ -495,12 +498,15 @@ def document_status(request: HttpRequest, pk: Any) -> HttpResponse:
 def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
     document = selectors.document_pdf_for_user(request.user, pk)
     comparison = document.comparison
-    name = slugify(comparison.workload.title)[:60] or "workload"
     pdf, sha256 = document.issued()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="justification-{name}-{comparison.fingerprint[:12]}.pdf"'
-    )
+    if document.tender is not None:
+        name = slugify(document.tender.reference)[:60] or "tender"
+        filename = f"bid-document-{name}.pdf"
+    else:
+        name = slugify(comparison.workload.title)[:60] or "workload"
+        filename = f"justification-{name}-{comparison.fingerprint[:12]}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-SHA256"] = sha256
     return response
 

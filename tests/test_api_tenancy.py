@@ -12,10 +12,12 @@ account is no community member (tests/test_api_community.py tries the members th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -23,24 +25,27 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from procurement import national, services
+from procurement import national, ocds, services, tendering
 from procurement.documents import jobs
 from procurement.models import (
     AuditEvent,
+    Bid,
     Comparison,
     Decision,
     JustificationDocument,
+    Tender,
     UsageReport,
     Workload,
 )
 from providers.models import Offering
 from tests.conftest import workload_data, workload_values
+from tests.tenders import bid_values, tender_values
 from tests.test_api_support import client_with, make_key
 
 pytestmark = pytest.mark.django_db
 
 # Kinds of objects that belong to a department; every other target is shared or public.
-OWNED = {"workload", "comparison", "decision", "document", "award"}
+OWNED = {"workload", "comparison", "decision", "document", "award", "tender"}
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 MISSING_ID = 987_654_321
 MISSING_DOCUMENT = "00000000-0000-4000-8000-000000000000"
@@ -63,7 +68,8 @@ class Row:
     """How to try one route. ``target``: which object of department A its URL names;
     ``lists``: the kind of department rows its GET lists; ``body``: the request body of its
     writes, given the ids to name (A's, or missing ones); ``leak_query``: a query string naming
-    A's id, to be answered as for a missing id; ``members``: every method not public is for the
+    A's id, to be answered as for a missing id; ``state_conflicts``: methods the world's state
+    answers with a 409; ``members``: every method not public is for the
     community's members, so a department's key is refused (403)."""
 
     target: str | None = None
@@ -73,6 +79,9 @@ class Row:
     body: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     patch: dict[str, Any] | None = None
     leak_query: Callable[[dict[str, Any]], str] | None = None
+    # Methods the world's state refuses with a 409 (a sealed tender's bids list; an opening
+    # before its time): the own key gets that conflict, not a success.
+    state_conflicts: frozenset[str] = frozenset()
 
     def refuses_keys(self, method: str) -> bool:
         return self.members and not (self.public and method == "GET")
@@ -102,6 +111,9 @@ ROWS: dict[str, Row] = {
     "api:transparency-figure-csv": Row(target="figure", public=True),
     "api:transparency-scenario": Row(public=True),
     "api:transparency-scenario-csv": Row(public=True),
+    "api:ocds-releases": Row(public=True),
+    "api:ocds-release-package": Row(target="ocid", public=True),
+    "api:ocds-record": Row(target="ocid", public=True),
     "api:community-evaluator-list": Row(public=True),
     "api:community-evaluation-list": Row(public=True, members=True),
     "api:community-benchmark-list": Row(public=True, members=True),
@@ -140,7 +152,26 @@ ROWS: dict[str, Row] = {
     "api:award-list": Row(lists="award"),
     "api:award-detail": Row(target="award"),
     "api:award-usage": Row(target="award", body=lambda ids: USAGE),
+    "api:tender-list": Row(lists="tender", body=lambda ids: tender_body(ids["tenderable"])),
+    "api:tender-detail": Row(target="tender"),
+    "api:tender-bids": Row(
+        target="tender", body=lambda ids: ids["bid"], state_conflicts=frozenset({"GET"})
+    ),
+    "api:tender-open": Row(target="tender", state_conflicts=frozenset({"POST"})),
 }
+
+
+def tender_body(decision: int) -> dict[str, Any]:
+    values = tender_values()
+    return {
+        "planning_decision": decision,
+        **{
+            name: str(value) if value is not None and not isinstance(value, bool) else value
+            for name, value in dataclasses.asdict(values).items()
+        },
+        "bid_deadline": values.bid_deadline.isoformat(),
+        "opening_at": values.opening_at.isoformat(),
+    }
 
 
 def api_routes(
@@ -222,6 +253,27 @@ def world(
             user=alice, comparison=awarded, offer_id=awarded.recommended_offer_id
         ),
     )
+    tenderable = services.decision_approve(
+        user=bob,
+        decision=services.decision_propose(
+            user=alice,
+            comparison=services.comparison_run(
+                user=alice, workload=served, decision_date=dt.date(2026, 11, 27)
+            ),
+            offer_id=awarded.recommended_offer_id,
+        ),
+    )
+    tender = tendering.tender_create(user=alice, decision=award, values=tender_values())
+    tendering.bid_record(user=alice, tender=tender, values=bid_values(awarded))
+    bid = bid_values(awarded)
+    bid_body = {
+        **{
+            name: str(value) if isinstance(value, Decimal) else value
+            for name, value in dataclasses.asdict(bid).items()
+            if name != "provider"
+        },
+        "received_at": bid.received_at.isoformat(),
+    }
     offering = Offering.objects.select_related("provider").first()
     return World(
         a_key=make_key(departments[0], name="Health system")[1],
@@ -236,6 +288,8 @@ def world(
             "provider": {"slug": offering.provider.slug},
             "offering": {"slug": offering.slug},
             "figure": {"figure": "by-sector"},
+            "ocid": {"ocid": ocds.ocid(award)},
+            "tender": {"pk": tender.pk},
         },
         missing={
             **{kind: {"pk": MISSING_ID} for kind in OWNED},
@@ -246,12 +300,16 @@ def world(
             "comparison": comparison.pk,
             "free_comparison": free.pk,
             "offer_id": free.recommended_offer_id,
+            "tenderable": tenderable.pk,
+            "bid": bid_body,
         },
         missing_ids={
             "workload": MISSING_ID,
             "comparison": MISSING_ID,
             "free_comparison": MISSING_ID,
             "offer_id": free.recommended_offer_id,
+            "tenderable": MISSING_ID,
+            "bid": bid_body,
         },
         a_rows={
             "workload": {comparison.workload_id},
@@ -259,6 +317,7 @@ def world(
             "decision": {decision.pk},
             "document": {str(document.pk)},
             "award": {award.pk},
+            "tender": {tender.pk},
         },
     )
 
@@ -305,6 +364,8 @@ def a_state() -> list[Any]:
         list(Decision.objects.values_list("pk", "status", "decision_note")),
         list(JustificationDocument.objects.values_list("pk", "status")),
         UsageReport.objects.count(),
+        Tender.objects.count(),
+        Bid.objects.count(),
         AuditEvent.objects.count(),
     ]
 
@@ -376,6 +437,9 @@ def test_the_own_departments_key_succeeds_on_every_route_and_method(world):
             except Undo:
                 pass
             tried += 1
+            if method in row.state_conflicts:
+                assert response.status_code == 409, f"{method} {name}: {response.status_code}"
+                continue
             if row.refuses_keys(method):
                 assert response.status_code == 403, f"{method} {name}: {response.status_code}"
                 continue

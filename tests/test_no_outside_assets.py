@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from procurement.engine.packs import pack_data
+from procurement.ocds import ocid
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,10 @@ NOT_PAGES = {
     "community_measurement_evidence": "a file download",
     "community_measurement_review": "POST only",
     "community_domain_note_review": "POST only",
+    "tender_open": "POST only",
+    "tender_bid_document": "POST only",
+    "api:tender-open": "POST only",
+    "api:tender-bids": "sealed until the opening (a 409)",
     "community_item_results": "a JSON Lines download",
     "admin:logout": "POST only",
     "admin:view_on_site": "a redirect to the object's own page",
@@ -150,6 +155,7 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         Measurement,
         PolicyPack,
         ProviderChange,
+        Tender,
         Workload,
     )
     from providers.models import Offering, Provider
@@ -172,6 +178,8 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "api:decision-detail": {"pk": Decision.objects.first().pk},
         "api:award-detail": {"pk": Decision.objects.get(status="approved").pk},
         "api:award-usage": {"pk": Decision.objects.get(status="approved").pk},
+        "api:ocds-release-package": {"ocid": ocid(Decision.objects.get(status="approved"))},
+        "api:ocds-record": {"ocid": ocid(Decision.objects.get(status="approved"))},
         "api:document-detail": {"pk": JustificationDocument.objects.first().pk},
         "api:document-pdf": {"pk": JustificationDocument.objects.first().pk},
         "admin:app_list": {"app_label": "providers"},
@@ -191,6 +199,10 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "community_provider_change": {"pk": ProviderChange.objects.get().pk},
         "community_measurement": {"pk": Measurement.objects.get().pk},
         "community_domain_note": {"pk": DomainNote.objects.get().pk},
+        "tender_create": {"pk": Decision.objects.get(status="approved").pk},
+        "tender_detail": {"pk": Tender.objects.get().pk},
+        "bid_record": {"pk": Tender.objects.get().pk},
+        "api:tender-detail": {"pk": Tender.objects.get().pk},
         "policy_diff": {
             "slug": "india-default",
             "old": SHIPPED,
@@ -215,7 +227,7 @@ def signed_in_admin(
     """A superuser who belongs to alice's department, with one record of every kind there."""
     from axes.models import AccessAttempt, AccessFailureLog
 
-    from procurement import community, platform, services
+    from procurement import community, platform, services, tendering
     from procurement.documents import jobs
     from procurement.management.demo_community import price_change
     from procurement.models import Contributor, EvaluatorMember, Membership, ProviderMember
@@ -226,6 +238,7 @@ def signed_in_admin(
         note_values,
         provider_member,
     )
+    from tests.tenders import bid_values, tender_values
 
     # A draft pack and the proposal to publish it (by the administrator as a platform person,
     # before joining a department).
@@ -259,8 +272,11 @@ def signed_in_admin(
         user=alice, comparison=comparison, offer_id=comparison.recommended_offer_id, reason=""
     )
     with django_capture_on_commit_callbacks(execute=False):
-        services.decision_approve(user=admin_user, decision=proposed)  # an award
+        award = services.decision_approve(user=admin_user, decision=proposed)
         document = services.document_request(user=alice, comparison=comparison)
+    # The award's tender, with a bid (sealed).
+    tender = tendering.tender_create(user=alice, decision=award, values=tender_values())
+    tendering.bid_record(user=alice, tender=tender, values=bid_values(comparison))
     jobs.document_render(str(document.pk))
     return admin_client, lab.stewards[0]
 

@@ -16,6 +16,9 @@ more entry in ``COLUMNS``, one in ``ROLE_COLUMNS`` (a department role: its perso
 department A) or ``PLATFORM_COLUMNS`` (a platform-wide role: its person belongs to no
 department), and one more value in each row.
 
+Department A's tender holds a sealed bid (its opening time not reached): no answer of any
+route to any caller may show its bidder or its price (issue 15: sealed until the opening).
+
 Every request runs in a transaction rolled back afterwards, so each cell starts from the same
 state. The number of cells is printed.
 """
@@ -38,7 +41,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from procurement import api_keys, community, national, services
+from procurement import api_keys, community, national, ocds, services, tendering
 from procurement.documents import jobs
 from procurement.management.demo_community import price_change
 from procurement.models import Contributor, DepartmentAPIKey, EvaluatorMember, ProviderMember
@@ -62,6 +65,7 @@ from providers.models import Evaluator, Offering, Provider
 from tests.community import OFFER as COMMUNITY_OFFER
 from tests.community import evidence, item_results
 from tests.conftest import make_user, workload_data, workload_values
+from tests.tenders import SEALED_BIDDER, SEALED_PRICE, bid_values, tender_values
 from tests.test_api_support import client_with, make_key
 from tests.test_workload_form import form_post
 
@@ -228,6 +232,27 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 200, 200, 403, 403),
     ("POST", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 400, 400, 403, 403),
     ("GET", "community_review"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, SHOWN, 403, 403, 403, 403, 403, 403, 403),
+    # Tenders: the department's officers and approvers see them; an officer publishes one from
+    # a decision, records bids, opens them (before the opening time: refused, with a message).
+    ("GET", "tender_list"): PAGE_LIST,
+    ("POST", "tender_bid_document"): PAGE_OFFICER_WRITE,
+    ("GET", "tender_detail"): PAGE_READ,
+    ("GET", "tender_create"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "tender_create"): (LOGIN, 404, 400, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "bid_record"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "bid_record"): (LOGIN, 404, 400, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "tender_open"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    # Open contracting data: public.
+    ("GET", "api:ocds-releases"): PUBLIC,
+    ("GET", "api:ocds-release-package"): PUBLIC,
+    ("GET", "api:ocds-record"): PUBLIC,
+    # Tenders in the API: a sealed tender's bids list is a conflict (409) until the opening.
+    ("GET", "api:tender-list"): API_LIST,
+    ("POST", "api:tender-list"): (401, 400, 400, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "api:tender-detail"): API_READ,
+    ("GET", "api:tender-bids"): (401, 404, 409, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "api:tender-bids"): (401, 404, 400, 403, 404, 404, 404, 404, 400, 403, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "api:tender-open"): (401, 404, 409, 403, 403, 403, 403, 403, 409, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     # The community's API: the directory public; each write its members' (others 403, before
     # the body is read); a member's empty JSON body to a file upload is refused (415).
     ("GET", "api:community-evaluator-list"): PUBLIC,
@@ -286,6 +311,7 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
 WORKLOAD_JSON = json.loads(json.dumps(workload_data(title="Matrix helpline"), default=str))
 MARKER = "Matrix helpline"  # the title of department A's workload, as lists show it
 AWARD_MARKER = "Served helpline"  # the title of the workload of department A's award
+TENDER_MARKER = "MATRIX/TENDER/1"  # the reference of the tender of that award
 # The award's contract began before the last quarter, which has ended: it may be reported.
 LAST_QUARTER = national.previous_quarter(national.quarter_of(timezone.localdate()))
 CONTRACT_START = national.quarter_bounds(national.previous_quarter(LAST_QUARTER))[0]
@@ -499,6 +525,10 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             user=maker, comparison=awarded, offer_id=awarded.recommended_offer_id
         ),
     )
+    tender = tendering.tender_create(
+        user=maker, decision=award, values=tender_values(reference=TENDER_MARKER)
+    )
+    tendering.bid_record(user=maker, tender=tender, values=bid_values(awarded))
     offering = Offering.objects.select_related("provider").first()
 
     clients: dict[str, APIClient] = {"anonymous": client_with()}
@@ -536,6 +566,8 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "community-provider-changes": {"pk": pending_change.pk},
             "community-measurements": {"pk": withdrawn.pk},
             "community-notes": {"pk": pending_note.pk},
+            "tenders": {"pk": tender.pk},
+            "ocds": {"ocid": ocds.ocid(award)},
         },
         ids={
             "workload": workload.pk,
@@ -548,6 +580,7 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "api:decision-list": {decision.pk},
             "api:document-list": {str(document.pk)},
             "api:award-list": {award.pk},
+            "api:tender-list": {tender.pk},
         },
         markers={
             "workload_list": MARKER,
@@ -557,6 +590,7 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "api_key_list": makers_key.prefix,
             "community_submissions": "matrix-1",
             "community_review": "Evaluation Lab E",
+            "tender_list": TENDER_MARKER,
         },
         clients=clients,
         persons=persons,
@@ -697,6 +731,9 @@ def test_the_tenancy_and_role_matrix(world, capsys, part):
             response = _ask(route, method, world, column)
             cells += 1
             got = _answer(route, response, world, expected)
+            body = response.content.decode(errors="replace")
+            if SEALED_BIDDER in body or str(SEALED_PRICE) in body:
+                wrong.append(f"{method} {name} by {column}: shows a sealed bid")
             if got != expected:
                 wrong.append(
                     f"{method} {name} by {column}: expected {expected}, got {got} "

@@ -7,9 +7,18 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from procurement import services
+from procurement import services, tendering
 from procurement.documents import jobs
-from procurement.models import AuditEvent, Comparison, Decision, JustificationDocument, Workload
+from procurement.models import (
+    AuditEvent,
+    Bid,
+    BidOpening,
+    Comparison,
+    Decision,
+    JustificationDocument,
+    Workload,
+)
+from tests.tenders import approved_decision, tender_values
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +58,12 @@ ROUTES = {
     "audit_checkpoints": ("GET", None),
     "audit_checkpoints_file": ("GET", None),
     "transparency": ("GET", None),
+    "tender_list": ("GET", None),
+    "tender_create": ("POST", "approved"),
+    "tender_detail": ("GET", "tender"),
+    "bid_record": ("GET", "tender"),
+    "tender_open": ("POST", "tender"),
+    "tender_bid_document": ("POST", "tender"),
 }
 # Open to everyone: whether a file was issued, when and for which department; whether a
 # snapshot's signature matches; the public key that signs snapshots; the signed checkpoints of
@@ -91,7 +106,13 @@ def objects_of_department_a(
     with django_capture_on_commit_callbacks(execute=False):
         document = services.document_request(user=alice, comparison=comparison)
     jobs.document_render(str(document.pk))
+    approved = approved_decision(
+        alice, bob, services.comparison_run(user=alice, workload=comparison.workload)
+    )
+    tender = tendering.tender_create(user=alice, decision=approved, values=tender_values())
     return {
+        "approved": {"pk": approved.pk},
+        "tender": {"pk": tender.pk},
         "document": {"pk": document.pk},
         "workload": {"pk": comparison.workload.pk},
         "comparison": {"pk": comparison.pk},
@@ -126,6 +147,8 @@ def test_another_departments_officer_gets_404_on_every_object_route(
         Comparison.objects.count(),
         Decision.objects.count(),
         JustificationDocument.objects.count(),
+        Bid.objects.count(),
+        BidOpening.objects.count(),
         AuditEvent.objects.count(),
     )
     for name, (method, target) in ROUTES.items():
@@ -138,10 +161,12 @@ def test_another_departments_officer_gets_404_on_every_object_route(
         Comparison.objects.count(),
         Decision.objects.count(),
         JustificationDocument.objects.count(),
+        Bid.objects.count(),
+        BidOpening.objects.count(),
         AuditEvent.objects.count(),
     )
     assert after == before, "a refused request changed something"
-    assert Decision.objects.get().status == Decision.Status.PROPOSED
+    assert Decision.objects.get(**objects_of_department_a["decision"]).status == "proposed"
 
 
 def test_lists_show_only_the_own_departments_records(client, charlie, objects_of_department_a):
@@ -183,7 +208,7 @@ def test_an_approver_of_another_department_cannot_approve(
     client.force_login(dave)
     decision = objects_of_department_a["decision"]
     assert client.post(reverse("decision_approve", kwargs=decision)).status_code == 404
-    assert Decision.objects.get().status == Decision.Status.PROPOSED
+    assert Decision.objects.get(**decision).status == Decision.Status.PROPOSED
 
 
 def test_key_pages_answer_only_their_departments_administrator(client, departments):

@@ -420,6 +420,18 @@ class DocumentSerializer(serializers.ModelSerializer[JustificationDocument]):
         help_text="The final file note, requested once the award was approved (the approval "
         "requests it); false for a draft, which a ready final version supersedes.",
     )
+    kind = serializers.ChoiceField(
+        choices=JustificationDocument.Kind.choices,
+        read_only=True,
+        help_text="file_note: the pre-tender file note of the comparison; bid_document: the "
+        "bid document of a tender (its comparison is the tender's planning comparison).",
+    )
+    tender = serializers.IntegerField(
+        source="tender_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The tender of a bid document; null for a file note.",
+    )
 
     class Meta:
         model = JustificationDocument
@@ -428,7 +440,9 @@ class DocumentSerializer(serializers.ModelSerializer[JustificationDocument]):
             "status_url",
             "status",
             "error",
+            "kind",
             "comparison",
+            "tender",
             "fingerprint",
             "final",
             "language",

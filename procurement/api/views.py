@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -663,8 +664,8 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
 
     def unscoped_queryset(self) -> QuerySet[Any]:
         if self.action == "pdf":
-            return JustificationDocument.objects.select_related("comparison").only(
-                "pdf", "status", "sha256", "comparison__fingerprint"
+            return JustificationDocument.objects.select_related("comparison", "tender").only(
+                "pdf", "status", "sha256", "comparison__fingerprint", "tender__reference"
             )
         return selectors.document_rows().order_by("-requested_at")
 
@@ -695,9 +696,11 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
             )
         pdf, sha256 = document.issued()
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="justification-{document.comparison.fingerprint[:12]}.pdf"'
-        )
+        if document.tender is not None:
+            filename = f"bid-document-{slugify(document.tender.reference)[:60] or 'tender'}.pdf"
+        else:
+            filename = f"justification-{document.comparison.fingerprint[:12]}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["X-Content-SHA256"] = sha256
         return response
 

@@ -145,6 +145,14 @@ def eligibility_clauses(
     library that the pack's rules and the workload call for, placeholders filled, each with the
     instruments it rests on. A clause of the library the rules do not name (an authority's own
     standard condition) is always included, after them."""
+    return [clause for _, clause in tender_clauses(policy, workload, value)]
+
+
+def tender_clauses(
+    policy: engine.Policy, workload: engine.Workload, value: Decimal | None
+) -> list[tuple[str, Clause]]:
+    """The clauses of :func:`eligibility_clauses`, each with its id in the library (the bid
+    document places each in its own section)."""
     library = _library(policy)
     tags = workload.data_classification
     rule = _strictest_residency(policy, tags)
@@ -187,8 +195,8 @@ def eligibility_clauses(
     if workload.max_p95_latency_ms:
         wanted.append(("latency", values))
     wanted += [(clause_id, values) for clause_id in library if clause_id not in RULE_CLAUSES]
-    found = (_from_library(library, clause_id, vals) for clause_id, vals in wanted)
-    return [clause for clause in found if clause is not None]
+    found = ((clause_id, _from_library(library, clause_id, vals)) for clause_id, vals in wanted)
+    return [(clause_id, clause) for clause_id, clause in found if clause is not None]
 
 
 # The clauses of the library that the pack's rules call for (each only when its rule does).

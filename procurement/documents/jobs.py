@@ -43,6 +43,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
 from procurement.audit import audit_record
+from procurement.documents.bid_document import bid_document_context
 from procurement.documents.content import document_context
 from procurement.documents.pdf import render_pdf
 from procurement.models import JustificationDocument
@@ -158,20 +159,21 @@ def _fail(document: JustificationDocument, message: str) -> None:
 
 
 def document_pdf(document: JustificationDocument) -> bytes:
-    """The PDF of a document: the justification template, with the snapshot attached."""
+    """The PDF of a document: a file note (the justification template, with the snapshot
+    attached) or a tender's bid document (which goes to bidders: no snapshot, whose market
+    survey names providers)."""
     comparison = document.comparison
+    attachments: dict[str, tuple[bytes, str]] = {}
     with translation.override(document.language):
-        html = render_to_string("documents/justification.html", document_context(document))
-    rendered = render_pdf(
-        html,
-        attachments={
-            f"comparison-{comparison.pk}-snapshot.json": (
+        if document.kind == JustificationDocument.Kind.BID_DOCUMENT:
+            html = render_to_string("documents/bid_document.html", bid_document_context(document))
+        else:
+            html = render_to_string("documents/justification.html", document_context(document))
+            attachments[f"comparison-{comparison.pk}-snapshot.json"] = (
                 comparison.snapshot.encode("utf-8"),
                 f"Snapshot of every input and result; SHA-256 fingerprint {comparison.fingerprint}",
             )
-        },
-        when=document.requested_at,
-    )
+    rendered = render_pdf(html, attachments=attachments, when=document.requested_at)
     if rendered.refused:
         logger.warning("document %s: refused to fetch %s", document.pk, rendered.refused)
     return rendered.pdf
@@ -237,13 +239,19 @@ def _store(document: JustificationDocument, pdf: bytes) -> None:
             actor=None,
             action="document.ready",
             obj=document,
-            summary=f"Issued the justification of comparison {document.comparison_id}",
+            summary=_issued(document),
             payload={
                 "sha256": digest,
                 "size": len(pdf),
                 "fingerprint": document.comparison.fingerprint,
             },
         )
+
+
+def _issued(document: JustificationDocument) -> str:
+    if document.tender is not None:
+        return f"Issued the bid document of tender {document.tender.reference}"
+    return f"Issued the justification of comparison {document.comparison_id}"
 
 
 def documents_to_sweep(older_than: dt.timedelta, now: dt.datetime | None = None) -> list[str]:

@@ -13,6 +13,7 @@ printed with the rest (``pytest -s``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from procurement import community, services, summary
+from procurement import community, services, summary, tendering
 from procurement.documents import jobs
 from procurement.management.demo_community import price_change
 from procurement.models import PolicyPack
@@ -38,6 +39,7 @@ from tests.community import (
     provider_member,
 )
 from tests.conftest import PASSWORD
+from tests.tenders import approved_decision, bid_values, clock_at, tender_values
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -326,6 +328,31 @@ def test_the_community_pages_have_no_critical_or_serious_violation(
     audit.visit("provider's change to review", f"/community/provider-changes/{change.pk}/")
     audit.visit("measurement to promote or withdraw", f"/community/measurements/{measurement.pk}/")
     audit.visit("domain note to review", f"/community/notes/{note.pk}/")
+    print("\naxe-core violations per page\n" + audit.table())
+    failures = audit.lines(FAILING)
+    assert not failures, "\n".join(failures)
+
+
+def test_the_tender_pages_have_no_critical_or_serious_violation(
+    page: Page, live_server, alice, bob, comparison, axe_script
+):
+    decision = approved_decision(alice, bob, comparison)
+    audit = Audit(page, live_server.url, axe_script)
+    sign_in(page, live_server.url, "alice")
+    audit.visit("decision, approved (officer)", f"/decisions/{decision.pk}/")
+    audit.visit("publish the tender", f"/decisions/{decision.pk}/tender/")
+    page.get_by_role("button", name="Publish").click()
+    audit.check("publish the tender, with errors")
+    tender = tendering.tender_create(user=alice, decision=decision, values=tender_values())
+    tendering.bid_record(user=alice, tender=tender, values=bid_values(comparison))
+    audit.visit("tenders", "/tenders/")
+    audit.visit("tender, bids sealed", f"/tenders/{tender.pk}/")
+    audit.visit("record a bid", f"/tenders/{tender.pk}/bids/new/")
+    page.get_by_role("button", name="Record the bid").click()
+    audit.check("record a bid, with errors")
+    with clock_at(tender.opening_at + dt.timedelta(minutes=1)):
+        tendering.tender_open(user=alice, tender=tender)
+        audit.visit("tender, bids opened", f"/tenders/{tender.pk}/")
     print("\naxe-core violations per page\n" + audit.table())
     failures = audit.lines(FAILING)
     assert not failures, "\n".join(failures)
