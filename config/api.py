@@ -200,6 +200,29 @@ class StrictDateFieldExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
+class StrictDateTimeField(serializers.DateTimeField):
+    """A moment of 2000–2099, ISO 8601 with its offset (``2026-12-19T15:00:00+05:30``): the
+    schema's pattern states the years, so no moment it allows falls outside what Python's
+    datetime holds once converted to Indian time."""
+
+    pattern = r"^20\d\d-"
+
+    def to_internal_value(self, value: Any) -> Any:
+        if not isinstance(value, str) or not re.match(self.pattern, value):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+05:30, in 2000–2099")
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+05:30, in 2000–2099")
+
+
+class StrictDateTimeFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = StrictDateTimeField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Direction) -> dict[str, Any]:
+        return {"type": "string", "format": "date-time", "pattern": self.target.pattern}
+
+
 # Decimal strings, their range in their pattern -------------------------------------------------
 
 

@@ -68,7 +68,7 @@ def _own(department: Department, tender: Tender) -> None:
         raise PermissionDenied("Not your department's tender.")
 
 
-def _text(errors: dict[str, str], name: str, value: str, limit: int) -> str:
+def _text(errors: dict[str, Any], name: str, value: str, limit: int) -> str:
     value = value.strip()
     if not value:
         errors[name] = "This field is required."
@@ -98,32 +98,41 @@ class TenderValues:
     price_revision_cap_pct: Decimal
 
 
-def _tender_errors(values: TenderValues, now: dt.datetime) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _tender_errors(values: TenderValues, now: dt.datetime) -> dict[str, Any]:
+    """Each field's problem; those that hold between fields or against today are conflicts (a
+    409 in the API, whose schema states what each field alone may be)."""
+    errors: dict[str, Any] = {}
     _text(errors, "reference", values.reference, 120)
     _text(errors, "title", values.title, 300)
     _text(errors, "benchmark_description", values.benchmark_description, 4000)
     _text(errors, "benchmark_rubric", values.benchmark_rubric, 4000)
+
+    def conflict(name: str, message: str) -> None:
+        errors[name] = ValidationError(message, code=CONFLICT)
+
     if values.bid_deadline - now < dt.timedelta(days=MIN_BID_DAYS):
-        errors["bid_deadline"] = (
-            f"Give bidders at least {MIN_BID_DAYS} days from today (GFR 2017 Rule 161(iii))."
+        conflict(
+            "bid_deadline",
+            f"Give bidders at least {MIN_BID_DAYS} days from today (GFR 2017 Rule 161(iii)).",
         )
     if values.opening_at < values.bid_deadline:
-        errors["opening_at"] = "The bids are opened at or after the deadline."
+        conflict("opening_at", "The bids are opened at or after the deadline.")
     elif values.opening_at - values.bid_deadline > dt.timedelta(days=7):
-        errors["opening_at"] = "Open the bids within a week of the deadline."
+        conflict("opening_at", "Open the bids within a week of the deadline.")
     if not Decimal(0) <= values.pass_mark <= Decimal(100):
         errors["pass_mark"] = "Give the pass mark from 0 to 100."
     if values.price_basis not in Tender.PriceBasis.values:
         errors["price_basis"] = "Choose how prices are quoted."
-    elif values.price_basis == Tender.PriceBasis.REFERENCE_TOKENISER:
-        _text(errors, "reference_tokeniser", values.reference_tokeniser, 120)
+    elif values.price_basis == Tender.PriceBasis.REFERENCE_TOKENISER and not (
+        values.reference_tokeniser.strip()
+    ):
+        conflict("reference_tokeniser", "Name the reference tokeniser prices are counted by.")
     if values.bid_security not in Tender.BidSecurity.values:
         errors["bid_security"] = "Choose the bid security."
     elif values.bid_security == Tender.BidSecurity.EMD and not (
         values.emd_pct is not None and Decimal(2) <= values.emd_pct <= Decimal(5)
     ):
-        errors["emd_pct"] = "EMD is 2 % to 5 % of the estimate (GFR 2017 Rule 170(i))."
+        conflict("emd_pct", "EMD is 2 % to 5 % of the estimate (GFR 2017 Rule 170(i)).")
     if not Decimal(3) <= values.performance_security_pct <= Decimal(5):
         errors["performance_security_pct"] = (
             "Performance security is 3 % to 5 % of the contract value (GFR 2017 Rule 171)."
@@ -217,24 +226,31 @@ def offer_terms(data: Any) -> engine.Offer:
 
 
 def _bid_errors(tender: Tender, values: BidValues, now: dt.datetime) -> dict[str, Any]:
+    """Each field's problem; those against the tender's dates, the clock or another field are
+    conflicts (a 409 in the API)."""
     errors: dict[str, Any] = {}
     _text(errors, "bidder_name", values.bidder_name, 200)
     _text(errors, "local_content_location", values.local_content_location, 200)
+
+    def conflict(name: str, message: str) -> None:
+        errors[name] = ValidationError(message, code=CONFLICT)
+
     if values.received_at > now:
-        errors["received_at"] = "A bid is recorded once received, not before."
+        conflict("received_at", "A bid is recorded once received, not before.")
     elif values.received_at > tender.bid_deadline:
-        errors["received_at"] = (
+        conflict(
+            "received_at",
             f"The deadline was {timezone.localtime(tender.bid_deadline):%d %b %Y, %H:%M}: a late "
-            "bid is not accepted."
+            "bid is not accepted.",
         )
     elif values.received_at < tender.published_at.replace(second=0, microsecond=0):
-        errors["received_at"] = "The bid is dated before the tender was published."
+        conflict("received_at", "The bid is dated before the tender was published.")
     if not Decimal(0) <= values.local_content_pct <= Decimal(100):
         errors["local_content_pct"] = "Give the local content from 0 % to 100 %."
     if values.local_content_certificate not in Bid.Certificate.values:
         errors["local_content_certificate"] = "Choose who certified the local content."
     if values.mse and not values.udyam_number.strip():
-        errors["udyam_number"] = "An MSE gives its Udyam registration number."
+        conflict("udyam_number", "An MSE gives its Udyam registration number.")
     try:
         offer_terms(values.offer)
     except ValidationError as error:

@@ -101,7 +101,9 @@ def test_bad_tenders_and_bids_are_refused_by_field_and_other_departments_see_not
     client = client_with(key)
     early = tender_body(decision, bid_deadline=timezone.now().isoformat())
     refused = post(client, reverse("api:tender-list"), early)
-    assert refused.status_code == 400 and "bid_deadline" in refused.json()
+    assert refused.status_code == 409 and "bid_deadline" in refused.json()["detail"]
+    blank = post(client, reverse("api:tender-list"), tender_body(decision, title="   "))
+    assert blank.status_code == 400 and "title" in blank.json()
     assert post(client, reverse("api:tender-list"), tender_body(decision)).status_code == 201
     tender = Tender.objects.get()
     body = bid_body(comparison)

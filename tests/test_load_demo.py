@@ -217,3 +217,21 @@ def test_the_demo_awards_give_the_dashboard_published_figures():
     assert ShareTarget.objects.count() == 1
     again = run(awards=True)
     assert "0 approved now (10 in all), 0 synthetic earlier awards added" in again
+
+
+def test_the_demo_tender_has_two_sealed_bids_and_its_page_shows_neither(client):
+    """The demo award "Vaccination helpline" is tendered, with two bids received; the opening is
+    three weeks away, so the tender's page shows their count, never a bidder."""
+    from procurement.management import demo_tenders
+    from procurement.models import Bid, Tender
+
+    out = run(awards=True)
+    assert "Demo tender: Vaccination helpline, two bids sealed until the opening" in out
+    tender = Tender.objects.get()
+    assert tender.is_demo and not hasattr(tender, "opening")
+    assert Bid.objects.filter(tender=tender, is_demo=True).count() == 2
+    client.force_login(get_user_model().objects.get(username=demo_tenders.OFFICER))
+    page = client.get(f"/tenders/{tender.pk}/").content.decode()
+    assert "Sealed until the opening: 2 received" in page
+    assert all(bidder not in page for bidder, *_ in demo_tenders.BIDS)
+    assert "Demo tender: already present" in run(awards=True)

@@ -13,14 +13,14 @@ import simplejson
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, permissions, status
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ErrorSerializer
-from config.dates import ISO_DATE
+from config.dates import DAY_2000S
 from procurement import ocds
 from procurement.api.base import FirstRendererNegotiation
 
@@ -121,14 +121,15 @@ RANGE_PARAMETERS = [
         "from",
         OpenApiTypes.DATE,
         description=f"The first day, YYYY-MM-DD. Default: {DEFAULT_DAYS - 1} days before `to`.",
-        pattern=ISO_DATE.pattern,
+        pattern=DAY_2000S.pattern,
     ),
     OpenApiParameter(
         "to",
         OpenApiTypes.DATE,
         description="The last day, YYYY-MM-DD (Indian time, the whole day). Default: today. "
-        f"At most {MAX_DAYS} days from `from`.",
-        pattern=ISO_DATE.pattern,
+        f"A range of more than {MAX_DAYS} days is answered {MAX_DAYS} days at a time: the "
+        'answer\'s `Link: <…>; rel="next"` header asks for the rest.',
+        pattern=DAY_2000S.pattern,
     ),
 ]
 BAD_RANGE = OpenApiResponse(
@@ -136,17 +137,8 @@ BAD_RANGE = OpenApiResponse(
         "type": "object",
         "additionalProperties": {"type": "array", "items": {"type": "string"}},
     },
-    "A date that is not valid, or a range too long, named with its message.",
-    [
-        OpenApiExample(
-            "Too long",
-            {
-                "to": [
-                    f"Ask for at most {MAX_DAYS} days at a time: from 2026-01-01, up to 2027-01-01."
-                ]
-            },
-        )
-    ],
+    "A day given twice (or not a day), named with its message.",
+    [OpenApiExample("Twice", {"to": ["Give this parameter once."]})],
 )
 NO_RELEASES = OpenApiResponse(
     ErrorSerializer,
@@ -198,26 +190,26 @@ def _day(request: Request, name: str) -> dt.date | None:
     if not values:
         return None
     try:
-        if ISO_DATE.fullmatch(values[0]):
+        if DAY_2000S.fullmatch(values[0]):
             return dt.date.fromisoformat(values[0])
     except ValueError:
         pass
-    raise exceptions.ValidationError({name: ["Give a date as YYYY-MM-DD, e.g. 2026-04-01."]})
+    raise exceptions.ValidationError(
+        {name: ["Give a day from 2000-01-01 to 2099-12-31 as YYYY-MM-DD, e.g. 2026-04-01."]}
+    )
 
 
-def date_range(request: Request) -> tuple[dt.date, dt.date]:
-    """``from`` and ``to`` from the query string (defaults for those not given); a date that is
-    not valid, given twice, or a range longer than ``MAX_DAYS`` is a 400 naming it."""
+def date_range(request: Request) -> tuple[dt.date, dt.date, dt.date | None]:
+    """``from`` and ``to`` from the query string (defaults for those not given), and, for a
+    range longer than ``MAX_DAYS``, the first day of the rest: the answer holds the first
+    ``MAX_DAYS`` days, its ``Link`` header names the next piece. A day that is not valid, or
+    given twice, is a 400 naming it."""
     last = _day(request, "to") or timezone.localdate()
     first = _day(request, "from") or last - dt.timedelta(days=DEFAULT_DAYS - 1)
-    if first > last:
-        raise exceptions.ValidationError({"from": [f"Give a day on or before {last}."]})
     if (last - first).days >= MAX_DAYS:
-        latest = first + dt.timedelta(days=MAX_DAYS - 1)
-        raise exceptions.ValidationError(
-            {"to": [f"Ask for at most {MAX_DAYS} days at a time: from {first}, up to {latest}."]}
-        )
-    return first, last
+        rest = first + dt.timedelta(days=MAX_DAYS)
+        return first, rest - dt.timedelta(days=1), rest
+    return first, last, None
 
 
 class ReleasePackageView(OcdsView):
@@ -259,16 +251,27 @@ class BulkReleasesView(OcdsView):
         operation_id="ocds_releases",
         summary="Every release dated in a range of days, OCDS 1.1 (public)",
         description="A release package of the releases of every published process dated from "
-        f"`from` to `to` (whole days, Indian time; at most {MAX_DAYS} days), oldest first. "
-        "Restricted processes are never in it.",
+        f"`from` to `to` (whole days, Indian time; at most {MAX_DAYS} days an answer, the rest "
+        'named by its `Link: <…>; rel="next"` header), oldest first. A range with no release, '
+        "or with `from` after `to`, is a 404. Restricted processes are never in it.",
         parameters=RANGE_PARAMETERS,
         responses={200: OpenApiTypes.OBJECT, 400: BAD_RANGE, 404: NO_RELEASES},
         examples=[OpenApiExample("Two releases", PACKAGE_EXAMPLE, response_only=True)],
     )
     def get(self, request: Request) -> Response:
-        first, last = date_range(request)
-        steps = ocds.releases_dated(first, last)
+        first, last, rest = date_range(request)
+        headers = {}
+        if rest is not None:
+            to = _day(request, "to")
+            headers["Link"] = (
+                f'<{ocds.package_uri("api:ocds-releases")}?from={rest}&to={to}>; rel="next"'
+            )
+        steps = ocds.releases_dated(first, last) if first <= last else []
         if not steps:
-            raise exceptions.NotFound(f"No release is dated from {first} to {last}.")
+            return Response(
+                {"detail": f"No release is dated from {first} to {last}."},
+                status=status.HTTP_404_NOT_FOUND,
+                headers=headers,
+            )
         uri = f"{ocds.package_uri('api:ocds-releases')}?from={first}&to={last}"
-        return Response(ocds.release_package(steps, uri, steps[-1]["date"]))
+        return Response(ocds.release_package(steps, uri, steps[-1]["date"]), headers=headers)

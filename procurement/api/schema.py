@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import DatabaseError
 
+from config.dates import DAY_2000S
 from providers.models import Language, Offering
 
 
@@ -88,6 +89,12 @@ def add_known_languages(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
 
 
 BELOW_ONE = r"^0(?:\.\d+)?$"  # a decimal string under 1 (patterns as RangedDecimalField writes)
+# Something besides spaces: Python strips \x1c-\x1f and \x85 as spaces; ECMA's \s does not.
+NON_BLANK = r"[^\s\u001c-\u001f\u0085]"
+NON_BLANK_TEXT = {
+    "TenderCreateRequest": ("reference", "title", "benchmark_description", "benchmark_rubric"),
+    "BidRecordRequest": ("bidder_name", "local_content_location"),
+}
 
 
 def add_workload_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -108,9 +115,13 @@ def add_workload_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         schemas[name]["not"] = both_below_one
         for field in ("languages", "data_classification"):
             schemas[name]["properties"][field]["uniqueItems"] = True
-        # Python strips \x1c-\x1f and \x85 as spaces; ECMA's \s does not count them.
-        schemas[name]["properties"]["title"]["pattern"] = r"[^\s\u001c-\u001f\u0085]"
+        schemas[name]["properties"]["title"]["pattern"] = NON_BLANK
     schemas["ComparisonCreateRequest"]["properties"]["match_declines"]["uniqueItems"] = True
+    schemas["ComparisonCreateRequest"]["properties"]["decision_date"]["pattern"] = DAY_2000S.pattern
+    # Text a person must write: something besides spaces (the API trims them).
+    for name, fields in NON_BLANK_TEXT.items():
+        for field in fields:
+            schemas[name]["properties"][field]["pattern"] = NON_BLANK
     return result
 
 

@@ -8,14 +8,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from config.api import CONFLICT, EmptyRequestSerializer, StrictSerializer, page_of
+from config.api import (
+    CONFLICT,
+    EmptyRequestSerializer,
+    StrictDateTimeField,
+    StrictSerializer,
+    page_of,
+)
 from procurement import selectors, tendering
 from procurement.api.base import DepartmentScopedPrimaryKeyRelatedField, DepartmentScopedViewSet
 from procurement.models import Bid, Decision, Tender
@@ -140,8 +146,8 @@ class TenderCreateSerializer(StrictSerializer):
     )
     reference = serializers.CharField(max_length=120)
     title = serializers.CharField(max_length=300)
-    bid_deadline = serializers.DateTimeField(help_text="At least 21 days from now.")
-    opening_at = serializers.DateTimeField(help_text="At or after the deadline, within 7 days.")
+    bid_deadline = StrictDateTimeField(help_text="At least 21 days from now.")
+    opening_at = StrictDateTimeField(help_text="At or after the deadline, within 7 days.")
     benchmark_description = serializers.CharField(max_length=TEXT)
     benchmark_rubric = serializers.CharField(max_length=TEXT)
     pass_mark = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
@@ -195,7 +201,7 @@ class BidRecordSerializer(StrictSerializer):
     mse = serializers.BooleanField()
     udyam_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     startup = serializers.BooleanField()
-    received_at = serializers.DateTimeField()
+    received_at = StrictDateTimeField(help_text="Not after the deadline.")
 
 
 class BidRecordedSerializer(serializers.Serializer[Any]):
@@ -256,7 +262,7 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Department
         summary="The bids of an opened tender",
         description="Answers 409 until the bids are opened: no bidder or figure is shown before.",
         filters=False,
-        responses={200: BidSerializer(many=True), 409: OpenApiResponse(description="Sealed.")},
+        responses={200: BidSerializer(many=True)},
         examples=[OpenApiExample("Opened", [BID_EXAMPLE], response_only=True)],
     )
     @extend_schema(

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement import selectors, services, summary
-from procurement.management import demo_awards, demo_community
+from procurement.management import demo_awards, demo_community, demo_tenders
 from procurement.models import Department, Membership
 from procurement.roles import (
     ACCREDITATION_AUTHORITY,
@@ -201,6 +201,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             community = demo_community.ensure(DEMO_PASSWORD)
             contributors = demo_community.ensure_contributors(DEMO_PASSWORD)
+            tendered = demo_tenders.ensure()
         summary.rebuild()
         total = len(list(demo_users())) + 1
         self.stdout.write(f"Demo catalogue ({DEMO_CATALOGUE.name}):")
@@ -234,6 +235,15 @@ class Command(BaseCommand):
                 "(/community/)."
                 if community
                 else "already present."
+            )
+        )
+        self.stdout.write(
+            "Demo tender: "
+            + (
+                f"{demo_tenders.TITLE}, two bids sealed until the opening (/tenders/, "
+                f"{demo_tenders.OFFICER})."
+                if tendered
+                else "already present, or its award is missing."
             )
         )
         self.stdout.write(
