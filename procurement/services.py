@@ -241,11 +241,16 @@ def comparison_run(
     decision_date = decision_date or timezone.localdate()
     pack = adopted_pack(department)
     if decision_date < pack.effective_from:
+        # The department's adopted pack refuses the date: a conflict, as every refusal by the
+        # adopted pack is (a 409 in the API).
         raise ValidationError(
             {
-                "decision_date": f"The policy pack version your department adopted ({pack.slug} "
-                f"version {pack.version}) is in force from {pack.effective_from:%d %b %Y}: the "
-                "decision date is before it."
+                "decision_date": ValidationError(
+                    f"The policy pack version your department adopted ({pack.slug} version "
+                    f"{pack.version}) is in force from {pack.effective_from:%d %b %Y}: the "
+                    "decision date is before it.",
+                    code=CONFLICT,
+                )
             }
         )
     inputs = comparison_inputs(workload_fields.values_of(workload), pack, decision_date)

@@ -290,15 +290,17 @@ def test_a_comparison_id_that_cannot_be_one_is_a_404(officer, bad_id):
     assert response.json() == {"detail": "No Comparison matches the given query."}
 
 
-def test_a_decision_date_before_the_adopted_pack_is_in_force_is_a_400_on_it(
+def test_a_decision_date_before_the_adopted_pack_is_in_force_is_a_409_naming_it(
     officer, workload, policy_pack, demo_catalogue
 ):
+    """The date is a valid one: the department's adopted pack refuses it (a conflict)."""
     _, client = officer
     response = client.post(
         reverse("api:comparison-list"), {"workload": workload.pk, "decision_date": "2001-01-01"}
     )
-    assert response.status_code == 400
-    [message] = response.json()["decision_date"]
+    assert response.status_code == 409
+    message = response.json()["detail"]
+    assert message.startswith("decision_date")
     assert f"india-default version {policy_pack.version}" in message and "before it" in message
 
 

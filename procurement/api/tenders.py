@@ -18,6 +18,7 @@ from rest_framework.reverse import reverse
 from config.api import (
     CONFLICT,
     EmptyRequestSerializer,
+    RangedDecimalField,
     StrictDateTimeField,
     StrictSerializer,
     page_of,
@@ -150,20 +151,20 @@ class TenderCreateSerializer(StrictSerializer):
     opening_at = StrictDateTimeField(help_text="At or after the deadline, within 7 days.")
     benchmark_description = serializers.CharField(max_length=TEXT)
     benchmark_rubric = serializers.CharField(max_length=TEXT)
-    pass_mark = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    pass_mark = RangedDecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
     price_basis = serializers.ChoiceField(choices=Tender.PriceBasis.choices)
     reference_tokeniser = serializers.CharField(
         max_length=120, required=False, allow_blank=True, default=""
     )
     bid_security = serializers.ChoiceField(choices=Tender.BidSecurity.choices)
-    emd_pct = serializers.DecimalField(
+    emd_pct = RangedDecimalField(
         max_digits=4, decimal_places=2, min_value=2, max_value=5, required=False, allow_null=True
     )
-    performance_security_pct = serializers.DecimalField(
+    performance_security_pct = RangedDecimalField(
         max_digits=4, decimal_places=2, min_value=3, max_value=5
     )
     integrity_pact = serializers.BooleanField()
-    price_revision_cap_pct = serializers.DecimalField(
+    price_revision_cap_pct = RangedDecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=25
     )
 
@@ -193,7 +194,7 @@ class BidRecordSerializer(StrictSerializer):
 
     bidder_name = serializers.CharField(max_length=200)
     offer = serializers.DictField(help_text="The offer's terms, in the engine's offer format.")
-    local_content_pct = serializers.DecimalField(
+    local_content_pct = RangedDecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100
     )
     local_content_certificate = serializers.ChoiceField(choices=Bid.Certificate.choices)

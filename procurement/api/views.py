@@ -248,7 +248,7 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
     serializer_class = ComparisonSerializer
     filterset_class = ComparisonFilter
     ordering_fields = ["created_at", "decision_date", "recommended_total_inr"]
-    conflict_actions = ("create",)  # an archived workload
+    conflict_actions = ("create",)  # an archived workload; a date before the adopted pack
     action_permissions = {
         "create": "procurement.add_comparison",
         "documents": "procurement.add_justificationdocument",
