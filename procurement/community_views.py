@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,16 +27,9 @@ from procurement.forms import (
     MeasurementForm,
     ProviderChangeForm,
     ReviewForm,
+    add_service_errors,
 )
 from procurement.models import Measurement
-
-
-def _form_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -155,7 +147,7 @@ def community_benchmark_submit(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{benchmark} is submitted: a catalogue steward reviews it.")
             return redirect("community_benchmark", benchmark.pk)
@@ -182,7 +174,7 @@ def community_evaluation_submit(request: HttpRequest) -> HttpResponse:
                 item_results=form.cleaned_data["item_results"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "The evaluation is submitted: a catalogue steward reviews it."
@@ -339,7 +331,7 @@ def community_provider_change_submit(request: HttpRequest) -> HttpResponse:
                 evidence=data["evidence"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The change is submitted: a catalogue steward reviews it.")
             return redirect("community_provider_change", change.pk)
@@ -381,7 +373,7 @@ def community_measurement_submit(request: HttpRequest) -> HttpResponse:
                 user=request.user, values=form.values(), evidence=form.cleaned_data["evidence"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -437,7 +429,7 @@ def community_domain_note_submit(request: HttpRequest) -> HttpResponse:
         try:
             note = community.domain_note_submit(user=request.user, values=form.values())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The note is submitted: a catalogue steward reviews it.")
             return redirect("community_domain_note", note.pk)

@@ -230,6 +230,15 @@ def workload_form_field(row: Field, *, max_length: int | None = None) -> forms.F
     return forms.CharField(max_length=max_length, **common)
 
 
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 class BootstrapMixin(forms.BaseForm):
     """Bootstrap classes on every widget; every error message names its field; invalid fields
     marked for screen readers and described by their message; an error summary for the top of

@@ -7,22 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from procurement import selectors, tendering
-from procurement.forms import BidForm, TenderForm
-
-
-def _form_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+from procurement.forms import BidForm, TenderForm, add_service_errors
 
 
 @login_required
@@ -56,7 +47,7 @@ def tender_create(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, decision=decision, values=form.values()
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Tender {tender.reference} is published.")
             return redirect("tender_detail", tender.pk)
@@ -126,7 +117,7 @@ def bid_record(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The bid is recorded, sealed until the opening.")
             return redirect("tender_detail", tender.pk)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -49,6 +48,7 @@ from procurement.forms import (
     ScenarioForm,
     UsageUploadForm,
     WorkloadForm,
+    add_service_errors,
 )
 from procurement.models import Comparison, Decision, Department, Workload
 from procurement.policy_diff import diff_documents
@@ -71,15 +71,6 @@ def _search_text(request: HttpRequest) -> tuple[str, str]:
     query = request.GET.get("q", "").strip()
     # PostgreSQL's text holds no NUL, and refuses a query that compares with one.
     return ("", NUL_IN_SEARCH) if "\x00" in query else (query, "")
-
-
-def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # Workloads ----------------------------------------------------------------------------------
@@ -144,7 +135,7 @@ def workload_create(request: HttpRequest) -> HttpResponse:
                     user=request.user, values=form.values(), copied_from=source
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Workload saved. Run a comparison when you are ready.")
                 return redirect("workload_detail", pk=workload.pk)
@@ -190,7 +181,7 @@ def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.workload_update(user=request.user, workload=workload, values=form.values())
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, "Workload updated. Earlier comparisons keep their inputs."
@@ -356,7 +347,7 @@ def decision_propose(request: HttpRequest, pk: int) -> HttpResponseBase:
                 restricted=form.cleaned_data["restricted"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Award proposed. An approver of your department reviews it.")
             return redirect("decision_detail", pk=decision.pk)
@@ -399,7 +390,7 @@ def _review(
         try:
             action(user=request.user, decision=decision, note=form.cleaned_data["note"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             title = decision.comparison.workload.title
             messages.success(request, f"{done} to {decision.offer_name} for “{title}”.")
