@@ -163,6 +163,7 @@ PREFERENCE_KIND = Labels(
     engine.PreferenceKind,
     {
         "mii_match_l1": _("Make in India purchase preference (match L1)"),
+        "mse_match_l1": _("MSE purchase preference (match L1 for a share)"),
         "transition_premium": _("Transition premium for domestic infrastructure"),
         "price_evaluation_factor": _("Price evaluation factor on foreign offers"),
         "tie_band": _("Tie band"),

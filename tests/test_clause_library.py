@@ -98,7 +98,7 @@ def test_the_policy_page_shows_the_clause_library_and_no_raw_json(client, alice,
     link = reverse("policy_file", args=[policy_pack.slug, policy_pack.version])
     assert link in html
     download = client.get(link)
-    assert download["Content-Disposition"] == 'attachment; filename="india-default-v3.json"'
+    assert download["Content-Disposition"] == 'attachment; filename="india-default-v4.json"'
     assert json.loads(download.content) == policy_pack.document
 
 

@@ -176,7 +176,9 @@ def test_the_officer_states_which_class_i_offers_would_decline(client, alice, co
         match_declines=[offer_id],
     )
     options = rerun.snapshot_document()["inputs"]["options"]
-    assert options["match_replies"] == [{"offer_id": offer_id, "accepts": False}]
+    assert options["match_replies"] == [
+        {"offer_id": offer_id, "accepts": False, "preference": "mii_match_l1"}
+    ]
     with pytest.raises(ValidationError) as refused:
         services.comparison_run(
             user=alice, workload=comparison.workload, match_declines=["no-such-offer"]

@@ -30,7 +30,7 @@ def policy_admin(db):
 
 
 def test_the_shipped_pack_is_published_with_citations(policy_pack):
-    assert policy_pack.is_published and policy_pack.version == 3
+    assert policy_pack.is_published and policy_pack.version == 4
     premium = next(
         p for p in policy_pack.document["preferences"] if p["kind"] == "transition_premium"
     )

@@ -37,13 +37,20 @@ from procurement.engine.inputs import (
     ProviderFacts,
     QualityEvaluation,
     Region,
+    TechnicalScore,
     TrainingTerms,
     UseCase,
     Workload,
 )
 from procurement.engine.jsontext import check_json_depth, load_json
 from procurement.engine.loading import load_policy, load_workload, policy_to_dict
-from procurement.engine.policy import CLAUSE_PLACEHOLDERS, Citation, Policy, TenderClause
+from procurement.engine.policy import (
+    CLAUSE_PLACEHOLDERS,
+    Citation,
+    Policy,
+    QcbsCriterion,
+    TenderClause,
+)
 from procurement.engine.results import (
     AwardOutcome,
     ComparisonResult,
@@ -135,9 +142,11 @@ __all__ = [
     "Price",
     "ProviderFacts",
     "PublicKey",
+    "QcbsCriterion",
     "QualityEvaluation",
     "Recommendation",
     "Region",
+    "TechnicalScore",
     "ReplayReport",
     "RuleOutcome",
     "SensitivityConfig",

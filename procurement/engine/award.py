@@ -13,8 +13,12 @@ Preferences, in the order the pack lists them (statutory first; validation enfor
     mii_match_l1 — statutory (Make in India Order para 3A(c)). When L1 is not Class-I, the
     Class-I offers within the margin are invited in ascending order of evaluated cost; the first
     to accept takes the whole contract at the L1 price; if all decline, L1 keeps it (price-only
-    evaluation; not defined under QCBS). When L1 is Class-I or a Class-I matched, the law has
-    decided the award and no later preference may change it ("LAW_DECIDED").
+    evaluation; under QCBS only where the pack reads L1 as the bid ranked first). When L1 is
+    Class-I or a Class-I matched, the law has decided the award and no later preference of the
+    authority's own may change it ("LAW_DECIDED").
+    mse_match_l1 — statutory (MSE Order 2012 para 10). When the award is not an MSE's, the MSEs
+    within L1 + 15 % are invited to match L1; those that accept share 25 % of the tendered value
+    at the L1 price. The award and the price paid do not change.
     price_evaluation_factor — re-evaluate with non-domestic costs loaded by the factor (the first
     non-statutory preference); transition_premium and tie_band — the best-ranked domestic offer
     whose cost ≤ (1 + p) × the price being paid (and whose extra nominal cost is within the cap)
@@ -49,6 +53,8 @@ class Contender(Generic[N]):
     technical: N | None = None
     accepts_match: bool = True
     nominal: N | None = None
+    mse: bool = False
+    accepts_mse_match: bool = True
 
     def nominal_cost(self) -> N:
         """The nominal cost the buyer would pay (the cost itself when the basis is nominal)."""
@@ -61,7 +67,8 @@ class StepSpec(Generic[N]):
     band as a fraction (0.20 for 20 %); a non-empty ``inactive_reason`` records the step as not
     applied (e.g. the Make in India exemption, or a premium not in force); ``scenario`` marks a
     non-statutory preference without an empowering instrument: computed, never moving the award.
-    ``cap`` limits the extra nominal rupees paid."""
+    ``cap`` limits the extra nominal rupees paid. ``qcbs_reading`` applies a match-L1
+    preference under QCBS with L1 read as the bid ranked first."""
 
     kind: PreferenceKind
     fraction: N
@@ -69,6 +76,7 @@ class StepSpec(Generic[N]):
     inclusive: bool = True
     inactive_reason: str = ""
     scenario: bool = False
+    qcbs_reading: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +123,8 @@ class StepRecord(Generic[N]):
 
     For a ``scenario`` step the award and price do not change; ``candidate`` is the offer that
     would have taken the award when ``reason`` says it would (``WITHIN_BAND``, ``AWARD_MOVED``).
-    ``rounds`` lists the match-L1 invitations, in order.
+    ``rounds`` lists the match-L1 invitations, in order; ``sharing`` the MSEs that accepted to
+    supply the MSE share of the tendered value at the L1 price between them (MSE order).
     """
 
     kind: PreferenceKind
@@ -131,6 +140,7 @@ class StepRecord(Generic[N]):
     at_boundary: bool = False
     scenario: bool = False
     rounds: tuple[MatchRound[N], ...] = ()
+    sharing: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +221,10 @@ def decide_award(contenders: Sequence[Contender[N]], rules: AwardRules[N]) -> Aw
             records.append(record)
             award = record.award_after  # the buyer still pays L1: price and source unchanged
             decided_by_law = record.reason in ("L1_IS_CLASS_I", "MATCHED")
+            continue
+        if spec.kind == "mse_match_l1":
+            # A share at the L1 price: neither the award nor the price paid changes.
+            records.append(_mse_match(contenders, rules, spec, award, price))
             continue
         if decided_by_law:
             records.append(StepRecord(spec.kind, False, "LAW_DECIDED", award, award, price, price))
@@ -297,7 +311,7 @@ def _mii_match(
 ) -> StepRecord[N]:
     # MII Order para 3A(c): services evaluated on price alone; nothing is defined for QCBS.
     kind = spec.kind
-    if rules.method != "l1":
+    if rules.method != "l1" and not spec.qcbs_reading:
         return StepRecord(kind, False, "QCBS_UNDEFINED", award, award, price, price)
     if contenders[award].class_i:
         return StepRecord(kind, False, "L1_IS_CLASS_I", award, award, price, price)
@@ -356,6 +370,58 @@ def _mii_match(
         limit,
         cost == limit,
         rounds=tuple(rounds),
+    )
+
+
+def _mse_match(
+    contenders: Sequence[Contender[N]],
+    rules: AwardRules[N],
+    spec: StepSpec[N],
+    award: int,
+    price: N,
+) -> StepRecord[N]:
+    # MSE Order 2012 para 10: when L1 is not an MSE, MSEs quoting within L1 + 15 % may supply a
+    # share (25 %) of the tendered value by bringing their price down to L1; several share it.
+    kind = spec.kind
+    if rules.method != "l1" and not spec.qcbs_reading:
+        return StepRecord(kind, False, "QCBS_UNDEFINED", award, award, price, price)
+    if contenders[award].mse:
+        return StepRecord(kind, False, "AWARDEE_IS_MSE", award, award, price, price)
+    mses = sorted(
+        (k for k, c in enumerate(contenders) if c.mse and k != award),
+        key=lambda k: (contenders[k].cost, k),
+    )
+    if not mses:
+        return StepRecord(kind, False, "NO_MSE", award, award, price, price)
+    limit = price * (rules.one + spec.fraction)
+    within = [k for k in mses if contenders[k].cost <= limit]
+    if not within:
+        lowest = mses[0]
+        cost = contenders[lowest].cost
+        return StepRecord(
+            kind, False, "NO_MSE_WITHIN_BAND", award, award, price, price, lowest, cost, limit
+        )
+    rounds = tuple(
+        MatchRound(k, c.cost, c.accepts_mse_match, c.cost == limit)
+        for k in within
+        for c in (contenders[k],)
+    )
+    sharing = tuple(r.invited for r in rounds if r.accepted)
+    first = sharing[0] if sharing else within[0]
+    return StepRecord(
+        kind,
+        bool(sharing),
+        "MSE_SHARE" if sharing else "MSES_DECLINE",
+        award,
+        award,
+        price,
+        price,
+        first,
+        contenders[first].cost,
+        limit,
+        contenders[first].cost == limit,
+        rounds=rounds,
+        sharing=sharing,
     )
 
 

@@ -57,7 +57,8 @@ PREFERENCE_REASONS: Mapping[str, str] = {
     "NO_CLASS_I_WITHIN_MARGIN": "the lowest Class-I offer is above the margin",
     "NO_CLASS_I": "no eligible Class-I offer",
     "L1_IS_CLASS_I": "L1 is already Class-I",
-    "QCBS_UNDEFINED": "the Make in India order defines no mechanism for QCBS",
+    "QCBS_UNDEFINED": "the order defines no mechanism for QCBS and the pack gives no reading of "
+    "L1 for it",
     "EXEMPT": "below the Make in India exemption threshold",
     "WITHIN_BAND": "a domestic offer within the premium or tie band takes the award",
     "OUTSIDE_BAND": "the best domestic offer is outside the band",
@@ -68,4 +69,9 @@ PREFERENCE_REASONS: Mapping[str, str] = {
     "ALREADY_DOMESTIC": "the award is already domestic infrastructure",
     "NO_DOMESTIC": "no eligible domestic-infrastructure offer",
     "NO_ELIGIBLE_OFFER": "nothing to apply a preference to",
+    "MSE_SHARE": "the MSEs within the band that accept supply the MSE share at the L1 price",
+    "MSES_DECLINE": "every MSE within the band, invited, declines to match L1",
+    "NO_MSE_WITHIN_BAND": "the lowest MSE offer is above L1 plus the band",
+    "NO_MSE": "no other eligible offer is from a micro or small enterprise",
+    "AWARDEE_IS_MSE": "the award already goes to a micro or small enterprise",
 }

@@ -41,6 +41,7 @@ from procurement.engine.inputs import (
     Offer,
     QualityEvaluation,
     Region,
+    TechnicalScore,
     Workload,
 )
 from procurement.engine.numbers import (
@@ -60,6 +61,7 @@ from procurement.engine.numbers import (
 )
 from procurement.engine.policy import (
     MiiMatchL1Preference,
+    MseMatchL1Preference,
     Policy,
     PriceEvaluationFactorPreference,
     TransitionPremiumPreference,
@@ -95,6 +97,7 @@ from procurement.engine.validation import (
     validate_offers,
     validate_policy,
     validate_sensitivity,
+    validate_technical_scores,
     validate_workload,
 )
 from procurement.engine.version import ENGINE_VERSION
@@ -178,6 +181,7 @@ def validate_inputs(
     decision_date: dt.date,
     sensitivity: SensitivityConfig | None = None,
     match_replies: Sequence[MatchReply] = (),
+    technical_scores: Sequence[TechnicalScore] = (),
 ) -> None:
     """Raise :class:`EngineValidationError` with every problem in the inputs."""
     errors: list[FieldError] = []
@@ -192,6 +196,7 @@ def validate_inputs(
     errors.extend(workload_errors)
     errors.extend(validate_offers(offers))
     errors.extend(validate_match_replies(match_replies, offers))
+    errors.extend(validate_technical_scores(technical_scores, offers))
     errors.extend(validate_fx(fx_rates))
     errors.extend(policy_errors)
     if not workload_errors and not policy_errors:
@@ -321,6 +326,15 @@ def _award_rules(
                     fraction(pref.margin_pct),
                     inclusive=pref.boundary_inclusive,
                     inactive_reason="EXEMPT" if exempt else "",
+                    qcbs_reading=pref.under_qcbs == "ranked_first_as_l1",
+                )
+            )
+        elif isinstance(pref, MseMatchL1Preference):
+            steps.append(
+                StepSpec(
+                    pref.kind,
+                    fraction(pref.band_pct),
+                    qcbs_reading=pref.under_qcbs == "ranked_first_as_l1",
                 )
             )
         elif isinstance(pref, TransitionPremiumPreference):
@@ -364,12 +378,23 @@ def prepare(
     *,
     match_replies: Sequence[MatchReply] = (),
     sensitivity: SensitivityConfig | None = None,
+    technical_scores: Sequence[TechnicalScore] = (),
 ) -> Prepared:
     """Run the exact (Decimal) comparison and return its working state; :func:`compare` turns it
     into a :class:`ComparisonResult`, and the sensitivity model is built from it.
     ``sensitivity`` is only validated here (with the other inputs)."""
-    validate_inputs(workload, offers, policy, fx_rates, decision_date, sensitivity, match_replies)
-    replies = tuple(sorted(match_replies, key=lambda r: r.offer_id))
+    validate_inputs(
+        workload,
+        offers,
+        policy,
+        fx_rates,
+        decision_date,
+        sensitivity,
+        match_replies,
+        technical_scores,
+    )
+    replies = tuple(sorted(match_replies, key=lambda r: (r.offer_id, r.preference)))
+    committee = {t.offer_id: t for t in normalise_decimals(tuple(technical_scores))}
     # Decimals without trailing zeros: "91.0870" and "91.087" must give identical results.
     workload = normalise_decimals(workload)
     policy = normalise_decimals(policy)
@@ -381,7 +406,9 @@ def prepare(
     first: list[tuple[OfferState, list[RuleOutcome]]] = []
     for offer in offers_sorted:
         fx = fx_by_currency.get(offer.price.currency)
-        outcomes, technical = check_value_independent(workload, offer, policy, decision_date, fx)
+        outcomes, technical = check_value_independent(
+            workload, offer, policy, decision_date, fx, committee.get(offer.offer_id)
+        )
         priced = offer.price.currency == "INR" or fx is not None
         tco = compute_tco(workload, offer, policy, fx) if priced else None
         first.append((OfferState(offer, fx, tco, technical, ()), outcomes))
@@ -399,13 +426,22 @@ def prepare(
     rules = decision = if_all_accept = if_all_decline = None
     if eligible:
         rules = _award_rules(workload, policy, decision_date, method, value)
-        declines = frozenset(r.offer_id for r in replies if not r.accepts)
-        decision = decide_award(contenders_of(eligible, policy, declines), rules)
+        declines = frozenset(
+            r.offer_id for r in replies if not r.accepts and r.preference == "mii_match_l1"
+        )
+        mse_declines = frozenset(
+            r.offer_id for r in replies if not r.accepts and r.preference == "mse_match_l1"
+        )
+        decision = decide_award(contenders_of(eligible, policy, declines, mse_declines), rules)
         mii_step = next((r for r in decision.steps if r.kind == "mii_match_l1"), None)
         if mii_step is not None and mii_step.rounds:
             everyone = frozenset(s.offer.offer_id for s in eligible)
-            if_all_accept = decide_award(contenders_of(eligible, policy), rules)
-            if_all_decline = decide_award(contenders_of(eligible, policy, everyone), rules)
+            if_all_accept = decide_award(
+                contenders_of(eligible, policy, frozenset(), mse_declines), rules
+            )
+            if_all_decline = decide_award(
+                contenders_of(eligible, policy, everyone, mse_declines), rules
+            )
     fx_used = tuple(fx for c in currencies if (fx := fx_by_currency[c]) is not None)
     return Prepared(
         workload=workload,
@@ -421,6 +457,7 @@ def prepare(
         if_all_decline=if_all_decline,
         fx_used=fx_used,
         match_replies=replies,
+        technical_scores=tuple(sorted(committee.values(), key=lambda t: t.offer_id)),
     )
 
 
@@ -434,6 +471,7 @@ def compare(
     *,
     match_replies: Sequence[MatchReply] = (),
     sensitivity: SensitivityConfig | None = None,
+    technical_scores: Sequence[TechnicalScore] = (),
 ) -> ComparisonResult:
     """Compare ``offers`` for ``workload`` under ``policy`` on ``decision_date``.
 
@@ -442,10 +480,11 @@ def compare(
     invalid field. ``match_replies`` are the answers to the Make in India match-L1 invitations:
     the officer's planning assumptions, or the suppliers' replies in bid evaluation; an invited
     offer without one is assumed to accept (the extremes, all accept and all decline, are
-    reported). ``sensitivity`` runs the seeded Monte Carlo analysis when given. A priced offer
-    whose TCO exceeds the cost ceiling (bounds.COST_CEILING_INR) is refused with an error at its
-    path, and so is any decimal signal (InvalidOperation, Overflow, …) the arithmetic might
-    still raise.
+    reported). ``technical_scores`` are a tender evaluation committee's scores of bids under
+    QCBS, in place of the mean certified quality score. ``sensitivity`` runs the seeded Monte
+    Carlo analysis when given. A priced offer whose TCO exceeds the cost ceiling
+    (bounds.COST_CEILING_INR) is refused with an error at its path, and so is any decimal signal
+    (InvalidOperation, Overflow, …) the arithmetic might still raise.
     """
     try:
         p = prepare(
@@ -456,6 +495,7 @@ def compare(
             decision_date,
             match_replies=match_replies,
             sensitivity=sensitivity,
+            technical_scores=technical_scores,
         )
         sens = None
         if sensitivity is not None:
@@ -568,7 +608,8 @@ def _basis_word(policy: Policy) -> str:
 def _mechanism(decision: AwardDecision[Decimal], method: EvaluationMethod) -> Mechanism:
     mechanism: Mechanism = method
     for record in decision.steps:
-        if record.applied:
+        # An MSE share leaves the award where it was.
+        if record.applied and record.kind != "mse_match_l1":
             mechanism = record.kind
     return mechanism
 
@@ -719,7 +760,7 @@ def _preference_results(p: Prepared) -> tuple[PreferenceResult, ...]:
 
 def _match_rounds(p: Prepared, record: StepRecord[Decimal]) -> tuple[MatchRoundResult, ...]:
     ids = p.eligible_ids()
-    stated = p.stated()
+    stated = p.stated("mse_match_l1" if record.kind == "mse_match_l1" else "mii_match_l1")
     return tuple(
         MatchRoundResult(
             round=n,

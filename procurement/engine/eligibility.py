@@ -20,7 +20,7 @@ from procurement.engine.facts import (
     mii_class,
     regions_at,
 )
-from procurement.engine.inputs import FxRate, Offer, Region, Workload
+from procurement.engine.inputs import FxRate, Offer, Region, TechnicalScore, Workload
 from procurement.engine.numbers import (
     ZERO,
     ceil_int,
@@ -686,16 +686,20 @@ def check_data_quality(
     return results
 
 
-def check_qcbs_technical(technical: Decimal | None, policy: Policy) -> RuleOutcome | None:
-    """QCBS_MIN_TECHNICAL: only technically qualified offers go on to the financial score."""
+def check_qcbs_technical(
+    technical: Decimal | None, policy: Policy, source: str = ""
+) -> RuleOutcome | None:
+    """QCBS_MIN_TECHNICAL: only technically qualified offers go on to the financial score.
+    ``source`` names whose marks the score is (a tender's evaluation committee)."""
     q = policy.evaluation.qcbs
     if technical is None:
         return None
     ok = technical >= q.min_technical_score
+    whose = f" ({source})" if source else ""
     return outcome(
         "QCBS_MIN_TECHNICAL",
         "pass" if ok else "fail",
-        f"Technical score {format_num(technical.quantize(Decimal('0.01')))} "
+        f"Technical score {format_num(technical.quantize(Decimal('0.01')))}{whose} "
         f"{'meets' if ok else 'is below'} the minimum qualifying score of "
         f"{format_num(q.min_technical_score)}.",
         q.citation,
@@ -710,9 +714,12 @@ def check_value_independent(
     policy: Policy,
     decision_date: dt.date,
     fx: FxUsed | None,
+    committee: TechnicalScore | None = None,
 ) -> tuple[list[RuleOutcome], Decimal | None]:
     """All rules that do not depend on the estimated value, in a fixed order, and the offer's
-    technical score (None without certified evidence in every language)."""
+    technical score: the evaluation ``committee``'s under QCBS when given (bid evaluation),
+    else the mean certified quality score (None without certified evidence in every
+    language)."""
     results: list[RuleOutcome] = [check_residency(workload, offer, policy)]
     logs = check_logs_direction(workload, offer, policy)
     if logs is not None:
@@ -730,7 +737,10 @@ def check_value_independent(
         results.append(land)
     results.extend(check_data_quality(offer, policy, decision_date, fx))
     if evaluation_method(workload, policy) == "qcbs":
-        qualified = check_qcbs_technical(technical, policy)
+        source = ""
+        if committee is not None:
+            technical, source = committee.score, committee.source
+        qualified = check_qcbs_technical(technical, policy, source)
         if qualified is not None:
             results.append(qualified)
     return results, technical

@@ -16,6 +16,7 @@ from procurement.engine.numbers import (
 from procurement.engine.policy import (
     Instrument,
     MiiMatchL1Preference,
+    MseMatchL1Preference,
     Preference,
     PriceEvaluationFactorPreference,
     TieBandPreference,
@@ -66,6 +67,8 @@ def preference_message(p: Prepared, pref: Preference, r: StepRecord[Decimal]) ->
     basis = _basis(p)
     if isinstance(pref, MiiMatchL1Preference):
         return _mii_message(p, pref, r, before, after, cand, cost, limit, price, basis)
+    if isinstance(pref, MseMatchL1Preference):
+        return _mse_message(p, pref, r, before, cand, cost, limit, price, basis)
     if isinstance(pref, PriceEvaluationFactorPreference):
         factor = format_pct(pref.factor_pct)
         head = f"Price evaluation factor of {factor}, {_instrument_words(pref.instrument)}"
@@ -132,6 +135,11 @@ def _mii_message(
     margin = format_pct(pref.margin_pct)
     reason = r.reason
     interpretation = ""
+    l1 = "L1"
+    if p.method == "qcbs" and pref.under_qcbs == "ranked_first_as_l1":
+        # The pack's reading of the order for QCBS: L1 is the bid ranked first.
+        l1 = "L1 (read as the bid ranked first by QCBS)"
+        interpretation = _QCBS_READING.format(note=pref.under_qcbs_note or _NO_NOTE)
     if reason == "EXEMPT":
         amount = p.value.amount_inr
         return (
@@ -150,26 +158,26 @@ def _mii_message(
         )
     if reason == "L1_IS_CLASS_I":
         return (
-            f"L1 {before} is a Class-I local supplier: the contract goes to L1 (MII Order para "
+            f"{l1} {before} is a Class-I local supplier: the contract goes to L1 (MII Order para "
             f"3A(c)(i)). {_MII_NOTE}",
-            "",
+            interpretation,
         )
     if reason == "NO_CLASS_I":
         return (
-            f"L1 {before} ({price}, {basis}) is not Class-I and no eligible offer is Class-I: no "
-            f"purchase preference.",
-            "",
+            f"{l1} {before} ({price}, {basis}) is not Class-I and no eligible offer is Class-I: "
+            f"no purchase preference.",
+            interpretation,
         )
     if any(rd.at_boundary for rd in r.rounds) or (not r.rounds and r.at_boundary):
         at = next((p.eligible_ids()[rd.invited] for rd in r.rounds if rd.at_boundary), cand)
-        interpretation = (
+        interpretation = (interpretation + " " if interpretation else "") + (
             f"{at} is exactly at the margin limit; the pack treats the boundary as "
             f"{'inside' if pref.boundary_inclusive else 'outside'} the margin "
             f"({pref.boundary_note or 'an interpretation of the order text'})."
         )
     if reason == "NO_CLASS_I_WITHIN_MARGIN":
         return (
-            f"L1 is {before} at {price} ({basis}); the lowest Class-I offer {cand} costs {cost}, "
+            f"{l1} is {before} at {price} ({basis}); the lowest Class-I offer {cand} costs {cost}, "
             f"above the {margin} margin limit of {limit}: no purchase preference; the award "
             f"stays with L1.",
             interpretation,
@@ -183,7 +191,7 @@ def _mii_message(
         for rd in r.rounds
     )
     test = (
-        f"L1 is {before} at {price} ({basis}), not Class-I; the Class-I offers within the "
+        f"{l1} is {before} at {price} ({basis}), not Class-I; the Class-I offers within the "
         f"{margin} margin limit of {limit} are invited to match L1 in ascending order of "
         f"evaluated cost (MII Order para 3A(c)(ii)-(iii)): {turns}"
     )
@@ -339,3 +347,68 @@ def explain(result: ComparisonResult, p: Prepared) -> tuple[str, ...]:
     if result.uses_demo_data:
         lines.append("DEMO DATA: figures are illustrative and must not be used for a real tender.")
     return tuple(lines)
+
+
+_QCBS_READING = (
+    "The Make in India order gives no procedure for services evaluated by quality and cost; the "
+    "pack reads L1 as the bid ranked first in the evaluation (the order defines L1 as the "
+    'lowest bid "as adjudged in the evaluation process as per the tender"): {note}'
+)
+_NO_NOTE = "no instrument confirming this reading is recorded"
+
+
+def _mse_message(
+    p: Prepared,
+    pref: MseMatchL1Preference,
+    r: StepRecord[Decimal],
+    before: str,
+    cand: str,
+    cost: str,
+    limit: str,
+    price: str,
+    basis: str,
+) -> tuple[str, str]:
+    band = format_pct(pref.band_pct)
+    share = format_pct(pref.share_pct)
+    head = "MSE purchase preference (MSE Order 2012 para 10)"
+    precedence = pref.precedence_note or "the order of the pack's preferences"
+    interpretation = f"Order of precedence with Make in India: {precedence}."
+    if p.method == "qcbs" and pref.under_qcbs == "ranked_first_as_l1":
+        interpretation += " " + _QCBS_READING.format(note=_NO_NOTE)
+    reason = r.reason
+    if reason == "QCBS_UNDEFINED":
+        return (
+            f"{head} not applied: this evaluation is QCBS and the pack gives no reading of L1 for "
+            "it. Record in the file how the MSE order was considered.",
+            interpretation,
+        )
+    if reason == "AWARDEE_IS_MSE":
+        return f"{head}: {before}, the award, is a micro or small enterprise: no share.", ""
+    if reason == "NO_MSE":
+        return f"{head}: no other eligible offer is from a micro or small enterprise.", ""
+    if reason == "NO_MSE_WITHIN_BAND":
+        return (
+            f"{head}: the lowest MSE offer {cand} costs {cost}, above L1 + {band} ({limit}; L1 "
+            f"{price}, {basis}): no share.",
+            interpretation,
+        )
+    ids = p.eligible_ids()
+    stated = p.stated("mse_match_l1")
+    turns = "; ".join(
+        f"{ids[rd.invited]} ({format_inr(rd.cost)}) "
+        f"{'accepts' if rd.accepted else 'declines'}"
+        f"{'' if ids[rd.invited] in stated else ' (assumed)'}"
+        for rd in r.rounds
+    )
+    test = (
+        f"{head}: {before}, the award, is not an MSE; the MSEs within L1 + {band} ({limit}; L1 "
+        f"{price}, {basis}) are invited to bring their price down to L1: {turns}"
+    )
+    if reason == "MSES_DECLINE":
+        return f"{test}. None accepts: the award stays whole with {before}.", interpretation
+    names = ", ".join(ids[k] for k in r.sharing)
+    return (
+        f"{test}. {names} supply {share} of the tendered value at the L1 price"
+        f"{' in equal parts' if len(r.sharing) > 1 else ''}; {before} supplies the rest.",
+        interpretation,
+    )

@@ -40,6 +40,7 @@ CertificationKind = Literal[
 ]
 ProcurementCategory = Literal["non_consultancy", "consultancy"]
 EvaluationMethod = Literal["l1", "qcbs"]
+MatchPreference = Literal["mii_match_l1", "mse_match_l1"]
 
 USE_CASES: frozenset[str] = frozenset(
     ("health", "legal", "education", "citizen_services", "agriculture", "finance", "general")
@@ -231,12 +232,27 @@ class Offer:
 
 @dataclass(frozen=True, slots=True)
 class MatchReply:
-    """A Class-I supplier's answer to an invitation to match L1 (MII Order para 3A(c)): in
-    planning mode the officer's assumption about the offer, in bid evaluation the supplier's
-    recorded reply. An invited offer with no reply given is assumed to accept."""
+    """A supplier's answer to an invitation to match L1: under the Make in India order
+    (``mii_match_l1``, para 3A(c), a Class-I supplier for the whole contract) or the MSE order
+    (``mse_match_l1``, para 10, an MSE for its share). In planning mode the officer's assumption
+    about the offer, in bid evaluation the supplier's recorded reply. An invited offer with no
+    reply given is assumed to accept."""
 
     offer_id: str
     accepts: bool
+    preference: MatchPreference = "mii_match_l1"
+
+
+@dataclass(frozen=True, slots=True)
+class TechnicalScore:
+    """The technical score (0–100) the tender's evaluation committee gave a bid under QCBS: the
+    mean over its members of each member's total of the criteria marks. In bid evaluation it
+    replaces the mean certified quality score as the bid's technical score; ``source`` says
+    whose marks they are."""
+
+    offer_id: str
+    score: Decimal
+    source: str
 
 
 @dataclass(frozen=True, slots=True)

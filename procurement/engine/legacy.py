@@ -52,7 +52,7 @@ _SHARE_FIELDS = {
 
 def is_legacy(engine_version: object) -> bool:
     """Whether a record was written by an engine whose shapes :mod:`legacy` reads."""
-    return engine_version in LEGACY_ENGINE_VERSIONS
+    return isinstance(engine_version, str) and engine_version in LEGACY_ENGINE_VERSIONS
 
 
 def upgrade_snapshot(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ Location = Literal["processing", "storage", "logs"]
 Severity = Literal["fail", "warning"]
 CostBasis = Literal["npv", "nominal"]
 SupplierLocation = Literal["domestic", "foreign"]
+QcbsReading = Literal["not_defined", "ranked_first_as_l1"]
 
 CONFIDENCE_LABELS: Mapping[str, str] = {
     "P": "primary text seen",
@@ -336,6 +337,20 @@ class MiiPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class QcbsCriterion:
+    """One technical criterion a tender's evaluation committee marks under QCBS: what is
+    judged, the evidence it is judged on, the most marks it carries (the criteria of a pack add
+    up to 100), the guidance it is traced to, and practice abroad shown for comparison only."""
+
+    criterion_id: str
+    name: str
+    max_marks: Decimal
+    evidence: str
+    basis: str
+    comparable_practice: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class QcbsPolicy:
     """Quality and cost based selection: S = S_T × w_T + S_F × w_F, S_F = 100 × F_min / F.
 
@@ -344,6 +359,8 @@ class QcbsPolicy:
     value ≤ ``ncs_value_limit_inr`` a technical weight above ``ncs_max_technical_weight_pct`` is
     flagged. ``min_technical_score`` is the minimum qualifying technical score.
     ``normalise_technical`` scales S_T to 100 × T / T_max (common practice, not a GFR rule).
+    ``criteria`` are the technical criteria a tender's committee marks (out of 100 in all);
+    must-have requirements stay pass/fail eligibility, never marks.
     """
 
     technical_weight_pct: Decimal
@@ -357,6 +374,7 @@ class QcbsPolicy:
     confidence: Confidence
     normalise_technical: bool = False
     note: str = ""
+    criteria: tuple[QcbsCriterion, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +400,12 @@ class MiiMatchL1Preference:
     award (L1 is Class-I, or a Class-I matched) no later preference may change it. Never a
     premium: the buyer pays L1. Defined for services evaluated on price alone only.
     ``boundary_inclusive``: a Class-I price exactly at L1 × (1 + margin) counts as within it.
+    ``under_qcbs`` is how the pack applies it to a service evaluated by quality and cost, for
+    which the order gives no procedure: ``not_defined`` (not applied, flagged) or
+    ``ranked_first_as_l1`` (para 3A(c) with L1 read as the bid ranked first in the evaluation —
+    the order defines L1 as the lowest bid "as adjudged in the evaluation process as per the
+    tender"): Class-I bids priced within the margin of that bid's price are invited, in
+    ascending order of price, to match it. ``under_qcbs_note`` says on what authority.
     """
 
     kind: Literal["mii_match_l1"]
@@ -391,6 +415,32 @@ class MiiMatchL1Preference:
     confidence: Confidence
     boundary_note: str = ""
     note: str = ""
+    under_qcbs: QcbsReading = "not_defined"
+    under_qcbs_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MseMatchL1Preference:
+    """MSE purchase preference (Public Procurement Policy for Micro and Small Enterprises Order
+    2012, para 10, as amended 09.11.2018): when the award goes to a supplier that is not a micro
+    or small enterprise, MSEs whose price is within ``band_pct`` of L1 (L1 + 15 %) are invited,
+    in ascending order of price, to bring their price down to L1; those that accept supply
+    ``share_pct`` (25 %) of the tendered value between them, in equal parts, at the L1 price.
+    The award and the price paid do not change; the share is recorded.
+
+    Statutory, like the Make in India order. Which of the two comes first when both apply is
+    the order of the pack's preferences: no instrument found settles it, and
+    ``precedence_note`` says so. ``under_qcbs`` as for the Make in India preference.
+    """
+
+    kind: Literal["mse_match_l1"]
+    band_pct: Decimal
+    share_pct: Decimal
+    citation: Citation
+    confidence: Confidence
+    precedence_note: str = ""
+    note: str = ""
+    under_qcbs: QcbsReading = "not_defined"
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +501,7 @@ class TieBandPreference:
 
 Preference = (
     MiiMatchL1Preference
+    | MseMatchL1Preference
     | TransitionPremiumPreference
     | PriceEvaluationFactorPreference
     | TieBandPreference
@@ -459,15 +510,18 @@ OwnPreference = TransitionPremiumPreference | PriceEvaluationFactorPreference | 
 
 
 def is_statutory(pref: Preference) -> bool:
-    """Whether the law itself gives the preference (the Make in India order); every other one is
-    the buying authority's own and needs an empowering instrument to move an award."""
-    return isinstance(pref, MiiMatchL1Preference)
+    """Whether the law itself gives the preference (the Make in India and MSE orders); every
+    other one is the buying authority's own and needs an empowering instrument to move an
+    award."""
+    return isinstance(pref, MiiMatchL1Preference | MseMatchL1Preference)
 
 
 def instrument_of(pref: Preference) -> Instrument | None:
     """The instrument that empowers a preference of the authority's own (None for a statutory
     one, which needs none, and for one the pack records none for: a policy scenario)."""
-    return None if isinstance(pref, MiiMatchL1Preference) else pref.instrument
+    if isinstance(pref, MiiMatchL1Preference | MseMatchL1Preference):
+        return None
+    return pref.instrument
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ Mechanism = Literal[
     "none",
 ]
 PreferenceKind = Literal[
-    "price_evaluation_factor", "mii_match_l1", "transition_premium", "tie_band"
+    "price_evaluation_factor", "mii_match_l1", "mse_match_l1", "transition_premium", "tie_band"
 ]
 PreferenceStatus = Literal["applied", "not_applied", "scenario"]
 
@@ -189,7 +189,8 @@ class PreferenceResult:
     a Class-I supplier matches L1); ``effect_nominal_inr`` the same in nominal rupees.
     ``status`` is ``scenario`` for a preference the law does not give and the pack records no
     instrument for: ``scenario`` then says what it would have done. ``instrument`` is the
-    empowering order when there is one; ``match_rounds`` the Make in India invitations.
+    empowering order when there is one; ``match_rounds`` the invitations to match L1 (Make in
+    India, or MSE: the MSEs that accept share the pack's share of the tendered value).
     """
 
     kind: PreferenceKind
@@ -213,7 +214,7 @@ class PreferenceResult:
 
 @dataclass(frozen=True, slots=True)
 class MatchRoundResult:
-    """One invitation to match L1, in order: the Class-I offer invited, its evaluated cost,
+    """One invitation to match L1, in order: the Class-I offer (or MSE) invited, its evaluated cost,
     whether it accepted, whether that answer was ``stated`` (an officer's assumption or a
     supplier's reply) or ``assumed`` (no reply given: accepts), and whether its cost sat exactly
     at the margin limit."""

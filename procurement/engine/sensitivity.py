@@ -459,11 +459,10 @@ def prune(m: SensitivityModel, c: SensitivityConfig) -> IntArray:
         keep |= could_be_min(all_mask, lo, hi)  # L1, and F_min under QCBS
         if rules.method == "qcbs":
             keep |= _could_lead_qcbs(m, lo, hi)
-    if rules.method == "l1":
-        if any(s.kind == "mii_match_l1" for s in active):
-            keep |= could_be_min(m.class_i & m.accepts, low, high)
-        if any(s.kind in ("transition_premium", "tie_band") for s in active):
-            keep |= could_be_min(m.domestic, low, high)
+    if any(s.kind == "mii_match_l1" and (rules.method == "l1" or s.qcbs_reading) for s in active):
+        keep |= could_be_min(m.class_i & m.accepts, low, high)
+    if rules.method == "l1" and any(s.kind in ("transition_premium", "tie_band") for s in active):
+        keep |= could_be_min(m.domestic, low, high)
     if any(s.cap is not None for s in active):
         # The cap limits nominal rupees, which need not rank like the evaluated cost: any
         # domestic offer may be the one within it.
@@ -529,10 +528,10 @@ def decide_vectorised(
     evaluated = costs
     decided = np.zeros(n_s, dtype=np.bool_)  # the Make in India order decided the award
     for step in rules.steps:
-        if step.inactive_reason or step.scenario:
-            continue
+        if step.inactive_reason or step.scenario or step.kind == "mse_match_l1":
+            continue  # an MSE share moves neither the award nor the price
         if step.kind == "mii_match_l1":
-            if rules.method != "l1" or not class_i.any():
+            if (rules.method != "l1" and not step.qcbs_reading) or not class_i.any():
                 continue
             # The first invited Class-I to accept is the cheapest accepting one within the margin.
             masked = np.where(invitable, costs, np.inf)

@@ -20,7 +20,7 @@ from typing import Any
 from procurement.engine.codec import JsonValue, json_schema, parse_as, to_jsonable
 from procurement.engine.compare import canonical_fx, canonical_offers, compare
 from procurement.engine.errors import EngineValidationError, FieldError
-from procurement.engine.inputs import FxRate, MatchReply, Offer, Workload
+from procurement.engine.inputs import FxRate, MatchReply, Offer, TechnicalScore, Workload
 from procurement.engine.legacy import (
     is_legacy,
     upgrade_inputs,
@@ -48,6 +48,7 @@ class CompareOptions:
 
     match_replies: tuple[MatchReply, ...] = ()
     sensitivity: SensitivityConfig | None = None
+    technical_scores: tuple[TechnicalScore, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ def build_snapshot(
     *,
     match_replies: Sequence[MatchReply] = (),
     sensitivity: SensitivityConfig | None = None,
+    technical_scores: Sequence[TechnicalScore] = (),
     result: ComparisonResult | None = None,
 ) -> dict[str, JsonValue]:
     """Run the comparison (unless ``result`` is given) and return the snapshot document.
@@ -142,7 +144,11 @@ def build_snapshot(
         offers=canonical_offers(offers),
         policy=policy,
         fx_rates=canonical_fx(fx_rates),
-        options=CompareOptions(tuple(sorted(match_replies, key=lambda r: r.offer_id)), sensitivity),
+        options=CompareOptions(
+            tuple(sorted(match_replies, key=lambda r: (r.offer_id, r.preference))),
+            sensitivity,
+            tuple(sorted(technical_scores, key=lambda t: t.offer_id)),
+        ),
     )
     if result is None:
         result = _run(inputs)
@@ -158,6 +164,7 @@ def _run(inputs: SnapshotInputs) -> ComparisonResult:
         inputs.decision_date,
         match_replies=inputs.options.match_replies,
         sensitivity=inputs.options.sensitivity,
+        technical_scores=inputs.options.technical_scores,
     )
 
 

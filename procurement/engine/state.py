@@ -8,7 +8,14 @@ from decimal import Decimal
 
 from procurement.engine.award import AwardDecision, AwardRules, Contender
 from procurement.engine.facts import is_domestic_infrastructure, mii_class
-from procurement.engine.inputs import EvaluationMethod, MatchReply, Offer, Workload
+from procurement.engine.inputs import (
+    EvaluationMethod,
+    MatchPreference,
+    MatchReply,
+    Offer,
+    TechnicalScore,
+    Workload,
+)
 from procurement.engine.policy import Policy
 from procurement.engine.results import EstimatedValue, FxUsed, RuleOutcome, TcoBreakdown
 
@@ -55,14 +62,18 @@ class Prepared:
     if_all_decline: AwardDecision[Decimal] | None
     fx_used: tuple[FxUsed, ...]
     match_replies: tuple[MatchReply, ...]
+    technical_scores: tuple[TechnicalScore, ...] = ()
 
-    def declines(self) -> frozenset[str]:
-        """Offer ids stated to decline an invitation to match L1."""
-        return frozenset(r.offer_id for r in self.match_replies if not r.accepts)
+    def declines(self, preference: MatchPreference = "mii_match_l1") -> frozenset[str]:
+        """Offer ids stated to decline an invitation to match L1 under ``preference``."""
+        return frozenset(
+            r.offer_id for r in self.match_replies if not r.accepts and r.preference == preference
+        )
 
-    def stated(self) -> frozenset[str]:
-        """Offer ids with a stated answer (accept or decline) to an invitation to match L1."""
-        return frozenset(r.offer_id for r in self.match_replies)
+    def stated(self, preference: MatchPreference = "mii_match_l1") -> frozenset[str]:
+        """Offer ids with a stated answer (accept or decline) to an invitation to match L1
+        under ``preference``."""
+        return frozenset(r.offer_id for r in self.match_replies if r.preference == preference)
 
     def eligible_ids(self) -> list[str]:
         """Offer ids of the eligible offers, in the order award indices use."""
@@ -78,11 +89,15 @@ class Prepared:
 
 
 def contenders_of(
-    states: tuple[OfferState, ...], policy: Policy, declines: frozenset[str] = frozenset()
+    states: tuple[OfferState, ...],
+    policy: Policy,
+    declines: frozenset[str] = frozenset(),
+    mse_declines: frozenset[str] = frozenset(),
 ) -> list[Contender[Decimal]]:
     """Eligible offers as evaluation sees them: cost on the policy's basis, Class-I, domestic
-    infrastructure, technical score, whether it accepts to match L1 (all but ``declines``) and
-    its nominal cost (for the premium cap, in rupees actually paid)."""
+    infrastructure, technical score, whether it accepts to match L1 (all but ``declines``), its
+    nominal cost (for the premium cap, in rupees actually paid), whether it is a micro or small
+    enterprise and whether it accepts the MSE invitation (all but ``mse_declines``)."""
     npv = policy.evaluation.cost_basis == "npv"
     return [
         Contender(
@@ -92,6 +107,8 @@ def contenders_of(
             technical=s.technical,
             accepts_match=s.offer.offer_id not in declines,
             nominal=s.priced().nominal_total_inr if npv else None,
+            mse=s.offer.provider.mse_status != "none",
+            accepts_mse_match=s.offer.offer_id not in mse_declines,
         )
         for s in states
     ]

@@ -29,6 +29,7 @@ from procurement.engine.inputs import (
     Offer,
     Operator,
     Region,
+    TechnicalScore,
     Workload,
 )
 from procurement.engine.numbers import format_count
@@ -37,6 +38,7 @@ from procurement.engine.policy import (
     CONFIDENCE_LABELS,
     Citation,
     MiiMatchL1Preference,
+    MseMatchL1Preference,
     Policy,
     PriceEvaluationFactorPreference,
     TieBandPreference,
@@ -593,6 +595,21 @@ def _validate_evaluation(c: _Checker, p: Policy, path: str) -> None:
     weights_valid = valid["technical_weight_pct"] and valid["max_technical_weight_pct"]
     if weights_valid and q.technical_weight_pct > q.max_technical_weight_pct:
         c.add(f"{qp}.technical_weight_pct", technical_weight_message(q.technical_weight_pct, p))
+    c.unique(f"{qp}.criteria", [k.criterion_id for k in q.criteria], "criterion_id")
+    marks_valid = True
+    for i, criterion in enumerate(q.criteria):
+        kp = f"{qp}.criteria[{i}]"
+        c.text(f"{kp}.criterion_id", criterion.criterion_id)
+        c.text(f"{kp}.name", criterion.name)
+        bound = _POLICY["evaluation.qcbs.criteria[].max_marks"]
+        marks_valid &= c.decimal_in(f"{kp}.max_marks", criterion.max_marks, bound)
+    if q.criteria and marks_valid:
+        total = sum((k.max_marks for k in q.criteria), Decimal(0))
+        if total != 100:
+            c.add(
+                f"{qp}.criteria",
+                f"the criteria's marks must add up to 100 (they add up to {total})",
+            )
 
 
 def technical_weight_message(weight: Decimal, p: Policy) -> str:
@@ -604,6 +621,9 @@ def technical_weight_message(weight: Decimal, p: Policy) -> str:
         f"(non-financial) parameters is capped at {q.max_technical_weight_pct} % "
         f"({cite.text()})"
     )
+
+
+_QCBS_READINGS = ("not_defined", "ranked_first_as_l1")
 
 
 def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
@@ -633,6 +653,11 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
                 )
         elif isinstance(pref, MiiMatchL1Preference):
             c.decimal_in(f"{pp}.margin_pct", pref.margin_pct, _POLICY["preferences[].margin_pct"])
+            c.member(f"{pp}.under_qcbs", pref.under_qcbs, _QCBS_READINGS)
+        elif isinstance(pref, MseMatchL1Preference):
+            c.decimal_in(f"{pp}.band_pct", pref.band_pct, _POLICY["preferences[].band_pct"])
+            c.decimal_in(f"{pp}.share_pct", pref.share_pct, _POLICY["preferences[].share_pct"])
+            c.member(f"{pp}.under_qcbs", pref.under_qcbs, _QCBS_READINGS)
         elif isinstance(pref, TieBandPreference):
             c.decimal_in(f"{pp}.band_pct", pref.band_pct, _POLICY["preferences[].band_pct"])
         elif isinstance(pref, TransitionPremiumPreference):
@@ -665,7 +690,8 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
 def validate_match_replies(
     replies: Sequence[MatchReply], offers: Sequence[Offer], path: str = "match_replies"
 ) -> list[FieldError]:
-    """Each answer to a match-L1 invitation names an offer being compared, once."""
+    """Each answer to a match-L1 invitation names an offer being compared, once for each
+    preference (Make in India, MSE)."""
     c = _Checker()
     known = {o.offer_id for o in offers if isinstance(o, Offer)}
     ids: list[object] = []
@@ -673,10 +699,31 @@ def validate_match_replies(
         rp = f"{path}[{i}]"
         if not c.is_type(rp, reply, MatchReply, "an answer to a match-L1 invitation"):
             continue
-        ids.append(reply.offer_id)
+        ids.append((reply.offer_id, reply.preference))
         c.boolean(f"{rp}.accepts", reply.accepts)
+        c.member(f"{rp}.preference", reply.preference, ("mii_match_l1", "mse_match_l1"))
         if reply.offer_id not in known:
             c.add(f"{rp}.offer_id", f"{reply.offer_id!r} is not one of the offers compared")
+    c.unique(path, ids, "offer and preference")
+    return c.errors
+
+
+def validate_technical_scores(
+    scores: Sequence[TechnicalScore], offers: Sequence[Offer], path: str = "technical_scores"
+) -> list[FieldError]:
+    """Each committee score names an offer being compared, once, and is from 0 to 100."""
+    c = _Checker()
+    known = {o.offer_id for o in offers if isinstance(o, Offer)}
+    ids: list[object] = []
+    for i, score in enumerate(scores):
+        sp = f"{path}[{i}]"
+        if not c.is_type(sp, score, TechnicalScore, "a committee's technical score"):
+            continue
+        ids.append(score.offer_id)
+        c.decimal_in(f"{sp}.score", score.score, bounds.PERCENT)
+        c.text(f"{sp}.source", score.source)
+        if score.offer_id not in known:
+            c.add(f"{sp}.offer_id", f"{score.offer_id!r} is not one of the offers compared")
     c.unique(path, ids, "offer")
     return c.errors
 

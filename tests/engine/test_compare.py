@@ -156,7 +156,7 @@ def test_under_the_central_pack_the_premium_is_only_a_policy_scenario() -> None:
         "l1",
         D("0.00"),
     )
-    tp = result.preferences[1]
+    tp = result.preferences[2]
     assert (tp.status, tp.reason, tp.instrument) == ("scenario", "WITHIN_BAND", None)
     assert tp.scenario is not None
     assert tp.scenario.would_award_offer_id == "b-class-ii"

@@ -33,7 +33,7 @@ def errors_for(document: dict[str, Any]) -> dict[str, str]:
 def test_the_india_pack_is_shipped_and_loads() -> None:
     assert "india-default" in pack_names()
     policy = load_pack("india-default")
-    assert (policy.pack_id, policy.version, policy.jurisdiction) == ("india-default", 3, "IN")
+    assert (policy.pack_id, policy.version, policy.jurisdiction) == ("india-default", 4, "IN")
     assert not policy.is_demo
 
 
@@ -136,7 +136,7 @@ def test_india_pack_taxes_finance_and_domestic_definition() -> None:
 
 
 def test_transition_premium_is_labelled_as_the_authoritys_own_policy() -> None:
-    premium = INDIA.preferences[1]
+    premium = INDIA.preferences[2]
     assert isinstance(premium, TransitionPremiumPreference)
     assert [s.premium_pct for s in premium.schedule] == [
         D(15),
@@ -182,13 +182,13 @@ def test_technical_weight_above_80_percent_is_rejected_with_rule_192() -> None:
             "must be one of",
         ),
         (
-            lambda d: d["preferences"][1].__setitem__("kind", "premium"),
-            "policy.preferences[1].kind",
+            lambda d: d["preferences"][2].__setitem__("kind", "premium"),
+            "policy.preferences[2].kind",
             "must be one of",
         ),
         (
-            lambda d: d["preferences"][1]["schedule"].reverse(),
-            "policy.preferences[1].schedule",
+            lambda d: d["preferences"][2]["schedule"].reverse(),
+            "policy.preferences[2].schedule",
             "date order",
         ),
         (
@@ -262,7 +262,7 @@ def test_price_evaluation_factor_must_come_first_of_the_authoritys_own() -> None
         }
     )
     errors = errors_for(document)
-    assert errors["policy.preferences[2].kind"] == (
+    assert errors["policy.preferences[3].kind"] == (
         "price_evaluation_factor must be the first of the authority's own preferences"
     )
 
