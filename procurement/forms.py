@@ -21,7 +21,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User as Account
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.fields import InvalidJSONInput
 from django.forms.utils import ErrorDict
 
@@ -35,8 +37,10 @@ from procurement.engine.numbers import (
     format_count,
     format_indian,
     format_lakh_crore,
+    format_num,
 )
 from procurement.models import Benchmark, Bid, EvaluationSubmission, Tender, Workload
+from procurement.selectors import Criterion
 from procurement.tendering import TenderValues
 from procurement.workload_fields import Field, InRange
 from providers.evidence import MAX_EVIDENCE_BYTES, EvidenceRefused, evidence_check
@@ -979,3 +983,192 @@ class BidForm(BootstrapMixin, forms.Form):
         terms = to_jsonable(dataclasses.replace(offer, price=price), normalise=True)
         assert isinstance(terms, dict)
         return terms
+
+
+# The technical stage of a tender's evaluation ---------------------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of persons, each by their name (their user name if they have none)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class CommitteeForm(BootstrapMixin, forms.Form):
+    """An officer appoints a member of the tender's evaluation committee."""
+
+    member = PersonChoiceField(
+        label="Member",
+        queryset=Account.objects.none(),
+        empty_label="Choose a person",
+        help_text="A person of your department who holds the tender evaluation committee role.",
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[Account], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = candidates
+        self.style()
+
+
+MET_CHOICES = [("yes", "Met"), ("no", "Not met")]
+
+
+class TechnicalResultForm(BootstrapMixin, forms.Form):
+    """A bid's technical result: the benchmark score and each compliance item met or not. The
+    ranges and the checklist's rules are the service's (``evaluation.technical_result_record``)."""
+
+    benchmark_score = forms.DecimalField(
+        label="Benchmark score (0–100)",
+        help_text="The bid's score on the buyer's benchmark, to two decimals at most.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        items: list[tuple[str, str]],
+        notes: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for key, label in items:
+            note = notes.get(key, "")
+            self.fields[f"met-{key}"] = forms.ChoiceField(
+                label=label,
+                choices=MET_CHOICES,
+                widget=forms.RadioSelect,
+                help_text=note,
+                error_messages={"required": "Say whether it is met."},
+            )
+            self.fields[f"remark-{key}"] = forms.CharField(
+                label=f"Remark on: {label}",
+                max_length=500,
+                required=False,
+                initial=note if note.startswith(("Exempt", "Relaxed", "Not applicable")) else "",
+            )
+        self.fields["remark"] = forms.CharField(
+            label="Remark on the bid",
+            max_length=4000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        self.style()
+
+    def checklist(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {"item": key, "met": data[f"met-{key}"] == "yes", "remark": data[f"remark-{key}"]}
+            for key, _ in self.items
+        ]
+
+
+class MarksForm(BootstrapMixin, forms.Form):
+    """A committee member's marks: every technically qualified bid on every criterion. The
+    ranges are the service's (``evaluation.marks_submit``), whose messages name the bidder and
+    the criterion as these fields' labels do."""
+
+    def __init__(
+        self, *args: Any, bids: list[Bid], criteria: list[Criterion], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.bids = bids
+        self.criteria = criteria
+        for bid in bids:
+            for criterion in criteria:
+                self.fields[self.name_of(bid.pk, criterion.criterion_id)] = forms.DecimalField(
+                    label=f"{bid.bidder_name}, {criterion.name}",
+                    required=False,
+                    help_text=f"0 to {format_num(criterion.max_marks)} marks.",
+                )
+        self.style()
+
+    @staticmethod
+    def name_of(bid_pk: int, criterion_id: str) -> str:
+        return f"mark-{bid_pk}-{criterion_id}"
+
+    def rows(self) -> list[tuple[Bid, list[tuple[Criterion, forms.BoundField]]]]:
+        """The fields by bid, each with its criterion, for the page's tables."""
+        return [
+            (bid, [(c, self[self.name_of(bid.pk, c.criterion_id)]) for c in self.criteria])
+            for bid in self.bids
+        ]
+
+    def marks(self) -> dict[str, dict[str, Decimal | None]]:
+        data = self.cleaned_data
+        return {
+            str(bid.pk): {
+                c.criterion_id: data[self.name_of(bid.pk, c.criterion_id)] for c in self.criteria
+            }
+            for bid in self.bids
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's errors on their fields: ``marks.<bid>.<criterion>`` is a mark's."""
+        fields = {
+            f"marks.{bid.pk}.{c.criterion_id}": self.name_of(bid.pk, c.criterion_id)
+            for bid in self.bids
+            for c in self.criteria
+        }
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            self.add_error(fields.get(name), messages)
+
+
+REPLY_CHOICES = [("accepts", "Accepts to match L1"), ("declines", "Declines")]
+
+
+class InvitationReplyForm(BootstrapMixin, forms.Form):
+    """A bidder's reply to an invitation to match L1, as received (``awarding``)."""
+
+    answer = forms.ChoiceField(
+        label="Reply", choices=REPLY_CHOICES, widget=forms.RadioSelect, required=True
+    )
+    replied_on = forms.DateField(
+        label="Date of the reply",
+        help_text="The date on the bidder's letter or e-mail, not later than today.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class AwardProposalForm(BootstrapMixin, forms.Form):
+    """The officer proposes the evaluation's award, or another eligible bid with a reason."""
+
+    offer_id = forms.ChoiceField(label="Award to", required=True)
+    reason = forms.CharField(
+        label="Reason, if the award departs from the evaluation",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when you choose a bid other than the evaluation's; it goes on file.",
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["offer_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+        self.style()
+
+
+class ContractForm(BootstrapMixin, forms.Form):
+    """The contract signed with the awarded bidder."""
+
+    reference = forms.CharField(label="Contract number", max_length=120)
+    signed_on = forms.DateField(
+        label="Signed on",
+        help_text="On or after the award's approval, not later than today.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()

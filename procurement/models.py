@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
@@ -357,6 +358,14 @@ class Comparison(models.Model):
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="comparisons")
     workload = models.ForeignKey(Workload, on_delete=models.PROTECT, related_name="comparisons")
+    tender = models.ForeignKey(
+        "Tender",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        help_text="Set on an evaluation of a tender's bids: its offers are the qualified bids.",
+    )
     policy_pack = models.ForeignKey(PolicyPack, on_delete=models.PROTECT, related_name="+")
     decision_date = models.DateField()
     snapshot = models.TextField()
@@ -574,12 +583,14 @@ class JustificationDocument(transitions.TransitionOnly):
     class Kind(models.TextChoices):
         FILE_NOTE = "file_note", "File note"
         BID_DOCUMENT = "bid_document", "Bid document"
+        EVALUATION_REPORT = "evaluation_report", "Bid evaluation committee report"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     comparison = models.ForeignKey(Comparison, on_delete=models.PROTECT, related_name="documents")
     # What the document is: the pre-tender file note of a comparison (its annex the market
-    # survey), or the bid document of a tender (its comparison the planning one).
+    # survey), the bid document of a tender (its comparison the planning one), or a tender's
+    # bid evaluation committee report (its comparison the evaluation it reports).
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FILE_NOTE)
     tender = models.ForeignKey(
         "Tender", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
@@ -609,13 +620,21 @@ class JustificationDocument(transitions.TransitionOnly):
                 condition=~Q(status="ready") | (Q(sha256__isnull=False) & Q(pdf__isnull=False)),
                 name="document_ready_has_pdf",
             ),
+            # A file note is a comparison's; a bid document or an evaluation committee report
+            # is a tender's (the report's comparison is the tender's latest evaluation).
             models.CheckConstraint(
                 condition=Q(kind="file_note", tender__isnull=True)
-                | Q(kind="bid_document", tender__isnull=False),
-                name="document_of_a_tender_is_its_bid_document",
+                | Q(kind__in=["bid_document", "evaluation_report"], tender__isnull=False),
+                name="document_of_a_tender_names_its_tender",
             ),
         ]
         indexes = [models.Index(fields=["status", "enqueued_at"])]
+
+    def tender_filename(self) -> str:
+        """The download name of a tender's document (a bid document or an evaluation report)."""
+        assert self.tender is not None
+        what = "evaluation-report" if self.kind == self.Kind.EVALUATION_REPORT else "bid-document"
+        return f"{what}-{slugify(self.tender.reference)[:60] or 'tender'}.pdf"
 
     def __str__(self) -> str:
         return f"Justification for comparison {self.comparison_id} ({self.get_status_display()})"
@@ -1338,6 +1357,13 @@ class Tender(models.Model):
     )
     published_at = models.DateTimeField(auto_now_add=True)
     is_demo = models.BooleanField(default=False)
+    technical_criteria = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The QCBS technical criteria the committee marks, from the department's "
+        "adopted policy pack at publication: [{criterion_id, name, max_marks (a decimal "
+        "string), evidence, basis}]. Empty for a tender published before the pack had them.",
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -1431,3 +1457,159 @@ class BidOpening(models.Model):
 
     def __str__(self) -> str:
         return f"Opening of {self.tender.reference}"
+
+
+# The technical stage of a tender's evaluation: the committee, each bid's technical result and
+# the members' mark sheets (QCBS) --------------------------------------------------------------
+
+
+class CommitteeMember(models.Model):
+    """A person appointed to a tender's evaluation committee by an officer of its department.
+    Insert-only: the committee is settled before the first mark sheet (``evaluation``)."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="committee")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="committee_seats"
+    )
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    appointed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tender_id", "appointed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "member"], name="committee_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} on the committee of {self.tender.reference}"
+
+
+class TechnicalResult(models.Model):
+    """A bid's technical result, recorded once by a member of the tender's committee after the
+    opening: the buyer's benchmark score against the pass mark and the compliance checklist
+    (``evaluation.compliance_items``: [{item, met, remark}]). Qualified = the benchmark passed
+    and every item met. Insert-only: never edited."""
+
+    bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="technical_result")
+    benchmark_score = models.DecimalField(max_digits=5, decimal_places=2)
+    benchmark_passed = models.BooleanField()
+    checklist = models.JSONField(help_text="[{item, met, remark}], one per compliance item.")
+    qualified = models.BooleanField()
+    remark = models.TextField(max_length=4000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(benchmark_score__gte=0, benchmark_score__lte=100),
+                name="technical_result_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualified=False) | Q(benchmark_passed=True),
+                name="technical_result_qualified_has_passed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Technical result of {self.bid}"
+
+
+class MarkSheet(models.Model):
+    """One committee member's technical marks of a QCBS tender's qualified bids:
+    {str(bid pk): {criterion_id: "marks"}}. One per member, submitted once, never edited
+    (insert-only). No one else sees it until every appointed member has submitted."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="mark_sheets")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mark_sheets"
+    )
+    marks = models.JSONField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tender_id", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "member"], name="mark_sheet_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Marks of {self.member} for {self.tender.reference}"
+
+
+# The financial stage: invitations to match L1 and their replies, the award, the contract ----
+
+
+class MatchInvitation(models.Model):
+    """An invitation to a bidder to match L1, issued by an officer in the order the engine's
+    rounds give on the tender's latest evaluation (``awarding``): under the Make in India order
+    (para 3A(c): the whole contract at the L1 price) or the MSE order (para 10: a share of the
+    tendered value at the L1 price). Insert-only; the reply is a row of its own."""
+
+    class Preference(models.TextChoices):
+        MII = "mii_match_l1", _("Make in India: match L1 for the whole contract")
+        MSE = "mse_match_l1", _("MSE purchase preference: match L1 for a share")
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="invitations")
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="invitations")
+    preference = models.CharField(max_length=20, choices=Preference.choices)
+    evaluation = models.ForeignKey(
+        "Comparison",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The evaluation whose rounds named this invitation.",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tender_id", "issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "bid", "preference"], name="match_invitation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.bid.bidder_name} to match L1"
+
+
+class MatchInvitationReply(models.Model):
+    """A bidder's reply to an invitation to match L1, as the officer records it: accepted or
+    declined, and the date of the reply. Insert-only, one per invitation."""
+
+    invitation = models.OneToOneField(
+        MatchInvitation, on_delete=models.PROTECT, related_name="reply"
+    )
+    accepts = models.BooleanField()
+    replied_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Reply to {self.invitation}"
+
+
+class ContractSigning(models.Model):
+    """The signing of a tender's contract with the awarded bidder, after the award's approval:
+    the date signed and the contract's reference. Insert-only, once per tender."""
+
+    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="contract")
+    award = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="contract")
+    reference = models.CharField(max_length=120, help_text="The contract number on the file.")
+    signed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Contract {self.reference}"

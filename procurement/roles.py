@@ -31,6 +31,9 @@ EVALUATOR = "Evaluators"
 CATALOGUE_READERS = "Catalogue readers"
 POLICY_OFFICERS = "Policy officers"
 DEPARTMENT_ADMINISTRATORS = "Department administrators"
+# Appointed to a tender's evaluation committee by an officer (procurement.evaluation): records
+# each bid's technical result, and, under QCBS, submits one mark sheet.
+COMMITTEE = "Tender evaluation committee members"
 # Platform roles: no department.
 POLICY_AUTHORITY = "Policy authority"
 CATALOGUE_STEWARDS = "Catalogue stewards"
@@ -78,6 +81,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.view_tender",
         "procurement.add_bid",
         "procurement.add_bidopening",
+        # The technical stage: appoint the evaluation committee; read its results and, once
+        # every member has submitted, the mark sheets.
+        "procurement.add_committeemember",
+        "procurement.view_committeemember",
+        "procurement.view_technicalresult",
+        "procurement.view_marksheet",
     ),
     APPROVER: (
         "procurement.view_workload",
@@ -85,9 +94,22 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "procurement.view_decision",
         "procurement.approve_decision",
         "procurement.view_tender",
+        "procurement.view_committeemember",
+        "procurement.view_technicalresult",
+        "procurement.view_marksheet",
         "procurement.view_policypack",
         "procurement.view_justificationdocument",
         "procurement.view_usagereport",
+    ),
+    # A tender's evaluation committee: once appointed to a tender (an officer appoints), record
+    # each bid's technical result and submit one mark sheet (QCBS). Another member's marks are
+    # seen only when every member has submitted (procurement.selectors.technical_stage).
+    COMMITTEE: (
+        "procurement.view_tender",
+        "procurement.view_committeemember",
+        "procurement.view_technicalresult",
+        "procurement.add_technicalresult",
+        "procurement.add_marksheet",
     ),
     # Read the evaluations, certifications and evaluators behind quality bars (admin, read-only).
     EVALUATOR: (

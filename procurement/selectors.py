@@ -37,6 +37,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from procurement import engine, labels
+from procurement.engine.numbers import format_lakh_crore, format_pct, round_half_up
 from procurement.models import (
     Accreditation,
     AuditEvent,
@@ -44,8 +45,10 @@ from procurement.models import (
     Bid,
     BidOpening,
     ChainCheckpoint,
+    CommitteeMember,
     Comparison,
     ComparisonResults,
+    ContractSigning,
     Contributor,
     Decision,
     Department,
@@ -54,12 +57,15 @@ from procurement.models import (
     EvaluatorMember,
     EvidenceFile,
     JustificationDocument,
+    MarkSheet,
+    MatchInvitation,
     Measurement,
     OfferRuleCount,
     PolicyPack,
     ProviderChange,
     ProviderMember,
     Review,
+    TechnicalResult,
     Tender,
     UsageReport,
     Workload,
@@ -128,9 +134,11 @@ def decision_rows() -> QuerySet[Decision]:
 
 def award_rows() -> QuerySet[Decision]:
     """Awards: approved decisions, newest first, with their award fact (the contract's dates,
-    once the summary has recorded it) and their workload; the snapshot is left unread."""
+    once the summary has recorded it) and their workload; the snapshot is left unread. A
+    planning decision whose tender's award is approved is no longer an award: the tender's is."""
     return (
         Decision.objects.filter(status=Decision.Status.APPROVED)
+        .exclude(tender__evaluations__decisions__status=Decision.Status.APPROVED)
         .select_related("comparison__workload", "award_fact", "proposed_by", "decided_by")
         .defer("comparison__snapshot")
         .order_by("-decided_at", "-pk")
@@ -1011,6 +1019,474 @@ def tender_trail(tender: Tender) -> list[AuditEvent]:
 
 
 def bid_documents_of(tender: Tender) -> list[JustificationDocument]:
+    """The tender's bid documents, newest first."""
+    return _tender_documents(tender, JustificationDocument.Kind.BID_DOCUMENT)
+
+
+def evaluation_reports_of(tender: Tender) -> list[JustificationDocument]:
+    """The tender's bid evaluation committee reports, newest first."""
+    return _tender_documents(tender, JustificationDocument.Kind.EVALUATION_REPORT)
+
+
+def _tender_documents(tender: Tender, kind: str) -> list[JustificationDocument]:
     return list(
-        JustificationDocument.objects.filter(tender=tender).defer("pdf").order_by("-requested_at")
+        JustificationDocument.objects.filter(tender=tender, kind=kind)
+        .defer("pdf")
+        .order_by("-requested_at")
     )
+
+
+# The technical stage of a tender's evaluation -------------------------------------------------
+#
+# A committee appointed by an officer records each opened bid's technical result; under QCBS
+# each member submits one mark sheet. A member sees only their own sheet until every member has
+# submitted; then the members, the officers and the approvers see every sheet and the averages.
+# Nothing here shows a sealed bid: before the opening the stage lists no bid.
+
+COMMITTEE_ROLE_PERMISSION = "add_marksheet"
+
+
+@dataclasses.dataclass(frozen=True)
+class Criterion:
+    """One QCBS technical criterion of a tender, as published with it."""
+
+    criterion_id: str
+    name: str
+    max_marks: Decimal
+    evidence: str
+    basis: str
+
+
+def tender_criteria(tender: Tender) -> list[Criterion]:
+    """The technical criteria the tender was published with (none for a tender published
+    before its department's pack had them)."""
+    return [
+        Criterion(
+            criterion_id=str(row["criterion_id"]),
+            name=str(row["name"]),
+            max_marks=Decimal(str(row["max_marks"])),
+            evidence=str(row.get("evidence", "")),
+            basis=str(row.get("basis", "")),
+        )
+        for row in tender.technical_criteria or []
+    ]
+
+
+def evaluation_method(tender: Tender) -> str:
+    """How the tender's bids are evaluated: its planning comparison's method ("l1", "qcbs")."""
+    return str(comparison_results(tender.planning_decision.comparison).evaluation_method)
+
+
+def committee_of(tender: Tender) -> list[CommitteeMember]:
+    """The tender's evaluation committee, in the order appointed."""
+    return list(
+        CommitteeMember.objects.filter(tender=tender)
+        .select_related("member", "appointed_by")
+        .order_by("appointed_at", "pk")
+    )
+
+
+def is_appointed(tender: Tender, user: User) -> bool:
+    """Whether ``user`` sits on the tender's evaluation committee."""
+    if not isinstance(user, Account):
+        return False
+    return CommitteeMember.objects.filter(tender=tender, member=user).exists()
+
+
+def committee_candidates(tender: Tender) -> QuerySet[Account]:
+    """The active persons of the tender's department holding the committee role (its
+    permission to submit marks, through their groups) who are not on its committee yet."""
+    holds = Q(
+        groups__permissions__codename=COMMITTEE_ROLE_PERMISSION,
+        groups__permissions__content_type__app_label="procurement",
+    )
+    return (
+        Account.objects.filter(is_active=True, membership__department_id=tender.department_id)
+        .filter(api_key__isnull=True)
+        .filter(holds)
+        .exclude(committee_seats__tender=tender)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def technical_results_of(tender: Tender) -> dict[int, TechnicalResult]:
+    """Each opened bid's technical result, by bid id (none while the bids are sealed)."""
+    if opening_of(tender) is None:
+        return {}
+    return {
+        result.bid_id: result
+        for result in TechnicalResult.objects.filter(bid__tender=tender).select_related(
+            "recorded_by"
+        )
+    }
+
+
+def mark_sheets_of(tender: Tender) -> list[MarkSheet]:
+    """Every mark sheet of the tender — unscoped: who may see which is ``technical_stage``'s."""
+    return list(
+        MarkSheet.objects.filter(tender=tender).select_related("member").order_by("submitted_at")
+    )
+
+
+def sheet_totals(sheet: MarkSheet) -> dict[int, Decimal]:
+    """A mark sheet's total marks per bid: the sum of its criterion marks."""
+    return {
+        int(bid_id): sum((Decimal(str(mark)) for mark in marks.values()), Decimal(0))
+        for bid_id, marks in sheet.marks.items()
+    }
+
+
+def average_scores(sheets: list[MarkSheet]) -> dict[int, Decimal]:
+    """Each bid's technical score: the mean over the sheets of each sheet's total for the bid,
+    rounded half up to 2 decimals."""
+    if not sheets:
+        return {}
+    totals = [sheet_totals(sheet) for sheet in sheets]
+    bids = sorted(set().union(*totals))
+    return {
+        bid: round_half_up(
+            sum((t.get(bid, Decimal(0)) for t in totals), Decimal(0)) / len(totals), 2
+        )
+        for bid in bids
+    }
+
+
+def _all_submitted(committee: list[CommitteeMember], sheets: list[MarkSheet]) -> bool:
+    members = {seat.member_id for seat in committee}
+    return bool(members) and members == {sheet.member_id for sheet in sheets}
+
+
+def technical_scores(tender: Tender) -> dict[int, Decimal]:
+    """Each technically qualified bid's technical score (the mean over the committee of each
+    member's total marks, 2 decimals, half up), by bid id — empty until every appointed member
+    has submitted a mark sheet. Unscoped: for the evaluation that follows, not for a page."""
+    sheets = mark_sheets_of(tender)
+    if not _all_submitted(committee_of(tender), sheets):
+        return {}
+    return average_scores(sheets)
+
+
+@dataclasses.dataclass(frozen=True)
+class Seat:
+    """A committee member as the tender's page shows them: whether they have submitted, never
+    their marks."""
+
+    member: Account
+    name: str
+    appointed_at: dt.datetime
+    submitted: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class SheetLine:
+    """One bid's marks on a sheet: each criterion's, and their total."""
+
+    bid: Bid
+    marks: list[tuple[Criterion, Decimal | None]]
+    total: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class SheetView:
+    """A mark sheet visible to the user: its member, the marks by bid and each bid's total."""
+
+    sheet: MarkSheet
+    name: str
+    totals: dict[int, Decimal]
+    lines: list[SheetLine]
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreRow:
+    """A qualified bid's totals on every sheet (in the sheets' order) and its technical score."""
+
+    bid: Bid
+    totals: list[Decimal | None]
+    score: Decimal | None
+
+
+def _sheet_view(sheet: MarkSheet, bids: list[Bid], criteria: list[Criterion]) -> SheetView:
+    totals = sheet_totals(sheet)
+    lines = []
+    for bid in bids:
+        marks = sheet.marks.get(str(bid.pk))
+        if marks is None:
+            continue
+        lines.append(
+            SheetLine(
+                bid,
+                [
+                    (c, Decimal(marks[c.criterion_id]) if c.criterion_id in marks else None)
+                    for c in criteria
+                ],
+                totals[bid.pk],
+            )
+        )
+    return SheetView(sheet, _name(sheet.member), totals, lines)
+
+
+@dataclasses.dataclass(frozen=True)
+class BidStage:
+    bid: Bid
+    result: TechnicalResult | None
+    score: Decimal | None  # the averaged technical score, once visible
+
+
+@dataclasses.dataclass(frozen=True)
+class TechnicalStage:
+    """What ``user`` may see of a tender's technical stage.
+
+    ``bids`` is empty while the bids are sealed. ``sheets`` holds the user's own sheet until
+    every appointed member has submitted; then every sheet for the members, the officers and
+    the approvers (``view_marksheet``), with ``scores`` — the averages — for them too.
+    """
+
+    opened: bool
+    method: str
+    criteria: list[Criterion]
+    committee: list[Seat]
+    appointed: bool
+    bids: list[BidStage]
+    results_recorded: bool
+    own_sheet: MarkSheet | None
+    sheets: list[SheetView]
+    sheets_started: bool
+    all_submitted: bool
+    scores: dict[int, Decimal]
+
+    @property
+    def qualified_bids(self) -> list[Bid]:
+        return [row.bid for row in self.bids if row.result is not None and row.result.qualified]
+
+    @property
+    def max_total(self) -> Decimal:
+        """The most marks a bid can have: the criteria's most marks added up."""
+        return sum((c.max_marks for c in self.criteria), Decimal(0))
+
+    @property
+    def score_rows(self) -> list[ScoreRow]:
+        """Each qualified bid's total on every visible sheet and its score: once every member
+        has submitted and the user may see the sheets; none before."""
+        if not (self.all_submitted and self.scores):
+            return []
+        return [
+            ScoreRow(
+                bid, [view.totals.get(bid.pk) for view in self.sheets], self.scores.get(bid.pk)
+            )
+            for bid in self.qualified_bids
+        ]
+
+
+def _name(person: Account) -> str:
+    return person.get_full_name() or person.get_username()
+
+
+def technical_stage(tender: Tender, user: User) -> TechnicalStage:
+    """The tender's technical stage as ``user`` may see it (a user who may view the tender)."""
+    committee = committee_of(tender)
+    sheets = mark_sheets_of(tender)
+    submitted = {sheet.member_id for sheet in sheets}
+    appointed = isinstance(user, Account) and any(s.member_id == user.pk for s in committee)
+    complete = _all_submitted(committee, sheets)
+    may_view = isinstance(user, PermissionsMixin) and user.has_perm("procurement.view_marksheet")
+    sees_all = complete and (appointed or may_view)
+    own = next((sheet for sheet in sheets if appointed and sheet.member_id == user.pk), None)
+    visible = sheets if sees_all else [own] if own else []
+    scores = average_scores(sheets) if sees_all else {}
+    opened = opening_of(tender) is not None
+    results = technical_results_of(tender) if opened else {}
+    bids = opened_bids(tender) if opened else []
+    criteria = tender_criteria(tender)
+    return TechnicalStage(
+        opened=opened,
+        method=evaluation_method(tender),
+        criteria=criteria,
+        committee=[
+            Seat(seat.member, _name(seat.member), seat.appointed_at, seat.member_id in submitted)
+            for seat in committee
+        ],
+        appointed=appointed,
+        bids=[BidStage(bid, results.get(bid.pk), scores.get(bid.pk)) for bid in bids],
+        results_recorded=opened and all(bid.pk in results for bid in bids),
+        own_sheet=own,
+        sheets=[_sheet_view(sheet, bids, criteria) for sheet in visible],
+        sheets_started=bool(sheets),
+        all_submitted=complete,
+        scores=scores,
+    )
+
+
+def technical_trail(tender: Tender) -> list[AuditEvent]:
+    """The tender's history (``tender_trail``) with its technical stage's events: the
+    committee's appointments, the technical results, the mark sheets (a member and a SHA-256,
+    never the marks)."""
+    seats = [
+        str(pk) for pk in CommitteeMember.objects.filter(tender=tender).values_list("pk", flat=True)
+    ]
+    results = [
+        str(pk)
+        for pk in TechnicalResult.objects.filter(bid__tender=tender).values_list("pk", flat=True)
+    ]
+    sheets = [
+        str(pk) for pk in MarkSheet.objects.filter(tender=tender).values_list("pk", flat=True)
+    ]
+    events = tender_trail(tender)
+    events += audit_trail(tender.department, "committeemember", seats)
+    events += audit_trail(tender.department, "technicalresult", results)
+    events += audit_trail(tender.department, "marksheet", sheets)
+    events += _financial_trail(tender)
+    return sorted(events, key=lambda event: event.sequence)
+
+
+def _financial_trail(tender: Tender) -> list[AuditEvent]:
+    """The financial stage's events: evaluations, invitations and replies, the award's
+    proposal and decision, the contract."""
+    evaluations = [str(pk) for pk in tender.evaluations.values_list("pk", flat=True)]
+    invitations = [
+        str(pk) for pk in MatchInvitation.objects.filter(tender=tender).values_list("pk", flat=True)
+    ]
+    awards = [
+        str(pk)
+        for pk in Decision.objects.filter(comparison__tender=tender).values_list("pk", flat=True)
+    ]
+    contract = [
+        str(pk) for pk in ContractSigning.objects.filter(tender=tender).values_list("pk", flat=True)
+    ]
+    return (
+        audit_trail(tender.department, "comparison", evaluations)
+        + audit_trail(tender.department, "matchinvitation", invitations)
+        + audit_trail(tender.department, "decision", awards)
+        + audit_trail(tender.department, "contractsigning", contract)
+    )
+
+
+# The financial stage: evaluations, invitations, the award ------------------------------------
+
+
+def latest_evaluation(tender: Tender) -> Comparison | None:
+    """The tender's latest evaluation of its bids (each reply to an invitation adds one)."""
+    return tender.evaluations.order_by("-created_at", "-pk").first()
+
+
+def tender_award(tender: Tender) -> Decision | None:
+    """The tender's award proposed or approved (None before one, or after a return)."""
+    return (
+        Decision.objects.filter(
+            comparison__tender=tender,
+            status__in=[Decision.Status.PROPOSED, Decision.Status.APPROVED],
+        )
+        .select_related("comparison", "proposed_by", "decided_by")
+        .first()
+    )
+
+
+def invitations_of(tender: Tender) -> list[MatchInvitation]:
+    """The tender's invitations to match L1 in the order issued, with their replies."""
+    return list(
+        MatchInvitation.objects.filter(tender=tender)
+        .select_related("bid", "reply", "issued_by")
+        .order_by("issued_at", "pk")
+    )
+
+
+# The bid evaluation committee's report ---------------------------------------------------------
+#
+# Reads the report (procurement/documents/evaluation_report.py) needs below the services: the
+# words of the technical stage's checklist and the id a bid has as an offer in an evaluation.
+
+
+def compliance_items(tender: Tender) -> list[tuple[str, str]]:
+    """The compliance checklist of the tender's technical stage, as (key, label): what every
+    bid is checked for, derived from the tender and its planning comparison (its pack, its
+    estimate). Read here, below the services and the documents, so that the committee's form
+    (``evaluation``) and the report word each item alike."""
+    comparison = tender.planning_decision.comparison
+    policy = comparison_inputs(comparison).policy
+    estimate = comparison_results(comparison).estimated_value.amount_inr
+    items: list[tuple[str, str]] = []
+    if tender.bid_security == Tender.BidSecurity.EMD and tender.emd_pct is not None:
+        security = (
+            f"Earnest money deposit of {format_pct(tender.emd_pct)} of the estimate furnished"
+        )
+    else:
+        security = "Bid-securing declaration signed"
+    items.append(
+        ("bid_security", f"{security} (micro and small enterprises and startups are exempt)")
+    )
+    if tender.integrity_pact:
+        items.append(("integrity_pact", "Integrity Pact signed"))
+    threshold = policy.mii.lc_certificate_above_inr if policy.mii is not None else None
+    if threshold is not None and estimate is not None and estimate > threshold:
+        items.append(
+            (
+                "local_content_certificate",
+                "Local content certified by the statutory auditor or cost accountant (the "
+                f"estimate, {format_lakh_crore(estimate)}, is above "
+                f"{format_lakh_crore(threshold, None)})",
+            )
+        )
+    else:
+        items.append(
+            (
+                "local_content_certificate",
+                "Local content self-certified in the bid document's form, with where the value "
+                "is added",
+            )
+        )
+    if policy.land_border is not None:
+        items.append(
+            (
+                "land_border",
+                "A bidder from a country sharing a land border with India is registered with "
+                "the competent authority (GFR 2017 Rule 144(xi))",
+            )
+        )
+    items.append(("data_protection", "The data-protection schedule accepted"))
+    items.append(
+        (
+            "qualification",
+            "Turnover and experience documents furnished (relaxed for micro and small "
+            "enterprises and startups)",
+        )
+    )
+    return items
+
+
+def bid_offer_id(bid_id: int) -> str:
+    """The id the bid ``bid_id`` has as an offer in its tender's evaluations."""
+    return f"bid-{bid_id}"
+
+
+def award_decision_of(tender: Tender, as_of: dt.datetime | None = None) -> Decision | None:
+    """The tender's latest award decision on any of its evaluations, whatever its status
+    (proposed, approved or returned) — the latest proposed by ``as_of`` when given: what the
+    committee's report states of the award."""
+    proposed = Q(proposed_at__lte=as_of) if as_of is not None else Q()
+    return (
+        Decision.objects.filter(proposed, comparison__tender=tender)
+        .select_related("comparison", "proposed_by", "decided_by")
+        .order_by("-proposed_at", "-pk")
+        .first()
+    )
+
+
+def last_reported_step(tender: Tender, evaluation: Comparison) -> dt.datetime:
+    """When the latest step a committee report of ``evaluation`` states was taken: the
+    evaluation itself, an invitation to match L1 issued or answered, the award proposed or
+    decided. A report requested before it is out of date."""
+    invitations = MatchInvitation.objects.filter(tender=tender)
+    decisions = Decision.objects.filter(comparison__tender=tender)
+    steps = [
+        invitations.order_by("-issued_at").values_list("issued_at", flat=True).first(),
+        invitations.filter(reply__isnull=False)
+        .order_by("-reply__recorded_at")
+        .values_list("reply__recorded_at", flat=True)
+        .first(),
+        decisions.order_by("-proposed_at").values_list("proposed_at", flat=True).first(),
+        decisions.filter(decided_at__isnull=False)
+        .order_by("-decided_at")
+        .values_list("decided_at", flat=True)
+        .first(),
+    ]
+    return max([evaluation.created_at, *(step for step in steps if step is not None)])

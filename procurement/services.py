@@ -36,6 +36,7 @@ from procurement.models import (
     JustificationDocument,
     OfferRuleCount,
     PolicyPack,
+    Tender,
     UsageReport,
     Workload,
 )
@@ -255,7 +256,6 @@ def comparison_run(
         )
     inputs = comparison_inputs(workload_fields.values_of(workload), pack, decision_date)
     replies = [engine.MatchReply(offer_id, accepts=False) for offer_id in match_declines]
-    key = signing_key()
     try:
         result = engine.compare(
             *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY
@@ -266,17 +266,70 @@ def comparison_run(
             field = "match_declines" if path.startswith("match_replies") else "workload"
             problems.setdefault(field, []).append(f"{path}: {message}")
         raise ValidationError(problems) from None
+    comparison = comparison_store(
+        user=user,
+        workload=workload,
+        pack=pack,
+        decision_date=decision_date,
+        inputs=inputs,
+        result=result,
+        match_replies=replies,
+        sensitivity=SENSITIVITY,
+    )
+    _count_offer_rules(result, timezone.localdate())
+    audit_record(
+        department=department,
+        actor=user,
+        action="comparison.created",
+        obj=comparison,
+        summary=f"Compared {len(result.offers)} offers for “{workload.title}”: "
+        f"{comparison.recommended_name or 'no eligible offer'}",
+        payload={
+            "workload": workload.pk,
+            "policy_pack": f"{pack.slug} v{pack.version}",
+            "decision_date": decision_date,
+            "match_declines": sorted(match_declines),
+            "fingerprint": comparison.fingerprint,
+        },
+    )
+    return comparison
+
+
+def comparison_store(
+    *,
+    user: Account,
+    workload: Workload,
+    pack: PolicyPack,
+    decision_date: dt.date,
+    inputs: tuple[engine.Workload, list[engine.Offer], engine.Policy, list[engine.FxRate]],
+    result: engine.ComparisonResult,
+    match_replies: Sequence[engine.MatchReply] = (),
+    sensitivity: engine.SensitivityConfig | None = None,
+    technical_scores: Sequence[engine.TechnicalScore] = (),
+    tender: Tender | None = None,
+) -> Comparison:
+    """Store a run of the engine: the signed snapshot and its results, once, never updated (on
+    PostgreSQL a trigger refuses it); without a usable signing key nothing is stored
+    (``ImproperlyConfigured``). ``tender`` marks an evaluation of that tender's bids. The
+    caller holds the transaction and writes the audit event."""
+    key = signing_key()
     snapshot = engine.sign_snapshot(
         engine.build_snapshot(
-            *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY, result=result
+            *inputs,
+            decision_date,
+            match_replies=match_replies,
+            sensitivity=sensitivity,
+            technical_scores=technical_scores,
+            result=result,
         ),
         key,
     )
     award = result.recommendation.award
     awarded = result.offer(award.offer_id) if award.offer_id else None
     comparison = Comparison.objects.create(
-        department=department,
+        department=workload.department,
         workload=workload,
+        tender=tender,
         policy_pack=pack,
         decision_date=decision_date,
         snapshot=engine.canonical_json(snapshot).decode("utf-8"),
@@ -294,22 +347,6 @@ def comparison_run(
     ComparisonResults.objects.create(
         comparison=comparison,
         json_zlib=ComparisonResults.pack(engine.canonical_json(snapshot["results"])),
-    )
-    _count_offer_rules(result, timezone.localdate())
-    audit_record(
-        department=department,
-        actor=user,
-        action="comparison.created",
-        obj=comparison,
-        summary=f"Compared {len(result.offers)} offers for “{workload.title}”: "
-        f"{comparison.recommended_name or 'no eligible offer'}",
-        payload={
-            "workload": workload.pk,
-            "policy_pack": f"{pack.slug} v{pack.version}",
-            "decision_date": decision_date,
-            "match_declines": sorted(match_declines),
-            "fingerprint": comparison.fingerprint,
-        },
     )
     return comparison
 
@@ -458,10 +495,13 @@ def _decide(user: User, decision: Decision, status: str, note: str) -> Decision:
 @transaction.atomic
 def decision_approve(*, user: User, decision: Decision, note: str = "") -> Decision:
     """Approve a proposal, and queue the file note's final version in the same transaction
-    (rendered after commit, as every document is): earlier documents become drafts."""
+    (rendered after commit, as every document is): earlier documents become drafts. A tender's
+    award (a decision on an evaluation of its bids) has no file note of its own: the planning
+    decision's is on file."""
     approved = _decide(user, decision, Decision.Status.APPROVED, note)
     assert approved.decided_by is not None  # an approval names who decided
-    _document_queue(approved.department, approved.decided_by, approved.comparison, final=True)
+    if approved.comparison.tender_id is None:
+        _document_queue(approved.department, approved.decided_by, approved.comparison, final=True)
     summary.award_approved(approved.pk)
     return approved
 

@@ -55,11 +55,21 @@ BUCKETS = {
 # Award facts ---------------------------------------------------------------------------------
 
 
+def _superseded() -> Q:
+    """Planning decisions whose tender's award is approved: the award counts in their place."""
+    return Q(
+        tender__evaluations__decisions__status=Decision.Status.APPROVED,
+    )
+
+
 def award_fact_record(decision: Decision) -> AwardFact | None:
-    """The award fact of an approved decision, made once (None for a decision not approved)."""
+    """The award fact of an approved decision, made once (None for a decision not approved, or
+    a planning decision superseded by its tender's approved award)."""
     existing = AwardFact.objects.filter(decision=decision).first()
     if existing is not None or decision.status != Decision.Status.APPROVED:
         return existing
+    if Decision.objects.filter(_superseded(), pk=decision.pk).exists():
+        return None
     comparison = decision.comparison
     inputs = selectors.comparison_inputs(comparison)
     results = selectors.comparison_results(comparison)
@@ -103,8 +113,24 @@ def award_fact_record(decision: Decision) -> AwardFact | None:
 
 
 def facts_missing() -> QuerySet[Decision]:
-    """Approved decisions without their award fact (a lost task, or approved before facts)."""
-    return Decision.objects.filter(status=Decision.Status.APPROVED, award_fact__isnull=True)
+    """Approved decisions without their award fact (a lost task, or approved before facts),
+    but for planning decisions superseded by their tender's approved award."""
+    return Decision.objects.filter(
+        status=Decision.Status.APPROVED, award_fact__isnull=True
+    ).exclude(_superseded())
+
+
+def supersede_planning(decision: Decision) -> AwardFact | None:
+    """A tender's approved award takes its planning decision's place in the figures: the
+    planning decision's projected fact (derived data, rebuilt from decisions) is removed and
+    returned, so its quarter's cells can be rewritten."""
+    tender_id = decision.comparison.tender_id
+    if tender_id is None or decision.status != Decision.Status.APPROVED:
+        return None
+    fact = AwardFact.objects.filter(decision__tender__pk=tender_id).first()
+    if fact is not None:
+        AwardFact.objects.filter(pk=fact.pk).delete()
+    return fact
 
 
 # The cells -----------------------------------------------------------------------------------
@@ -343,12 +369,19 @@ def award_refresh(decision_id: int) -> int:
     """Record an approved award's fact and rewrite its quarter's cells in the series it counts
     in (with their departments to date and since, and all quarters)."""
     decision = Decision.objects.select_related("department", "comparison").get(pk=decision_id)
-    fact = award_fact_record(decision)
+    with transaction.atomic():
+        planning = supersede_planning(decision)
+        fact = award_fact_record(decision)
     if fact is None:
         return 0
     written = sum(
         refresh_quarter(dimension, key, fact.quarter) for dimension, key in series_of(fact)
     )
+    if planning is not None:
+        written += sum(
+            refresh_quarter(dimension, key, planning.quarter)
+            for dimension, key in series_of(planning)
+        )
     for quarter in national.quarters_between(fact.contract_start, timezone.localdate()):
         refresh_usage(quarter)
     return written

@@ -47,7 +47,13 @@ from procurement.models import (
     JustificationDocument,
     Tender,
 )
-from procurement.selectors import User, department_of
+from procurement.selectors import (
+    User,
+    award_decision_of,
+    department_of,
+    last_reported_step,
+    latest_evaluation,
+)
 from providers.models import Provider
 
 CONFLICT = "conflict"
@@ -142,6 +148,25 @@ def _tender_errors(values: TenderValues, now: dt.datetime) -> dict[str, Any]:
     return errors
 
 
+def technical_criteria(department: Department) -> list[dict[str, str]]:
+    """The QCBS technical criteria of the department's adopted pack, as a tender keeps them
+    (``max_marks`` a decimal string); none when it has adopted no pack or its pack has none."""
+    pack = department.adopted_pack
+    if pack is None:
+        return []
+    criteria = engine.load_policy(pack.document).evaluation.qcbs.criteria
+    return [
+        {
+            "criterion_id": criterion.criterion_id,
+            "name": criterion.name,
+            "max_marks": f"{criterion.max_marks}",
+            "evidence": criterion.evidence,
+            "basis": criterion.basis,
+        }
+        for criterion in criteria
+    ]
+
+
 @transaction.atomic
 def tender_create(
     *, user: User, decision: Decision, values: TenderValues, is_demo: bool = False
@@ -177,6 +202,9 @@ def tender_create(
         performance_security_pct=values.performance_security_pct,
         integrity_pact=values.integrity_pact,
         price_revision_cap_pct=values.price_revision_cap_pct,
+        # The criteria the committee marks under QCBS, as the department's pack has them today:
+        # kept with the tender, so a later pack version changes no tender already published.
+        technical_criteria=technical_criteria(department),
         created_by=person,
         is_demo=is_demo,
     )
@@ -403,6 +431,72 @@ def bid_document_request(*, user: User, tender: Tender) -> JustificationDocument
             "comparison": comparison.pk,
             "fingerprint": comparison.fingerprint,
             "final": True,
+            "tender": tender.pk,
+        },
+    )
+    document_id = str(document.pk)
+    transaction.on_commit(lambda: document_enqueue(document_id))
+    return document
+
+
+# The bid evaluation committee report ---------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_report_request(*, user: User, tender: Tender) -> JustificationDocument:
+    """Queue the bid evaluation committee report (a PDF) of ``tender``'s latest evaluation: an
+    officer of its department, once the bids are evaluated (a ``conflict`` before).
+
+    As ``bid_document_request``: the row is written in this transaction (an outbox) and the
+    rendering job enqueued after it commits. Idempotent: while a report of the latest
+    evaluation is queued, rendering or ready, and no step it states has been taken since it was
+    requested (an invitation issued or answered, the award proposed or decided), asking again
+    returns it; otherwise — a failed one, or one out of date — a new one is requested. It is
+    final when the award is approved by then, a draft before.
+    """
+    department, person = _require(user, "procurement.add_justificationdocument")
+    _own(department, tender)
+    Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
+    evaluation = latest_evaluation(tender)
+    if evaluation is None:
+        raise ValidationError(
+            "Evaluate the bids first: the committee's report states an evaluation.",
+            code=CONFLICT,
+        )
+    existing = (
+        JustificationDocument.objects.filter(
+            tender=tender,
+            kind=JustificationDocument.Kind.EVALUATION_REPORT,
+            comparison=evaluation,
+            requested_at__gte=last_reported_step(tender, evaluation),
+        )
+        .exclude(status=JustificationDocument.Status.FAILED)
+        .order_by("requested_at")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    award = award_decision_of(tender)
+    final = award is not None and award.status == Decision.Status.APPROVED
+    document = JustificationDocument.objects.create(
+        department=department,
+        comparison=evaluation,
+        kind=JustificationDocument.Kind.EVALUATION_REPORT,
+        tender=tender,
+        final=final,
+        requested_by=person,
+        enqueued_at=timezone.now(),
+    )
+    audit_record(
+        department=department,
+        actor=person,
+        action="document.requested",
+        obj=document,
+        summary=f"Requested the bid evaluation committee report of tender {tender.reference}",
+        payload={
+            "comparison": evaluation.pk,
+            "fingerprint": evaluation.fingerprint,
+            "final": final,
             "tender": tender.pk,
         },
     )

@@ -45,6 +45,29 @@ urlpatterns = [
         tender_views.tender_bid_document,
         name="tender_bid_document",
     ),
+    # The technical stage: the committee, each bid's technical result, the marks (QCBS).
+    path("tenders/<int:pk>/committee/", tender_views.committee_appoint, name="committee_appoint"),
+    path(
+        "tenders/<int:pk>/bids/<int:bid_pk>/technical/",
+        tender_views.technical_result,
+        name="technical_result",
+    ),
+    path("tenders/<int:pk>/marks/", tender_views.technical_marks, name="technical_marks"),
+    # The financial stage: the engine's evaluation, invitations to match L1, award, contract.
+    path("tenders/<int:pk>/evaluate/", tender_views.tender_evaluate, name="tender_evaluate"),
+    path("tenders/<int:pk>/invitations/", tender_views.invitation_issue, name="invitation_issue"),
+    path(
+        "tenders/<int:pk>/invitations/<int:invitation_pk>/reply/",
+        tender_views.invitation_reply,
+        name="invitation_reply",
+    ),
+    path("tenders/<int:pk>/award/", tender_views.award_propose, name="award_propose"),
+    path("tenders/<int:pk>/contract/", tender_views.contract_sign, name="contract_sign"),
+    path(
+        "tenders/<int:pk>/evaluation-report/",
+        tender_views.tender_evaluation_report,
+        name="tender_evaluation_report",
+    ),
     path("decisions/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
     path("decisions/<int:pk>/return/", views.decision_return, name="decision_return"),
     # What awaits the person signed in: approvals, proposals returned to them.

@@ -492,8 +492,7 @@ def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
     pdf, sha256 = document.issued()
     response = HttpResponse(pdf, content_type="application/pdf")
     if document.tender is not None:
-        name = slugify(document.tender.reference)[:60] or "tender"
-        filename = f"bid-document-{name}.pdf"
+        filename = document.tender_filename()
     else:
         name = slugify(comparison.workload.title)[:60] or "workload"
         filename = f"justification-{name}-{comparison.fingerprint[:12]}.pdf"

@@ -188,3 +188,28 @@ def test_the_pages_call_it_a_bid_document_and_verify_it(
     assert 'data-testid="verified"' in verified.content.decode()
     client.force_login(charlie)
     assert client.get(reverse("document_detail", args=[document.pk])).status_code == 404
+
+
+def test_a_qcbs_bid_document_states_the_criteria_the_committee_marks(
+    alice, bob, departments, policy_pack, demo_catalogue, django_capture_on_commit_callbacks
+):
+    """GFR 2017 Rule 173 and the consultancy manual para 4.2.2: the request states the criteria,
+    their marks, the minimum qualifying score and the weights before the bids come in."""
+    from tests.conftest import workload_values
+    from tests.tenders import CRITERIA, pack_with_criteria
+
+    department = departments[0]
+    department.adopted_pack = pack_with_criteria(policy_pack)
+    department.save(update_fields=["adopted_pack"])
+    work = services.workload_create(user=alice, values=workload_values(evaluation_method="qcbs"))
+    comparison = services.comparison_run(
+        user=alice, workload=work, decision_date=timezone.localdate()
+    )
+    tender = tendering.tender_create(
+        user=alice, decision=approved_decision(alice, bob, comparison), values=tender_values()
+    )
+    text = text_of(rendered(alice, tender, django_capture_on_commit_callbacks))
+    assert "Quality and cost based selection" in text
+    for criterion in CRITERIA:
+        assert criterion["name"] in text
+    assert "Most marks" in text

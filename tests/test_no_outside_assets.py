@@ -64,6 +64,14 @@ NOT_PAGES = {
     "community_domain_note_review": "POST only",
     "tender_open": "POST only",
     "tender_bid_document": "POST only",
+    "committee_appoint": "POST only",
+    "tender_evaluate": "POST only",
+    "invitation_issue": "POST only",
+    "invitation_reply": "POST only",
+    "award_propose": "POST only",
+    "contract_sign": "POST only",
+    "tender_evaluation_report": "POST only",
+    "technical_result": "the bid is sealed here: its page sends back to the tender's",
     "api:tender-open": "POST only",
     "api:tender-bids": "sealed until the opening (a 409)",
     "community_item_results": "a JSON Lines download",
@@ -202,11 +210,16 @@ def sample_kwargs(name: str, params: list[str]) -> dict[str, str] | None:
         "tender_create": {"pk": Decision.objects.get(status="approved").pk},
         "tender_detail": {"pk": Tender.objects.get().pk},
         "bid_record": {"pk": Tender.objects.get().pk},
+        "technical_marks": {"pk": Tender.objects.get().pk},
         "api:tender-detail": {"pk": Tender.objects.get().pk},
         "policy_diff": {
             "slug": "india-default",
             "old": SHIPPED,
-            "new": PolicyPack.objects.filter(slug="india-default").count() + 1,
+            # The draft made from the shipped version: the newest.
+            "new": PolicyPack.objects.filter(slug="india-default")
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first(),
         },
     }
     if name in samples:

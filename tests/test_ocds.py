@@ -1,7 +1,8 @@
 """Open contracting data: every step of a contracting process — from the approved planning
-decision to the opening of its tender's bids — is published as OCDS 1.1.5 releases that validate
-against the standard's schema shipped with the product, validated offline; nothing of a sealed
-bid is ever published; a restricted decision is never published at all."""
+decision to the opening of its tender's bids, the award and the contract — is published as OCDS
+1.1.5 releases that validate against the standard's schema shipped with the product, validated
+offline; nothing of a bid is published before the award; a restricted decision is never
+published at all, nor a restricted award."""
 
 from __future__ import annotations
 
@@ -20,15 +21,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from procurement import ocds, selectors, services, tendering
+from procurement import awarding, ocds, selectors, services, tendering
 from procurement.documents import jobs
 from procurement.models import JustificationDocument
 from tests.tenders import (
     SEALED_BIDDER,
     SEALED_PRICE,
     approved_decision,
+    award_after_rounds,
     bid_values,
     clock_at,
+    evaluated_tender,
     tender_values,
 )
 
@@ -314,3 +317,186 @@ def test_the_release_package_answers_in_a_constant_number_of_queries(
 ):
     with django_assert_num_queries(2):  # the process with its rows; its ready file notes
         get("ocds-release-package", ocds.ocid(decision))
+
+
+# The award and the contract -----------------------------------------------------------------
+
+
+@pytest.fixture
+def awarded(alice, bob, departments, demo_catalogue):
+    """An L1 tender of department A whose award, after two rounds of invitations to match L1,
+    is approved: (tender, bids, planning decision, award)."""
+    tender, bids, planning = evaluated_tender(alice, bob)
+    return tender, bids, planning, award_after_rounds(alice, bob, tender)
+
+
+def sign(alice: Any, tender: Any) -> Any:
+    """The contract signed two days after the opening."""
+    with clock_at(tender.opening_at + dt.timedelta(days=2)):
+        return awarding.contract_sign(
+            user=alice,
+            tender=tender,
+            reference="DOH/IT/2026/17/C1",
+            signed_on=timezone.localdate(),
+        )
+
+
+def utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def test_the_award_and_the_contract_are_releases_of_the_process_in_date_order(alice, awarded):
+    tender, bids, planning, award = awarded
+    note = JustificationDocument.objects.get(comparison=planning.comparison, final=True)
+    with clock_at(tender.published_at + dt.timedelta(hours=1)):
+        jobs.document_render(str(note.pk))
+    signing = sign(alice, tender)
+
+    package = package_of(planning)
+    assert ocds.validate(package) == []
+    releases = package["releases"]
+    assert [r["tag"] for r in releases] == [
+        ["planning"],
+        ["tender"],
+        ["planningUpdate"],
+        ["tenderUpdate"],
+        ["award"],
+        ["contract"],
+    ]
+    dates = [dt.datetime.fromisoformat(r["date"]) for r in releases]
+    assert dates == sorted(dates) and len(set(dates)) == len(dates)
+    assert len({r["id"] for r in releases}) == len(releases)
+    # The file note, ready after the tender's publication, keeps the procuring entity's role.
+    assert releases[2]["parties"][0]["roles"] == ["buyer", "procuringEntity"]
+
+    awarded_release, contract_release = releases[-2:]
+    assert awarded_release["date"] == utc(award.decided_at)
+    [section] = awarded_release["awards"]
+    supplier = {"id": f"bidder-{bids[2].pk}", "name": "Class-I B Ltd"}
+    assert section["suppliers"] == [supplier] and section["status"] == "active"
+    # Class-I B Ltd matched L1: the buyer pays L1's nominal cost over the term, to the paisa.
+    evaluation = selectors.latest_evaluation(tender)
+    assert evaluation is not None and award.comparison == evaluation
+    outcome = selectors.comparison_results(evaluation).recommendation.award
+    assert outcome.offer_id == awarding.offer_id_of(bids[2])
+    assert outcome.price_offer_id == awarding.offer_id_of(bids[0])
+    assert section["value"] == {"amount": outcome.nominal_inr, "currency": "INR"}
+    assert "Lowest Class-II Ltd's bid (L1), which Class-I B Ltd matched" in section["description"]
+    # Every bidder is a tenderer; the awarded one the supplier too.
+    roles = {p["id"]: p["roles"] for p in awarded_release["parties"]}
+    assert roles == {
+        "IN-DEPT-health": ["buyer", "procuringEntity"],
+        f"bidder-{bids[0].pk}": ["tenderer"],
+        f"bidder-{bids[1].pk}": ["tenderer"],
+        supplier["id"]: ["tenderer", "supplier"],
+    }
+    assert awarded_release["tender"]["tenderers"] == [
+        {"id": f"bidder-{bid.pk}", "name": bid.bidder_name} for bid in bids
+    ]
+    declined, accepted = (
+        timezone.localdate(tender.opening_at + dt.timedelta(days=days)) for days in (0, 1)
+    )
+    assert awarded_release["tender"]["awardCriteria"] == "priceOnly"
+    assert awarded_release["tender"]["awardCriteriaDetails"].endswith(
+        f"Make in India purchase preference: Class-I A Ltd declined on {declined:%d %b %Y}; "
+        f"Class-I B Ltd accepted on {accepted:%d %b %Y} to match L1."
+    )
+
+    assert contract_release["date"] == utc(signing.recorded_at)
+    [contract] = contract_release["contracts"]
+    assert contract["awardID"] == section["id"] and contract["id"] == "DOH/IT/2026/17/C1"
+    assert contract["status"] == "active" and contract["value"] == section["value"]
+    day_before = signing.signed_on - dt.timedelta(days=1)
+    assert contract["dateSigned"] == f"{day_before}T18:30:00+00:00", "midnight, Indian time"
+    # The workload's three years from 1 January 2027 (2028 a leap year).
+    assert contract["period"] == {
+        "startDate": "2026-12-31T18:30:00+00:00",
+        "endDate": "2029-12-31T18:29:59+00:00",
+        "durationInDays": 1096,
+    }
+
+    record = body(get("ocds-record", ocds.ocid(planning)))
+    assert ocds.validate(record) == []
+    compiled = record["records"][0]["compiledRelease"]
+    assert compiled["awards"][0]["suppliers"] == [supplier]
+    assert compiled["awards"][0]["value"] == section["value"]
+    assert compiled["contracts"][0]["dateSigned"] == contract["dateSigned"]
+    assert compiled["tender"]["numberOfTenderers"] == 3 and compiled["tender"]["status"] == (
+        "complete"
+    )
+    assert {p["id"]: p["roles"] for p in compiled["parties"]} == roles
+    with (CODELISTS / "partyRole.csv").open(encoding="utf-8") as rows:
+        assert {"tenderer", "supplier"} <= {row["Code"] for row in csv.DictReader(rows)}
+
+
+def test_no_release_before_the_award_names_a_bidder(alice, awarded):
+    tender, bids, planning, award = awarded
+    sign(alice, tender)
+    releases = ocds.releases(planning)
+    before = [r for r in releases if r["tag"][0] not in ("award", "contract")]
+    assert [r["tag"] for r in before] == [["planning"], ["tender"], ["tenderUpdate"]]
+    for release in before:
+        text = json.dumps(release, default=str)
+        assert "bidder-" not in text
+        assert not [bid.bidder_name for bid in bids if bid.bidder_name in text]
+
+
+def test_the_bulk_package_over_the_awards_day_holds_the_award(alice, awarded):
+    tender, _, planning, award = awarded
+    day = timezone.localdate(award.decided_at)
+    package = body(get("ocds-releases", query=f"?from={day}&to={day}"))
+    assert ocds.validate(package) == []
+    assert ["award"] in [r["tag"] for r in package["releases"]]
+    # The award is a step of the planning decision's process, not a process of its own.
+    assert {r["ocid"] for r in package["releases"]} == {ocds.ocid(planning)}
+    assert get("ocds-release-package", ocds.ocid(award)).status_code == 404
+    signing = sign(alice, tender)
+    signed = timezone.localdate(signing.recorded_at)
+    later = body(get("ocds-releases", query=f"?from={signed}&to={signed}"))
+    assert ocds.validate(later) == []
+    assert [r["tag"] for r in later["releases"]] == [["contract"]]
+
+
+def test_the_award_of_a_restricted_process_is_published_nowhere(
+    alice, bob, departments, demo_catalogue
+):
+    tender, _, planning = evaluated_tender(alice, bob, restricted=True)
+    award = award_after_rounds(alice, bob, tender)
+    assert award.restricted  # an award takes its planning decision's restriction
+    sign(alice, tender)
+    for name in ("ocds-release-package", "ocds-record"):
+        assert get(name, ocds.ocid(planning)).status_code == 404, name
+    day = timezone.localdate(tender.opening_at)
+    bulk = get("ocds-releases", query=f"?from={day}&to={day + dt.timedelta(days=3)}")
+    assert bulk.status_code == 404
+
+
+def test_a_restricted_award_is_left_out_of_a_published_process(
+    alice, bob, departments, demo_catalogue
+):
+    tender, _, planning = evaluated_tender(alice, bob)
+    with clock_at(tender.opening_at + dt.timedelta(hours=1)):
+        evaluation = awarding.evaluation_run(user=alice, tender=tender)
+        proposed = services.decision_propose(
+            user=alice,
+            comparison=evaluation,
+            offer_id=evaluation.recommended_offer_id,
+            restricted=True,
+        )
+        services.decision_approve(user=bob, decision=proposed)
+    package = package_of(planning)
+    assert [r["tag"] for r in package["releases"]] == [["planning"], ["tender"], ["tenderUpdate"]]
+    day = timezone.localdate(tender.opening_at)
+    bulk = body(get("ocds-releases", query=f"?from={day}&to={day}"))
+    assert [r["tag"] for r in bulk["releases"]] == [["tenderUpdate"]]
+
+
+def test_an_awarded_process_answers_in_a_constant_number_of_queries(
+    alice, awarded, django_assert_num_queries
+):
+    tender, _, planning, _ = awarded
+    sign(alice, tender)
+    # The process with its rows; its ready file notes; the award with its evaluation; the bids;
+    # the invitations with their replies.
+    with django_assert_num_queries(5):
+        get("ocds-release-package", ocds.ocid(planning))

@@ -17,7 +17,9 @@ department A) or ``PLATFORM_COLUMNS`` (a platform-wide role: its person belongs 
 department), and one more value in each row.
 
 Department A's tender holds a sealed bid (its opening time not reached): no answer of any
-route to any caller may show its bidder or its price (issue 15: sealed until the opening).
+route to any caller may show its bidder or its price (issue 15: sealed until the opening). The
+committee member's column is a person holding the tender evaluation committee role appointed to
+that tender's committee.
 
 Every request runs in a transaction rolled back afterwards, so each cell starts from the same
 state. The number of cells is printed.
@@ -41,7 +43,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from procurement import api_keys, community, national, ocds, services, tendering
+from procurement import api_keys, community, evaluation, national, ocds, services, tendering
 from procurement.documents import jobs
 from procurement.management.demo_community import price_change
 from procurement.models import Contributor, DepartmentAPIKey, EvaluatorMember, ProviderMember
@@ -50,6 +52,7 @@ from procurement.roles import (
     APPROVER,
     CATALOGUE_READERS,
     CATALOGUE_STEWARDS,
+    COMMITTEE,
     DEPARTMENT_ADMINISTRATORS,
     DOMAIN_EXPERTS,
     EVALUATOR,
@@ -97,6 +100,7 @@ COLUMNS = (
     "other provider",
     "practitioner",
     "domain expert",
+    "committee member",
 )
 # The column of each role of procurement.roles (a person of department A holding only it).
 ROLE_COLUMNS = {
@@ -106,6 +110,7 @@ ROLE_COLUMNS = {
     POLICY_OFFICERS: "policy officer",
     CATALOGUE_READERS: "catalogue reader",
     EVALUATOR: "evaluator",
+    COMMITTEE: "committee member",
 }
 # The column of each platform-wide role (a person of no department holding only it).
 PLATFORM_COLUMNS = {
@@ -127,34 +132,37 @@ KEY_COLUMNS = {OFFICER: "key: officer", APPROVER: "key: approver"}
 
 # fmt: off
 # Rows of the same shape, named once. 4 = the four roles of A that see no workloads.
-PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404)
-PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
-PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404)
-PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404)
-PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+PAGE_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)
+PAGE_LIST = (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
+PAGE_OFFICER_WRITE = (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)
+PAGE_APPROVER_WRITE = (LOGIN, 404, 403, 302, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)
+PAGE_SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
 PUBLIC = (200,) * len(COLUMNS)
-API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
-API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404)
-API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
+API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+API_READ = (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)
+API_LIST = (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
 # Writes: the role is checked before the object is looked up (403 whatever the id).
-API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)
-API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403)
-COMMUNITY_PENDING = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 404, 404, 404, 404, 404)
-COMMUNITY_OWN_PRACTITIONER = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 200, 404)
-COMMUNITY_REVIEW = (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 302, 403, 403, 403, 403, 403, 403, 403)
+API_OFFICER_CHANGE = (401, 404, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)
+API_APPROVER_CHANGE = (401, 404, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)
+# A tender of department A: its officers, approvers and committee members see it.
+TENDER_READ = (LOGIN, 404, 200, 200, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200)
+TENDER_COMMITTEE_WRITE = (LOGIN, 404, 403, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 302)
+COMMUNITY_PENDING = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 200, 404, 404, 404, 404, 404, 404)
+COMMUNITY_OWN_PRACTITIONER = (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 200, 404, 404)
+COMMUNITY_REVIEW = (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 302, 403, 403, 403, 403, 403, 403, 403, 403)
 
 #                                               callers: see COLUMNS
 EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # The officer's pages
     ("GET", "workload_list"): PAGE_LIST,
-    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "workload_create"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "workload_create"): (LOGIN, 302, 302, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "workload_detail"): PAGE_READ,
-    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "workload_edit"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     ("POST", "workload_edit"): PAGE_OFFICER_WRITE,
     # Archiving asks first (GET), then archives (POST); unarchiving undoes it (here the workload
     # is active, so the officer is told so and sent back: 302).
-    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "workload_archive"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     ("POST", "workload_archive"): PAGE_OFFICER_WRITE,
     ("POST", "workload_unarchive"): PAGE_OFFICER_WRITE,
     ("POST", "comparison_create"): PAGE_OFFICER_WRITE,
@@ -176,19 +184,19 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # Awards and their use: whoever sees decisions sees the awards; officers report usage (the
     # other department's person, an officer of B, reaches B's upload: an empty form is a 400).
     ("GET", "awards"): PAGE_LIST,
-    ("GET", "usage_upload"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "usage_upload"): (LOGIN, 400, 400, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "usage_template"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "usage_upload"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "usage_upload"): (LOGIN, 400, 400, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "usage_template"): (LOGIN, 200, 200, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     # The inbox: the approver sees the maker's proposal awaiting; the officer (not its maker)
     # has nothing returned to them; the other department's approver sees nothing of A's.
-    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY),
+    ("GET", "inbox"): (LOGIN, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY),
     ("GET", "policy_list"): PAGE_SIGNED_IN,
     ("GET", "policy_detail"): PAGE_SIGNED_IN,
     ("GET", "policy_diff"): PAGE_SIGNED_IN,
     ("GET", "policy_file"): PAGE_SIGNED_IN,
     # Adopting a pack version: the department's administrator and policy officer (the other
     # department's person, holding every role of B, adopts for B); platform roles have none.
-    ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "policy_adopt"): (LOGIN, 302, 403, 403, 302, 302, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     # The signed checkpoints of every chain: public.
     ("GET", "audit_checkpoints"): PUBLIC,
     ("GET", "audit_checkpoints_file"): PUBLIC,
@@ -196,10 +204,10 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     # persons their own; anyone may issue a key to themselves with roles they hold (here the
     # officer role: 400 for those who do not hold it). Keys are a department's: a platform
     # person, in no department, has none (403).
-    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "api_key_create"): (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "api_key_list"): (LOGIN, EMPTY, EMPTY, EMPTY, SHOWN, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403, EMPTY),
+    ("GET", "api_key_create"): (LOGIN, 200, 200, 200, 200, 200, 200, 200, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("POST", "api_key_create"): (LOGIN, 200, 200, 400, 400, 400, 400, 400, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400),
+    ("POST", "api_key_revoke"): (LOGIN, 404, 404, 404, 302, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     # The community: the directory is public; a submission awaiting review (of organisation E)
     # is seen by E's members and the stewards only (404 for anyone else); members submit for
     # their own organisation (an empty form: 400); stewards review (accept: 302).
@@ -211,57 +219,75 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "community_benchmark"): COMMUNITY_PENDING,
     ("POST", "community_evaluation_review"): COMMUNITY_REVIEW,
     ("POST", "community_benchmark_review"): COMMUNITY_REVIEW,
-    ("GET", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403, 403, 403),
-    ("POST", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403, 403, 403),
-    ("GET", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403, 403, 403),
-    ("POST", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403, 403, 403),
-    ("GET", "community_submissions"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, SHOWN, EMPTY, 403, 403, EMPTY, EMPTY),
+    ("GET", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403),
+    ("POST", "community_evaluation_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403, 403, 403, 403),
+    ("GET", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403),
+    ("POST", "community_benchmark_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 400, 400, 403, 403, 403, 403, 403),
+    ("GET", "community_submissions"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, SHOWN, EMPTY, 403, 403, EMPTY, EMPTY, 403),
     # A withdrawn measurement and a note awaiting review: their author's and the stewards'.
     ("GET", "community_measurement"): COMMUNITY_OWN_PRACTITIONER,
     ("GET", "community_measurement_evidence"): COMMUNITY_OWN_PRACTITIONER,
     ("POST", "community_measurement_review"): COMMUNITY_REVIEW,
-    ("GET", "community_measurement_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 200, 403),
-    ("POST", "community_measurement_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 400, 403),
-    ("GET", "community_domain_note"): (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404, 200),
+    ("GET", "community_measurement_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403),
+    ("POST", "community_measurement_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403),
+    ("GET", "community_domain_note"): (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404, 200, 404),
     ("POST", "community_domain_note_review"): COMMUNITY_REVIEW,
-    ("GET", "community_domain_note_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 200),
-    ("POST", "community_domain_note_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 400),
+    ("GET", "community_domain_note_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403),
+    ("POST", "community_domain_note_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 403, 403, 403, 400, 403),
     ("GET", "community_provider"): PUBLIC,
-    ("GET", "community_provider_change"): (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404, 404),
+    ("GET", "community_provider_change"): (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404, 404, 404),
     ("POST", "community_provider_change_review"): COMMUNITY_REVIEW,
-    ("GET", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 200, 200, 403, 403),
-    ("POST", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 400, 400, 403, 403),
-    ("GET", "community_review"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, SHOWN, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403),
+    ("POST", "community_provider_change_submit"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, 403, 403, 403, 403, 400, 400, 403, 403, 403),
+    ("GET", "community_review"): (LOGIN, 403, 403, 403, 403, 403, 403, 403, LOGIN, LOGIN, 403, SHOWN, 403, 403, 403, 403, 403, 403, 403, 403),
     # Tenders: the department's officers and approvers see them; an officer publishes one from
     # a decision, records bids, opens them (before the opening time: refused, with a message).
-    ("GET", "tender_list"): PAGE_LIST,
-    ("POST", "tender_bid_document"): PAGE_OFFICER_WRITE,
-    ("GET", "tender_detail"): PAGE_READ,
-    ("GET", "tender_create"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", "tender_create"): (LOGIN, 404, 400, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    ("GET", "bid_record"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", "bid_record"): (LOGIN, 404, 400, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", "tender_open"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "tender_list"): (LOGIN, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, LOGIN, LOGIN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN),
+    ("POST", "tender_bid_document"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ("GET", "tender_detail"): TENDER_READ,
+    ("GET", "tender_create"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "tender_create"): (LOGIN, 404, 400, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "bid_record"): (LOGIN, 404, 200, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ("POST", "bid_record"): (LOGIN, 404, 400, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    # The technical stage: an officer appoints the committee (an empty form: told so, 302); the
+    # committee member, appointed, is sent back from a sealed bid's technical page and told
+    # the marks wait for the opening (302); officers and approvers see the marks page.
+    ("POST", "committee_appoint"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ("GET", "technical_result"): TENDER_COMMITTEE_WRITE,
+    ("POST", "technical_result"): TENDER_COMMITTEE_WRITE,
+    ("GET", "technical_marks"): TENDER_READ,
+    ("POST", "technical_marks"): TENDER_COMMITTEE_WRITE,
+    ("POST", "tender_open"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    # The financial stage: an officer evaluates, invites, proposes the award and records the
+    # contract (on a sealed tender each is refused with a message: 302); the approver and the
+    # committee member may not (403); a reply to an invitation that does not exist is a 404.
+    ("POST", "tender_evaluate"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ("POST", "invitation_issue"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ("POST", "invitation_reply"): (LOGIN, 404, 404, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ("POST", "award_propose"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ("POST", "contract_sign"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    # The committee's report: refused before an evaluation (302 with a message) for an officer.
+    ("POST", "tender_evaluation_report"): (LOGIN, 404, 302, 403, 404, 404, 404, 404, LOGIN, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
     # Open contracting data: public.
     ("GET", "api:ocds-releases"): PUBLIC,
     ("GET", "api:ocds-release-package"): PUBLIC,
     ("GET", "api:ocds-record"): PUBLIC,
     # Tenders in the API: a sealed tender's bids list is a conflict (409) until the opening.
-    ("GET", "api:tender-list"): API_LIST,
-    ("POST", "api:tender-list"): (401, 400, 400, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    ("GET", "api:tender-detail"): API_READ,
-    ("GET", "api:tender-bids"): (401, 404, 409, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", "api:tender-bids"): (401, 404, 400, 403, 404, 404, 404, 404, 400, 403, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    ("POST", "api:tender-open"): (401, 404, 409, 403, 403, 403, 403, 403, 409, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "api:tender-list"): (401, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN, SHOWN, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, SHOWN),
+    ("POST", "api:tender-list"): (401, 400, 400, 403, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("GET", "api:tender-detail"): (401, 404, 200, 200, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200),
+    ("GET", "api:tender-bids"): (401, 404, 409, 409, 404, 404, 404, 404, 409, 409, 404, 404, 404, 404, 404, 404, 404, 404, 404, 409),
+    ("POST", "api:tender-bids"): (401, 404, 400, 403, 404, 404, 404, 404, 400, 403, 404, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ("POST", "api:tender-open"): (401, 404, 409, 403, 403, 403, 403, 403, 409, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     # The community's API: the directory public; each write its members' (others 403, before
     # the body is read); a member's empty JSON body to a file upload is refused (415).
     ("GET", "api:community-evaluator-list"): PUBLIC,
     ("GET", "api:community-evaluation-list"): PUBLIC,
-    ("POST", "api:community-evaluation-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 415, 415, 403, 403, 403, 403),
+    ("POST", "api:community-evaluation-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 415, 415, 403, 403, 403, 403, 403),
     ("GET", "api:community-benchmark-list"): PUBLIC,
-    ("POST", "api:community-benchmark-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400, 403, 403, 403, 403),
-    ("POST", "api:community-measurement-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 415, 403),
-    ("GET", "api:community-submission-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200, 200),
+    ("POST", "api:community-benchmark-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400, 403, 403, 403, 403, 403),
+    ("POST", "api:community-measurement-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 415, 403, 403),
+    ("GET", "api:community-submission-list"): (401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200, 200, 403),
     # The API
     ("GET", "api:api-root"): API_SIGNED_IN,
     ("GET", "api:ping"): API_SIGNED_IN,
@@ -280,21 +306,21 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:policy-pack-list"): API_SIGNED_IN,
     ("GET", "api:policy-pack-detail"): API_SIGNED_IN,
     ("GET", "api:workload-list"): API_LIST,
-    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:workload-list"): (401, 201, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:workload-detail"): API_READ,
     ("PUT", "api:workload-detail"): API_OFFICER_CHANGE,
     ("PATCH", "api:workload-detail"): API_OFFICER_CHANGE,
     ("POST", "api:workload-archive"): API_OFFICER_CHANGE,
     ("GET", "api:comparison-list"): API_LIST,
     # Another department's workload id in the body: 404, as for a missing id.
-    ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:comparison-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:comparison-detail"): API_READ,
     ("GET", "api:comparison-snapshot"): API_READ,
     ("GET", "api:comparison-export-xlsx"): API_READ,
     ("GET", "api:comparison-export-csv"): API_READ,
-    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:comparison-documents"): (401, 404, 202, 403, 403, 403, 403, 403, 202, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:decision-list"): API_LIST,
-    ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:decision-list"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "api:decision-detail"): API_READ,
     ("POST", "api:decision-approve"): API_APPROVER_CHANGE,
     ("POST", "api:decision-return"): API_APPROVER_CHANGE,
@@ -304,7 +330,7 @@ EXPECTED: dict[tuple[str, str], tuple[Cell, ...]] = {
     ("GET", "api:award-list"): API_LIST,
     ("GET", "api:award-detail"): API_READ,
     ("GET", "api:award-usage"): API_READ,
-    ("POST", "api:award-usage"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    ("POST", "api:award-usage"): (401, 404, 201, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 
@@ -528,7 +554,8 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
     tender = tendering.tender_create(
         user=maker, decision=award, values=tender_values(reference=TENDER_MARKER)
     )
-    tendering.bid_record(user=maker, tender=tender, values=bid_values(awarded))
+    bid = tendering.bid_record(user=maker, tender=tender, values=bid_values(awarded))
+    evaluation.committee_appoint(user=maker, tender=tender, member=persons["committee member"])
     offering = Offering.objects.select_related("provider").first()
 
     clients: dict[str, APIClient] = {"anonymous": client_with()}
@@ -567,6 +594,10 @@ def world(departments, policy_pack, demo_catalogue, django_capture_on_commit_cal
             "community-measurements": {"pk": withdrawn.pk},
             "community-notes": {"pk": pending_note.pk},
             "tenders": {"pk": tender.pk},
+            "tender bid": {"pk": tender.pk, "bid_pk": bid.pk},
+            # No invitation exists while the bids are sealed: the route answers 404 to those
+            # who may reply.
+            "tender invitation": {"pk": tender.pk, "invitation_pk": 2**31 - 1},
             "ocds": {"ocid": ocds.ocid(award)},
         },
         ids={
@@ -605,6 +636,10 @@ def _kwargs(route: Route, world: World) -> dict[str, Any]:
         return world.params["policy-diff"]
     if route.name == "decision_propose":
         return world.params["free comparison"]
+    if "bid_pk" in names:
+        return world.params["tender bid"]
+    if "invitation_pk" in names:
+        return world.params["tender invitation"]
     kind = route.template.removeprefix("/api/v1/").strip("/").split("/")[0]
     if kind == "community":
         kind = "community-" + route.template.split("/")[2]

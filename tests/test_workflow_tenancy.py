@@ -18,7 +18,7 @@ from procurement.models import (
     JustificationDocument,
     Workload,
 )
-from tests.tenders import approved_decision, tender_values
+from tests.tenders import approved_decision, bid_values, tender_values
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,15 @@ ROUTES = {
     "bid_record": ("GET", "tender"),
     "tender_open": ("POST", "tender"),
     "tender_bid_document": ("POST", "tender"),
+    "committee_appoint": ("POST", "tender"),
+    "technical_result": ("POST", "tender_bid"),
+    "technical_marks": ("GET", "tender"),
+    "tender_evaluate": ("POST", "tender"),
+    "invitation_issue": ("POST", "tender"),
+    "invitation_reply": ("POST", "tender_invitation"),
+    "award_propose": ("POST", "tender"),
+    "contract_sign": ("POST", "tender"),
+    "tender_evaluation_report": ("POST", "tender"),
 }
 # Open to everyone: whether a file was issued, when and for which department; whether a
 # snapshot's signature matches; the public key that signs snapshots; the signed checkpoints of
@@ -110,7 +119,11 @@ def objects_of_department_a(
         alice, bob, services.comparison_run(user=alice, workload=comparison.workload)
     )
     tender = tendering.tender_create(user=alice, decision=approved, values=tender_values())
+    bid = tendering.bid_record(user=alice, tender=tender, values=bid_values(approved.comparison))
     return {
+        "tender_bid": {"pk": tender.pk, "bid_pk": bid.pk},
+        # Sealed bids have no invitation yet: the tender is found first (404 across departments).
+        "tender_invitation": {"pk": tender.pk, "invitation_pk": 1},
         "approved": {"pk": approved.pk},
         "tender": {"pk": tender.pk},
         "document": {"pk": document.pk},

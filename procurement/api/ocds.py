@@ -2,7 +2,7 @@
 (``/api/v1/ocds/releases/<ocid>.json``), its record (``/api/v1/ocds/records/<ocid>.json``) and
 every release dated in a range of days (``/api/v1/ocds/releases.json?from=…&to=…``). No key is
 needed; callers are throttled as on every public route. What is published, and what never is
-(a restricted decision; a bid), is ``procurement.ocds``'s to say."""
+(a restricted decision; a bid before the award), is ``procurement.ocds``'s to say."""
 
 from __future__ import annotations
 
@@ -219,7 +219,9 @@ class ReleasePackageView(OcdsView):
         description="A release package of every step of the process so far, oldest first: "
         "`planning` (the approval of the planning decision), `planningUpdate` (its final file "
         "note ready), `tender` (the tender published), `tenderUpdate` (the bids opened: how "
-        "many). Valid against the OCDS 1.1.5 release package schema "
+        "many), `award` (the tender's award approved: the supplier, the value, every bidder a "
+        "tenderer), `contract` (the contract signed). Valid against the OCDS 1.1.5 release "
+        "package schema "
         f"({STANDARD}); amounts are JSON numbers, exact. A restricted process is a 404.",
         parameters=[OCID_PARAMETER],
         responses={200: OpenApiTypes.OBJECT},

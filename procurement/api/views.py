@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -697,7 +696,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
         pdf, sha256 = document.issued()
         response = HttpResponse(pdf, content_type="application/pdf")
         if document.tender is not None:
-            filename = f"bid-document-{slugify(document.tender.reference)[:60] or 'tender'}.pdf"
+            filename = document.tender_filename()
         else:
             filename = f"justification-{document.comparison.fingerprint[:12]}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

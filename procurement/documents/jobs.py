@@ -45,6 +45,7 @@ from redis.exceptions import RedisError
 from procurement.audit import audit_record
 from procurement.documents.bid_document import bid_document_context
 from procurement.documents.content import document_context
+from procurement.documents.evaluation_report import evaluation_report_context
 from procurement.documents.pdf import render_pdf
 from procurement.models import JustificationDocument
 
@@ -160,13 +161,23 @@ def _fail(document: JustificationDocument, message: str) -> None:
 
 def document_pdf(document: JustificationDocument) -> bytes:
     """The PDF of a document: a file note (the justification template, with the snapshot
-    attached) or a tender's bid document (which goes to bidders: no snapshot, whose market
-    survey names providers)."""
+    attached), a tender's bid document (which goes to bidders: no snapshot, whose market
+    survey names providers) or a tender's bid evaluation committee report (its evaluation's
+    snapshot attached: the bids' terms as evaluated, for replay)."""
     comparison = document.comparison
     attachments: dict[str, tuple[bytes, str]] = {}
     with translation.override(document.language):
         if document.kind == JustificationDocument.Kind.BID_DOCUMENT:
             html = render_to_string("documents/bid_document.html", bid_document_context(document))
+        elif document.kind == JustificationDocument.Kind.EVALUATION_REPORT:
+            html = render_to_string(
+                "documents/evaluation_report.html", evaluation_report_context(document)
+            )
+            attachments[f"evaluation-{comparison.fingerprint[:12]}-snapshot.json"] = (
+                comparison.snapshot.encode("utf-8"),
+                "Snapshot of the evaluation: every input and result; SHA-256 fingerprint "
+                f"{comparison.fingerprint}",
+            )
         else:
             html = render_to_string("documents/justification.html", document_context(document))
             attachments[f"comparison-{comparison.pk}-snapshot.json"] = (
@@ -249,8 +260,11 @@ def _store(document: JustificationDocument, pdf: bytes) -> None:
 
 
 def _issued(document: JustificationDocument) -> str:
-    if document.tender is not None:
-        return f"Issued the bid document of tender {document.tender.reference}"
+    tender = document.tender
+    if tender is not None and document.kind == JustificationDocument.Kind.EVALUATION_REPORT:
+        return f"Issued the bid evaluation committee report of tender {tender.reference}"
+    if tender is not None:
+        return f"Issued the bid document of tender {tender.reference}"
     return f"Issued the justification of comparison {document.comparison_id}"
 
 

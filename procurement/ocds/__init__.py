@@ -16,15 +16,26 @@ published from that decision (``Tender.planning_decision``) belongs to the same 
 - ``tender``, at the tender's publication: its period, the estimate as its value, how bids are
   judged (``awardCriteria`` from the comparison's evaluation method), status ``active``;
 - ``tenderUpdate``, at the opening of the bids: status ``complete`` and how many bids were
-  opened. Nothing of a bid — a bidder, a figure — is ever read here, before or after the
-  opening: the count comes from the opening's own record.
+  opened. Nothing of a bid — a bidder, a figure — is read for it or any release before it: the
+  count comes from the opening's own record;
+- ``award``, at the approval of the tender's award (a decision on one of its evaluations): the
+  awarded bidder as the supplier, the award's value — the nominal total cost of ownership over
+  the whole term, taxes included, at the price the buyer pays (L1's when a Class-I bidder
+  matched it; another eligible bid's own when the award departs from the evaluation's, with a
+  reason) — and every bidder as a tenderer; the tender's ``awardCriteriaDetails`` say in words
+  how each invitation to match L1 (Make in India, MSE) was answered. The bidders are named here
+  first, once the award is approved, and no price but the award's;
+- ``contract``, when the contract signed with the awarded bidder is recorded: the award it
+  follows, the same value, the day signed (midnight, Indian time) and the contract's period
+  (the workload's start date and term, from the evaluation's snapshot).
 
-The award that follows the evaluation of bids is a later step of the product: when it exists
-it is one more release built the same way. The approval of the planning decision is not
-published as an award: it chose an estimate's basis from the catalogue, not a supplier.
+The approval of the planning decision is not published as an award: it chose an estimate's
+basis from the catalogue, not a supplier. A restricted award is left out as a restricted
+planning decision is.
 
 Releases are built from records that do not change once written (the comparison's stored
-results, the approved decision, the tender, the opening, a ready document), so a release's
+results, the approved decision, the tender, the opening, a ready document, the bids, the replies
+to invitations, the approved award and its evaluation, the contract's signing), so a release's
 content stays what it was when first published; only the department's name is read as it is
 now. A **restricted** decision (kept to the national totals) is never published: its ocid is
 unknown here, as a missing one is. The buyer is identified in the product's own register of
@@ -43,28 +54,33 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 
+from procurement import national, selectors
 from procurement.engine.codec import parse_as
 from procurement.engine.inputs import EvaluationMethod
 from procurement.engine.numbers import format_num
 from procurement.engine.results import EstimatedValue
 from procurement.models import (
+    Bid,
     BidOpening,
     Comparison,
+    ContractSigning,
     Decision,
     Department,
     JustificationDocument,
+    MatchInvitation,
     Tender,
 )
 
@@ -89,10 +105,25 @@ ESTIMATE = {
     "value.",
 }
 
-# Where published_processes puts a comparison's ready final file notes.
+# The invitations to match L1, in words: the preference, and what a bidder that accepts agrees.
+PREFERENCES = {
+    MatchInvitation.Preference.MII: ("Make in India purchase preference", "to match L1"),
+    MatchInvitation.Preference.MSE: (
+        "MSE purchase preference",
+        "to match L1 for a share of the contract",
+    ),
+}
+
+# Where published_processes puts a comparison's ready final file notes; where _read_awards puts
+# a tender's approved award (None when it has none), its bids and its invitations to match L1.
 FINAL_NOTES = "final_notes"
+AWARD = "published_award"
+BIDS = "published_bids"
+INVITATIONS = "published_invitations"
 
 Release = dict[str, Any]
+# A step of a process: its release's id suffix, date, tag, section and parties besides the buyer.
+_Step = tuple[str, dt.datetime, str, dict[str, Any], list[dict[str, Any]]]
 
 
 # The contracting processes published -------------------------------------------------------
@@ -104,9 +135,10 @@ def ocid(decision: Decision) -> str:
 
 
 def published_processes() -> QuerySet[Decision]:
-    """Every published process — approved, unrestricted decisions — with what its releases
-    read: two queries for any number of processes (the ready final file notes are the second).
-    Public data, so not scoped to a user."""
+    """Every published process — approved, unrestricted planning decisions — with what its
+    releases read up to the opening: two queries for any number of processes (the ready final
+    file notes are the second); ``releases`` and ``releases_dated`` read the awards
+    (``_read_awards``). Public data, so not scoped to a user."""
     final_notes = JustificationDocument.objects.filter(
         kind=JustificationDocument.Kind.FILE_NOTE,
         final=True,
@@ -114,8 +146,12 @@ def published_processes() -> QuerySet[Decision]:
         finished_at__isnull=False,
     ).defer("pdf")
     return (
-        Decision.objects.filter(status=Decision.Status.APPROVED, restricted=False)
-        .select_related("department", "comparison__results", "tender__opening")
+        # An award (a decision on a tender's evaluation) is a step of its planning decision's
+        # process, never a process of its own.
+        Decision.objects.filter(
+            status=Decision.Status.APPROVED, restricted=False, comparison__tender__isnull=True
+        )
+        .select_related("department", "comparison__results", "tender__opening", "tender__contract")
         .prefetch_related(
             Prefetch(
                 "comparison__documents",
@@ -130,7 +166,8 @@ def published_processes() -> QuerySet[Decision]:
 
 def published_process(process: str) -> Decision:
     """The decision whose process has the ocid ``process``; Http404 for an ocid of another
-    publisher, a missing decision, one not approved and a restricted one alike."""
+    publisher, a missing decision, one not approved, a restricted one and an award (a step of
+    its planning decision's process) alike."""
     number = re.fullmatch(rf"{re.escape(settings.OCDS_OCID_PREFIX)}-([1-9][0-9]{{0,17}})", process)
     decision = published_processes().filter(pk=int(number[1])).first() if number else None
     if decision is None:
@@ -144,9 +181,10 @@ def published_process(process: str) -> Decision:
 def releases(decision: Decision) -> list[Release]:
     """Every release of the process that starts at ``decision``, oldest first. A decision not
     read by ``published_processes`` is read again that way, so one not published (not
-    approved, or restricted) has none: Http404."""
+    approved, restricted, or an award) has none: Http404."""
     if not hasattr(decision.comparison, FINAL_NOTES):
         decision = published_process(ocid(decision))
+    _read_awards([decision])
     return [release for _, release in _steps(decision)]
 
 
@@ -163,12 +201,24 @@ def releases_dated(first: dt.date, last: dt.date) -> list[Release]:
         finished_at__gte=start,
         finished_at__lt=end,
     )
-    decisions = published_processes().filter(
-        Q(decided_at__gte=start, decided_at__lt=end)
-        | Q(tender__published_at__gte=start, tender__published_at__lt=end)
-        | Q(tender__opening__opened_at__gte=start, tender__opening__opened_at__lt=end)
-        | Exists(ready_note)
+    award = Decision.objects.filter(
+        comparison__tender__planning_decision=OuterRef("pk"),
+        status=Decision.Status.APPROVED,
+        restricted=False,
+        decided_at__gte=start,
+        decided_at__lt=end,
     )
+    decisions = list(
+        published_processes().filter(
+            Q(decided_at__gte=start, decided_at__lt=end)
+            | Q(tender__published_at__gte=start, tender__published_at__lt=end)
+            | Q(tender__opening__opened_at__gte=start, tender__opening__opened_at__lt=end)
+            | Q(tender__contract__recorded_at__gte=start, tender__contract__recorded_at__lt=end)
+            | Exists(ready_note)
+            | Exists(award)
+        )
+    )
+    _read_awards(decisions)
     dated = [step for decision in decisions for step in _steps(decision) if start <= step[0] < end]
     return [release for _, release in sorted(dated, key=lambda step: step[0])]
 
@@ -196,35 +246,114 @@ def _survey(comparison: Comparison) -> Survey:
     )
 
 
+def _read_awards(decisions: Sequence[Decision]) -> None:
+    """Put on each opened tender of ``decisions`` its approved, unrestricted award (``AWARD``,
+    None when it has none) with the evaluation it chose from and that evaluation's stored
+    results; on each awarded tender its bids (``BIDS``) and its invitations to match L1 with
+    their replies (``INVITATIONS``). One query for the awards and two for the awarded tenders,
+    whatever their number; none when no tender is opened. A tender read already is skipped."""
+    opened: dict[int, Tender] = {}
+    for decision in decisions:
+        tender: Tender | None = getattr(decision, "tender", None)
+        if tender is not None and hasattr(tender, "opening") and not hasattr(tender, AWARD):
+            opened[tender.pk] = tender
+    if not opened:
+        return
+    awards = Decision.objects.filter(
+        status=Decision.Status.APPROVED, restricted=False, comparison__tender__in=list(opened)
+    ).select_related("comparison__results")
+    # One approved award a tender at most (awarding.award_propose).
+    found = {award.comparison.tender_id: award for award in awards}
+    for pk, tender in opened.items():
+        setattr(tender, AWARD, found.get(pk))
+    prefetch_related_objects(
+        [opened[pk] for pk in found if pk is not None],
+        Prefetch(
+            "bids",
+            queryset=Bid.objects.only("pk", "tender_id", "bidder_name").order_by(
+                "received_at", "pk"
+            ),
+            to_attr=BIDS,
+        ),
+        Prefetch(
+            "invitations",
+            # As selectors.invitations_of: in the order issued, with their replies.
+            queryset=MatchInvitation.objects.select_related("bid", "reply")
+            .defer("bid__offer")
+            .order_by("issued_at", "pk"),
+            to_attr=INVITATIONS,
+        ),
+    )
+
+
 def _steps(decision: Decision) -> list[tuple[dt.datetime, Release]]:
     assert decision.decided_at is not None  # an approved decision has its date
     results = _survey(decision.comparison)
     notes: list[JustificationDocument] = getattr(decision.comparison, FINAL_NOTES)
     tender: Tender | None = getattr(decision, "tender", None)
     opening: BidOpening | None = getattr(tender, "opening", None)
+    award: Decision | None = getattr(tender, AWARD, None)
     department = decision.department
     with translation.override("en"):  # the releases say "language": "en"
-        steps = [("planning", decision.decided_at, "planning", _planning(decision, results, []))]
+        steps: list[_Step] = [
+            ("planning", decision.decided_at, "planning", _planning(decision, results, []), [])
+        ]
         steps += [
             (
                 f"planning-{note.pk}",
                 note.finished_at,
                 "planningUpdate",
                 _planning(decision, results, notes[: i + 1]),
+                [],
             )
             for i, note in enumerate(notes)
             if note.finished_at is not None
         ]
         if tender is not None:
             tendered = _tender(department, tender, results, None)
-            steps.append(("tender", tender.published_at, "tender", tendered))
+            steps.append(("tender", tender.published_at, "tender", tendered, []))
         if tender is not None and opening is not None:
             tender_update = _tender(department, tender, results, opening)
-            steps.append(("tender-opening", opening.opened_at, "tenderUpdate", tender_update))
+            steps.append(("tender-opening", opening.opened_at, "tenderUpdate", tender_update, []))
+        if tender is not None and award is not None:
+            assert award.decided_at is not None  # approved
+            awarded = _awarded(tender, award)
+            steps.append(
+                (
+                    "award",
+                    award.decided_at,
+                    "award",
+                    _award(tender, results, awarded),
+                    awarded.parties(),
+                )
+            )
+            signing: ContractSigning | None = getattr(tender, "contract", None)
+            if signing is not None and signing.award_id == award.pk:
+                steps.append(
+                    (
+                        "contract",
+                        signing.recorded_at,
+                        "contract",
+                        _contract(tender, awarded, signing),
+                        awarded.parties(tenderers=False),
+                    )
+                )
     return sorted(
         (
-            (moment, _release(decision, suffix=suffix, moment=moment, tag=tag, section=section))
-            for suffix, moment, tag, section in steps
+            (
+                moment,
+                _release(
+                    decision,
+                    suffix=suffix,
+                    moment=moment,
+                    tag=tag,
+                    section=section,
+                    # From the tender's publication on, the department also runs the procedure.
+                    procuring=tender is not None and moment >= tender.published_at,
+                    parties=parties,
+                ),
+            )
+            for suffix, moment, tag, section, parties in steps
         ),
         key=lambda step: step[0],
     )
@@ -232,6 +361,11 @@ def _steps(decision: Decision) -> list[tuple[dt.datetime, Release]]:
 
 def _date(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat()
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day``, Indian time (the product's time zone)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 def _value(amount: Any) -> dict[str, Any]:
@@ -243,7 +377,14 @@ def _buyer(department: Department) -> dict[str, Any]:
 
 
 def _release(
-    decision: Decision, *, suffix: str, moment: dt.datetime, tag: str, section: dict[str, Any]
+    decision: Decision,
+    *,
+    suffix: str,
+    moment: dt.datetime,
+    tag: str,
+    section: dict[str, Any],
+    procuring: bool,
+    parties: Sequence[dict[str, Any]] = (),
 ) -> Release:
     process = ocid(decision)
     department = decision.department
@@ -251,8 +392,7 @@ def _release(
     party = {
         **buyer,
         "identifier": {"scheme": PARTY_SCHEME, "id": department.slug, "legalName": department.name},
-        # From the tender on, the department also runs the procedure.
-        "roles": ["buyer", "procuringEntity"] if "tender" in section else ["buyer"],
+        "roles": ["buyer", "procuringEntity"] if procuring else ["buyer"],
     }
     return {
         "ocid": process,
@@ -262,7 +402,7 @@ def _release(
         "initiationType": "tender",
         "language": "en",
         "buyer": buyer,
-        "parties": [party],
+        "parties": [party, *parties],
         **section,
     }
 
@@ -361,6 +501,143 @@ def _tender(
     if opening is not None:
         section["numberOfTenderers"] = opening.bids
     return {"tender": section}
+
+
+def _bidder(bid: Bid) -> dict[str, Any]:
+    """A bidder as an organisation: its id is the one its bid has as a provider in the tender's
+    evaluations (``awarding.bid_offer``), so the award's supplier is found by it."""
+    return {"id": f"bidder-{bid.pk}", "name": bid.bidder_name}
+
+
+@dataclass(frozen=True, slots=True)
+class Awarded:
+    """What the award and contract releases read of a tender's approved award."""
+
+    award: Decision
+    id: str
+    supplier: dict[str, Any]
+    tenderers: list[dict[str, Any]]
+    amount: Decimal | None
+    # The bidder whose price the awarded bidder matched (None when it is its own price).
+    matched: str | None
+    rounds: str
+
+    def parties(self, *, tenderers: bool = True) -> list[dict[str, Any]]:
+        """The bidders as parties — every one a tenderer, the awarded one a supplier too — or,
+        without ``tenderers``, the supplier alone."""
+        roles = {self.supplier["id"]: ["tenderer", "supplier"]}
+        named = self.tenderers if tenderers else [self.supplier]
+        return [{**bidder, "roles": roles.get(bidder["id"], ["tenderer"])} for bidder in named]
+
+
+def _awarded(tender: Tender, award: Decision) -> Awarded:
+    results = selectors.comparison_results(award.comparison)
+    offer = results.offer(award.offer_id)
+    outcome = results.recommendation.award
+    tenderers = [_bidder(bid) for bid in getattr(tender, BIDS)]
+    supplier = next(
+        (bidder for bidder in tenderers if bidder["id"] == offer.provider_id),
+        {"id": offer.provider_id, "name": offer.provider_name},
+    )
+    matched = None
+    if award.offer_id == outcome.offer_id:
+        # The evaluation's award: at the price of the bid it names (L1's, when matched).
+        amount = outcome.nominal_inr
+        if outcome.price_offer_id not in (None, outcome.offer_id):
+            matched = results.offer(outcome.price_offer_id).provider_name
+    else:
+        # Another eligible bid, chosen with a written reason: at its own price.
+        amount = offer.tco.nominal_total_inr if offer.tco is not None else None
+    return Awarded(
+        award=award,
+        id=f"award-{award.pk}",
+        supplier=supplier,
+        tenderers=tenderers,
+        amount=amount,
+        matched=matched,
+        rounds=_rounds(getattr(tender, INVITATIONS), award),
+    )
+
+
+def _rounds(invitations: Sequence[MatchInvitation], award: Decision) -> str:
+    """The invitations to match L1 answered before the award, in plain words: "Make in India
+    purchase preference: A Ltd declined on 12 Dec 2026; B Ltd accepted on 14 Dec 2026 to match
+    L1." — one sentence a preference, empty when none was invited."""
+    assert award.decided_at is not None
+    sentences = []
+    for preference, (name, match) in PREFERENCES.items():
+        replies = [
+            (invitation.bid.bidder_name, invitation.reply)
+            for invitation in invitations
+            if invitation.preference == preference
+            and hasattr(invitation, "reply")
+            and invitation.reply.recorded_at <= award.decided_at
+        ]
+        if replies:
+            answers = "; ".join(
+                f"{bidder} {'accepted' if reply.accepts else 'declined'} on "
+                f"{reply.replied_on:%d %b %Y}" + (f" {match}" if reply.accepts else "")
+                for bidder, reply in replies
+            )
+            sentences.append(f"{name}: {answers}.")
+    return " ".join(sentences)
+
+
+def _award(tender: Tender, results: Survey, awarded: Awarded) -> dict[str, Any]:
+    award = awarded.award
+    assert award.decided_at is not None
+    method = results.evaluation_method
+    supplier = awarded.supplier["name"]
+    price = f"at {supplier}'s price"
+    if awarded.matched:
+        price = f"at the price of {awarded.matched}'s bid (L1), which {supplier} matched"
+    section: dict[str, Any] = {
+        "id": awarded.id,
+        "title": f"Award of tender {tender.reference} to {supplier}",
+        "description": "The value is the nominal total cost of ownership over the whole term of "
+        f"the contract, taxes included, {price}.",
+        "status": "active",
+        "date": _date(award.decided_at),
+        "suppliers": [awarded.supplier],
+    }
+    if awarded.amount is not None:
+        section["value"] = _value(awarded.amount)
+    details = AWARD_CRITERIA_DETAILS[method]
+    return {
+        "tender": {
+            "id": tender.reference,
+            "awardCriteria": AWARD_CRITERIA[method],
+            "awardCriteriaDetails": f"{details} {awarded.rounds}" if awarded.rounds else details,
+            "awardPeriod": {
+                "startDate": _date(tender.opening_at),
+                "endDate": _date(award.decided_at),
+            },
+            "tenderers": awarded.tenderers,
+        },
+        "awards": [section],
+    }
+
+
+def _contract(tender: Tender, awarded: Awarded, signing: ContractSigning) -> dict[str, Any]:
+    workload = selectors.comparison_inputs(awarded.award.comparison).workload
+    start = workload.start_date
+    end = national.add_years(start, workload.term_years)
+    section: dict[str, Any] = {
+        "id": signing.reference,
+        "awardID": awarded.id,
+        "title": f"Contract {signing.reference}: {tender.title}",
+        "status": "active",
+        "dateSigned": _date(_midnight(signing.signed_on)),
+        "period": {
+            "startDate": _date(_midnight(start)),
+            # To the last second of the term's last day.
+            "endDate": _date(_midnight(end) - dt.timedelta(seconds=1)),
+            "durationInDays": (end - start).days,
+        },
+    }
+    if awarded.amount is not None:
+        section["value"] = _value(awarded.amount)
+    return {"contracts": [section]}
 
 
 # Packages and records -----------------------------------------------------------------------
