@@ -261,10 +261,16 @@ def comparison_run(
             *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY
         )
     except engine.EngineValidationError as error:
-        problems: dict[str, list[str]] = {}
+        # The workload was valid when saved and the declines are strings: what the engine
+        # refuses is their meeting with today's catalogue and pack (an offer priced above the
+        # cost ceiling, an offer not in the catalogue) — a conflict, as every refusal by the
+        # adopted pack is (a 409 in the API).
+        problems: dict[str, list[ValidationError]] = {}
         for path, message in error.as_pairs():
             field = "match_declines" if path.startswith("match_replies") else "workload"
-            problems.setdefault(field, []).append(f"{path}: {message}")
+            problems.setdefault(field, []).append(
+                ValidationError(f"{path}: {message}", code=CONFLICT)
+            )
         raise ValidationError(problems) from None
     comparison = comparison_store(
         user=user,

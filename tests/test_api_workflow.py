@@ -511,9 +511,8 @@ def test_a_workload_at_the_top_of_every_range_is_refused_by_the_cost_ceiling(
     response = client.post(
         reverse("api:comparison-list"), {"workload": huge.pk, "decision_date": DECISION_DATE}
     )
-    assert response.status_code == 400
-    messages = response.json()["workload"]
-    assert messages and all(
-        m.startswith("offers[") and "above the engine's cost ceiling" in m for m in messages
-    )
+    # The workload alone was valid: its meeting with today's catalogue is the conflict.
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert detail.startswith("workload: offers[") and "above the engine's cost ceiling" in detail
     assert not Comparison.objects.exists()
