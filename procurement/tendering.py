@@ -42,6 +42,7 @@ from procurement.engine.validation import validate_offer
 from procurement.models import (
     Bid,
     BidOpening,
+    Comparison,
     Decision,
     Department,
     JustificationDocument,
@@ -411,32 +412,15 @@ def bid_document_request(*, user: User, tender: Tender) -> JustificationDocument
     )
     if existing is not None:
         return existing
-    comparison = tender.planning_decision.comparison
-    document = JustificationDocument.objects.create(
-        department=department,
-        comparison=comparison,
-        kind=JustificationDocument.Kind.BID_DOCUMENT,
-        tender=tender,
+    return _tender_document_queue(
+        department,
+        person,
+        tender,
+        tender.planning_decision.comparison,
+        JustificationDocument.Kind.BID_DOCUMENT,
         final=True,
-        requested_by=person,
-        enqueued_at=timezone.now(),
+        what="the bid document",
     )
-    audit_record(
-        department=department,
-        actor=person,
-        action="document.requested",
-        obj=document,
-        summary=f"Requested the bid document of tender {tender.reference}",
-        payload={
-            "comparison": comparison.pk,
-            "fingerprint": comparison.fingerprint,
-            "final": True,
-            "tender": tender.pk,
-        },
-    )
-    document_id = str(document.pk)
-    transaction.on_commit(lambda: document_enqueue(document_id))
-    return document
 
 
 # The bid evaluation committee report ---------------------------------------------------------
@@ -478,10 +462,33 @@ def evaluation_report_request(*, user: User, tender: Tender) -> JustificationDoc
         return existing
     award = award_decision_of(tender)
     final = award is not None and award.status == Decision.Status.APPROVED
+    return _tender_document_queue(
+        department,
+        person,
+        tender,
+        evaluation,
+        JustificationDocument.Kind.EVALUATION_REPORT,
+        final=final,
+        what="the bid evaluation committee report",
+    )
+
+
+def _tender_document_queue(
+    department: Department,
+    person: Account,
+    tender: Tender,
+    comparison: Comparison,
+    kind: str,
+    *,
+    final: bool,
+    what: str,
+) -> JustificationDocument:
+    """Write a tender's document row (the outbox), its audit event, and enqueue its rendering
+    once the transaction commits."""
     document = JustificationDocument.objects.create(
         department=department,
-        comparison=evaluation,
-        kind=JustificationDocument.Kind.EVALUATION_REPORT,
+        comparison=comparison,
+        kind=kind,
         tender=tender,
         final=final,
         requested_by=person,
@@ -492,10 +499,10 @@ def evaluation_report_request(*, user: User, tender: Tender) -> JustificationDoc
         actor=person,
         action="document.requested",
         obj=document,
-        summary=f"Requested the bid evaluation committee report of tender {tender.reference}",
+        summary=f"Requested {what} of tender {tender.reference}",
         payload={
-            "comparison": evaluation.pk,
-            "fingerprint": evaluation.fingerprint,
+            "comparison": comparison.pk,
+            "fingerprint": comparison.fingerprint,
             "final": final,
             "tender": tender.pk,
         },
