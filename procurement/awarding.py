@@ -43,7 +43,7 @@ from procurement.models import (
     TechnicalResult,
     Tender,
 )
-from procurement.selectors import User, comparison_results, department_of
+from procurement.selectors import User, comparison_results
 from procurement.tendering import CONFLICT, offer_terms
 
 # How long a bid's benchmark result counts as quality evidence from the day it was recorded.
@@ -56,12 +56,10 @@ def offer_id_of(bid: Bid) -> str:
 
 
 def _require(user: User, permission: str, tender: Tender) -> tuple[Department, Account]:
-    department = department_of(user)
-    if department is None or not isinstance(user, Account) or not user.has_perm(permission):
-        raise PermissionDenied("Your role does not allow this.")
+    department, person = selectors.require_role(user, permission)
     if tender.department_id != department.pk:
         raise PermissionDenied("Not your department's tender.")
-    return department, user
+    return department, person
 
 
 def bid_offer(

@@ -46,19 +46,12 @@ from procurement.models import (
     Tender,
 )
 from procurement.roles import COMMITTEE
-from procurement.selectors import User, department_of
+from procurement.selectors import User, require_role
 
 CONFLICT = "conflict"  # as tendering.CONFLICT: a refusal of the tender's state (an API 409)
 MIN_QCBS_COMMITTEE = 2
 REMARK_LIMIT = 4000
 ITEM_REMARK_LIMIT = 500
-
-
-def _require(user: User, permission: str) -> tuple[Department, Account]:
-    department = department_of(user)
-    if department is None or not isinstance(user, Account) or not user.has_perm(permission):
-        raise PermissionDenied("Your role does not allow this.")
-    return department, user
 
 
 def _own(department: Department, tender: Tender) -> None:
@@ -94,7 +87,7 @@ def committee_appoint(*, user: User, tender: Tender, member: Account) -> Committ
     """An officer of the tender's department appoints ``member`` — a person of the same
     department holding the committee role — to its evaluation committee, before any mark sheet
     is submitted (the committee that marks is the committee that was appointed)."""
-    department, person = _require(user, "procurement.add_committeemember")
+    department, person = require_role(user, "procurement.add_committeemember")
     _own(department, tender)
     _lock(tender)
     if MarkSheet.objects.filter(tender=tender).exists():
@@ -244,7 +237,7 @@ def technical_result_record(
     """A member of the tender's committee records an opened bid's technical result, once:
     the benchmark score (0–100, two decimals at most) against the tender's pass mark, and each
     compliance item met or not (``compliance_items``)."""
-    department, person = _require(user, "procurement.add_technicalresult")
+    department, person = require_role(user, "procurement.add_technicalresult")
     tender = bid.tender
     _own(department, tender)
     _member(tender, person)
@@ -407,7 +400,7 @@ def marks_submit(*, user: User, tender: Tender, marks: Any) -> MarkSheet:
     decimals at most); a bid that did not qualify is not marked. Refused until every bid has
     its technical result. Its audit event records the member and the SHA-256 of the marks;
     when it is the last sheet, a second event records the technical scores."""
-    department, person = _require(user, "procurement.add_marksheet")
+    department, person = require_role(user, "procurement.add_marksheet")
     _own(department, tender)
     _member(tender, person)
     _lock(tender)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.contrib.auth.models import User as Account
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     Count,
     Exists,
@@ -83,6 +83,16 @@ def department_of(user: User) -> Department | None:
         return None
     membership = getattr(user, "membership", None)
     return membership.department if membership else None
+
+
+def require_role(user: User, permission: str) -> tuple[Department, Account]:
+    """The department of a person who holds ``permission``, and the person; PermissionDenied
+    else (an API key's user too: a key acts for its holder's department). The check every
+    department service makes first."""
+    department = department_of(user)
+    if department is None or not isinstance(user, Account) or not user.has_perm(permission):
+        raise PermissionDenied("Your role does not allow this.")
+    return department, user
 
 
 # Tenancy ------------------------------------------------------------------------------------

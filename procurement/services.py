@@ -40,7 +40,13 @@ from procurement.models import (
     UsageReport,
     Workload,
 )
-from procurement.selectors import User, approved_decision, comparison_results, department_of
+from procurement.selectors import (
+    User,
+    approved_decision,
+    comparison_results,
+    department_of,
+    require_role,
+)
 from procurement.signing import signing_key
 from procurement.workload_fields import WorkloadValues
 
@@ -49,14 +55,6 @@ SENSITIVITY = engine.SensitivityConfig(scenarios=2_000, seed=20_261_126)
 CONFLICT = "conflict"
 OFFER_NOT_ELIGIBLE = "Choose one of the offers that passed every rule."
 REASON_NEEDED = "Say why the award departs from the recommendation; it goes on file."
-
-
-def _require(user: User, permission: str) -> tuple[Department, Account]:
-    """The department of a user who holds ``permission``, and the user; PermissionDenied else."""
-    department = department_of(user)
-    if department is None or not isinstance(user, Account) or not user.has_perm(permission):
-        raise PermissionDenied("Your role does not allow this.")
-    return department, user
 
 
 def require_platform(user: User, permission: str) -> Account:
@@ -122,7 +120,7 @@ def workload_create(
 ) -> Workload:
     """A new workload; ``copied_from``, the department's workload it started as a copy of
     (recorded with it)."""
-    department, user = _require(user, "procurement.add_workload")
+    department, user = require_role(user, "procurement.add_workload")
     if copied_from is not None:
         _own(department, copied_from.department_id, "workload")
     workload = Workload(department=department, created_by=user)
@@ -149,7 +147,7 @@ def workload_update(*, user: User, workload: Workload, values: WorkloadValues) -
     ``workload`` is locked and re-read, so a refused edit leaves it (and the caller's copy)
     as it was.
     """
-    department, user = _require(user, "procurement.change_workload")
+    department, user = require_role(user, "procurement.change_workload")
     _own(department, workload.department_id, "workload")
     locked = Workload.objects.select_for_update().get(pk=workload.pk)
     if locked.status == Workload.Status.ARCHIVED:
@@ -173,7 +171,7 @@ def workload_update(*, user: User, workload: Workload, values: WorkloadValues) -
 
 @transaction.atomic
 def workload_archive(*, user: User, workload: Workload) -> Workload:
-    department, user = _require(user, "procurement.change_workload")
+    department, user = require_role(user, "procurement.change_workload")
     _own(department, workload.department_id, "workload")
     workload.status = Workload.Status.ARCHIVED
     workload.save(update_fields=["status", "updated_at"])
@@ -191,7 +189,7 @@ def workload_archive(*, user: User, workload: Workload) -> Workload:
 @transaction.atomic
 def workload_unarchive(*, user: User, workload: Workload) -> Workload:
     """Undo the archiving of a workload: it can be edited and compared again."""
-    department, user = _require(user, "procurement.change_workload")
+    department, user = require_role(user, "procurement.change_workload")
     _own(department, workload.department_id, "workload")
     locked = Workload.objects.select_for_update().get(pk=workload.pk)
     if locked.status != Workload.Status.ARCHIVED:
@@ -233,7 +231,7 @@ def comparison_run(
     ``ImproperlyConfigured``); neither row is ever updated afterwards (on PostgreSQL a trigger
     refuses it).
     """
-    department, user = _require(user, "procurement.add_comparison")
+    department, user = require_role(user, "procurement.add_comparison")
     _own(department, workload.department_id, "workload")
     if workload.status == Workload.Status.ARCHIVED:
         raise ValidationError(
@@ -394,7 +392,7 @@ def decision_propose(
     written reason. ``restricted`` (by default: the department's sector is restricted, e.g.
     defence and security) keeps the award out of every published figure below the national
     totals."""
-    department, user = _require(user, "procurement.add_decision")
+    department, user = require_role(user, "procurement.add_decision")
     _own(department, comparison.department_id, "comparison")
     results = comparison_results(comparison)
     offer = next((o for o in results.offers if o.offer_id == offer_id), None)
@@ -465,7 +463,7 @@ def may_review(user: User, decision: Decision) -> bool:
 def _decide(user: User, decision: Decision, status: str, note: str) -> Decision:
     """Approve or return a proposal: not by the person who proposed it, whichever accounts
     (their sign-in, any of their API keys) proposed and decide (``audit.person_of``)."""
-    department, user = _require(user, "procurement.approve_decision")
+    department, user = require_role(user, "procurement.approve_decision")
     _own(department, decision.department_id, "decision")
     if proposed_by_same_person(user, decision):
         raise PermissionDenied(
@@ -537,7 +535,7 @@ def document_request(
     a message that cannot be handed over (the broker is down) or is lost is found again by the
     sweeper. Without Redis the job runs eagerly, at commit, in this process.
     """
-    department, user = _require(user, "procurement.add_justificationdocument")
+    department, user = require_role(user, "procurement.add_justificationdocument")
     _own(department, comparison.department_id, "comparison")
     Comparison.objects.select_for_update().filter(pk=comparison.pk).first()
     final = approved_decision(comparison) is not None
@@ -653,7 +651,7 @@ def policy_pack_new_version(*, user: User, source: PolicyPack) -> PolicyPack:
 def policy_pack_adopt(*, user: User, pack: PolicyPack) -> Department:
     """The department's administrator or a policy officer adopts a published version: its
     comparisons use it from now on (earlier comparisons keep the version they ran under)."""
-    department, user = _require(user, "procurement.adopt_policypack")
+    department, user = require_role(user, "procurement.adopt_policypack")
     if not PolicyPack.objects.filter(pk=pack.pk, status=PolicyPack.Status.PUBLISHED).exists():
         raise ValidationError("Only a published version can be adopted.")
     locked = Department.objects.select_for_update().get(pk=department.pk)
@@ -851,7 +849,7 @@ def usage_report(
     A second report of the same quarter is a correction: it names the latest earlier report
     (``corrects``) and needs a note saying why. Insert-only; an event on the department's chain;
     the dashboard's usage cells are refreshed after commit."""
-    department, account = _require(user, "procurement.add_usagereport")
+    department, account = require_role(user, "procurement.add_usagereport")
     _own(department, decision.department_id, "award")
     # Reports of one award take turns, so two corrections at once each name the one before.
     locked = (
@@ -949,7 +947,7 @@ def _usage_rows_problems(
 def usage_rows_check(*, user: User, rows: Sequence[usage.UsageRow]) -> list[usage.RowProblem]:
     """The problems of an upload's rows, saving nothing: for listing every problem of a file
     at once when some of its rows could not even be read."""
-    department, _account = _require(user, "procurement.add_usagereport")
+    department, _account = require_role(user, "procurement.add_usagereport")
     return _usage_rows_problems(department, rows, lock=False)[0]
 
 
@@ -958,7 +956,7 @@ def usage_upload(*, user: User, rows: Sequence[usage.UsageRow]) -> list[UsageRep
     """Store an upload's reports, all or none: every row is checked as ``usage_report`` checks
     one (and no award and quarter twice), and any problem refuses the whole file, each problem
     named by its row and column."""
-    department, account = _require(user, "procurement.add_usagereport")
+    department, account = require_role(user, "procurement.add_usagereport")
     if not rows:
         raise ValidationError("The file has no rows of usage.")
     problems, awards, latest = _usage_rows_problems(department, rows, lock=True)

@@ -51,9 +51,9 @@ from procurement.models import (
 from procurement.selectors import (
     User,
     award_decision_of,
-    department_of,
     last_reported_step,
     latest_evaluation,
+    require_role,
 )
 from providers.models import Provider
 
@@ -61,13 +61,6 @@ CONFLICT = "conflict"
 # The shortest time bidders get between publication and the deadline (a domestic open tender
 # on the CPPP: GFR 2017 Rule 161(iii), three weeks).
 MIN_BID_DAYS = 21
-
-
-def _require(user: User, permission: str) -> tuple[Department, Account]:
-    department = department_of(user)
-    if department is None or not isinstance(user, Account) or not user.has_perm(permission):
-        raise PermissionDenied("Your role does not allow this.")
-    return department, user
 
 
 def _own(department: Department, tender: Tender) -> None:
@@ -173,7 +166,7 @@ def tender_create(
     *, user: User, decision: Decision, values: TenderValues, is_demo: bool = False
 ) -> Tender:
     """An officer publishes the tender of their department's approved planning decision."""
-    department, person = _require(user, "procurement.add_tender")
+    department, person = require_role(user, "procurement.add_tender")
     if decision.department_id != department.pk:
         raise PermissionDenied("Not your department's decision.")
     Decision.objects.select_for_update().filter(pk=decision.pk).values_list("pk").get()
@@ -311,7 +304,7 @@ def bids_sha256(bids: list[Bid]) -> str:
 def bid_record(*, user: User, tender: Tender, values: BidValues, is_demo: bool = False) -> Bid:
     """An officer (or the department's system) records a bid received before the deadline.
     Its audit event names neither the bidder nor a figure: the bids are sealed until opened."""
-    department, person = _require(user, "procurement.add_bid")
+    department, person = require_role(user, "procurement.add_bid")
     _own(department, tender)
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     if BidOpening.objects.filter(tender=tender).exists():
@@ -356,7 +349,7 @@ def bid_record(*, user: User, tender: Tender, values: BidValues, is_demo: bool =
 @transaction.atomic
 def tender_open(*, user: User, tender: Tender) -> BidOpening:
     """An officer opens the bids at or after the opening time, once."""
-    department, person = _require(user, "procurement.add_bidopening")
+    department, person = require_role(user, "procurement.add_bidopening")
     _own(department, tender)
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     if BidOpening.objects.filter(tender=tender).exists():
@@ -399,7 +392,7 @@ def bid_document_request(*, user: User, tender: Tender) -> JustificationDocument
     is requested anew. Its comparison is the planning decision's, and it is final: a tender is
     published from an approved decision.
     """
-    department, person = _require(user, "procurement.add_justificationdocument")
+    department, person = require_role(user, "procurement.add_justificationdocument")
     _own(department, tender)
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     existing = (
@@ -438,7 +431,7 @@ def evaluation_report_request(*, user: User, tender: Tender) -> JustificationDoc
     returns it; otherwise — a failed one, or one out of date — a new one is requested. It is
     final when the award is approved by then, a draft before.
     """
-    department, person = _require(user, "procurement.add_justificationdocument")
+    department, person = require_role(user, "procurement.add_justificationdocument")
     _own(department, tender)
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     evaluation = latest_evaluation(tender)
