@@ -1,8 +1,9 @@
 """The comparison engine: pure Python, no Django, no I/O.
 
 One entry point, :func:`compare`, and the snapshot helpers :func:`build_snapshot`,
-:func:`canonical_json`, :func:`fingerprint`, :func:`sign_snapshot`, :func:`verify_snapshot` and
-:func:`replay`. Inputs and outputs are frozen
+:func:`canonical_json`, :func:`fingerprint`, :func:`sign_snapshot`, :func:`verify_snapshot`,
+:func:`replay` and :func:`results_in` (a snapshot's results with their sentences in another
+language, :mod:`procurement.engine.i18n`). Inputs and outputs are frozen
 dataclasses; money is ``Decimal`` in INR, rounded once to the paisa; the decision date is passed
 in; results are deterministic and independent of input order. See docs/engine.md.
 """
@@ -92,6 +93,7 @@ from procurement.engine.snapshot import (
     load_inputs,
     load_results,
     replay,
+    results_in,
     sign_snapshot,
     snapshot_schema,
     verify_snapshot,
@@ -181,6 +183,7 @@ __all__ = [
     "prepare",
     "rank_offers",
     "replay",
+    "results_in",
     "run_sensitivity",
     "select_fx",
     "sign_snapshot",

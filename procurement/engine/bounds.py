@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
+from procurement.engine.i18n import gettext_noop
+
 
 @dataclass(frozen=True, slots=True)
 class Range:
@@ -38,7 +40,9 @@ class Range:
         return self.low <= value <= self.high
 
     def describe(self) -> str:
-        """The engine's words for the range: "between 1 and 10"."""
+        """The range in English words: "between 1 and 10". A fragment, so never translated: a
+        message a person reads states its range in a whole sentence of its own
+        (``_("must be between {low} and {high}")``, validation.py)."""
         return f"between {self.low} and {self.high}"
 
 
@@ -53,6 +57,7 @@ class DateRange:
         return self.earliest <= value <= self.latest
 
     def describe(self) -> str:
+        """The dates in English words (a fragment, never translated: see :meth:`Range.describe`)."""
         return f"between {self.earliest.isoformat()} and {self.latest.isoformat()}"
 
 
@@ -67,6 +72,7 @@ class ItemsRange:
         return self.fewest <= count <= self.most
 
     def describe(self) -> str:
+        """The count in English words (a fragment, never translated: see :meth:`Range.describe`)."""
         return f"between {self.fewest} and {self.most} items"
 
 
@@ -203,7 +209,9 @@ SENSITIVITY_MEMORY_BYTES = 2**30
 # TCO, or any rupee figure of it, is above this is a data error (a price in the wrong unit or
 # currency, a volume with extra zeros) and the comparison is refused, naming the offer.
 COST_CEILING_INR = Decimal(50_65_345) * Decimal(10**7)
-COST_CEILING_SOURCE = (
+# English, marked for the catalogue: translate it where it is shown (a noun phrase; the sentence
+# that shows it should rather hold the words itself).
+COST_CEILING_SOURCE = gettext_noop(
     "the Union Government's total expenditure for 2025-26, ₹50,65,345 crore (Budget Estimates, "
     "Union Budget 2025-26, Budget at a Glance)"
 )

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 from procurement.engine.errors import EngineValidationError, FieldError
+from procurement.engine.i18n import _
 from procurement.engine.numbers import ENGINE_CONTEXT, decimal_to_str
 
 T = TypeVar("T")
@@ -153,7 +154,7 @@ def parse_as(cls: type[T], data: object, path: str) -> T:
     errors: list[FieldError] = []
     value = parse_value(cls, data, path, errors)
     if errors or isinstance(value, _Invalid):
-        raise EngineValidationError(errors or [FieldError(path, "is invalid")])
+        raise EngineValidationError(errors or [FieldError(path, _("is invalid"))])
     return cast(T, value)
 
 
@@ -169,17 +170,17 @@ def parse_value(tp: Any, data: object, path: str, errors: list[FieldError]) -> A
     if tp is bool:
         if isinstance(data, bool):
             return data
-        errors.append(FieldError(path, "must be true or false"))
+        errors.append(FieldError(path, _("must be true or false")))
         return INVALID
     if tp is int:
         if isinstance(data, int) and not isinstance(data, bool):
             return data
-        errors.append(FieldError(path, "must be a whole number"))
+        errors.append(FieldError(path, _("must be a whole number")))
         return INVALID
     if tp is str:
         if isinstance(data, str):
             return data
-        errors.append(FieldError(path, "must be text"))
+        errors.append(FieldError(path, _("must be text")))
         return INVALID
     if tp is Decimal:
         return _parse_decimal(data, path, errors)
@@ -195,7 +196,11 @@ def _parse_literal(
 ) -> Any:
     if isinstance(data, str) and data in allowed:
         return data
-    errors.append(FieldError(path, f"must be one of: {', '.join(map(str, allowed))}"))
+    errors.append(
+        FieldError(
+            path, _("must be one of: {options}").format(options=", ".join(map(str, allowed)))
+        )
+    )
     return INVALID
 
 
@@ -204,7 +209,7 @@ def _parse_union(tp: Any, data: object, path: str, errors: list[FieldError]) -> 
     if data is None:
         if len(members) < len(get_args(tp)):
             return None
-        errors.append(FieldError(path, "is required"))
+        errors.append(FieldError(path, _("is required")))
         return INVALID
     if len(members) == 1:
         return parse_value(members[0], data, path, errors)
@@ -212,15 +217,21 @@ def _parse_union(tp: Any, data: object, path: str, errors: list[FieldError]) -> 
         return _parse_literal(tuple(v for m in members for v in get_args(m)), data, path, errors)
     # A union of dataclasses, told apart by their ``kind`` literal.
     if not isinstance(data, Mapping):
-        errors.append(FieldError(path, "must be an object"))
+        errors.append(FieldError(path, _("must be an object")))
         return INVALID
     kinds: dict[str, Any] = {}
     for member in members:
         for kind in get_args(field_types(member)["kind"]):
             kinds[kind] = member
-    member_for_kind = kinds.get(cast(str, data.get("kind")))
+    kind = data.get("kind")
+    member_for_kind = kinds.get(kind) if isinstance(kind, str) else None
     if member_for_kind is None:
-        errors.append(FieldError(f"{path}.kind", f"must be one of: {', '.join(sorted(kinds))}"))
+        errors.append(
+            FieldError(
+                f"{path}.kind",
+                _("must be one of: {options}").format(options=", ".join(sorted(kinds))),
+            )
+        )
         return INVALID
     return parse_value(member_for_kind, data, path, errors)
 
@@ -230,7 +241,7 @@ def _parse_tuple(tp: Any, data: object, path: str, errors: list[FieldError]) -> 
     if len(args) != 2 or args[1] is not Ellipsis:
         raise TypeError(f"only tuple[X, ...] is supported, not {tp!r}")
     if not isinstance(data, list | tuple):
-        errors.append(FieldError(path, "must be a list"))
+        errors.append(FieldError(path, _("must be a list")))
         return INVALID
     items = [parse_value(args[0], item, f"{path}[{i}]", errors) for i, item in enumerate(data)]
     if any(isinstance(item, _Invalid) for item in items):
@@ -242,7 +253,7 @@ def _parse_decimal(data: object, path: str, errors: list[FieldError]) -> Any:
     if isinstance(data, Decimal):
         if data.is_finite():
             return data
-        errors.append(FieldError(path, "must be a finite number"))
+        errors.append(FieldError(path, _("must be a finite number")))
         return INVALID
     if isinstance(data, int) and not isinstance(data, bool):
         return Decimal(data)
@@ -253,10 +264,10 @@ def _parse_decimal(data: object, path: str, errors: list[FieldError]) -> Any:
             pass
     if isinstance(data, float):
         errors.append(
-            FieldError(path, 'must be a decimal string such as "29.28" (floats are not exact)')
+            FieldError(path, _('must be a decimal string such as "29.28" (floats are not exact)'))
         )
         return INVALID
-    errors.append(FieldError(path, 'must be a decimal number written as text, e.g. "29.28"'))
+    errors.append(FieldError(path, _('must be a decimal number written as text, e.g. "29.28"')))
     return INVALID
 
 
@@ -268,19 +279,19 @@ def _parse_date(data: object, path: str, errors: list[FieldError]) -> Any:
             return dt.date.fromisoformat(data)
         except ValueError:
             pass
-    errors.append(FieldError(path, "must be a date written YYYY-MM-DD"))
+    errors.append(FieldError(path, _("must be a date written YYYY-MM-DD")))
     return INVALID
 
 
 def _parse_dataclass(cls: type, data: object, path: str, errors: list[FieldError]) -> Any:
     if not isinstance(data, Mapping):
-        errors.append(FieldError(path, "must be an object"))
+        errors.append(FieldError(path, _("must be an object")))
         return INVALID
     hints = field_types(cls)
     fields = _field_specs(cls)
     for key in data:
         if key not in fields:
-            errors.append(FieldError(f"{path}.{key}", "is not a known field"))
+            errors.append(FieldError(f"{path}.{key}", _("is not a known field")))
     kwargs: dict[str, Any] = {}
     bad = False
     for name, f in fields.items():
@@ -292,7 +303,7 @@ def _parse_dataclass(cls: type, data: object, path: str, errors: list[FieldError
             else:
                 kwargs[name] = value
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            errors.append(FieldError(sub, "is required"))
+            errors.append(FieldError(sub, _("is required")))
             bad = True
     if bad or any(key not in fields for key in data):
         return INVALID

@@ -26,13 +26,15 @@ from procurement.engine.eligibility import (
     from_ref,
     gte_permitted,
     is_eligible,
+    location_name,
     mii_exempt,
     outcome,
 )
 from procurement.engine.errors import EngineValidationError, FieldError, raise_if
-from procurement.engine.explain import MECHANISM_NAMES, explain, preference_message
+from procurement.engine.explain import basis_word, explain, mechanism_name, preference_message
 from procurement.engine.facts import hosting_bucket, is_domestic_infrastructure, mii_class
 from procurement.engine.facts import supplier_location as supplier_location_of
+from procurement.engine.i18n import DEFAULT, _, language, ngettext
 from procurement.engine.inputs import (
     Certification,
     EvaluationMethod,
@@ -102,19 +104,41 @@ from procurement.engine.validation import (
 )
 from procurement.engine.version import ENGINE_VERSION
 
-ROUNDING_RULE = (
-    "Every money amount is rounded to the paisa (0.01, ROUND_HALF_UP) exactly once, when it is "
-    "produced, from full-precision Decimal arithmetic on the inputs and on amounts already "
-    "reported; totals are exact sums of the amounts shown. Scores and percentages are shown to "
-    "two decimals (ROUND_HALF_UP); token counts, FX rates and discount factors are never rounded "
-    "in a calculation."
-)
 
-DOMESTIC_DEFINITION = (
-    "Domestic infrastructure: prompts processed and data and logs stored in {home} on regions "
-    "operated by {operator} — the legal entity that owns and controls the data-centre region, "
-    "not the supplier who resells it (the pack's definition; locations: {locations})."
-)
+def rounding_rule() -> str:
+    """The rounding rule as results state it, in the active language."""
+    return _(
+        "Every money amount is rounded to the paisa (0.01, ROUND_HALF_UP) exactly once, when it "
+        "is produced, from full-precision Decimal arithmetic on the inputs and on amounts "
+        "already reported; totals are exact sums of the amounts shown. Scores and percentages "
+        "are shown to two decimals (ROUND_HALF_UP); token counts, FX rates and discount factors "
+        "are never rounded in a calculation."
+    )
+
+
+# In English, as results are stored and fingerprinted; :func:`rounding_rule` gives it in the
+# active language.
+with language(DEFAULT):
+    ROUNDING_RULE = rounding_rule()
+
+
+def domestic_definition(home: str, owned: bool, incorporated: bool, locations: str) -> str:
+    """The pack's definition of domestic infrastructure, in the active language: ``owned`` and
+    ``incorporated`` say what the pack requires of the operator of a region."""
+    if owned and incorporated:
+        operator = _("an operator domestically owned and incorporated in {home}")
+    elif owned:
+        operator = _("an operator domestically owned")
+    elif incorporated:
+        operator = _("an operator incorporated in {home}")
+    else:
+        operator = _("any operator")
+    return _(
+        "Domestic infrastructure: prompts processed and data and logs stored in {home} on "
+        "regions operated by {operator} — the legal entity that owns and controls the "
+        "data-centre region, not the supplier who resells it (the pack's definition; locations: "
+        "{locations})."
+    ).format(home=home, operator=operator.format(home=home), locations=locations)
 
 
 def _region_key(r: Region) -> tuple[str, str, str, str, str, str, str, bool]:
@@ -186,11 +210,11 @@ def validate_inputs(
     """Raise :class:`EngineValidationError` with every problem in the inputs."""
     errors: list[FieldError] = []
     if not isinstance(decision_date, dt.date) or isinstance(decision_date, dt.datetime):
-        errors.append(FieldError("decision_date", "must be a date"))
+        errors.append(FieldError("decision_date", _("must be a date")))
     workload_errors = (
         validate_workload(workload)
         if isinstance(workload, Workload)
-        else [FieldError("workload", "must be a Workload")]
+        else [FieldError("workload", _("must be a Workload"))]
     )
     policy_errors = validate_policy(policy)
     errors.extend(workload_errors)
@@ -217,27 +241,48 @@ def _above_ceiling(state: OfferState, position: int) -> FieldError | None:
     if tco is None:
         return None
     figures = (
-        (tco.nominal_total_inr, "over the contract (nominal TCO, taxes included)"),
-        (tco.cost_per_1000_requests_inr, "per 1,000 requests"),
-        (tco.blended_inr_per_mtok_ex_tax, "per 1M tokens"),
+        (tco.nominal_total_inr, "total"),
+        (tco.cost_per_1000_requests_inr, "per_1000_requests"),
+        (tco.blended_inr_per_mtok_ex_tax, "per_mtok"),
     )
     for amount, what in figures:
         if amount > COST_CEILING_INR:
             return FieldError(
                 f"offers[{position}].price",
-                f"prices this workload at {_rupees(amount)} {what}, above the engine's cost "
-                f"ceiling of {COST_CEILING_SOURCE}: check the price, its currency and unit, "
-                f"and the workload's volumes",
+                _above_ceiling_message(what).format(
+                    amount=_rupees(amount), ceiling=_(COST_CEILING_SOURCE)
+                ),
             )
     return None
+
+
+def _above_ceiling_message(what: str) -> str:
+    """The refusal of an offer whose ``what`` (total, per 1,000 requests, per 1M tokens) is above
+    the cost ceiling."""
+    if what == "total":
+        return _(
+            "prices this workload at {amount} over the contract (nominal TCO, taxes included), "
+            "above the engine's cost ceiling of {ceiling}: check the price, its currency and "
+            "unit, and the workload's volumes"
+        )
+    if what == "per_1000_requests":
+        return _(
+            "prices this workload at {amount} per 1,000 requests, above the engine's cost "
+            "ceiling of {ceiling}: check the price, its currency and unit, and the workload's "
+            "volumes"
+        )
+    return _(
+        "prices this workload at {amount} per 1M tokens, above the engine's cost ceiling of "
+        "{ceiling}: check the price, its currency and unit, and the workload's volumes"
+    )
 
 
 def _rupees(amount: Decimal) -> str:
     """An amount for a message: exact up to ₹1,000 lakh crore, then "about ₹1.14 × 10^45"."""
     if amount < 10**15:
         return format_inr(amount)
-    mantissa, _, exponent = f"{amount:.2e}".partition("e+")
-    return f"about ₹{mantissa} × 10^{int(exponent)}"
+    mantissa, _e, exponent = f"{amount:.2e}".partition("e+")
+    return _("about ₹{mantissa} × 10^{exponent}").format(mantissa=mantissa, exponent=int(exponent))
 
 
 def _arithmetic_error(
@@ -250,19 +295,29 @@ def _arithmetic_error(
 ) -> FieldError:
     """Name the input behind a decimal signal the bounds did not prevent: the first offer (in
     the caller's order) whose TCO cannot be computed, or else the workload."""
-    problem = (
-        f"gives a number beyond the engine's {ENGINE_CONTEXT.prec}-digit decimal arithmetic "
-        f"({type(exc).__name__}): check the figures and their units"
-    )
+    values = {"digits": ENGINE_CONTEXT.prec, "signal": type(exc).__name__}
     for i, offer in enumerate(offers):
         fx = select_fx(fx_rates, offer.price.currency, decision_date)
         try:
             compute_tco(workload, offer, policy, fx)
         except DecimalException:
-            return FieldError(f"offers[{i}].price", f"with this workload and policy {problem}")
+            return FieldError(
+                f"offers[{i}].price",
+                _(
+                    "with this workload and policy gives a number beyond the engine's "
+                    "{digits}-digit decimal arithmetic ({signal}): check the figures and their "
+                    "units"
+                ).format(**values),
+            )
         except EngineValidationError:
             continue  # no FX rate: the offer is not priced
-    return FieldError("workload", f"with these offers and this policy {problem}")
+    return FieldError(
+        "workload",
+        _(
+            "with these offers and this policy gives a number beyond the engine's {digits}-digit "
+            "decimal arithmetic ({signal}): check the figures and their units"
+        ).format(**values),
+    )
 
 
 def _estimated_value(
@@ -276,9 +331,8 @@ def _estimated_value(
             amount_inr=workload.estimated_value_inr,
             source="officer",
             basis_offer_id=None,
-            explanation=(
-                f"Estimated value {format_inr(workload.estimated_value_inr)}, as entered by the "
-                f"officer."
+            explanation=_("Estimated value {amount}, as entered by the officer.").format(
+                amount=format_inr(workload.estimated_value_inr)
             ),
         )
     passing = [s for s, outcomes in first_pass if s.tco is not None and is_eligible(outcomes)]
@@ -287,7 +341,7 @@ def _estimated_value(
             amount_inr=None,
             source="unknown",
             basis_offer_id=None,
-            explanation=(
+            explanation=_(
                 "Estimated value unknown: no offer passes the rules that do not depend on value, "
                 "so value-dependent rules are applied conservatively."
             ),
@@ -298,11 +352,11 @@ def _estimated_value(
         amount_inr=amount,
         source="derived",
         basis_offer_id=cheapest.offer.offer_id,
-        explanation=(
-            f"Estimated value {format_inr(amount)} (derived): the nominal TCO including taxes of "
-            f"{cheapest.offer.offer_id}, the cheapest offer that passes every rule not depending "
-            f"on value. Enter the officer's own estimate to override it."
-        ),
+        explanation=_(
+            "Estimated value {amount} (derived): the nominal TCO including taxes of {offer}, the "
+            "cheapest offer that passes every rule not depending on value. Enter the officer's "
+            "own estimate to override it."
+        ).format(amount=format_inr(amount), offer=cheapest.offer.offer_id),
     )
 
 
@@ -413,7 +467,7 @@ def prepare(
         tco = compute_tco(workload, offer, policy, fx) if priced else None
         first.append((OfferState(offer, fx, tco, technical, ()), outcomes))
     positions = {o.offer_id: i for i, o in enumerate(offers)}
-    raise_if([e for s, _ in first if (e := _above_ceiling(s, positions[s.offer_id]))])
+    raise_if([e for s, _outcomes in first if (e := _above_ceiling(s, positions[s.offer_id]))])
     value = _estimated_value(workload, first)
     states = tuple(
         dataclasses.replace(
@@ -537,8 +591,8 @@ def build_result(p: Prepared, sensitivity: SensitivityResult | None = None) -> C
         policy_version=policy.version,
         evaluation_method=p.method,
         cost_basis=policy.evaluation.cost_basis,
-        npv_convention=NPV_CONVENTION,
-        rounding_rule=ROUNDING_RULE,
+        npv_convention=_(NPV_CONVENTION),
+        rounding_rule=rounding_rule(),
         fx_used=p.fx_used,
         estimated_value=p.value,
         gates=gates,
@@ -602,7 +656,7 @@ def _offer_result(
 
 
 def _basis_word(policy: Policy) -> str:
-    return "NPV" if policy.evaluation.cost_basis == "npv" else "nominal TCO"
+    return basis_word(policy.evaluation.cost_basis)
 
 
 def _mechanism(decision: AwardDecision[Decimal], method: EvaluationMethod) -> Mechanism:
@@ -648,7 +702,7 @@ def _recommendation(p: Prepared) -> Recommendation:
             raw_award_offer_id=None,
             raw_award_cost_inr=None,
             runner_up_offer_id=None,
-            premium_statement="No award: no offer is eligible.",
+            premium_statement=_("No award: no offer is eligible."),
         )
     ids = [s.offer.offer_id for s in p.eligible]
     return Recommendation(
@@ -668,27 +722,48 @@ def _premium_statement(p: Prepared, award: AwardOutcome, raw_id: str) -> str:
     basis = _basis_word(p.policy)
     if award.premium_paid_inr <= 0:
         if award.mechanism == "mii_match_l1":
-            return (
-                f"No premium: the Class-I supplier matches L1 and the buyer pays the L1 price "
-                f"({format_inr(award.cost_inr or ZERO)}, {basis})."
-            )
+            return _(
+                "No premium: the Class-I supplier matches L1 and the buyer pays the L1 price "
+                "({cost}, {basis})."
+            ).format(cost=format_inr(award.cost_inr or ZERO), basis=basis)
         if award.mechanism in ("l1", "qcbs"):
-            return "No premium: the buyer pays the evaluation winner's own price."
-        return (
-            f"No premium: {award.offer_id} costs {format_inr(award.cost_inr or ZERO)} ({basis}), "
-            f"no more than {raw_id}, the award before preferences."
+            return _("No premium: the buyer pays the evaluation winner's own price.")
+        return _(
+            "No premium: {offer} costs {cost} ({basis}), no more than {raw}, the award before "
+            "preferences."
+        ).format(
+            offer=award.offer_id, cost=format_inr(award.cost_inr or ZERO), basis=basis, raw=raw_id
         )
-    source = {
-        "transition_premium": "the buying authority's own transition-premium policy, which is "
-        "not the Make in India order (that order never pays above L1)",
-        "tie_band": "the pack's tie band for domestic offers",
-        "price_evaluation_factor": "the pack's price evaluation factor for non-domestic offers",
-    }.get(award.mechanism, award.mechanism)
-    return (
-        f"Premium paid: {format_inr(award.premium_paid_inr)} ({basis}; "
-        f"{format_inr(award.premium_paid_nominal_inr)} nominal), "
-        f"{format_pct(award.premium_paid_pct)} above {raw_id}, the award before preferences, "
-        f"under {source}."
+    match award.mechanism:
+        case "transition_premium":
+            message = _(
+                "Premium paid: {premium} ({basis}; {nominal} nominal), {pct} above {raw}, the "
+                "award before preferences, under the buying authority's own transition-premium "
+                "policy, which is not the Make in India order (that order never pays above L1)."
+            )
+        case "tie_band":
+            message = _(
+                "Premium paid: {premium} ({basis}; {nominal} nominal), {pct} above {raw}, the "
+                "award before preferences, under the pack's tie band for domestic offers."
+            )
+        case "price_evaluation_factor":
+            message = _(
+                "Premium paid: {premium} ({basis}; {nominal} nominal), {pct} above {raw}, the "
+                "award before preferences, under the pack's price evaluation factor for "
+                "non-domestic offers."
+            )
+        case _:
+            message = _(
+                "Premium paid: {premium} ({basis}; {nominal} nominal), {pct} above {raw}, the "
+                "award before preferences, under {mechanism}."
+            )
+    return message.format(
+        premium=format_inr(award.premium_paid_inr),
+        basis=basis,
+        nominal=format_inr(award.premium_paid_nominal_inr),
+        pct=format_pct(award.premium_paid_pct),
+        raw=raw_id,
+        mechanism=award.mechanism,
     )
 
 
@@ -706,7 +781,7 @@ def _preference_results(p: Prepared) -> tuple[PreferenceResult, ...]:
                     kind=pref.kind,
                     status="not_applied",
                     reason="NO_ELIGIBLE_OFFER",
-                    message="Not applied: no offer is eligible.",
+                    message=_("Not applied: no offer is eligible."),
                     award_before=None,
                     award_after=None,
                     candidate_offer_id=None,
@@ -787,7 +862,7 @@ def _scenario(p: Prepared, record: StepRecord[Decimal]) -> PolicyScenario:
             premium_nominal_inr=Decimal("0.00"),
             premium_pct=Decimal("0.00"),
             domestic_inferences_gained=0,
-            statement="Applied, it would not have changed the award.",
+            statement=_("Applied, it would not have changed the award."),
         )
     actual = p.decision.price_source
     premium = p.cost(would) - p.cost(actual)
@@ -797,26 +872,58 @@ def _scenario(p: Prepared, record: StepRecord[Decimal]) -> PolicyScenario:
     ) and not is_domestic_infrastructure(p.eligible[p.decision.award].offer, p.policy)
     gained = round_int(total_inferences(p.workload)) if moved else 0
     pct = percent_of(premium, p.cost(actual))
-    basis = _basis_word(p.policy)
-    change = (
-        f"paying {format_inr(premium)} more ({basis}; {format_inr(premium_nominal)} nominal, "
-        f"{format_pct(pct)})"
-        if premium > 0
-        else f"saving {format_inr(-premium)} ({basis})"
-    )
-    share = (
-        f", moving {format_count(gained)} inferences to domestic infrastructure" if gained else ""
-    )
     return PolicyScenario(
         would_award_offer_id=ids[would],
         premium_inr=premium + Decimal("0.00"),
         premium_nominal_inr=premium_nominal + Decimal("0.00"),
         premium_pct=pct,
         domestic_inferences_gained=gained,
-        statement=(
-            f"Policy scenario only: no instrument empowering it is recorded in the pack, so the "
-            f"award follows the law. Applied, it would award {ids[would]}, {change}{share}."
+        statement=_scenario_statement(premium > 0, gained).format(
+            offer=ids[would],
+            premium=format_inr(premium),
+            saving=format_inr(-premium),
+            basis=_basis_word(p.policy),
+            nominal=format_inr(premium_nominal),
+            pct=format_pct(pct),
+            inferences=format_count(gained),
         ),
+    )
+
+
+def _scenario_statement(premium: bool, gained: int) -> str:
+    """What a preference without an instrument would have done: paying a premium or saving,
+    and moving ``gained`` inferences to domestic infrastructure (none: not said)."""
+    if premium and gained:
+        return ngettext(
+            "Policy scenario only: no instrument empowering it is recorded in the pack, so the "
+            "award follows the law. Applied, it would award {offer}, paying {premium} more "
+            "({basis}; {nominal} nominal, {pct}), moving {inferences} inferences to domestic "
+            "infrastructure.",
+            "Policy scenario only: no instrument empowering it is recorded in the pack, so the "
+            "award follows the law. Applied, it would award {offer}, paying {premium} more "
+            "({basis}; {nominal} nominal, {pct}), moving {inferences} inferences to domestic "
+            "infrastructure.",
+            gained,
+        )
+    if premium:
+        return _(
+            "Policy scenario only: no instrument empowering it is recorded in the pack, so the "
+            "award follows the law. Applied, it would award {offer}, paying {premium} more "
+            "({basis}; {nominal} nominal, {pct})."
+        )
+    if gained:
+        return ngettext(
+            "Policy scenario only: no instrument empowering it is recorded in the pack, so the "
+            "award follows the law. Applied, it would award {offer}, saving {saving} ({basis}), "
+            "moving {inferences} inferences to domestic infrastructure.",
+            "Policy scenario only: no instrument empowering it is recorded in the pack, so the "
+            "award follows the law. Applied, it would award {offer}, saving {saving} ({basis}), "
+            "moving {inferences} inferences to domestic infrastructure.",
+            gained,
+        )
+    return _(
+        "Policy scenario only: no instrument empowering it is recorded in the pack, so the "
+        "award follows the law. Applied, it would award {offer}, saving {saving} ({basis})."
     )
 
 
@@ -829,26 +936,15 @@ def _mii_planning(p: Prepared) -> MiiPlanning | None:
     ids = p.eligible_ids()
     invited = [ids[r.invited] for r in every_round]
     declining = tuple(sorted(p.declines() & set(ids)))
-    if declining:
-        assumed = (
-            f"assumed to decline: {', '.join(declining)}; every other invited offer is "
-            f"assumed to accept"
-        )
-    else:
-        assumed = "every invited offer is assumed to accept (the default)"
-    statement = (
-        f"Planning mode: catalogue prices stand in for bids, so whether each Class-I offer "
-        f"invited to match L1 accepts is an assumption ({assumed}). To be invited, in order of "
-        f"evaluated cost: {', '.join(invited)}. If every invited offer accepts: award to "
-        f"{if_accepts.offer_id} at {format_inr(if_accepts.cost_inr or ZERO)}. If every one "
-        f"declines: award to {if_declines.offer_id} at "
-        f"{format_inr(if_declines.cost_inr or ZERO)} by "
-        f"{MECHANISM_NAMES[if_declines.mechanism]}"
-        + (
-            f", premium {format_inr(if_declines.premium_paid_inr)}."
-            if if_declines.premium_paid_inr > 0
-            else "."
-        )
+    statement = _planning_statement(bool(declining), if_declines.premium_paid_inr > 0).format(
+        declining=", ".join(declining),
+        invited=", ".join(invited),
+        accepts_offer=if_accepts.offer_id,
+        accepts_cost=format_inr(if_accepts.cost_inr or ZERO),
+        declines_offer=if_declines.offer_id,
+        declines_cost=format_inr(if_declines.cost_inr or ZERO),
+        mechanism=mechanism_name(if_declines.mechanism),
+        premium=format_inr(if_declines.premium_paid_inr),
     )
     return MiiPlanning(
         declining_offer_ids=declining,
@@ -856,6 +952,45 @@ def _mii_planning(p: Prepared) -> MiiPlanning | None:
         statement=statement,
         if_accepts=if_accepts,
         if_declines=if_declines,
+    )
+
+
+def _planning_statement(declining: bool, premium: bool) -> str:
+    """The planning-mode statement: with offers stated to decline or every one assumed to
+    accept, and with or without a premium when every invited offer declines."""
+    if declining and premium:
+        return _(
+            "Planning mode: catalogue prices stand in for bids, so whether each Class-I offer "
+            "invited to match L1 accepts is an assumption (assumed to decline: {declining}; "
+            "every other invited offer is assumed to accept). To be invited, in order of "
+            "evaluated cost: {invited}. If every invited offer accepts: award to {accepts_offer} "
+            "at {accepts_cost}. If every one declines: award to {declines_offer} at "
+            "{declines_cost} by {mechanism}, premium {premium}."
+        )
+    if declining:
+        return _(
+            "Planning mode: catalogue prices stand in for bids, so whether each Class-I offer "
+            "invited to match L1 accepts is an assumption (assumed to decline: {declining}; "
+            "every other invited offer is assumed to accept). To be invited, in order of "
+            "evaluated cost: {invited}. If every invited offer accepts: award to {accepts_offer} "
+            "at {accepts_cost}. If every one declines: award to {declines_offer} at "
+            "{declines_cost} by {mechanism}."
+        )
+    if premium:
+        return _(
+            "Planning mode: catalogue prices stand in for bids, so whether each Class-I offer "
+            "invited to match L1 accepts is an assumption (every invited offer is assumed to "
+            "accept (the default)). To be invited, in order of evaluated cost: {invited}. If "
+            "every invited offer accepts: award to {accepts_offer} at {accepts_cost}. If every "
+            "one declines: award to {declines_offer} at {declines_cost} by {mechanism}, premium "
+            "{premium}."
+        )
+    return _(
+        "Planning mode: catalogue prices stand in for bids, so whether each Class-I offer "
+        "invited to match L1 accepts is an assumption (every invited offer is assumed to accept "
+        "(the default)). To be invited, in order of evaluated cost: {invited}. If every invited "
+        "offer accepts: award to {accepts_offer} at {accepts_cost}. If every one declines: award "
+        "to {declines_offer} at {declines_cost} by {mechanism}."
     )
 
 
@@ -870,18 +1005,11 @@ def _domestic_share(p: Prepared) -> DomesticShare | None:
     if p.decision is None:
         return None
     d = p.policy.domestic_infrastructure
-    requirements = [
-        words
-        for required, words in (
-            (d.require_operator_domestic_ownership, "domestically owned"),
-            (d.require_operator_incorporated_in_home, f"incorporated in {d.home_country}"),
-        )
-        if required
-    ]
-    definition = DOMESTIC_DEFINITION.format(
-        home=d.home_country,
-        operator=f"an operator {' and '.join(requirements)}" if requirements else "any operator",
-        locations=", ".join(d.locations),
+    definition = domestic_definition(
+        d.home_country,
+        owned=d.require_operator_domestic_ownership,
+        incorporated=d.require_operator_incorporated_in_home,
+        locations=", ".join(location_name(x) for x in d.locations),
     )
     award = p.eligible[p.decision.award].offer
     bucket = hosting_bucket(award, p.policy)
@@ -913,8 +1041,11 @@ def _gates(p: Prepared) -> tuple[RuleOutcome, ...]:
                 outcome(
                     "NO_CLOUD",
                     "fail",
-                    f"Data classified '{tag}' may not be processed on any cloud: no offer can be "
-                    f"recommended; use on-premises systems under the applicable security policy.",
+                    _(
+                        "Data classified '{classification}' may not be processed on any cloud: "
+                        "no offer can be recommended; use on-premises systems under the "
+                        "applicable security policy."
+                    ).format(classification=tag),
                     rule.citation,
                     rule.confidence,
                 )
@@ -931,23 +1062,30 @@ def _gates(p: Prepared) -> tuple[RuleOutcome, ...]:
                 from_ref(
                     "MII_APPLICABILITY",
                     "warning",
-                    f"The estimated value is unknown: the Make in India order is applied (it is "
-                    f"not applied only below {threshold}).",
+                    _(
+                        "The estimated value is unknown: the Make in India order is applied (it "
+                        "is not applied only below {threshold})."
+                    ).format(threshold=threshold),
                     mii.exemption,
                 )
             )
         else:
+            applicability = (
+                _(
+                    "The Make in India order is not applied: the estimated value {amount} is "
+                    "below {threshold}."
+                )
+                if exempt
+                else _(
+                    "The Make in India order applies: the estimated value {amount} is not below "
+                    "{threshold}."
+                )
+            )
             gates.append(
                 from_ref(
                     "MII_APPLICABILITY",
                     "pass",
-                    (
-                        f"The Make in India order is not applied: the estimated value "
-                        f"{format_inr(value.amount_inr)} is below {threshold}."
-                        if exempt
-                        else f"The Make in India order applies: the estimated value "
-                        f"{format_inr(value.amount_inr)} is not below {threshold}."
-                    ),
+                    applicability.format(amount=format_inr(value.amount_inr), threshold=threshold),
                     mii.exemption,
                 )
             )
@@ -957,13 +1095,21 @@ def _gates(p: Prepared) -> tuple[RuleOutcome, ...]:
                 s.offer.offer_id for s in p.states if mii_class(s.offer, policy) == "non_local"
             ]
             if permitted:
-                message = (
-                    f"A global tender enquiry is permitted: {why}; non-local suppliers may bid."
-                )
+                message = _(
+                    "A global tender enquiry is permitted: {why}; non-local suppliers may bid."
+                ).format(why=why)
+            elif non_local:
+                message = ngettext(
+                    "No global tender enquiry: {why}. Non-local suppliers are excluded ({count} "
+                    "offers).",
+                    "No global tender enquiry: {why}. Non-local suppliers are excluded ({count} "
+                    "offers).",
+                    len(non_local),
+                ).format(why=why, count=len(non_local))
             else:
-                message = f"No global tender enquiry: {why}. Non-local suppliers are excluded" + (
-                    f" ({len(non_local)} offers)." if non_local else "."
-                )
+                message = _(
+                    "No global tender enquiry: {why}. Non-local suppliers are excluded."
+                ).format(why=why)
             gates.append(
                 from_ref(
                     "GLOBAL_TENDER",
@@ -979,9 +1125,20 @@ def _gates(p: Prepared) -> tuple[RuleOutcome, ...]:
                 outcome(
                     "FX_STALE",
                     "warning",
-                    f"The {fx.currency} rate used ({fx.rate_to_inr} on {fx.date.isoformat()}, "
-                    f"{fx.source}) is {fx.age_days} days older than the decision date (limit "
-                    f"{policy.data_quality.fx_stale_after_days} days).",
+                    ngettext(
+                        "The {currency} rate used ({rate} on {date}, {source}) is {age} days "
+                        "older than the decision date (limit {limit} days).",
+                        "The {currency} rate used ({rate} on {date}, {source}) is {age} days "
+                        "older than the decision date (limit {limit} days).",
+                        fx.age_days,
+                    ).format(
+                        currency=fx.currency,
+                        rate=fx.rate_to_inr,
+                        date=fx.date.isoformat(),
+                        source=fx.source,
+                        age=fx.age_days,
+                        limit=policy.data_quality.fx_stale_after_days,
+                    ),
                     policy.data_quality.citation,
                     policy.data_quality.confidence,
                 )
@@ -991,11 +1148,16 @@ def _gates(p: Prepared) -> tuple[RuleOutcome, ...]:
         top = ", ".join(
             f"{code} ({n})" for code, n in sorted(fails.items(), key=lambda x: (-x[1], x[0]))
         )
+        none_eligible = (
+            _("No offer is eligible ({compared} compared). Failed rules: {failures}.")
+            if top
+            else _("No offer is eligible ({compared} compared). Failed rules: none.")
+        )
         gates.append(
             from_ref(
                 "NO_ELIGIBLE_OFFER",
                 "fail",
-                f"No offer is eligible ({len(p.states)} compared). Failed rules: {top or 'none'}.",
+                none_eligible.format(compared=len(p.states), failures=top),
                 policy.evaluation.l1,
             )
         )
@@ -1006,8 +1168,10 @@ def _gates(p: Prepared) -> tuple[RuleOutcome, ...]:
             outcome(
                 "DEMO_DATA",
                 "warning",
-                "This comparison uses demo data: it illustrates the method and must not be used "
-                "for a real tender.",
+                _(
+                    "This comparison uses demo data: it illustrates the method and must not be "
+                    "used for a real tender."
+                ),
                 policy.data_quality.citation,
                 policy.data_quality.confidence,
             )
@@ -1024,7 +1188,9 @@ def _method_gates(p: Prepared) -> list[RuleOutcome]:
             from_ref(
                 "EVALUATION_METHOD",
                 "pass",
-                f"Least cost (L1): the lowest {basis} including non-recoverable taxes wins.",
+                _(
+                    "Least cost (L1): the lowest {basis} including non-recoverable taxes wins."
+                ).format(basis=basis),
                 ev.l1,
             )
         ]
@@ -1034,10 +1200,16 @@ def _method_gates(p: Prepared) -> list[RuleOutcome]:
         outcome(
             "EVALUATION_METHOD",
             "pass",
-            f"QCBS: S = S_T × {format_pct(weight)} + S_F × {format_pct(HUNDRED - weight)}, "
-            f"S_F = 100 × F_min / F on {basis}; S_T is the mean certified score over the "
-            f"workload's languages; minimum qualifying technical score "
-            f"{q.min_technical_score}.",
+            _(
+                "QCBS: S = S_T × {technical_weight} + S_F × {financial_weight}, S_F = 100 × F_min "
+                "/ F on {basis}; S_T is the mean certified score over the workload's languages; "
+                "minimum qualifying technical score {minimum}."
+            ).format(
+                technical_weight=format_pct(weight),
+                financial_weight=format_pct(HUNDRED - weight),
+                basis=basis,
+                minimum=q.min_technical_score,
+            ),
             q.citation,
             q.confidence,
         )
@@ -1047,15 +1219,29 @@ def _method_gates(p: Prepared) -> list[RuleOutcome]:
         amount = value.amount_inr
         small = amount is None or amount <= q.ncs_value_limit_inr
         if small and weight > q.ncs_max_technical_weight_pct:
-            shown = "unknown" if amount is None else format_inr(amount)
+            cap = (
+                _(
+                    "Technical weight {weight} exceeds the {cap} cap on non-financial parameters "
+                    "for a non-consultancy service of estimated value up to {limit} (estimated "
+                    "value unknown)."
+                )
+                if amount is None
+                else _(
+                    "Technical weight {weight} exceeds the {cap} cap on non-financial parameters "
+                    "for a non-consultancy service of estimated value up to {limit} (estimated "
+                    "value {amount})."
+                )
+            )
             gates.append(
                 from_ref(
                     "QCBS_WEIGHT_CAP",
                     "warning",
-                    f"Technical weight {format_pct(weight)} exceeds the "
-                    f"{format_pct(q.ncs_max_technical_weight_pct)} cap on non-financial "
-                    f"parameters for a non-consultancy service of estimated value up to {limit} "
-                    f"(estimated value {shown}).",
+                    cap.format(
+                        weight=format_pct(weight),
+                        cap=format_pct(q.ncs_max_technical_weight_pct),
+                        limit=limit,
+                        amount=format_inr(amount) if amount is not None else "",
+                    ),
                     q.ncs_cap,
                 )
             )
@@ -1064,8 +1250,10 @@ def _method_gates(p: Prepared) -> list[RuleOutcome]:
                 from_ref(
                     "QCBS_NCS_VALUE",
                     "warning",
-                    f"QCBS for a non-consultancy service is reported as permitted up to {limit} "
-                    f"(estimated value {format_inr(amount)}): record the basis for using it.",
+                    _(
+                        "QCBS for a non-consultancy service is reported as permitted up to "
+                        "{limit} (estimated value {amount}): record the basis for using it."
+                    ).format(limit=limit, amount=format_inr(amount)),
                     q.ncs_cap,
                 )
             )
@@ -1074,8 +1262,10 @@ def _method_gates(p: Prepared) -> list[RuleOutcome]:
                 from_ref(
                     "QCBS_QOP_DECLARATION",
                     "warning",
-                    "QCBS for a non-consultancy service needs the competent authority's "
-                    "'Quality-Oriented Procurement' declaration; none is recorded.",
+                    _(
+                        "QCBS for a non-consultancy service needs the competent authority's "
+                        "'Quality-Oriented Procurement' declaration; none is recorded."
+                    ),
                     q.ncs_cap,
                 )
             )
@@ -1092,18 +1282,30 @@ def _tie_gates(p: Prepared) -> list[RuleOutcome]:
     ids = [s.offer.offer_id for s in p.eligible]
     if ev.combined is not None:
         tied = ev.combined[first] == ev.combined[second]
-        what = f"the same combined score {ratio2(ev.combined[first])}"
+        message = _(
+            "{first} and {second} have the same combined score {score}: the engine lists the "
+            "lower offer id first; apply the tender's own tie-break procedure."
+        )
+        score = ratio2(ev.combined[first])
     else:
         tied = ev.evaluated_costs[first] == ev.evaluated_costs[second]
-        what = f"the same evaluated cost {format_inr(ev.evaluated_costs[first])}"
+        message = _(
+            "{first} and {second} have the same evaluated cost {cost}: the engine lists the lower "
+            "offer id first; apply the tender's own tie-break procedure."
+        )
+        score = None
     if not tied:
         return []
     return [
         from_ref(
             "EVALUATION_TIE",
             "warning",
-            f"{ids[first]} and {ids[second]} have {what}: the engine lists the lower offer id "
-            f"first; apply the tender's own tie-break procedure.",
+            message.format(
+                first=ids[first],
+                second=ids[second],
+                score=score,
+                cost=format_inr(ev.evaluated_costs[first]),
+            ),
             p.policy.evaluation.tie,
         )
     ]

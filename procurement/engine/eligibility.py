@@ -20,6 +20,7 @@ from procurement.engine.facts import (
     mii_class,
     regions_at,
 )
+from procurement.engine.i18n import _, ngettext
 from procurement.engine.inputs import FxRate, Offer, Region, TechnicalScore, Workload
 from procurement.engine.numbers import (
     ZERO,
@@ -29,6 +30,7 @@ from procurement.engine.numbers import (
     format_inr,
     format_num,
     format_pct,
+    in_unit,
 )
 from procurement.engine.policy import (
     Citation,
@@ -42,11 +44,52 @@ from procurement.engine.policy import (
 from procurement.engine.results import EstimatedValue, FxUsed, MiiClass, RuleOutcome, Status
 from procurement.engine.tco import select_fx
 
-MII_CLASS_NAMES: dict[str, str] = {
-    "class_i": "Class-I local supplier",
-    "class_ii": "Class-II local supplier",
-    "non_local": "Non-local supplier",
-}
+
+def mii_class_name(cls: str) -> str:
+    """The words for a Make in India class, in the active language (the code itself when
+    unknown)."""
+    match cls:
+        case "class_i":
+            return _("Class-I local supplier")
+        case "class_ii":
+            return _("Class-II local supplier")
+        case "non_local":
+            return _("Non-local supplier")
+    return cls
+
+
+def location_name(location: str) -> str:
+    """A residency location of the pack ("processing", "storage", "logs") as a word in the active
+    language (the code itself when unknown)."""
+    match location:
+        case "processing":
+            return _("processing")
+        case "storage":
+            return _("storage")
+        case "logs":
+            return _("logs")
+    return location
+
+
+def and_list(items: Sequence[str]) -> str:
+    """``items`` joined by "and" in the active language: "a and b and c" (one message per join,
+    so a language may order or inflect the pair)."""
+    if not items:
+        return ""
+    text = items[0]
+    for item in items[1:]:
+        text = _("{items} and {item}").format(items=text, item=item)
+    return text
+
+
+def or_list(items: Sequence[str]) -> str:
+    """``items`` joined by "or" in the active language: "a or b or c"."""
+    if not items:
+        return ""
+    text = items[0]
+    for item in items[1:]:
+        text = _("{items} or {item}").format(items=text, item=item)
+    return text
 
 
 def outcome(
@@ -79,9 +122,9 @@ def from_ref(
 def format_inr_short(amount: Decimal) -> str:
     """Thresholds in the words officers use: ₹5 lakh, ₹10 crore, ₹200 crore."""
     if amount >= 10_000_000 and amount % 100_000 == 0:
-        return f"₹{format_indian(amount / 10_000_000)} crore"
+        return in_unit(f"₹{format_indian(amount / 10_000_000)}", "crore")
     if amount >= 100_000 and amount % 1_000 == 0:
-        return f"₹{format_indian(amount / 100_000)} lakh"
+        return in_unit(f"₹{format_indian(amount / 100_000)}", "lakh")
     return format_inr(amount)
 
 
@@ -92,43 +135,62 @@ def evaluation_method(workload: Workload, policy: Policy) -> str:
 
 def _region_list(regions: tuple[Region, ...]) -> str:
     if not regions:
-        return "none stated"
+        return _("none stated")
     return ", ".join(f"{r.code} ({r.city + ', ' if r.city else ''}{r.country})" for r in regions)
 
 
 def describe_residency(rule: ResidencyRule) -> str:
     """What a residency rule requires, in words."""
     if not rule.cloud_allowed:
-        return "may not be processed on any cloud"
-    places = " and ".join(rule.locations) if rule.locations else "no location"
+        return _("may not be processed on any cloud")
+    places = (
+        and_list([location_name(x) for x in rule.locations]) if rule.locations else _("no location")
+    )
     parts: list[str] = []
     if rule.required_country is not None:
-        parts.append(f"{places} only in {rule.required_country}")
+        parts.append(
+            _("{places} only in {country}").format(places=places, country=rule.required_country)
+        )
     if rule.allowed_operator_types is not None:
-        parts.append(f"run only by {' or '.join(rule.allowed_operator_types)} operators")
+        parts.append(
+            _("run only by {operator_types} operators").format(
+                operator_types=or_list(rule.allowed_operator_types)
+            )
+        )
     if rule.require_processing_guarantee:
-        parts.append("with in-country processing guaranteed by the provider")
-    return "requires " + "; ".join(parts) if parts else "may be processed anywhere"
+        parts.append(_("with in-country processing guaranteed by the provider"))
+    if not parts:
+        return _("may be processed anywhere")
+    return _("requires {conditions}").format(conditions="; ".join(parts))
 
 
 def _residency_problems(offer: Offer, rule: ResidencyRule) -> list[str]:
     if not rule.cloud_allowed:
-        return ["is a cloud service"]
+        return [_("is a cloud service")]
     problems: list[str] = []
     for location in rule.locations:
         regions = regions_at(offer, location)
+        where = location_name(location)
         if not regions and (rule.required_country or rule.allowed_operator_types):
-            problems.append(f"states no {location} region")
+            problems.append(_("states no {location} region").format(location=where))
         for r in regions:
             if rule.required_country is not None and r.country != rule.required_country:
-                problems.append(f"has {location} in {r.code} ({r.country})")
+                problems.append(
+                    _("has {location} in {region} ({country})").format(
+                        location=where, region=r.code, country=r.country
+                    )
+                )
             if (
                 rule.allowed_operator_types is not None
                 and r.operator_type not in rule.allowed_operator_types
             ):
-                problems.append(f"has {location} in {r.code} run as {r.operator_type}")
+                problems.append(
+                    _("has {location} in {region} run as {operator_type}").format(
+                        location=where, region=r.code, operator_type=r.operator_type
+                    )
+                )
     if rule.require_processing_guarantee and not offer.india_processing_guaranteed:
-        problems.append("does not guarantee in-country processing")
+        problems.append(_("does not guarantee in-country processing"))
     return problems
 
 
@@ -141,26 +203,40 @@ def check_residency(workload: Workload, offer: Offer, policy: Policy) -> RuleOut
     for rule in ordered:
         problems = _residency_problems(offer, rule)
         if problems:
-            tail = (
-                ""
-                if rule is strictest
-                else f" The strictest tag on this workload is '{strictest.classification}'."
-            )
+            if rule is strictest:
+                message = _(
+                    "Data classified '{classification}' {requirement}; this offer {problems}."
+                )
+            else:
+                message = _(
+                    "Data classified '{classification}' {requirement}; this offer {problems}. "
+                    "The strictest tag on this workload is '{strictest}'."
+                )
             return outcome(
                 "RESIDENCY",
                 "fail",
-                f"Data classified '{rule.classification}' {describe_residency(rule)}; this offer "
-                f"{'; '.join(problems)}.{tail}",
+                message.format(
+                    classification=rule.classification,
+                    requirement=describe_residency(rule),
+                    problems="; ".join(problems),
+                    strictest=strictest.classification,
+                ),
                 rule.citation,
                 rule.confidence,
             )
     return outcome(
         "RESIDENCY",
         "pass",
-        f"Meets the rule for '{strictest.classification}' data, the strictest tag on this "
-        f"workload ({describe_residency(strictest)}): processing "
-        f"{_region_list(offer.processing_regions)}; storage {_region_list(offer.storage_regions)}; "
-        f"logs {_region_list(offer.log_regions)}.",
+        _(
+            "Meets the rule for '{classification}' data, the strictest tag on this workload "
+            "({requirement}): processing {processing}; storage {storage}; logs {logs}."
+        ).format(
+            classification=strictest.classification,
+            requirement=describe_residency(strictest),
+            processing=_region_list(offer.processing_regions),
+            storage=_region_list(offer.storage_regions),
+            logs=_region_list(offer.log_regions),
+        ),
         strictest.citation,
         strictest.confidence,
     )
@@ -176,20 +252,20 @@ def check_logs_direction(workload: Workload, offer: Offer, policy: Policy) -> Ru
         return None
     home = direction.country
     elsewhere = [r for r in offer.log_regions if r.country != home]
+    days = direction.retention_days
     if offer.log_regions and not elsewhere:
         return outcome(
             "CERT_IN_LOGS",
             "pass",
-            f"Logs are kept in {home} ({_region_list(offer.log_regions)}), as the direction "
-            f"requires for {direction.retention_days} days.",
+            ngettext(
+                "Logs are kept in {home} ({regions}), as the direction requires for {days} days.",
+                "Logs are kept in {home} ({regions}), as the direction requires for {days} days.",
+                days,
+            ).format(home=home, regions=_region_list(offer.log_regions), days=days),
             direction.citation,
             direction.confidence,
         )
-    where = (
-        f"logs held outside {home} ({_region_list(tuple(elsewhere))})"
-        if elsewhere
-        else "no log location stated"
-    )
+    outside = _region_list(tuple(elsewhere))
     requiring = [
         rule.classification
         for tag in workload.data_classification
@@ -199,32 +275,99 @@ def check_logs_direction(workload: Workload, offer: Offer, policy: Policy) -> Ru
         and "logs" in rule.locations
     ]
     if requiring:
+        if elsewhere:
+            message = ngettext(
+                "This offer has logs held outside {home} ({regions}): logs must be kept within "
+                "{home} for {days} days, and the residency rule for {classifications} data "
+                "requires logs in {home}.",
+                "This offer has logs held outside {home} ({regions}): logs must be kept within "
+                "{home} for {days} days, and the residency rule for {classifications} data "
+                "requires logs in {home}.",
+                days,
+            )
+        else:
+            message = ngettext(
+                "This offer has no log location stated: logs must be kept within {home} for "
+                "{days} days, and the residency rule for {classifications} data requires logs "
+                "in {home}.",
+                "This offer has no log location stated: logs must be kept within {home} for "
+                "{days} days, and the residency rule for {classifications} data requires logs "
+                "in {home}.",
+                days,
+            )
         return outcome(
             "CERT_IN_LOGS",
             "fail",
-            f"This offer has {where}: logs must be kept within {home} for "
-            f"{direction.retention_days} days, and the residency rule for "
-            f"{', '.join(repr(c) for c in requiring)} data requires logs in {home}.",
+            message.format(
+                home=home,
+                regions=outside,
+                days=days,
+                classifications=", ".join(repr(c) for c in requiring),
+            ),
             direction.citation,
             direction.confidence,
         )
     softened = ""
     if direction.softened_by is not None:
         ref = direction.softened_by
-        softened = (
-            f" {ref.citation.instrument()} ({ref.citation.clause}; "
-            f"{confidence_label(ref.confidence)}) "
-            f"is said to allow logs abroad if they can be produced in reasonable time, but does "
-            f"not amend the direction."
+        softened = _(
+            "{instrument} ({clause}; {confidence}) is said to allow logs abroad if they can be "
+            "produced in reasonable time, but does not amend the direction."
+        ).format(
+            instrument=ref.citation.instrument(),
+            clause=ref.citation.clause,
+            confidence=confidence_label(ref.confidence),
         )
     return outcome(
         "CERT_IN_LOGS",
         "warning",
-        f"This offer has {where}: the direction requires logs of ICT systems to be kept within "
-        f"{home} for {direction.retention_days} days.{softened} Require logs in {home} in the "
-        f"contract.",
+        _logs_warning(bool(elsewhere), bool(softened), days).format(
+            home=home, regions=outside, days=days, softened=softened
+        ),
         direction.citation,
         direction.confidence,
+    )
+
+
+def _logs_warning(elsewhere: bool, softened: bool, days: int) -> str:
+    """The CERT_IN_LOGS warning, for logs held abroad or in no stated place, with or without the
+    sentence on the instrument said to soften the direction."""
+    if elsewhere and softened:
+        return ngettext(
+            "This offer has logs held outside {home} ({regions}): the direction requires logs "
+            "of ICT systems to be kept within {home} for {days} days. {softened} Require logs in "
+            "{home} in the contract.",
+            "This offer has logs held outside {home} ({regions}): the direction requires logs "
+            "of ICT systems to be kept within {home} for {days} days. {softened} Require logs in "
+            "{home} in the contract.",
+            days,
+        )
+    if elsewhere:
+        return ngettext(
+            "This offer has logs held outside {home} ({regions}): the direction requires logs "
+            "of ICT systems to be kept within {home} for {days} days. Require logs in {home} in "
+            "the contract.",
+            "This offer has logs held outside {home} ({regions}): the direction requires logs "
+            "of ICT systems to be kept within {home} for {days} days. Require logs in {home} in "
+            "the contract.",
+            days,
+        )
+    if softened:
+        return ngettext(
+            "This offer has no log location stated: the direction requires logs of ICT systems "
+            "to be kept within {home} for {days} days. {softened} Require logs in {home} in the "
+            "contract.",
+            "This offer has no log location stated: the direction requires logs of ICT systems "
+            "to be kept within {home} for {days} days. {softened} Require logs in {home} in the "
+            "contract.",
+            days,
+        )
+    return ngettext(
+        "This offer has no log location stated: the direction requires logs of ICT systems to "
+        "be kept within {home} for {days} days. Require logs in {home} in the contract.",
+        "This offer has no log location stated: the direction requires logs of ICT systems to "
+        "be kept within {home} for {days} days. Require logs in {home} in the contract.",
+        days,
     )
 
 
@@ -246,13 +389,17 @@ def check_empanelment(
         return outcome(
             "CLOUD_EMPANELMENT",
             "pass",
-            "No commercial cloud region is used (government or sovereign cloud only): "
-            "empanelment is not required.",
+            _(
+                "No commercial cloud region is used (government or sovereign cloud only): "
+                "empanelment is not required."
+            ),
             rule.citation,
             rule.confidence,
         )
     problems = [
-        f"{loc} in {r.code} is {r.operator_type}"
+        _("{location} in {region} is {operator_type}").format(
+            location=location_name(loc), region=r.code, operator_type=r.operator_type
+        )
         for loc, r in commercial
         if r.operator_type not in rule.approved_operator_types
     ]
@@ -262,24 +409,47 @@ def check_empanelment(
         if c.kind == rule.certification_kind and certification_valid_on(c, on)
     ]
     if not valid:
-        problems.append(f"no {rule.certification_kind} certification is valid on {on.isoformat()}")
+        problems.append(
+            _("no {kind} certification is valid on {date}").format(
+                kind=rule.certification_kind, date=on.isoformat()
+            )
+        )
     if problems:
         return outcome(
             "CLOUD_EMPANELMENT",
             "fail",
-            f"Commercial cloud used for this workload must be an empanelled offering "
-            f"({' or '.join(rule.approved_operator_types)}) holding a valid "
-            f"{rule.certification_kind} certification: {'; '.join(problems)}.",
+            _(
+                "Commercial cloud used for this workload must be an empanelled offering "
+                "({operator_types}) holding a valid {kind} certification: {problems}."
+            ).format(
+                operator_types=or_list(rule.approved_operator_types),
+                kind=rule.certification_kind,
+                problems="; ".join(problems),
+            ),
             rule.citation,
             rule.confidence,
         )
     cert = valid[0]
-    until = cert.expires_on.isoformat() if cert.expires_on else "no expiry stated"
+    if cert.expires_on:
+        message = _(
+            "Commercial regions {regions} are empanelled; {kind} by {issuer} valid on {date} "
+            "(until {until})."
+        )
+    else:
+        message = _(
+            "Commercial regions {regions} are empanelled; {kind} by {issuer} valid on {date} "
+            "(until no expiry stated)."
+        )
     return outcome(
         "CLOUD_EMPANELMENT",
         "pass",
-        f"Commercial regions {', '.join(sorted({r.code for _, r in commercial}))} are empanelled; "
-        f"{rule.certification_kind} by {cert.issuer} valid on {on.isoformat()} (until {until}).",
+        message.format(
+            regions=", ".join(sorted({r.code for _loc, r in commercial})),
+            kind=rule.certification_kind,
+            issuer=cert.issuer,
+            date=on.isoformat(),
+            until=cert.expires_on.isoformat() if cert.expires_on else "",
+        ),
         rule.citation,
         rule.confidence,
     )
@@ -300,13 +470,27 @@ def check_certifications(
         valid = [c for c in held if certification_valid_on(c, on)]
         if valid:
             best = max(valid, key=lambda c: c.expires_on or dt.date.max)
-            until = best.expires_on.isoformat() if best.expires_on else "no expiry stated"
+            if best.expires_on:
+                held_message = _(
+                    "{kind} by {issuer}, issued {issued}, valid on the decision date {date} "
+                    "(until {until})."
+                )
+            else:
+                held_message = _(
+                    "{kind} by {issuer}, issued {issued}, valid on the decision date {date} "
+                    "(until no expiry stated)."
+                )
             results.append(
                 outcome(
                     "CERTIFICATION",
                     "pass",
-                    f"{req.kind} by {best.issuer}, issued {best.issued_on.isoformat()}, valid on "
-                    f"the decision date {on.isoformat()} (until {until}).",
+                    held_message.format(
+                        kind=req.kind,
+                        issuer=best.issuer,
+                        issued=best.issued_on.isoformat(),
+                        date=on.isoformat(),
+                        until=best.expires_on.isoformat() if best.expires_on else "",
+                    ),
                     req.citation,
                     req.confidence,
                     subject=req.kind,
@@ -321,26 +505,35 @@ def check_certifications(
                     from_ref(
                         "CERTIFICATION_EXPIRY",
                         "warning",
-                        f"{req.kind} expires on {best.expires_on.isoformat()}, before the "
-                        f"contract ends on {end.isoformat()}: require renewal evidence.",
+                        _(
+                            "{kind} expires on {expires}, before the contract ends on {end}: "
+                            "require renewal evidence."
+                        ).format(
+                            kind=req.kind,
+                            expires=best.expires_on.isoformat(),
+                            end=end.isoformat(),
+                        ),
                         policy.certifications.expiry,
                         subject=req.kind,
                     )
                 )
             continue
         if not held:
-            reason = f"No {req.kind} certification is on record."
+            reason = _("No {kind} certification is on record.").format(kind=req.kind)
         else:
             notes = []
             for c in sorted(held, key=lambda c: c.issued_on):
                 if c.issued_on > on:
-                    notes.append(f"issued {c.issued_on.isoformat()}, after the decision date")
+                    notes.append(
+                        _("issued {date}, after the decision date").format(
+                            date=c.issued_on.isoformat()
+                        )
+                    )
                 elif c.expires_on is not None:
-                    notes.append(f"expired on {c.expires_on.isoformat()}")
-            reason = (
-                f"No {req.kind} certification is valid on the decision date {on.isoformat()} "
-                f"({'; '.join(notes)})."
-            )
+                    notes.append(_("expired on {date}").format(date=c.expires_on.isoformat()))
+            reason = _(
+                "No {kind} certification is valid on the decision date {date} ({notes})."
+            ).format(kind=req.kind, date=on.isoformat(), notes="; ".join(notes))
         results.append(
             outcome("CERTIFICATION", "fail", reason, req.citation, req.confidence, subject=req.kind)
         )
@@ -372,27 +565,40 @@ def check_quality(
                     continue
                 why = []
                 if need_acc and not other.evaluator_accredited:
-                    why.append("evaluator not accredited")
+                    why.append(_("evaluator not accredited"))
                 elif need_acc and not accredited_on(other, on):
                     assert other.accredited_until is not None
-                    expired = other.accredited_until.isoformat()
-                    why.append(f"the evaluator's accreditation expired {expired}")
+                    why.append(
+                        _("the evaluator's accreditation expired {date}").format(
+                            date=other.accredited_until.isoformat()
+                        )
+                    )
                 if other.valid_until < on:
-                    why.append(f"expired {other.valid_until.isoformat()}")
+                    why.append(_("expired {date}").format(date=other.valid_until.isoformat()))
                 if other.evaluated_on > on:
-                    why.append(f"dated {other.evaluated_on.isoformat()}, after the decision")
+                    why.append(
+                        _("dated {date}, after the decision").format(
+                            date=other.evaluated_on.isoformat()
+                        )
+                    )
                 on_record.append(
-                    f"score {format_num(other.score)} by {other.evaluator} ({', '.join(why)})"
+                    _("score {score} by {evaluator} ({reasons})").format(
+                        score=format_num(other.score),
+                        evaluator=other.evaluator,
+                        reasons=", ".join(why),
+                    )
                 )
-            found = "; on record: " + "; ".join(on_record) if on_record else "; none is on record"
             results.append(
                 outcome(
                     "QUALITY",
                     "fail",
-                    f"No certified '{use_case}' evaluation in '{lang}': needed, a score of at "
-                    f"least {format_num(bar)} from "
-                    f"{'an accredited evaluator' if need_acc else 'an evaluator'}, valid on "
-                    f"{on.isoformat()}{found}.",
+                    _missing_evaluation(need_acc, bool(on_record)).format(
+                        use_case=use_case,
+                        language=lang,
+                        bar=format_num(bar),
+                        date=on.isoformat(),
+                        on_record="; ".join(on_record),
+                    ),
                     q.citation,
                     q.confidence,
                     subject=lang,
@@ -400,36 +606,61 @@ def check_quality(
             )
             continue
         scores.append(ev.score)
-        detail = (
-            f"score {format_num(ev.score)} by {ev.evaluator} ({ev.method or 'method not stated'}, "
-            f"{ev.evaluated_on.isoformat()}, valid until {ev.valid_until.isoformat()})"
-        )
         if ev.score < bar:
-            results.append(
-                outcome(
-                    "QUALITY",
-                    "fail",
-                    f"Certified '{use_case}' {detail} in '{lang}' is below the bar of "
-                    f"{format_num(bar)}.",
-                    q.citation,
-                    q.confidence,
-                    subject=lang,
-                )
+            message = _(
+                "Certified '{use_case}' score {score} by {evaluator} ({method}, {evaluated_on}, "
+                "valid until {valid_until}) in '{language}' is below the bar of {bar}."
             )
         else:
-            results.append(
-                outcome(
-                    "QUALITY",
-                    "pass",
-                    f"Certified '{use_case}' {detail} in '{lang}' meets the bar of "
-                    f"{format_num(bar)}.",
-                    q.citation,
-                    q.confidence,
-                    subject=lang,
-                )
+            message = _(
+                "Certified '{use_case}' score {score} by {evaluator} ({method}, {evaluated_on}, "
+                "valid until {valid_until}) in '{language}' meets the bar of {bar}."
             )
+        results.append(
+            outcome(
+                "QUALITY",
+                "fail" if ev.score < bar else "pass",
+                message.format(
+                    use_case=use_case,
+                    score=format_num(ev.score),
+                    evaluator=ev.evaluator,
+                    method=ev.method or _("method not stated"),
+                    evaluated_on=ev.evaluated_on.isoformat(),
+                    valid_until=ev.valid_until.isoformat(),
+                    language=lang,
+                    bar=format_num(bar),
+                ),
+                q.citation,
+                q.confidence,
+                subject=lang,
+            )
+        )
     technical = sum(scores, ZERO) / len(scores) if len(scores) == len(workload.languages) else None
     return results, technical
+
+
+def _missing_evaluation(accredited: bool, on_record: bool) -> str:
+    """The QUALITY failure for a language without a certified evaluation: from an accredited
+    evaluator or any, with the evaluations on record that do not count, or none."""
+    if accredited and on_record:
+        return _(
+            "No certified '{use_case}' evaluation in '{language}': needed, a score of at least "
+            "{bar} from an accredited evaluator, valid on {date}; on record: {on_record}."
+        )
+    if on_record:
+        return _(
+            "No certified '{use_case}' evaluation in '{language}': needed, a score of at least "
+            "{bar} from an evaluator, valid on {date}; on record: {on_record}."
+        )
+    if accredited:
+        return _(
+            "No certified '{use_case}' evaluation in '{language}': needed, a score of at least "
+            "{bar} from an accredited evaluator, valid on {date}; none is on record."
+        )
+    return _(
+        "No certified '{use_case}' evaluation in '{language}': needed, a score of at least "
+        "{bar} from an evaluator, valid on {date}; none is on record."
+    )
 
 
 def check_requirements(workload: Workload, offer: Offer, policy: Policy) -> list[RuleOutcome]:
@@ -443,19 +674,25 @@ def check_requirements(workload: Workload, offer: Offer, policy: Policy) -> list
                 from_ref(
                     "LATENCY",
                     "fail",
-                    f"No measured p95 latency is on record; the workload requires at most "
-                    f"{limit} ms.",
+                    _(
+                        "No measured p95 latency is on record; the workload requires at most "
+                        "{limit} ms."
+                    ).format(limit=limit),
                     req.latency,
                 )
             )
         else:
             ok = offer.p95_latency_ms <= limit
+            latency = (
+                _("Measured p95 latency {latency} ms is within the maximum of {limit} ms.")
+                if ok
+                else _("Measured p95 latency {latency} ms exceeds the maximum of {limit} ms.")
+            )
             results.append(
                 from_ref(
                     "LATENCY",
                     "pass" if ok else "fail",
-                    f"Measured p95 latency {offer.p95_latency_ms} ms "
-                    f"{'is within' if ok else 'exceeds'} the maximum of {limit} ms.",
+                    latency.format(latency=offer.p95_latency_ms, limit=limit),
                     req.latency,
                 )
             )
@@ -466,34 +703,52 @@ def check_requirements(workload: Workload, offer: Offer, policy: Policy) -> list
                 from_ref(
                     "AVAILABILITY",
                     "fail",
-                    f"No availability SLA is stated; the workload requires at least "
-                    f"{format_pct(need)}.",
+                    _(
+                        "No availability SLA is stated; the workload requires at least {required}."
+                    ).format(required=format_pct(need)),
                     req.availability,
                 )
             )
         else:
             ok = offer.sla_availability_pct >= need
+            availability = (
+                _("SLA availability {availability} meets the required {required}.")
+                if ok
+                else _("SLA availability {availability} is below the required {required}.")
+            )
             results.append(
                 from_ref(
                     "AVAILABILITY",
                     "pass" if ok else "fail",
-                    f"SLA availability {format_pct(offer.sla_availability_pct)} "
-                    f"{'meets' if ok else 'is below'} the required {format_pct(need)}.",
+                    availability.format(
+                        availability=format_pct(offer.sla_availability_pct),
+                        required=format_pct(need),
+                    ),
                     req.availability,
                 )
             )
     missing = [lang for lang in workload.languages if lang not in offer.languages]
-    supported = ", ".join(offer.languages) or "none stated"
     needed_langs = ", ".join(workload.languages)
+    if not missing:
+        languages = _("Supports every language the workload needs ({needed}).")
+    elif offer.languages:
+        languages = _(
+            "Does not support {missing} (the workload needs {needed}; the offer supports "
+            "{supported})."
+        )
+    else:
+        languages = _(
+            "Does not support {missing} (the workload needs {needed}; the offer supports none "
+            "stated)."
+        )
     results.append(
         from_ref(
             "LANGUAGES",
             "fail" if missing else "pass",
-            (
-                f"Does not support {', '.join(missing)} (the workload needs {needed_langs}; the "
-                f"offer supports {supported})."
-                if missing
-                else f"Supports every language the workload needs ({needed_langs})."
+            languages.format(
+                missing=", ".join(missing),
+                needed=needed_langs,
+                supported=", ".join(offer.languages),
             ),
             req.languages,
         )
@@ -504,8 +759,13 @@ def check_requirements(workload: Workload, offer: Offer, policy: Policy) -> list
         from_ref(
             "CONTEXT_WINDOW",
             "pass" if ok else "fail",
-            f"A mean request needs {needed} tokens (input + output); the context window is "
-            f"{offer.context_window} tokens.",
+            ngettext(
+                "A mean request needs {needed} tokens (input + output); the context window is "
+                "{window} tokens.",
+                "A mean request needs {needed} tokens (input + output); the context window is "
+                "{window} tokens.",
+                needed,
+            ).format(needed=needed, window=offer.context_window),
             req.context_window,
         )
     )
@@ -522,8 +782,10 @@ def check_contract_terms(workload: Workload, offer: Offer, policy: Policy) -> li
             outcome(
                 "TERMS_TRAINING",
                 "pass" if ok else t.training.severity,
-                f"Training on buyer data: '{offer.trains_on_customer_data}'; the pack accepts "
-                f"{', '.join(repr(a) for a in t.training.accepted)}.",
+                _("Training on buyer data: '{terms}'; the pack accepts {accepted}.").format(
+                    terms=offer.trains_on_customer_data,
+                    accepted=", ".join(repr(a) for a in t.training.accepted),
+                ),
                 t.training.citation,
                 t.training.confidence,
             )
@@ -532,12 +794,23 @@ def check_contract_terms(workload: Workload, offer: Offer, policy: Policy) -> li
         limit = t.max_retention.limit_days
         days = offer.retention_days
         ok = days is not None and days <= limit
-        text = "not stated" if days is None else f"{days} days"
+        if days is None:
+            retention = ngettext(
+                "Maximum retention of buyer data is not stated; the limit is {limit} days.",
+                "Maximum retention of buyer data is not stated; the limit is {limit} days.",
+                limit,
+            )
+        else:
+            retention = ngettext(
+                "Maximum retention of buyer data is {days} days; the limit is {limit} days.",
+                "Maximum retention of buyer data is {days} days; the limit is {limit} days.",
+                days,
+            )
         results.append(
             outcome(
                 "TERMS_RETENTION",
                 "pass" if ok else t.max_retention.severity,
-                f"Maximum retention of buyer data is {text}; the limit is {limit} days.",
+                retention.format(days=days, limit=limit),
                 t.max_retention.citation,
                 t.max_retention.confidence,
             )
@@ -546,12 +819,23 @@ def check_contract_terms(workload: Workload, offer: Offer, policy: Policy) -> li
         need = t.min_deprecation_notice.limit_days
         days = offer.deprecation_notice_days
         ok = days is not None and days >= need
-        text = "not stated" if days is None else f"{days} days"
+        if days is None:
+            notice = ngettext(
+                "Deprecation notice is not stated; at least {need} days are required.",
+                "Deprecation notice is not stated; at least {need} days are required.",
+                need,
+            )
+        else:
+            notice = ngettext(
+                "Deprecation notice is {days} days; at least {need} days are required.",
+                "Deprecation notice is {days} days; at least {need} days are required.",
+                days,
+            )
         results.append(
             outcome(
                 "TERMS_DEPRECATION_NOTICE",
                 "pass" if ok else t.min_deprecation_notice.severity,
-                f"Deprecation notice is {text}; at least {need} days are required.",
+                notice.format(days=days, need=need),
                 t.min_deprecation_notice.citation,
                 t.min_deprecation_notice.confidence,
             )
@@ -563,9 +847,10 @@ def check_contract_terms(workload: Workload, offer: Offer, policy: Policy) -> li
                 outcome(
                     "TERMS_SHUTDOWN",
                     t.shutdown.severity,
-                    f"The model's shutdown is announced for {offer.shutdown_date.isoformat()}, "
-                    f"before the contract ends on {end.isoformat()}: a forced migration during "
-                    f"the term.",
+                    _(
+                        "The model's shutdown is announced for {shutdown}, before the contract "
+                        "ends on {end}: a forced migration during the term."
+                    ).format(shutdown=offer.shutdown_date.isoformat(), end=end.isoformat()),
                     t.shutdown.citation,
                     t.shutdown.confidence,
                 )
@@ -575,8 +860,10 @@ def check_contract_terms(workload: Workload, offer: Offer, policy: Policy) -> li
             outcome(
                 "TERMS_PINNED",
                 t.pinned_snapshot.severity,
-                "The offer binds a floating model alias, not a dated snapshot: outputs may change "
-                "without notice.",
+                _(
+                    "The offer binds a floating model alias, not a dated snapshot: outputs may "
+                    "change without notice."
+                ),
                 t.pinned_snapshot.citation,
                 t.pinned_snapshot.confidence,
             )
@@ -593,25 +880,35 @@ def check_land_border(offer: Offer, policy: Policy, on: dt.date) -> RuleOutcome 
     p = offer.provider
     if not p.land_border_country:
         return from_ref(
-            "LAND_BORDER", "pass", "The supplier is not from a country sharing a land border.", ref
+            "LAND_BORDER",
+            "pass",
+            _("The supplier is not from a country sharing a land border."),
+            ref,
         )
     until = p.dpiit_registered_until
     if until is not None and until >= on:
         return from_ref(
             "LAND_BORDER",
             "pass",
-            f"The supplier is from a land-border country and is registered until "
-            f"{until.isoformat()}.",
+            _("The supplier is from a land-border country and is registered until {until}.").format(
+                until=until.isoformat()
+            ),
             ref,
         )
-    state = (
-        "no registration" if until is None else f"a registration that lapsed {until.isoformat()}"
-    )
+    if until is None:
+        message = _(
+            "The supplier is from a country sharing a land border and has no registration; it "
+            "may bid only when registered on the decision date {date}."
+        )
+    else:
+        message = _(
+            "The supplier is from a country sharing a land border and has a registration that "
+            "lapsed {lapsed}; it may bid only when registered on the decision date {date}."
+        )
     return from_ref(
         "LAND_BORDER",
         "fail",
-        f"The supplier is from a country sharing a land border and has {state}; it may bid only "
-        f"when registered on the decision date {on.isoformat()}.",
+        message.format(lapsed=until.isoformat() if until else "", date=on.isoformat()),
         ref,
     )
 
@@ -629,8 +926,10 @@ def check_data_quality(
                 outcome(
                     "PRICE_FX",
                     "fail",
-                    f"No {currency}→INR rate dated on or before {on.isoformat()}: the offer "
-                    f"cannot be priced.",
+                    _(
+                        "No {currency}→INR rate dated on or before {date}: the offer cannot be "
+                        "priced."
+                    ).format(currency=currency, date=on.isoformat()),
                     dq.citation,
                     dq.confidence,
                 )
@@ -640,10 +939,16 @@ def check_data_quality(
                 outcome(
                     "PRICE_FX",
                     "pass",
-                    f"Priced in {currency} at ₹{format_num(fx.rate_to_inr)} per {currency} "
-                    f"({fx.source}, {fx.date.isoformat()}), moved by the expected INR "
-                    f"depreciation of "
-                    f"{format_pct(policy.finance.expected_inr_depreciation_pct)} a year.",
+                    _(
+                        "Priced in {currency} at ₹{rate} per {currency} ({source}, {date}), "
+                        "moved by the expected INR depreciation of {depreciation} a year."
+                    ).format(
+                        currency=currency,
+                        rate=format_num(fx.rate_to_inr),
+                        source=fx.source,
+                        date=fx.date.isoformat(),
+                        depreciation=format_pct(policy.finance.expected_inr_depreciation_pct),
+                    ),
                     dq.citation,
                     dq.confidence,
                 )
@@ -655,7 +960,9 @@ def check_data_quality(
             outcome(
                 "PRICE_STALE",
                 "warning",
-                f"The price was checked on {checked.isoformat()}, after the decision date.",
+                _("The price was checked on {date}, after the decision date.").format(
+                    date=checked.isoformat()
+                ),
                 dq.citation,
                 dq.confidence,
             )
@@ -665,9 +972,18 @@ def check_data_quality(
             outcome(
                 "PRICE_STALE",
                 "warning",
-                f"The price was last checked on {checked.isoformat()}, {age} days before the "
-                f"decision date (limit {dq.price_stale_after_days} days): re-verify it at "
-                f"{offer.price.source_url}.",
+                ngettext(
+                    "The price was last checked on {date}, {age} days before the decision date "
+                    "(limit {limit} days): re-verify it at {url}.",
+                    "The price was last checked on {date}, {age} days before the decision date "
+                    "(limit {limit} days): re-verify it at {url}.",
+                    age,
+                ).format(
+                    date=checked.isoformat(),
+                    age=age,
+                    limit=dq.price_stale_after_days,
+                    url=offer.price.source_url,
+                ),
                 dq.citation,
                 dq.confidence,
             )
@@ -677,8 +993,10 @@ def check_data_quality(
             outcome(
                 "DEMO_DATA",
                 "warning",
-                "This offer carries demo data (invented or unverified figures): not for a real "
-                "tender.",
+                _(
+                    "This offer carries demo data (invented or unverified figures): not for a "
+                    "real tender."
+                ),
                 dq.citation,
                 dq.confidence,
             )
@@ -695,13 +1013,26 @@ def check_qcbs_technical(
     if technical is None:
         return None
     ok = technical >= q.min_technical_score
-    whose = f" ({source})" if source else ""
+    if source and ok:
+        message = _(
+            "Technical score {score} ({source}) meets the minimum qualifying score of {minimum}."
+        )
+    elif source:
+        message = _(
+            "Technical score {score} ({source}) is below the minimum qualifying score of {minimum}."
+        )
+    elif ok:
+        message = _("Technical score {score} meets the minimum qualifying score of {minimum}.")
+    else:
+        message = _("Technical score {score} is below the minimum qualifying score of {minimum}.")
     return outcome(
         "QCBS_MIN_TECHNICAL",
         "pass" if ok else "fail",
-        f"Technical score {format_num(technical.quantize(Decimal('0.01')))}{whose} "
-        f"{'meets' if ok else 'is below'} the minimum qualifying score of "
-        f"{format_num(q.min_technical_score)}.",
+        message.format(
+            score=format_num(technical.quantize(Decimal("0.01"))),
+            source=source,
+            minimum=format_num(q.min_technical_score),
+        ),
         q.citation,
         q.confidence,
     )
@@ -759,14 +1090,29 @@ def gte_permitted(workload: Workload, value: EstimatedValue, mii: MiiPolicy) -> 
     threshold = format_inr_short(mii.gte_threshold_inr)
     amount = value.amount_inr
     if workload.global_tender_approved:
-        return True, f"the approval of {mii.gte_approver} for a global tender enquiry is recorded"
+        return True, _("the approval of {approver} for a global tender enquiry is recorded").format(
+            approver=mii.gte_approver
+        )
     if amount is not None and amount > mii.gte_threshold_inr:
-        return True, f"the estimated value {format_inr(amount)} is above {threshold}"
-    shown = "unknown" if amount is None else format_inr(amount)
-    return False, (
-        f"no global tender enquiry may be issued for an estimated value up to and including "
-        f"{threshold} without the approval of {mii.gte_approver}; the estimated value is "
-        f"{shown} and no approval is recorded"
+        return True, _("the estimated value {amount} is above {threshold}").format(
+            amount=format_inr(amount), threshold=threshold
+        )
+    if amount is None:
+        why = _(
+            "no global tender enquiry may be issued for an estimated value up to and including "
+            "{threshold} without the approval of {approver}; the estimated value is unknown and "
+            "no approval is recorded"
+        )
+    else:
+        why = _(
+            "no global tender enquiry may be issued for an estimated value up to and including "
+            "{threshold} without the approval of {approver}; the estimated value is {amount} and "
+            "no approval is recorded"
+        )
+    return False, why.format(
+        threshold=threshold,
+        approver=mii.gte_approver,
+        amount=format_inr(amount) if amount is not None else "",
     )
 
 
@@ -784,7 +1130,7 @@ def check_value_dependent(
     cls: MiiClass | None = mii_class(offer, policy)
     assert cls is not None
     lc = format_pct(offer.provider.local_content_pct)
-    name = MII_CLASS_NAMES[cls]
+    name = mii_class_name(cls)
     results: list[RuleOutcome] = []
     if mii_exempt(value, mii):
         assert value.amount_inr is not None
@@ -792,10 +1138,16 @@ def check_value_dependent(
             from_ref(
                 "SUPPLIER_LOCAL_CONTENT",
                 "pass",
-                f"The Make in India order is not applied: the estimated value "
-                f"{format_inr(value.amount_inr)} is below "
-                f"{format_inr_short(mii.exemption_below_inr)}; suppliers of any class may bid "
-                f"({name}, local content {lc}).",
+                _(
+                    "The Make in India order is not applied: the estimated value {amount} is "
+                    "below {threshold}; suppliers of any class may bid ({mii_class}, local "
+                    "content {local_content})."
+                ).format(
+                    amount=format_inr(value.amount_inr),
+                    threshold=format_inr_short(mii.exemption_below_inr),
+                    mii_class=name,
+                    local_content=lc,
+                ),
                 mii.exemption,
             )
         )
@@ -805,8 +1157,10 @@ def check_value_dependent(
             from_ref(
                 "SUPPLIER_LOCAL_CONTENT",
                 "fail",
-                f"{name} (local content {lc}): only Class-I local suppliers may bid where "
-                f"sufficient local capacity is notified.",
+                _(
+                    "{mii_class} (local content {local_content}): only Class-I local suppliers "
+                    "may bid where sufficient local capacity is notified."
+                ).format(mii_class=name, local_content=lc),
                 mii.only_class_i,
             )
         )
@@ -815,26 +1169,40 @@ def check_value_dependent(
             from_ref(
                 "SUPPLIER_LOCAL_CONTENT",
                 "pass",
-                f"{name} (local content {lc}, Class-I from "
-                f"{format_pct(mii.class_i_min_lc_pct)}, Class-II above "
-                f"{format_pct(mii.class_ii_min_lc_pct_exclusive)}): may bid.",
+                _(
+                    "{mii_class} (local content {local_content}, Class-I from {class_i_minimum}, "
+                    "Class-II above {class_ii_minimum}): may bid."
+                ).format(
+                    mii_class=name,
+                    local_content=lc,
+                    class_i_minimum=format_pct(mii.class_i_min_lc_pct),
+                    class_ii_minimum=format_pct(mii.class_ii_min_lc_pct_exclusive),
+                ),
                 mii.classification,
             )
         )
     else:
         permitted, why = gte_permitted(workload, value, mii)
+        non_local = (
+            _(
+                "{mii_class} (local content {local_content}, not above {class_ii_minimum}): may "
+                "bid because {why}."
+            )
+            if permitted
+            else _(
+                "{mii_class} (local content {local_content}, not above {class_ii_minimum}): may "
+                "bid only in a global tender enquiry; {why}."
+            )
+        )
         results.append(
             from_ref(
                 "SUPPLIER_LOCAL_CONTENT",
                 "pass" if permitted else "fail",
-                (
-                    f"{name} (local content {lc}, not above "
-                    f"{format_pct(mii.class_ii_min_lc_pct_exclusive)}): "
-                    + (
-                        f"may bid because {why}."
-                        if permitted
-                        else f"may bid only in a global tender enquiry; {why}."
-                    )
+                non_local.format(
+                    mii_class=name,
+                    local_content=lc,
+                    class_ii_minimum=format_pct(mii.class_ii_min_lc_pct_exclusive),
+                    why=why,
                 ),
                 mii.gte,
             )
@@ -846,8 +1214,10 @@ def check_value_dependent(
                 from_ref(
                     "MII_LC_CERTIFICATE",
                     "warning",
-                    f"The estimated value is unknown: above {threshold} the local content of "
-                    f"{lc} must be certified by a statutory or cost auditor.",
+                    _(
+                        "The estimated value is unknown: above {threshold} the local content of "
+                        "{local_content} must be certified by a statutory or cost auditor."
+                    ).format(threshold=threshold, local_content=lc),
                     mii.lc_certificate,
                 )
             )
@@ -856,9 +1226,13 @@ def check_value_dependent(
                 from_ref(
                     "MII_LC_CERTIFICATE",
                     "warning",
-                    f"The estimated value {format_inr(value.amount_inr)} is above {threshold}: "
-                    f"the claimed local content of {lc} must be certified by a statutory or "
-                    f"cost auditor (or practising CA/CMA).",
+                    _(
+                        "The estimated value {amount} is above {threshold}: the claimed local "
+                        "content of {local_content} must be certified by a statutory or cost "
+                        "auditor (or practising CA/CMA)."
+                    ).format(
+                        amount=format_inr(value.amount_inr), threshold=threshold, local_content=lc
+                    ),
                     mii.lc_certificate,
                 )
             )
@@ -867,9 +1241,13 @@ def check_value_dependent(
                 from_ref(
                     "MII_LC_CERTIFICATE",
                     "pass",
-                    f"The estimated value {format_inr(value.amount_inr)} is not above "
-                    f"{threshold}: self-certification of local content ({lc}) with the location "
-                    f"of value addition suffices.",
+                    _(
+                        "The estimated value {amount} is not above {threshold}: "
+                        "self-certification of local content ({local_content}) with the location "
+                        "of value addition suffices."
+                    ).format(
+                        amount=format_inr(value.amount_inr), threshold=threshold, local_content=lc
+                    ),
                     mii.lc_certificate,
                 )
             )
@@ -889,7 +1267,7 @@ def check_eligibility(
     """Every eligibility rule for one offer. ``estimated_value_inr`` stands in for the
     comparison's estimated value (None: unknown, treated conservatively)."""
     fx = select_fx(fx_rates, offer.price.currency, decision_date)
-    first, _ = check_value_independent(workload, offer, policy, decision_date, fx)
+    first, _technical = check_value_independent(workload, offer, policy, decision_date, fx)
     value = EstimatedValue(
         amount_inr=estimated_value_inr,
         source="officer" if estimated_value_inr is not None else "unknown",

@@ -21,6 +21,8 @@ class EngineValidationError(ValueError):
 
     ``errors`` lists every problem found (not just the first), each naming its field, so a web
     form or API can show them next to the fields they concern. ``str(exc)`` joins them, one a line.
+    Messages are in the language active where the error was raised
+    (:func:`procurement.engine.i18n.language`); paths are machine values, never translated.
     """
 
     def __init__(self, errors: list[FieldError] | tuple[FieldError, ...]) -> None:

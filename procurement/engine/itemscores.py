@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from procurement.engine.i18n import _, ngettext
 from procurement.engine.numbers import (
     HUNDRED,
     HUNDREDTH,
@@ -54,7 +55,11 @@ class ItemScoresRefused(ValueError):
     line: int | None
 
     def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message if line is None else f"line {line}: {message}")
+        super().__init__(
+            message
+            if line is None
+            else _("line {line}: {message}").format(line=line, message=message)
+        )
         self.line = line
 
 
@@ -113,7 +118,7 @@ def _read_scores(data: bytes) -> list[Decimal | int]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         where = data[: exc.start].count(b"\n") + 1
-        raise ItemScoresRefused("not UTF-8 text: save the results as UTF-8", where) from None
+        raise ItemScoresRefused(_("not UTF-8 text: save the results as UTF-8"), where) from None
     scores: list[Decimal | int] = []
     first_line: dict[str, int] = {}
     # Lines end at "\n" only: str.splitlines would also split at U+2028, which a JSON string may
@@ -123,50 +128,69 @@ def _read_scores(data: bytes) -> list[Decimal | int]:
             continue
         item = _item(line, number)
         if "id" not in item:
-            raise ItemScoresRefused('"id" is missing', number)
+            raise ItemScoresRefused(_('"id" is missing'), number)
         item_id = item["id"]
         if not isinstance(item_id, str) or not item_id.strip():
-            raise ItemScoresRefused('"id" must be a non-empty string', number)
+            raise ItemScoresRefused(_('"id" must be a non-empty string'), number)
         if len(item_id) > MAX_ID_CHARACTERS:
             raise ItemScoresRefused(
-                f'"id" must be {MAX_ID_CHARACTERS} characters at most, not {len(item_id)}', number
+                ngettext(
+                    '"id" must be {limit} characters at most, not {length}',
+                    '"id" must be {limit} characters at most, not {length}',
+                    MAX_ID_CHARACTERS,
+                ).format(limit=MAX_ID_CHARACTERS, length=len(item_id)),
+                number,
             )
         if item_id in first_line:
             raise ItemScoresRefused(
-                f'the id "{_shown(item_id)}" is already on line {first_line[item_id]}', number
+                _('the id "{id}" is already on line {line}').format(
+                    id=_shown(item_id), line=first_line[item_id]
+                ),
+                number,
             )
         first_line[item_id] = number
         if "score" not in item:
-            raise ItemScoresRefused('"score" is missing', number)
+            raise ItemScoresRefused(_('"score" is missing'), number)
         score = item["score"]
         if isinstance(score, bool) or not isinstance(score, int | Decimal) or not 0 <= score <= 1:
             raise ItemScoresRefused(
-                f"score must be a number from 0 to 1, not {_shown_value(score)}", number
+                _("score must be a number from 0 to 1, not {value}").format(
+                    value=_shown_value(score)
+                ),
+                number,
             )
         if len(scores) == MAX_ITEMS:
             raise ItemScoresRefused(
-                f"{format_count(MAX_ITEMS)} items at most are accepted: this is item "
-                f"{format_count(MAX_ITEMS + 1)}",
+                ngettext(
+                    "{limit} items at most are accepted: this is item {item}",
+                    "{limit} items at most are accepted: this is item {item}",
+                    MAX_ITEMS,
+                ).format(limit=format_count(MAX_ITEMS), item=format_count(MAX_ITEMS + 1)),
                 number,
             )
         scores.append(score)
     if len(scores) < MIN_ITEMS:
         raise ItemScoresRefused(
-            f"{MIN_ITEMS} items at least are needed to recompute a score: the results have "
-            f"{len(scores)}."
+            ngettext(
+                "{minimum} items at least are needed to recompute a score: the results have "
+                "{count}.",
+                "{minimum} items at least are needed to recompute a score: the results have "
+                "{count}.",
+                MIN_ITEMS,
+            ).format(minimum=MIN_ITEMS, count=len(scores))
         )
     return scores
 
 
 def _no_constant(constant: str) -> Any:
-    raise ValueError(f"{constant} is not a JSON number")
+    raise ValueError(_("{constant} is not a JSON number").format(constant=constant))
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: set[str] = set()
-    for key, _ in pairs:
+    for key, _value in pairs:
         if key in seen:
-            raise ValueError(f'the key "{_shown(key)}" appears twice')
+            raise ValueError(_('the key "{key}" appears twice').format(key=_shown(key)))
         seen.add(key)
     return dict(pairs)
 
@@ -183,16 +207,22 @@ def _item(line: str, number: int) -> dict[str, Any]:
     try:
         item = _DECODER.decode(line)
     except RecursionError:
-        raise ItemScoresRefused("arrays and objects nest too deeply", number) from None
+        raise ItemScoresRefused(_("arrays and objects nest too deeply"), number) from None
     except json.JSONDecodeError as exc:
+        # The parser's own words (exc.msg) are Python's, in English.
         raise ItemScoresRefused(
-            f"not valid JSON: {exc.msg} at column {exc.colno}", number
+            _("not valid JSON: {problem} at column {column}").format(
+                problem=exc.msg, column=exc.colno
+            ),
+            number,
         ) from None
     except ValueError as exc:  # a key twice, NaN or Infinity, an integer of over 4 300 digits
-        raise ItemScoresRefused(f"not valid JSON: {exc}", number) from None
+        raise ItemScoresRefused(
+            _("not valid JSON: {problem}").format(problem=exc), number
+        ) from None
     if not isinstance(item, dict):
         raise ItemScoresRefused(
-            'each line must be a JSON object such as {"id": "q-1", "score": 1}', number
+            _('each line must be a JSON object such as {"id": "q-1", "score": 1}'), number
         )
     return item
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from procurement.engine.bounds import MAX_JSON_DEPTH
 from procurement.engine.errors import EngineValidationError, FieldError
+from procurement.engine.i18n import _
 
 # A JSON string, escapes included; removing strings leaves only the structure's brackets.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -44,23 +45,38 @@ def check_json_depth(text: str, path: str = "document") -> None:
             [
                 FieldError(
                     path,
-                    f"nests arrays and objects {depth} levels deep; an engine document nests at "
-                    f"most {MAX_JSON_DEPTH}: refused before parsing",
+                    _(
+                        "nests arrays and objects {depth} levels deep; an engine document nests "
+                        "at most {limit}: refused before parsing"
+                    ).format(depth=depth, limit=MAX_JSON_DEPTH),
                 )
             ]
         )
 
 
+class _NotJson(ValueError):
+    """Text the standard parser would accept that an engine document may not hold; ``message``
+    is the whole sentence for the field, in the caller's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise _NotJson(_("is not valid JSON: {name} is not a JSON number").format(name=name))
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """An object whose keys are all different: with a key twice, which value was meant?"""
     seen: set[str] = set()
-    for key, _ in pairs:
+    for key, _value in pairs:
         if key in seen:
-            raise ValueError(f'the key "{key}" appears more than once in one object')
+            raise _NotJson(
+                _('is not valid JSON: the key "{key}" appears more than once in one object').format(
+                    key=key
+                )
+            )
         seen.add(key)
     return dict(pairs)
 
@@ -76,11 +92,16 @@ def load_json(text: str | bytes, path: str = "document") -> Any:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise EngineValidationError([FieldError(path, f"is not UTF-8 text: {exc}")]) from None
+            message = _("is not UTF-8 text: {error}").format(error=exc)
+            raise EngineValidationError([FieldError(path, message)]) from None
     check_json_depth(text, path)
     try:
         return json.loads(
             text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys
         )
+    except _NotJson as exc:
+        raise EngineValidationError([FieldError(path, exc.message)]) from None
     except ValueError as exc:  # JSONDecodeError, or an integer of more than 4 300 digits
-        raise EngineValidationError([FieldError(path, f"is not valid JSON: {exc}")]) from None
+        # The parser's own words (Python's, in English) name the place of the error.
+        message = _("is not valid JSON: {error}").format(error=exc)
+        raise EngineValidationError([FieldError(path, message)]) from None

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from procurement.engine.compare import prepare
+from procurement.engine.i18n import _, gettext_noop
 from procurement.engine.numbers import ZERO, paisa
 from procurement.engine.results import ComparisonResult, HostingBucket, OfferResult
 from procurement.engine.sensitivity import flip_premium
 from procurement.engine.snapshot import SnapshotInputs
 
-DEFINITION = (
+# Shown on the national pages: translate where shown.
+DEFINITION = gettext_noop(
     "Inferences are requests projected over the whole contract from the workload the buyer "
     "entered (requests a day × 365, with its annual growth), counted where the awarded offer "
     "runs them: on domestic infrastructure (a region in India whose operator — the legal entity "
@@ -33,7 +35,7 @@ DEFINITION = (
     "costs over the award that stood before any preference for domestic infrastructure."
 )
 
-MII_DECIDED = (
+MII_DECIDED = gettext_noop(
     "The Make in India match decided the award; no premium of the authority's may change it."
 )
 
@@ -110,9 +112,9 @@ def _shift(
     inputs: SnapshotInputs, result: ComparisonResult, awarded: OfferResult
 ) -> tuple[Decimal | None, Decimal | None, str]:
     if awarded.domestic_infrastructure:
-        return None, None, "The award is already domestic infrastructure."
+        return None, None, _("The award is already domestic infrastructure.")
     if any(p.kind == "mii_match_l1" and p.status == "applied" for p in result.preferences):
-        return None, None, MII_DECIDED
+        return None, None, _(MII_DECIDED)
     prepared = prepare(
         inputs.workload,
         inputs.offers,

@@ -31,6 +31,8 @@ from decimal import (
 )
 from typing import ParamSpec, TypeVar
 
+from procurement.engine.i18n import _
+
 # 50 significant digits: ₹9,99,99,99,99,999.99 over ten years of growth compounding needs fewer
 # than 30, so no intermediate result is ever rounded by the context itself. Traps turn a silent
 # NaN or infinity into an exception.
@@ -186,7 +188,7 @@ def format_indian(value: int | Decimal, places: int | None = None) -> str:
     else:
         number = round_half_up(number, places)
     sign = "-" if number < 0 else ""
-    whole, _, fraction = f"{number.copy_abs():f}".partition(".")
+    whole, _point, fraction = f"{number.copy_abs():f}".partition(".")
     return f"{sign}{group_indian(whole)}{'.' + fraction if fraction else ''}"
 
 
@@ -203,7 +205,23 @@ def format_count(value: int | Decimal) -> str:
     return format_indian(value, 0)
 
 
-_UNITS = ((ONE, ""), (LAKH, " lakh"), (CRORE, " crore"), (LAKH_CRORE, " lakh crore"))
+_UNITS = ((ONE, ""), (LAKH, "lakh"), (CRORE, "crore"), (LAKH_CRORE, "lakh crore"))
+
+
+def in_unit(amount: str, unit: str) -> str:
+    """``amount`` (already formatted, "₹4.50") read in ``unit`` ("lakh", "crore", "lakh crore";
+    "" for none), in the active language: "₹4.50 lakh" / "₹4.50 लाख". Each unit is a whole
+    message with the amount in it, so a language may put the word before the number."""
+    match unit:
+        case "lakh":
+            return _("{amount} lakh").format(amount=amount)
+        case "crore":
+            return _("{amount} crore").format(amount=amount)
+        case "lakh crore":
+            return _("{amount} lakh crore").format(amount=amount)
+        case "":
+            return amount
+    raise ValueError(f"unknown unit {unit!r}")
 
 
 def format_lakh_crore(amount: Decimal, places: int | None = 2) -> str:
@@ -216,7 +234,7 @@ def format_lakh_crore(amount: Decimal, places: int | None = 2) -> str:
     crore")."""
     number = Decimal(amount)
     digits = _exact_context(len(number.as_tuple().digits))
-    step = max(i for i, (size, _) in enumerate(_UNITS) if i == 0 or abs(number) >= size)
+    step = max(i for i, (size, _unit) in enumerate(_UNITS) if i == 0 or abs(number) >= size)
     while True:
         size, unit = _UNITS[step]
         # Exact: dividing by a power of ten needs no more digits than the number has.
@@ -225,11 +243,11 @@ def format_lakh_crore(amount: Decimal, places: int | None = 2) -> str:
             break
         step += 1
     if places is not None:
-        return format_inr(in_units, places) + unit
+        return in_unit(format_inr(in_units, places), unit)
     if in_units == in_units.to_integral_value():
-        return format_inr(in_units, 0) + unit
+        return in_unit(format_inr(in_units, 0), unit)
     # "₹1.5 crore", but "₹50,000.50": rupees keep both places of their paise.
-    return format_inr(in_units, 2 if step == 0 else None) + unit
+    return in_unit(format_inr(in_units, 2 if step == 0 else None), unit)
 
 
 def format_pct(value: Decimal) -> str:

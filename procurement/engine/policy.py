@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from procurement.engine.i18n import _, gettext_noop
 from procurement.engine.inputs import (
     CertificationKind,
     DataClassification,
@@ -37,18 +38,22 @@ CostBasis = Literal["npv", "nominal"]
 SupplierLocation = Literal["domestic", "foreign"]
 QcbsReading = Literal["not_defined", "ranked_first_as_l1"]
 
+
+# In English; :func:`confidence_label` gives them in the active language.
 CONFIDENCE_LABELS: Mapping[str, str] = {
-    "P": "primary text seen",
-    "S": "reported, primary text not verified",
-    "M": "recalled, unconfirmed",
-    "D": "derived from a stated rule",
-    "A": "assumption or choice of this policy pack's authority",
+    "P": gettext_noop("primary text seen"),
+    "S": gettext_noop("reported, primary text not verified"),
+    "M": gettext_noop("recalled, unconfirmed"),
+    "D": gettext_noop("derived from a stated rule"),
+    "A": gettext_noop("assumption or choice of this policy pack's authority"),
 }
 
 
 def confidence_label(confidence: str) -> str:
-    """The words shown next to a rule's outcome for its confidence tag."""
-    return CONFIDENCE_LABELS.get(confidence, confidence)
+    """The words shown next to a rule's outcome for its confidence tag, in the active language
+    (an unknown tag as it is)."""
+    label = CONFIDENCE_LABELS.get(confidence)
+    return confidence if label is None else _(label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +76,19 @@ class Citation:
 
     def instrument(self) -> str:
         """The instrument in words: issuer, title, number and date (e.g. "Ministry of Finance,
-        Department of Expenditure: Office Memorandum No. F.1/3/2024-PPD dated 10.07.2024")."""
-        words = f"{self.issuer}: {self.document}" if self.issuer else self.document
-        if self.number:
-            words += f" No. {self.number}"
-        if self.date is not None:
-            words += f" dated {self.date:%d.%m.%Y}"
-        return words
+        Department of Expenditure: Office Memorandum No. F.1/3/2024-PPD dated 10.07.2024"); the
+        words around the pack's own text ("No.", "dated") in the active language."""
+        title = f"{self.issuer}: {self.document}" if self.issuer else self.document
+        if self.date is None:
+            if not self.number:
+                return title
+            return _("{instrument} No. {number}").format(instrument=title, number=self.number)
+        date = f"{self.date:%d.%m.%Y}"
+        if not self.number:
+            return _("{instrument} dated {date}").format(instrument=title, date=date)
+        return _("{instrument} No. {number} dated {date}").format(
+            instrument=title, number=self.number, date=date
+        )
 
     def text(self) -> str:
         """The whole citation in one line: the instrument, then the paragraph."""
@@ -85,24 +96,27 @@ class Citation:
 
 
 # Placeholders a clause of the library may use, each filled by the document from the pack and the
-# workload (``procurement.documents.content``); the loader refuses any other.
+# workload (``procurement.documents.content``); the loader refuses any other. The descriptions are
+# English, marked for the catalogue: translate them where they are shown.
 CLAUSE_PLACEHOLDERS: Mapping[str, str] = {
-    "country": "the country the data must stay in",
-    "locations": "what must stay there (processing, storage, logs)",
-    "operator_types": "the kinds of hosting operator allowed",
-    "certification": "the certification required",
-    "min_score": "the quality bar for the use case",
-    "use_case": "the workload's use case",
-    "languages": "the languages the workload serves",
-    "class_i_pct": "the Make in India Class-I local content",
-    "class_ii_pct": "the Make in India Class-II local content",
-    "lc_certificate_limit": "the value above which an auditor certifies local content",
-    "retention_days": "the longest retention allowed",
-    "notice_days": "the shortest notice before a model is retired",
-    "log_days": "how long logs are kept",
-    "log_country": "where logs are kept",
-    "availability_pct": "the workload's monthly availability",
-    "latency_ms": "the workload's 95th-percentile response time",
+    "country": gettext_noop("the country the data must stay in"),
+    "locations": gettext_noop("what must stay there (processing, storage, logs)"),
+    "operator_types": gettext_noop("the kinds of hosting operator allowed"),
+    "certification": gettext_noop("the certification required"),
+    "min_score": gettext_noop("the quality bar for the use case"),
+    "use_case": gettext_noop("the workload's use case"),
+    "languages": gettext_noop("the languages the workload serves"),
+    "class_i_pct": gettext_noop("the Make in India Class-I local content"),
+    "class_ii_pct": gettext_noop("the Make in India Class-II local content"),
+    "lc_certificate_limit": gettext_noop(
+        "the value above which an auditor certifies local content"
+    ),
+    "retention_days": gettext_noop("the longest retention allowed"),
+    "notice_days": gettext_noop("the shortest notice before a model is retired"),
+    "log_days": gettext_noop("how long logs are kept"),
+    "log_country": gettext_noop("where logs are kept"),
+    "availability_pct": gettext_noop("the workload's monthly availability"),
+    "latency_ms": gettext_noop("the workload's 95th-percentile response time"),
 }
 
 

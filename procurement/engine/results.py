@@ -37,6 +37,27 @@ PreferenceKind = Literal[
 ]
 PreferenceStatus = Literal["applied", "not_applied", "scenario"]
 
+# The fields of the results below that hold sentences a person reads (a rule's message, a note,
+# the explanation lines…): the engine writes them in the active language (procurement.engine.i18n),
+# and they are the only fields that language changes. Every other field is a figure, a code, an
+# id or input data, the same in every language. No other field of any result type, at any depth,
+# has one of these names (tests/engine/test_engine_language.py checks both).
+SENTENCE_FIELDS = frozenset(
+    {
+        "confidence_label",
+        "definition",
+        "explanation",
+        "interpretation",
+        "message",
+        "method_note",
+        "note",
+        "npv_convention",
+        "premium_statement",
+        "rounding_rule",
+        "statement",
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class RuleOutcome:

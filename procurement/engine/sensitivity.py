@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 
 from procurement.engine.award import AwardRules, Contender, StepSpec, decide_award
 from procurement.engine.facts import is_domestic_infrastructure, mii_class
+from procurement.engine.i18n import _, ngettext
 from procurement.engine.numbers import (
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
@@ -70,12 +71,17 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
 
-METHOD_NOTE = (
-    "Seeded Monte Carlo in float64 (NumPy). Growth, INR depreciation and each offer's recurring "
-    "prices are drawn from symmetric triangular distributions; every scenario is evaluated with "
-    "the pack's method and preferences, eligibility and the estimated value held at the base "
-    "case. Figures are estimates: probabilities to four decimals, rupees to the whole rupee."
-)
+
+def method_note() -> str:
+    """How the sensitivity analysis works, as results state it, in the active language."""
+    return _(
+        "Seeded Monte Carlo in float64 (NumPy). Growth, INR depreciation and each offer's "
+        "recurring prices are drawn from symmetric triangular distributions; every scenario is "
+        "evaluated with the pack's method and preferences, eligibility and the estimated value "
+        "held at the base case. Figures are estimates: probabilities to four decimals, rupees to "
+        "the whole rupee."
+    )
+
 
 _EPS = 1e-9
 # Memory of the vectorised run. The price factor of every offer in every scenario is drawn at
@@ -196,7 +202,7 @@ def build_model(p: Prepared) -> SensitivityModel | None:
     npv = policy.evaluation.cost_basis == "npv"
     discount: list[float] = []
     acc = 1.0
-    for _ in range(w.term_years + 1):
+    for _year in range(w.term_years + 1):
         discount.append(1.0 / acc if npv else 1.0)
         acc = acc * r
     return SensitivityModel(
@@ -254,7 +260,7 @@ def flip_premium(p: Prepared) -> FlipPremium:
     the award from the award standing before the first domestic-band preference (exact)."""
     decision = p.decision
     if decision is None:
-        return FlipPremium(None, None, None, None, "No eligible offer.")
+        return FlipPremium(None, None, None, None, _("No eligible offer."))
     ids = [s.offer.offer_id for s in p.eligible]
     contenders = contenders_of(p.eligible, p.policy)
     band = next((r for r in decision.steps if r.kind in ("transition_premium", "tie_band")), None)
@@ -268,39 +274,51 @@ def flip_premium(p: Prepared) -> FlipPremium:
             None,
             None,
             ids[comparator],
-            f"{ids[comparator]} is already domestic infrastructure without any premium.",
+            _("{offer} is already domestic infrastructure without any premium.").format(
+                offer=ids[comparator]
+            ),
         )
     domestic = [k for k, c in enumerate(contenders) if c.domestic]
     if not domestic:
         return FlipPremium(
-            None, None, None, ids[comparator], "No eligible offer is domestic infrastructure."
+            None, None, None, ids[comparator], _("No eligible offer is domestic infrastructure.")
         )
     cheapest = min(domestic, key=lambda k: (contenders[k].cost, k))
     cost = contenders[cheapest].cost
     extra = cost - price
     if price <= 0:
-        return FlipPremium(None, extra, ids[cheapest], ids[comparator], "The comparator is free.")
+        return FlipPremium(
+            None, extra, ids[cheapest], ids[comparator], _("The comparator is free.")
+        )
     pct = max(ZERO, percent_of(cost - price, price))
     allowed = p.policy.transition_premium_pct(p.decision_date)
     empowered = any(
         isinstance(pref, TransitionPremiumPreference) and instrument_of(pref) is not None
         for pref in p.policy.preferences
     )
-    pack = (
-        f"the pack allows {format_pct(allowed)} on {p.decision_date.isoformat()}"
-        if empowered
-        else f"the pack records no instrument empowering a premium ({format_pct(allowed)} on "
-        f"{p.decision_date.isoformat()} as a policy scenario only)"
-    )
+    if empowered:
+        note = _(
+            "A transition premium of {premium} (exactly {extra} more, within any cap) would move "
+            "the award from {comparator} to {domestic}; the pack allows {allowed} on {date}."
+        )
+    else:
+        note = _(
+            "A transition premium of {premium} (exactly {extra} more, within any cap) would move "
+            "the award from {comparator} to {domestic}; the pack records no instrument "
+            "empowering a premium ({allowed} on {date} as a policy scenario only)."
+        )
     return FlipPremium(
         premium_pct=pct,
         premium_inr=max(ZERO, extra) + Decimal("0.00"),
         domestic_offer_id=ids[cheapest],
         comparator_offer_id=ids[comparator],
-        note=(
-            f"A transition premium of {format_pct(pct)} (exactly "
-            f"{format_inr(max(ZERO, extra))} more, within any cap) would move the award from "
-            f"{ids[comparator]} to {ids[cheapest]}; {pack}."
+        note=note.format(
+            premium=format_pct(pct),
+            extra=format_inr(max(ZERO, extra)),
+            comparator=ids[comparator],
+            domestic=ids[cheapest],
+            allowed=format_pct(allowed),
+            date=p.decision_date.isoformat(),
         ),
     )
 
@@ -631,7 +649,7 @@ def simulate_loop(
         f = f_cols
     else:
         use = np.arange(len(m.offer_ids), dtype=np.intp)
-        (_, _), (_, _), (f_lo, f_hi) = _driver_bounds(m, c)
+        f_lo, f_hi = _driver_bounds(m, c)[2]
         f = _triangular(np.random.default_rng(c.seed + 1), f_lo, 1.0, f_hi, (use.size, c.scenarios))
         f[cols] = f_cols
     cols_l = [int(k) for k in use]
@@ -738,8 +756,12 @@ def break_even(m: SensitivityModel, c: SensitivityConfig) -> BreakEven:
     serverless = np.flatnonzero(~m.dedicated).astype(np.intp)
     dedicated = np.flatnonzero(m.dedicated).astype(np.intp)
     if serverless.size == 0 or dedicated.size == 0:
-        missing = "serverless" if serverless.size == 0 else "dedicated"
-        return BreakEven(None, None, None, None, None, f"No eligible {missing} offer to compare.")
+        missing = (
+            _("No eligible serverless offer to compare.")
+            if serverless.size == 0
+            else _("No eligible dedicated offer to compare.")
+        )
+        return BreakEven(None, None, None, None, None, missing)
     top = c.break_even_max_requests_per_day
     decades = max(1, math.ceil(math.log10(top))) if top > 1 else 1
     grid = np.unique(
@@ -755,10 +777,10 @@ def break_even(m: SensitivityModel, c: SensitivityConfig) -> BreakEven:
         return s_cost[rows, s_arg], s_arg, d_cost[rows, d_arg], d_arg
 
     def cheaper(volume: int) -> bool:
-        s_min, _, d_min, _ = best(np.array([float(volume)]))
+        s_min, _s_arg, d_min, _d_arg = best(np.array([float(volume)]))
         return bool(d_min[0] <= s_min[0])
 
-    s_min, _, d_min, _ = best(grid.astype(np.float64))
+    s_min, _s_arg, d_min, _d_arg = best(grid.astype(np.float64))
     wins = d_min <= s_min
     at_workload = cheaper(m.requests_per_day)
     if not wins.any():
@@ -768,8 +790,13 @@ def break_even(m: SensitivityModel, c: SensitivityConfig) -> BreakEven:
             None,
             at_workload,
             None,
-            f"The best dedicated offer is dearer than the best serverless offer at every "
-            f"volume tested up to {format_count(top)} requests/day.",
+            ngettext(
+                "The best dedicated offer is dearer than the best serverless offer at every "
+                "volume tested up to {requests} requests/day.",
+                "The best dedicated offer is dearer than the best serverless offer at every "
+                "volume tested up to {requests} requests/day.",
+                top,
+            ).format(requests=format_count(top)),
         )
     first = int(np.argmax(wins))
     if first == 0:
@@ -783,24 +810,35 @@ def break_even(m: SensitivityModel, c: SensitivityConfig) -> BreakEven:
             else:
                 low = mid
         volume = high
-    _, s_arg, _, d_arg = best(np.array([float(volume)]))
+    _s_min, s_arg, _d_min, d_arg = best(np.array([float(volume)]))
     stays = bool(wins[first:].all())
+    if stays:
+        note = ngettext(
+            "From about {requests} requests/day (this workload: {workload}) the best dedicated "
+            "offer costs no more than the best serverless offer; it stays cheaper at every "
+            "higher volume tested.",
+            "From about {requests} requests/day (this workload: {workload}) the best dedicated "
+            "offer costs no more than the best serverless offer; it stays cheaper at every "
+            "higher volume tested.",
+            volume,
+        )
+    else:
+        note = ngettext(
+            "From about {requests} requests/day (this workload: {workload}) the best dedicated "
+            "offer costs no more than the best serverless offer; at some higher volumes node "
+            "steps make it dearer again.",
+            "From about {requests} requests/day (this workload: {workload}) the best dedicated "
+            "offer costs no more than the best serverless offer; at some higher volumes node "
+            "steps make it dearer again.",
+            volume,
+        )
     return BreakEven(
         requests_per_day=volume,
         serverless_offer_id=m.offer_ids[int(serverless[s_arg[0]])],
         dedicated_offer_id=m.offer_ids[int(dedicated[d_arg[0]])],
         dedicated_cheaper_at_workload_volume=at_workload,
         stays_cheaper_above=stays,
-        note=(
-            f"From about {format_count(volume)} requests/day (this workload: "
-            f"{format_count(m.requests_per_day)}) the "
-            f"best dedicated offer costs no more than the best serverless offer"
-            + (
-                "; it stays cheaper at every higher volume tested."
-                if stays
-                else "; at some higher volumes node steps make it dearer again."
-            )
-        ),
+        note=note.format(requests=format_count(volume), workload=format_count(m.requests_per_day)),
     )
 
 
@@ -835,7 +873,7 @@ def summarise(
     return SensitivityResult(
         scenarios=n,
         seed=c.seed,
-        method_note=METHOD_NOTE,
+        method_note=method_note(),
         candidates_considered=int(outcome.candidates.size),
         candidate_offer_ids=tuple(m.offer_ids[int(k)] for k in outcome.candidates),
         probability_recommendation_changes=f"{changed:.4f}",
@@ -859,17 +897,17 @@ def run_sensitivity(
     ``model`` None (no eligible offer) gives an empty result that says so.
     """
     if model is None:
-        empty = BreakEven(None, None, None, None, None, "No eligible offer.")
+        empty = BreakEven(None, None, None, None, None, _("No eligible offer."))
         return SensitivityResult(
             scenarios=config.scenarios,
             seed=config.seed,
-            method_note=METHOD_NOTE,
+            method_note=method_note(),
             candidates_considered=0,
             candidate_offer_ids=(),
             probability_recommendation_changes="0.0000",
             award_frequencies=(),
             premium=None,
             break_even=empty,
-            flip_premium=FlipPremium(None, None, None, None, "No eligible offer."),
+            flip_premium=FlipPremium(None, None, None, None, _("No eligible offer.")),
         )
     return summarise(model, config, simulate(model, config))

@@ -20,6 +20,7 @@ from typing import Any
 from procurement.engine.codec import JsonValue, json_schema, parse_as, to_jsonable
 from procurement.engine.compare import canonical_fx, canonical_offers, compare
 from procurement.engine.errors import EngineValidationError, FieldError
+from procurement.engine.i18n import DEFAULT, _, language, ngettext
 from procurement.engine.inputs import FxRate, MatchReply, Offer, TechnicalScore, Workload
 from procurement.engine.legacy import (
     is_legacy,
@@ -28,7 +29,7 @@ from procurement.engine.legacy import (
     upgrade_snapshot,
 )
 from procurement.engine.policy import Policy
-from procurement.engine.results import ComparisonResult, SensitivityConfig
+from procurement.engine.results import SENTENCE_FIELDS, ComparisonResult, SensitivityConfig
 from procurement.engine.signing import (
     PublicKey,
     SignatureCheck,
@@ -117,7 +118,7 @@ def sign_snapshot(snapshot: Mapping[str, JsonValue], key: SigningKey) -> dict[st
     """
     stored = snapshot.get("fingerprint")
     if stored != fingerprint(snapshot):
-        raise ValueError("the snapshot's fingerprint does not match its content; not signing it")
+        raise ValueError(_("the snapshot's fingerprint does not match its content; not signing it"))
     return {**snapshot, "signature": to_jsonable(key.sign(str(stored)))}
 
 
@@ -136,7 +137,8 @@ def build_snapshot(
     """Run the comparison (unless ``result`` is given) and return the snapshot document.
 
     Offers and FX rates are put in canonical order first, so reordering them changes neither
-    the results nor the fingerprint.
+    the results nor the fingerprint. The results are computed in English whatever language is
+    active (:func:`procurement.engine.i18n.language`): a snapshot stores and fingerprints English.
     """
     inputs = SnapshotInputs(
         decision_date=decision_date,
@@ -151,7 +153,8 @@ def build_snapshot(
         ),
     )
     if result is None:
-        result = _run(inputs)
+        with language(DEFAULT):
+            result = _run(inputs)
     return _document(inputs, result)
 
 
@@ -183,8 +186,10 @@ def _fingerprint_problem(stored: str, of_content: str) -> list[str]:
     if stored == of_content:
         return []
     return [
-        f"fingerprint mismatch: the snapshot says {stored} but its content hashes to "
-        f"{of_content} (it was altered after it was made)"
+        _(
+            "fingerprint mismatch: the snapshot says {stored} but its content hashes to "
+            "{of_content} (it was altered after it was made)"
+        ).format(stored=stored, of_content=of_content)
     ]
 
 
@@ -236,15 +241,20 @@ class ReplayReport:
         """Sentences saying what is wrong (empty when ``ok``)."""
         found = _fingerprint_problem(self.fingerprint_stored, self.fingerprint_of_content)
         if not self.results_match:
-            version = (
-                ""
+            differ = (
+                _("recomputed results differ from the stored results: {differences}")
                 if self.engine_version_stored == ENGINE_VERSION
-                else f" (stored by engine {self.engine_version_stored}, replayed by "
-                f"{ENGINE_VERSION})"
+                else _(
+                    "recomputed results differ from the stored results (stored by engine "
+                    "{stored}, replayed by {current}): {differences}"
+                )
             )
             found.append(
-                f"recomputed results differ from the stored results{version}: "
-                + "; ".join(self.differences)
+                differ.format(
+                    stored=self.engine_version_stored,
+                    current=ENGINE_VERSION,
+                    differences="; ".join(self.differences),
+                )
             )
         return found + _signature_problem(self.signature)
 
@@ -313,18 +323,32 @@ def _differences(stored: object, fresh: object, path: str, found: list[str], lim
     if isinstance(stored, dict) and isinstance(fresh, dict):
         for key in sorted(set(stored) | set(fresh)):
             if key not in stored or key not in fresh:
-                found.append(f"{path}.{key}: present in only one of stored and recomputed")
+                found.append(
+                    _("{path}: present in only one of stored and recomputed").format(
+                        path=f"{path}.{key}"
+                    )
+                )
             else:
                 _differences(stored[key], fresh[key], f"{path}.{key}", found, limit)
         return
     if isinstance(stored, list) and isinstance(fresh, list):
         if len(stored) != len(fresh):
-            found.append(f"{path}: {len(stored)} items stored, {len(fresh)} recomputed")
+            found.append(
+                ngettext(
+                    "{path}: {stored} items stored, {recomputed} recomputed",
+                    "{path}: {stored} items stored, {recomputed} recomputed",
+                    len(stored),
+                ).format(path=path, stored=len(stored), recomputed=len(fresh))
+            )
         for i, (a, b) in enumerate(zip(stored, fresh, strict=False)):
             _differences(a, b, f"{path}[{i}]", found, limit)
         return
     if stored != fresh:
-        found.append(f"{path}: stored {stored!r}, recomputed {fresh!r}")
+        found.append(
+            _("{path}: stored {stored}, recomputed {recomputed}").format(
+                path=path, stored=repr(stored), recomputed=repr(fresh)
+            )
+        )
 
 
 def _check(snapshot: Mapping[str, Any], public_key: PublicKey | None) -> SnapshotCheck:
@@ -373,7 +397,8 @@ def replay(snapshot: Mapping[str, Any], *, public_key: PublicKey | None = None) 
     """
     current = _valid_current(snapshot)
     inputs = load_inputs(current["inputs"])
-    recomputed = _document(inputs, _run(inputs))
+    with language(DEFAULT):  # stored results are English, whatever language is active
+        recomputed = _document(inputs, _run(inputs))
     differences: list[str] = []
     # The engine that wrote the results is reported on its own (engine_version_stored), and is
     # not a result: an earlier engine whose figures today's reproduces exactly replays as a match.
@@ -391,3 +416,49 @@ def replay(snapshot: Mapping[str, Any], *, public_key: PublicKey | None = None) 
         recomputed=recomputed,
         signature=check.signature,
     )
+
+
+def _figures(node: object) -> object:
+    """A results tree without its sentences (:data:`SENTENCE_FIELDS`, at any depth)."""
+    if isinstance(node, dict):
+        return {k: _figures(v) for k, v in node.items() if k not in SENTENCE_FIELDS}
+    if isinstance(node, list):
+        return [_figures(v) for v in node]
+    return node
+
+
+def results_in(snapshot: Mapping[str, Any], code: str) -> ComparisonResult | None:
+    """The snapshot's results with their sentences in language ``code`` ("hi", "en"), or None
+    when today's engine does not reproduce the stored figures.
+
+    A snapshot stores its results in English, and its fingerprint and signature vouch for that
+    English (:mod:`procurement.engine.i18n`). To show them in another language the results are
+    recomputed from the snapshot's inputs under ``language(code)``. That is only a translation
+    of the stored results if the recomputed figures are the stored ones: a snapshot of an earlier
+    engine whose figures today's engine no longer reproduces (or whose inputs it now refuses)
+    gives None, and the page keeps the stored English sentences.
+
+    "Figures" are everything in the results except the sentence fields
+    (:data:`~procurement.engine.results.SENTENCE_FIELDS`: messages, notes, statements, the
+    explanation…) and the engine version (reported apart, as :func:`replay` does). They are
+    compared exactly, as :func:`replay` compares, on the recomputation in ``code`` itself: the
+    language changes only the sentence fields — the engine computes every figure before it writes
+    a sentence and never reads one back — so a second recomputation in English would give the
+    same figures at twice the cost (tests/engine/test_engine_language.py checks this with a
+    catalogue that rewrites every message). Stored sentences that differ from today's English
+    wording do not make the figures differ.
+
+    Raises :class:`EngineValidationError` when the document is not a valid snapshot; the
+    fingerprint and signature are not checked here (:func:`verify_snapshot` does that).
+    """
+    current = _valid_current(snapshot)
+    inputs = load_inputs(current["inputs"])
+    try:
+        with language(code):
+            recomputed = _run(inputs)
+    except EngineValidationError:
+        return None  # today's engine refuses the inputs: nothing reproduces the stored figures
+    stored = {**current["results"], "engine_version": ENGINE_VERSION}
+    if _figures(stored) != _figures(to_jsonable(recomputed)):
+        return None
+    return recomputed

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from procurement.engine.errors import EngineValidationError, FieldError
 from procurement.engine.facts import supplier_location
+from procurement.engine.i18n import _, gettext_noop
 from procurement.engine.inputs import FxRate, Offer, Price, Workload
 from procurement.engine.numbers import (
     DAYS_PER_YEAR,
@@ -45,7 +46,8 @@ from procurement.engine.numbers import (
 from procurement.engine.policy import Policy
 from procurement.engine.results import FxUsed, TaxApplied, TcoBreakdown, TcoYear
 
-NPV_CONVENTION = (
+# In English, as the engine stores it; :func:`compute_tco` writes it in the active language.
+NPV_CONVENTION = gettext_noop(
     "NPV at the policy discount rate r: the costs of contract year y (usage or capacity, the "
     "onboarding fee in year 1, and their tax) are treated as paid at the start of that year and "
     "discounted by (1 + r)^(y-1); the exit cost is paid at the end of year N and discounted by "
@@ -165,7 +167,7 @@ def compute_tco(
     else:
         if fx is None or fx.currency != price.currency:
             raise EngineValidationError(
-                [FieldError(f"offers[{offer.offer_id}].price.currency", "no FX rate to INR")]
+                [FieldError(f"offers[{offer.offer_id}].price.currency", _("no FX rate to INR"))]
             )
         spot = fx.rate_to_inr
         depreciation = fraction(policy.finance.expected_inr_depreciation_pct)
@@ -271,5 +273,5 @@ def compute_tco(
         total_output_tokens=round_int(total_out),
         cost_per_1000_requests_inr=paisa(nominal * 1000 / total_requests),
         blended_inr_per_mtok_ex_tax=paisa(usage_total / ((total_in + total_out) / MILLION)),
-        npv_convention=NPV_CONVENTION,
+        npv_convention=_(NPV_CONVENTION),
     )

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from procurement.engine import bounds
 from procurement.engine.bounds import DateRange, ItemsRange, Range
 from procurement.engine.errors import FieldError
+from procurement.engine.i18n import _, ngettext
 from procurement.engine.inputs import (
     CERTIFICATION_KINDS,
     DATA_CLASSIFICATIONS,
@@ -77,7 +78,10 @@ def is_web_link(text: str) -> bool:
 
 
 class _Checker:
-    """Collects field errors; small helpers keep each message in one consistent form."""
+    """Collects field errors; small helpers keep each message in one consistent form.
+
+    Every message is a whole sentence in the active language (:mod:`procurement.engine.i18n`):
+    a helper that needs words from its caller takes the caller's whole translated message."""
 
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
@@ -85,12 +89,15 @@ class _Checker:
     def add(self, path: str, message: str) -> None:
         self.errors.append(FieldError(path, message))
 
-    def is_type(self, path: str, value: object, kind: type | tuple[type, ...], what: str) -> bool:
+    def is_type(
+        self, path: str, value: object, kind: type | tuple[type, ...], message: str
+    ) -> bool:
+        """True when ``value`` is a ``kind`` (never a bool for another kind); else ``message``."""
         if isinstance(value, bool) and kind is not bool and kind != (bool,):
-            self.add(path, f"must be {what}")
+            self.add(path, message)
             return False
         if not isinstance(value, kind):
-            self.add(path, f"must be {what}")
+            self.add(path, message)
             return False
         return True
 
@@ -99,9 +106,9 @@ class _Checker:
         if value is None and optional:
             return False
         if not isinstance(value, Decimal) or not value.is_finite():
-            self.add(path, "must be a finite Decimal")
+            self.add(path, _("must be a finite Decimal"))
         elif not bound.contains(value):
-            self.add(path, f"must be {bound.describe()}")
+            self.add(path, _between(bound))
         else:
             return True
         return False
@@ -111,73 +118,107 @@ class _Checker:
         if value is None and optional:
             return False
         if not isinstance(value, int) or isinstance(value, bool):
-            self.add(path, "must be a whole number")
+            self.add(path, _("must be a whole number"))
         elif not bound.contains(value):
-            self.add(path, f"must be {bound.describe()}")
+            self.add(path, _between(bound))
         else:
             return True
         return False
 
     def date_in(self, path: str, value: object, bound: DateRange) -> None:
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            self.add(path, "must be a date")
+            self.add(path, _("must be a date"))
         elif not bound.contains(value):
-            self.add(path, f"must be {bound.describe()}")
+            self.add(
+                path,
+                _("must be between {earliest} and {latest}").format(
+                    earliest=bound.earliest.isoformat(), latest=bound.latest.isoformat()
+                ),
+            )
 
-    def items(self, path: str, value: object, bound: ItemsRange, what: str) -> None:
+    def items(self, path: str, value: object, bound: ItemsRange, message: str) -> None:
+        """``message`` (with ``{fewest}`` and ``{most}``) unless ``value`` is a tuple of a
+        length within ``bound``."""
         if not isinstance(value, tuple) or not bound.contains(len(value)):
-            self.add(path, f"must list {bound.describe().replace('items', what + 's')}")
+            self.add(path, message.format(fewest=bound.fewest, most=bound.most))
 
     def member(self, path: str, value: object, allowed: Iterable[str]) -> None:
         options = tuple(allowed)
         if value not in options:
-            self.add(path, f"must be one of: {', '.join(options)}")
+            self.add(path, _("must be one of: {options}").format(options=", ".join(options)))
 
-    def pattern(self, path: str, value: object, regex: re.Pattern[str], what: str) -> None:
+    def pattern(self, path: str, value: object, regex: re.Pattern[str], message: str) -> None:
+        """``message`` unless ``value`` is text that ``regex`` matches."""
         if not isinstance(value, str) or not regex.match(value):
-            self.add(path, f"must be {what}")
+            self.add(path, message)
 
     def date(self, path: str, value: object, *, optional: bool = False) -> None:
         if value is None and optional:
             return
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            self.add(path, "must be a date")
+            self.add(path, _("must be a date"))
 
     def text(self, path: str, value: object, *, allow_empty: bool = False) -> None:
         if not isinstance(value, str) or (not allow_empty and not value.strip()):
-            self.add(path, "must be non-empty text")
+            self.add(path, _("must be non-empty text"))
 
     def link(self, path: str, value: object, *, required: bool = False) -> None:
         """A web address a page or PDF may render as a link: http or https only (never
         ``javascript:``, ``data:`` or a relative path), with a host and no spaces."""
         if value is None or value == "":
             if required:
-                self.add(path, "must be a web address (http or https)")
+                self.add(path, _("must be a web address (http or https)"))
             return
         if not isinstance(value, str) or not is_web_link(value):
-            self.add(path, "must be a web address starting with http:// or https://")
+            self.add(path, _("must be a web address starting with http:// or https://"))
 
     def boolean(self, path: str, value: object) -> None:
         if not isinstance(value, bool):
-            self.add(path, "must be true or false")
+            self.add(path, _("must be true or false"))
 
-    def unique(self, path: str, values: Sequence[object], what: str) -> None:
+    def unique(self, path: str, values: Sequence[object], message: str) -> None:
+        """``message`` (with ``{value}``, the repeated value) at each repeat after the first."""
         seen: set[object] = set()
         for i, v in enumerate(values):
             if v in seen:
-                self.add(f"{path}[{i}]", f"duplicate {what} {v!r}")
+                self.add(f"{path}[{i}]", message.format(value=repr(v)))
             seen.add(v)
+
+
+def _between(bound: Range) -> str:
+    return _("must be between {low} and {high}").format(low=bound.low, high=bound.high)
+
+
+def _iso_language() -> str:
+    return _("must be a two-letter ISO 639-1 code")
+
+
+def _iso_country() -> str:
+    return _("must be an ISO 3166-1 alpha-2 code, e.g. IN")
+
+
+def _slug() -> str:
+    return _("must be a slug (letters, digits, . _ : -)")
+
+
+def _alpha2() -> str:
+    return _("must be an ISO alpha-2 code")
 
 
 def validate_workload(w: Workload, path: str = "workload") -> list[FieldError]:
     """Every problem with a workload, each naming its field; ranges from bounds.WORKLOAD."""
     c = _Checker()
     c.member(f"{path}.use_case", w.use_case, sorted(USE_CASES))
-    c.items(f"{path}.languages", w.languages, _bound("languages", ItemsRange), "language")
+    c.items(
+        f"{path}.languages",
+        w.languages,
+        _bound("languages", ItemsRange),
+        _("must list between {fewest} and {most} languages"),
+    )
     if isinstance(w.languages, tuple):
         for i, lang in enumerate(w.languages):
-            c.pattern(f"{path}.languages[{i}]", lang, _LANG, "a two-letter ISO 639-1 code")
-        c.unique(f"{path}.languages", w.languages, "language")
+            c.pattern(f"{path}.languages[{i}]", lang, _LANG, _iso_language())
+        c.unique(f"{path}.languages", w.languages, _("duplicate language {value}"))
     for name in ("requests_per_day", "term_years"):
         c.integer_in(f"{path}.{name}", getattr(w, name), _bound(name, Range))
     for name in (
@@ -194,19 +235,23 @@ def validate_workload(w: Workload, path: str = "workload") -> list[FieldError]:
         if max(w.mean_input_tokens, w.mean_output_tokens) < least:
             c.add(
                 f"{path}.mean_output_tokens",
-                f"input or output tokens must be at least {least} a request",
+                _("input or output tokens must be at least {least} a request").format(least=least),
             )
     c.date_in(f"{path}.start_date", w.start_date, _bound("start_date", DateRange))
     c.items(
         f"{path}.data_classification",
         w.data_classification,
         _bound("data_classification", ItemsRange),
-        "classification",
+        _("must list between {fewest} and {most} classifications"),
     )
     if isinstance(w.data_classification, tuple):
         for i, tag in enumerate(w.data_classification):
             c.member(f"{path}.data_classification[{i}]", tag, DATA_CLASSIFICATIONS)
-        c.unique(f"{path}.data_classification", w.data_classification, "classification")
+        c.unique(
+            f"{path}.data_classification",
+            w.data_classification,
+            _("duplicate classification {value}"),
+        )
     c.integer_in(
         f"{path}.max_p95_latency_ms",
         w.max_p95_latency_ms,
@@ -240,42 +285,37 @@ def _bound(name: str, kind: type[_B]) -> _B:
 
 def _validate_region(c: _Checker, path: str, region: object) -> None:
     if not isinstance(region, Region):
-        c.add(path, "must be a Region")
+        c.add(path, _("must be a Region"))
         return
     c.text(f"{path}.code", region.code)
-    c.pattern(f"{path}.country", region.country, _COUNTRY, "an ISO 3166-1 alpha-2 code, e.g. IN")
+    c.pattern(f"{path}.country", region.country, _COUNTRY, _iso_country())
     c.text(f"{path}.city", region.city, allow_empty=True)
     c.member(f"{path}.operator_type", region.operator_type, sorted(OPERATOR_TYPES))
     operator = region.operator
     if not isinstance(operator, Operator):
-        c.add(f"{path}.operator", "must be an Operator: who owns and controls the region")
+        c.add(f"{path}.operator", _("must be an Operator: who owns and controls the region"))
         return
     c.text(f"{path}.operator.name", operator.name)
     c.member(f"{path}.operator.ownership", operator.ownership, ("domestic", "foreign"))
-    c.pattern(
-        f"{path}.operator.country",
-        operator.country,
-        _COUNTRY,
-        "an ISO 3166-1 alpha-2 code, e.g. IN",
-    )
+    c.pattern(f"{path}.operator.country", operator.country, _COUNTRY, _iso_country())
     c.boolean(f"{path}.operator.is_demo", operator.is_demo)
 
 
 def validate_offer(o: Offer, path: str) -> list[FieldError]:
     """Every problem with one offer, each naming its field."""
     c = _Checker()
-    c.pattern(f"{path}.offer_id", o.offer_id, _SLUG, "a slug (letters, digits, . _ : -)")
+    c.pattern(f"{path}.offer_id", o.offer_id, _SLUG, _slug())
     for name in ("name", "model_name", "model_family"):
         c.text(f"{path}.{name}", getattr(o, name))
     c.boolean(f"{path}.open_weights", o.open_weights)
     c.member(f"{path}.pricing_mode", o.pricing_mode, ("serverless", "dedicated"))
     p = o.provider
     pp = f"{path}.provider"
-    c.pattern(f"{pp}.provider_id", p.provider_id, _SLUG, "a slug (letters, digits, . _ : -)")
+    c.pattern(f"{pp}.provider_id", p.provider_id, _SLUG, _slug())
     c.text(f"{pp}.provider_name", p.provider_name)
-    c.pattern(f"{pp}.headquarters_country", p.headquarters_country, _COUNTRY, "an ISO alpha-2 code")
+    c.pattern(f"{pp}.headquarters_country", p.headquarters_country, _COUNTRY, _alpha2())
     if p.billing_country is not None:
-        c.pattern(f"{pp}.billing_country", p.billing_country, _COUNTRY, "an ISO alpha-2 code")
+        c.pattern(f"{pp}.billing_country", p.billing_country, _COUNTRY, _alpha2())
     c.member(f"{pp}.ownership", p.ownership, ("domestic", "foreign"))
     c.decimal_in(
         f"{pp}.local_content_pct", p.local_content_pct, _OFFER["provider.local_content_pct"]
@@ -288,16 +328,16 @@ def validate_offer(o: Offer, path: str) -> list[FieldError]:
         regions = getattr(o, f"{loc if loc != 'logs' else 'log'}_regions")
         rp = f"{path}.{loc if loc != 'logs' else 'log'}_regions"
         if not isinstance(regions, tuple):
-            c.add(rp, "must be a tuple of regions")
+            c.add(rp, _("must be a tuple of regions"))
             continue
         for i, region in enumerate(regions):
             _validate_region(c, f"{rp}[{i}]", region)
     c.integer_in(f"{path}.context_window", o.context_window, _OFFER["context_window"])
     if not isinstance(o.languages, tuple):
-        c.add(f"{path}.languages", "must be a tuple of ISO 639-1 codes")
+        c.add(f"{path}.languages", _("must be a tuple of ISO 639-1 codes"))
     else:
         for i, lang in enumerate(o.languages):
-            c.pattern(f"{path}.languages[{i}]", lang, _LANG, "a two-letter ISO 639-1 code")
+            c.pattern(f"{path}.languages[{i}]", lang, _LANG, _iso_language())
     for name in ("p95_latency_ms", "retention_days", "deprecation_notice_days"):
         c.integer_in(f"{path}.{name}", getattr(o, name), _OFFER[name], optional=True)
     c.decimal_in(
@@ -322,11 +362,11 @@ def validate_offer(o: Offer, path: str) -> list[FieldError]:
             and isinstance(cert.issued_on, dt.date)
             and cert.expires_on < cert.issued_on
         ):
-            c.add(f"{cp}.expires_on", "must not be before issued_on")
+            c.add(f"{cp}.expires_on", _("must not be before issued_on"))
     for i, ev in enumerate(o.evaluations):
         ep = f"{path}.evaluations[{i}]"
         c.member(f"{ep}.use_case", ev.use_case, sorted(USE_CASES))
-        c.pattern(f"{ep}.language", ev.language, _LANG, "a two-letter ISO 639-1 code")
+        c.pattern(f"{ep}.language", ev.language, _LANG, _iso_language())
         c.decimal_in(f"{ep}.score", ev.score, _OFFER["evaluations[].score"])
         c.text(f"{ep}.evaluator", ev.evaluator)
         c.boolean(f"{ep}.evaluator_accredited", ev.evaluator_accredited)
@@ -340,27 +380,32 @@ def validate_offer(o: Offer, path: str) -> list[FieldError]:
             and isinstance(ev.evaluated_on, dt.date)
             and ev.valid_until < ev.evaluated_on
         ):
-            c.add(f"{ep}.valid_until", "must not be before evaluated_on")
+            c.add(f"{ep}.valid_until", _("must not be before evaluated_on"))
     return c.errors
 
 
 def _validate_price(c: _Checker, o: Offer, path: str) -> None:
     pr = o.price
-    c.pattern(f"{path}.currency", pr.currency, _CURRENCY, "an ISO 4217 code, e.g. INR or USD")
+    c.pattern(
+        f"{path}.currency", pr.currency, _CURRENCY, _("must be an ISO 4217 code, e.g. INR or USD")
+    )
     c.text(f"{path}.source_url", pr.source_url)
     c.date(f"{path}.checked_on", pr.checked_on)
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    missing = ""
     if o.pricing_mode == "serverless":
         required = ("input_per_mtok", "output_per_mtok")
         optional = ("cached_input_per_mtok",)
+        missing = _("is required for a serverless offer")
     elif o.pricing_mode == "dedicated":
         required = ("gpu_hour_price", "output_tokens_per_sec_per_gpu")
+        missing = _("is required for a dedicated offer")
         for name in ("gpus_per_node", "min_gpus"):
             c.integer_in(f"{path}.{name}", getattr(pr, name), _OFFER[f"price.{name}"])
     for name in required:
         if getattr(pr, name) is None:
-            c.add(f"{path}.{name}", f"is required for a {o.pricing_mode} offer")
+            c.add(f"{path}.{name}", missing)
     for name in (*required, *optional):  # a missing required price is reported above
         c.decimal_in(f"{path}.{name}", getattr(pr, name), _OFFER[f"price.{name}"], optional=True)
     for name in ("onboarding_fee", "exit_fee"):
@@ -373,14 +418,16 @@ def validate_offers(offers: Sequence[Offer], path: str = "offers") -> list[Field
     seen: dict[str, int] = {}
     for i, offer in enumerate(offers):
         if not isinstance(offer, Offer):
-            errors.append(FieldError(f"{path}[{i}]", "must be an Offer"))
+            errors.append(FieldError(f"{path}[{i}]", _("must be an Offer")))
             continue
         errors.extend(validate_offer(offer, f"{path}[{i}]"))
         if offer.offer_id in seen:
             errors.append(
                 FieldError(
                     f"{path}[{i}].offer_id",
-                    f"duplicate offer id {offer.offer_id!r} (also {path}[{seen[offer.offer_id]}])",
+                    _("duplicate offer id {offer_id} (also {other})").format(
+                        offer_id=repr(offer.offer_id), other=f"{path}[{seen[offer.offer_id]}]"
+                    ),
                 )
             )
         seen.setdefault(offer.offer_id, i)
@@ -394,11 +441,11 @@ def validate_fx(rates: Sequence[FxRate], path: str = "fx_rates") -> list[FieldEr
     for i, r in enumerate(rates):
         rp = f"{path}[{i}]"
         if not isinstance(r, FxRate):
-            c.add(rp, "must be an FxRate")
+            c.add(rp, _("must be an FxRate"))
             continue
-        c.pattern(f"{rp}.currency", r.currency, _CURRENCY, "an ISO 4217 code, e.g. USD")
+        c.pattern(f"{rp}.currency", r.currency, _CURRENCY, _("must be an ISO 4217 code, e.g. USD"))
         if r.currency == "INR":
-            c.add(f"{rp}.currency", "INR needs no rate (the engine reports in INR)")
+            c.add(f"{rp}.currency", _("INR needs no rate (the engine reports in INR)"))
         c.decimal_in(f"{rp}.rate_to_inr", r.rate_to_inr, bounds.FX_RATE_TO_INR)
         c.date(f"{rp}.date", r.date)
         c.text(f"{rp}.source", r.source)
@@ -406,8 +453,12 @@ def validate_fx(rates: Sequence[FxRate], path: str = "fx_rates") -> list[FieldEr
         if key in seen:
             c.add(
                 f"{rp}.date",
-                f"a second {r.currency} rate for {r.date.isoformat()} "
-                f"(also {path}[{seen[key]}]): keep one so the rate used is unambiguous",
+                _(
+                    "a second {currency} rate for {date} (also {other}): keep one so the rate "
+                    "used is unambiguous"
+                ).format(
+                    currency=r.currency, date=r.date.isoformat(), other=f"{path}[{seen[key]}]"
+                ),
             )
         seen.setdefault(key, i)
     return c.errors
@@ -431,7 +482,7 @@ def _check_citations(c: _Checker, node: object, path: str) -> None:
         return
     if isinstance(node, _Cited) and not isinstance(node, Citation):
         if not isinstance(node.citation, Citation):
-            c.add(f"{path}.citation", "must be a Citation (document, clause)")
+            c.add(f"{path}.citation", _("must be a Citation (document, clause)"))
         else:
             c.text(f"{path}.citation.document", node.citation.document)
             c.text(f"{path}.citation.clause", node.citation.clause)
@@ -447,16 +498,25 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
     c = _Checker()
     c.text(f"{path}.pack_id", p.pack_id)
     c.integer_in(f"{path}.version", p.version, _POLICY["version"])
-    c.pattern(f"{path}.jurisdiction", p.jurisdiction, _COUNTRY, "an ISO alpha-2 code")
+    c.pattern(f"{path}.jurisdiction", p.jurisdiction, _COUNTRY, _alpha2())
     # Residency: one rule per classification, distinct ranks.
     rules = p.residency.rules
-    c.unique(f"{path}.residency.rules", [r.classification for r in rules], "classification")
-    c.unique(f"{path}.residency.rules", [r.rank for r in rules], "rank")
+    c.unique(
+        f"{path}.residency.rules",
+        [r.classification for r in rules],
+        _("duplicate classification {value}"),
+    )
+    c.unique(f"{path}.residency.rules", [r.rank for r in rules], _("duplicate rank {value}"))
     for i, rule in enumerate(rules):
         rp = f"{path}.residency.rules[{i}]"
         c.member(f"{rp}.classification", rule.classification, DATA_CLASSIFICATIONS)
         if rule.required_country is not None:
-            c.pattern(f"{rp}.required_country", rule.required_country, _COUNTRY, "an alpha-2 code")
+            c.pattern(
+                f"{rp}.required_country",
+                rule.required_country,
+                _COUNTRY,
+                _("must be an alpha-2 code"),
+            )
         for j, loc in enumerate(rule.locations):
             c.member(f"{rp}.locations[{j}]", loc, _LOCATIONS)
     for i, bar in enumerate(p.quality.bars):
@@ -465,7 +525,11 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
             bar.min_score,
             _POLICY["quality.bars[].min_score"],
         )
-    c.unique(f"{path}.quality.bars", [b.use_case for b in p.quality.bars], "use case")
+    c.unique(
+        f"{path}.quality.bars",
+        [b.use_case for b in p.quality.bars],
+        _("duplicate use case {value}"),
+    )
     terms = p.contract_terms
     for name in ("max_retention", "min_deprecation_notice"):
         rule = getattr(terms, name)
@@ -488,12 +552,12 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
         if all(valid[:2]) and m.class_ii_min_lc_pct_exclusive >= m.class_i_min_lc_pct:
             c.add(
                 f"{mp}.class_ii_min_lc_pct_exclusive",
-                "must be below class_i_min_lc_pct (Class-II sits between the two)",
+                _("must be below class_i_min_lc_pct (Class-II sits between the two)"),
             )
         c.text(f"{mp}.gte_approver", m.gte_approver)
     if p.logs_direction is not None:
         lp = f"{path}.logs_direction"
-        c.pattern(f"{lp}.country", p.logs_direction.country, _COUNTRY, "an alpha-2 code")
+        c.pattern(f"{lp}.country", p.logs_direction.country, _COUNTRY, _("must be an alpha-2 code"))
         c.integer_in(
             f"{lp}.retention_days",
             p.logs_direction.retention_days,
@@ -503,10 +567,11 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
     _validate_preferences(c, p, f"{path}.preferences")
     # Taxes: exactly one rule per supplier location.
     locations = [r.supplier_location for r in p.taxes.rules]
-    for needed in ("domestic", "foreign"):
-        if needed not in locations:
-            c.add(f"{path}.taxes.rules", f"needs a rule for {needed} suppliers")
-    c.unique(f"{path}.taxes.rules", locations, "supplier location")
+    if "domestic" not in locations:
+        c.add(f"{path}.taxes.rules", _("needs a rule for domestic suppliers"))
+    if "foreign" not in locations:
+        c.add(f"{path}.taxes.rules", _("needs a rule for foreign suppliers"))
+    c.unique(f"{path}.taxes.rules", locations, _("duplicate supplier location {value}"))
     for i, tax in enumerate(p.taxes.rules):
         c.decimal_in(
             f"{path}.taxes.rules[{i}].rate_pct", tax.rate_pct, _POLICY["taxes.rules[].rate_pct"]
@@ -519,9 +584,14 @@ def validate_policy(p: Policy, path: str = "policy") -> list[FieldError]:
         key = f"finance.{name}"
         c.decimal_in(f"{path}.{key}", getattr(p.finance, name), _POLICY[key])
     d = p.domestic_infrastructure
-    c.pattern(f"{path}.domestic_infrastructure.home_country", d.home_country, _COUNTRY, "alpha-2")
+    c.pattern(
+        f"{path}.domestic_infrastructure.home_country",
+        d.home_country,
+        _COUNTRY,
+        _("must be alpha-2"),
+    )
     if not d.locations:
-        c.add(f"{path}.domestic_infrastructure.locations", "must list at least one location")
+        c.add(f"{path}.domestic_infrastructure.locations", _("must list at least one location"))
     for name in ("price_stale_after_days", "fx_stale_after_days"):
         key = f"data_quality.{name}"
         c.integer_in(f"{path}.{key}", getattr(p.data_quality, name), _POLICY[key])
@@ -537,10 +607,15 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 def _validate_clauses(c: _Checker, p: Policy, path: str) -> None:
     """The clause library: distinct ids, a title and a text whose placeholders are the ones the
     document knows how to fill, at least one source, each a citation with a safe address."""
-    c.unique(path, [clause.clause_id for clause in p.clauses], "clause id")
+    c.unique(path, [clause.clause_id for clause in p.clauses], _("duplicate clause id {value}"))
     for i, clause in enumerate(p.clauses):
         cp = f"{path}[{i}]"
-        c.pattern(f"{cp}.clause_id", clause.clause_id, _CLAUSE_ID, "lower-case words joined by _")
+        c.pattern(
+            f"{cp}.clause_id",
+            clause.clause_id,
+            _CLAUSE_ID,
+            _("must be lower-case words joined by _"),
+        )
         c.text(f"{cp}.title", clause.title)
         c.text(f"{cp}.text", clause.text)
         names = _PLACEHOLDER.findall(clause.text)
@@ -548,12 +623,14 @@ def _validate_clauses(c: _Checker, p: Policy, path: str) -> None:
             if name not in CLAUSE_PLACEHOLDERS:
                 c.add(
                     f"{cp}.text",
-                    f"placeholder {{{name}}} is not one of: {', '.join(CLAUSE_PLACEHOLDERS)}",
+                    _("placeholder {{{name}}} is not one of: {placeholders}").format(
+                        name=name, placeholders=", ".join(CLAUSE_PLACEHOLDERS)
+                    ),
                 )
         if "{" in _PLACEHOLDER.sub("", clause.text) or "}" in _PLACEHOLDER.sub("", clause.text):
-            c.add(f"{cp}.text", "has a brace that opens or closes no placeholder")
+            c.add(f"{cp}.text", _("has a brace that opens or closes no placeholder"))
         if not clause.sources:
-            c.add(f"{cp}.sources", "must list at least one source")
+            c.add(f"{cp}.sources", _("must list at least one source"))
         for j, source in enumerate(clause.sources):
             c.text(f"{cp}.sources[{j}].document", source.document)
             c.text(f"{cp}.sources[{j}].clause", source.clause)
@@ -569,13 +646,16 @@ def _validate_procurement_modes(c: _Checker, p: Policy, path: str) -> None:
         last = i == len(p.procurement_modes) - 1
         if mode.up_to_inr is None:
             if not last:
-                c.add(f"{path}[{i}].up_to_inr", "only the last mode may have no upper limit")
+                c.add(f"{path}[{i}].up_to_inr", _("only the last mode may have no upper limit"))
             continue
         bound = _POLICY["procurement_modes[].up_to_inr"]
         if not c.decimal_in(f"{path}[{i}].up_to_inr", mode.up_to_inr, bound):
             continue
         if previous is not None and mode.up_to_inr <= previous:
-            c.add(f"{path}[{i}].up_to_inr", f"must be above the previous limit ({previous})")
+            c.add(
+                f"{path}[{i}].up_to_inr",
+                _("must be above the previous limit ({previous})").format(previous=previous),
+            )
         previous = mode.up_to_inr
 
 
@@ -595,7 +675,11 @@ def _validate_evaluation(c: _Checker, p: Policy, path: str) -> None:
     weights_valid = valid["technical_weight_pct"] and valid["max_technical_weight_pct"]
     if weights_valid and q.technical_weight_pct > q.max_technical_weight_pct:
         c.add(f"{qp}.technical_weight_pct", technical_weight_message(q.technical_weight_pct, p))
-    c.unique(f"{qp}.criteria", [k.criterion_id for k in q.criteria], "criterion_id")
+    c.unique(
+        f"{qp}.criteria",
+        [k.criterion_id for k in q.criteria],
+        _("duplicate criterion_id {value}"),
+    )
     marks_valid = True
     for i, criterion in enumerate(q.criteria):
         kp = f"{qp}.criteria[{i}]"
@@ -608,7 +692,9 @@ def _validate_evaluation(c: _Checker, p: Policy, path: str) -> None:
         if total != 100:
             c.add(
                 f"{qp}.criteria",
-                f"the criteria's marks must add up to 100 (they add up to {total})",
+                _("the criteria's marks must add up to 100 (they add up to {total})").format(
+                    total=total
+                ),
             )
 
 
@@ -616,11 +702,10 @@ def technical_weight_message(weight: Decimal, p: Policy) -> str:
     """Why a technical weight above the pack's maximum is refused (GFR Rule 192 in India)."""
     q = p.evaluation.qcbs
     cite = q.max_weight.citation
-    return (
-        f"must not exceed {q.max_technical_weight_pct} (got {weight}): the weight of technical "
-        f"(non-financial) parameters is capped at {q.max_technical_weight_pct} % "
-        f"({cite.text()})"
-    )
+    return _(
+        "must not exceed {maximum} (got {weight}): the weight of technical (non-financial) "
+        "parameters is capped at {maximum} % ({citation})"
+    ).format(maximum=q.max_technical_weight_pct, weight=weight, citation=cite.text())
 
 
 _QCBS_READINGS = ("not_defined", "ranked_first_as_l1")
@@ -628,19 +713,21 @@ _QCBS_READINGS = ("not_defined", "ranked_first_as_l1")
 
 def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
     kinds = [pref.kind for pref in p.preferences]
-    c.unique(path, kinds, "preference kind")
+    c.unique(path, kinds, _("duplicate preference kind {value}"))
     own = [i for i, pref in enumerate(p.preferences) if not is_statutory(pref)]
     for i, pref in enumerate(p.preferences):
         pp = f"{path}[{i}]"
         if isinstance(pref, MiiMatchL1Preference) and p.mii is None:
-            c.add(f"{pp}.kind", "mii_match_l1 needs the pack's mii section (class thresholds)")
+            c.add(f"{pp}.kind", _("mii_match_l1 needs the pack's mii section (class thresholds)"))
         if is_statutory(pref) and own and i > own[0]:
             # The law's procedure comes first; the authority's own policy acts only among the
             # outcomes the law leaves open.
             c.add(
                 f"{pp}.kind",
-                f"{pref.kind} is statutory and must come before every "
-                f"preference of the authority's own",
+                _(
+                    "{kind} is statutory and must come before every preference of the "
+                    "authority's own"
+                ).format(kind=pref.kind),
             )
         if isinstance(pref, PriceEvaluationFactorPreference):
             c.decimal_in(f"{pp}.factor_pct", pref.factor_pct, _POLICY["preferences[].factor_pct"])
@@ -649,7 +736,10 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
                 # authority's own must see the evaluation it produces.
                 c.add(
                     f"{pp}.kind",
-                    "price_evaluation_factor must be the first of the authority's own preferences",
+                    _(
+                        "price_evaluation_factor must be the first of the authority's own "
+                        "preferences"
+                    ),
                 )
         elif isinstance(pref, MiiMatchL1Preference):
             c.decimal_in(f"{pp}.margin_pct", pref.margin_pct, _POLICY["preferences[].margin_pct"])
@@ -667,10 +757,10 @@ def _validate_preferences(c: _Checker, p: Policy, path: str) -> None:
             )
             dates = [s.effective_from for s in pref.schedule]
             if not dates:
-                c.add(f"{pp}.schedule", "must have at least one step")
+                c.add(f"{pp}.schedule", _("must have at least one step"))
             if dates != sorted(dates):
-                c.add(f"{pp}.schedule", "steps must be in date order")
-            c.unique(f"{pp}.schedule", dates, "effective_from date")
+                c.add(f"{pp}.schedule", _("steps must be in date order"))
+            c.unique(f"{pp}.schedule", dates, _("duplicate effective_from date {value}"))
             for j, step in enumerate(pref.schedule):
                 c.decimal_in(
                     f"{pp}.schedule[{j}].premium_pct",
@@ -697,14 +787,19 @@ def validate_match_replies(
     ids: list[object] = []
     for i, reply in enumerate(replies):
         rp = f"{path}[{i}]"
-        if not c.is_type(rp, reply, MatchReply, "an answer to a match-L1 invitation"):
+        if not c.is_type(rp, reply, MatchReply, _("must be an answer to a match-L1 invitation")):
             continue
         ids.append((reply.offer_id, reply.preference))
         c.boolean(f"{rp}.accepts", reply.accepts)
         c.member(f"{rp}.preference", reply.preference, ("mii_match_l1", "mse_match_l1"))
         if reply.offer_id not in known:
-            c.add(f"{rp}.offer_id", f"{reply.offer_id!r} is not one of the offers compared")
-    c.unique(path, ids, "offer and preference")
+            c.add(
+                f"{rp}.offer_id",
+                _("{offer_id} is not one of the offers compared").format(
+                    offer_id=repr(reply.offer_id)
+                ),
+            )
+    c.unique(path, ids, _("duplicate offer and preference {value}"))
     return c.errors
 
 
@@ -717,14 +812,19 @@ def validate_technical_scores(
     ids: list[object] = []
     for i, score in enumerate(scores):
         sp = f"{path}[{i}]"
-        if not c.is_type(sp, score, TechnicalScore, "a committee's technical score"):
+        if not c.is_type(sp, score, TechnicalScore, _("must be a committee's technical score")):
             continue
         ids.append(score.offer_id)
         c.decimal_in(f"{sp}.score", score.score, bounds.PERCENT)
         c.text(f"{sp}.source", score.source)
         if score.offer_id not in known:
-            c.add(f"{sp}.offer_id", f"{score.offer_id!r} is not one of the offers compared")
-    c.unique(path, ids, "offer")
+            c.add(
+                f"{sp}.offer_id",
+                _("{offer_id} is not one of the offers compared").format(
+                    offer_id=repr(score.offer_id)
+                ),
+            )
+    c.unique(path, ids, _("duplicate offer {value}"))
     return c.errors
 
 
@@ -735,10 +835,17 @@ def validate_against_policy(w: Workload, p: Policy) -> list[FieldError]:
         if p.residency_rule(tag) is None:
             c.add(
                 f"workload.data_classification[{i}]",
-                f"policy {p.pack_id} v{p.version} has no residency rule for {tag!r}",
+                _("policy {pack_id} v{version} has no residency rule for {classification}").format(
+                    pack_id=p.pack_id, version=p.version, classification=repr(tag)
+                ),
             )
     if p.quality_bar(w.use_case) is None:
-        c.add("workload.use_case", f"policy has no quality bar for {w.use_case!r} and no default")
+        c.add(
+            "workload.use_case",
+            _("policy has no quality bar for {use_case} and no default").format(
+                use_case=repr(w.use_case)
+            ),
+        )
     weight = w.qcbs_technical_weight_pct
     if weight is not None and weight > p.evaluation.qcbs.max_technical_weight_pct:
         c.add("workload.qcbs_technical_weight_pct", technical_weight_message(weight, p))
@@ -772,24 +879,43 @@ def validate_sensitivity(
     ):
         c.add(
             f"{path}.growth_spread_pct",
-            f"takes growth to {growth - config.growth_spread_pct} %: must keep it above -100 %",
+            _("takes growth to {growth} %: must keep it above -100 %").format(
+                growth=growth - config.growth_spread_pct
+            ),
         )
     depreciation = policy.finance.expected_inr_depreciation_pct
     if _within(depreciation, _POLICY["finance.expected_inr_depreciation_pct"]) and (
         depreciation - config.fx_depreciation_spread_pct <= -100
     ):
-        c.add(f"{path}.fx_depreciation_spread_pct", "must keep depreciation above -100 %")
+        c.add(f"{path}.fx_depreciation_spread_pct", _("must keep depreciation above -100 %"))
     needed = memory_needed(offers, config.scenarios)
     limit = bounds.SENSITIVITY_MEMORY_BYTES
     if needed > limit:
         c.add(
             f"{path}.scenarios",
-            f"{format_count(config.scenarios)} scenarios over {format_count(offers)} offers need "
-            "an estimated "
-            f"{_gib(needed)} of memory (a price factor for every offer in every scenario, "
-            f"{BYTES_PER_VALUE} bytes each, and {BLOCK_ARRAYS} working arrays of up to "
-            f"{format_count(BLOCK_VALUES)} values); the limit is {_gib(limit)}: use at most "
-            f"{format_count(scenarios_within(offers, limit))} scenarios, or fewer offers",
+            # A GiB holds over 114 million values and a run has at most a million scenarios, so
+            # the offers number at least 115; only the scenarios may number one (the plural the
+            # translator needs), and "at most" falls to one only beyond 100 million offers.
+            ngettext(
+                "{scenarios} scenario over {offers} offers needs an estimated {needed} of memory "
+                "(a price factor for every offer in every scenario, {value_bytes} bytes each, "
+                "and {arrays} working arrays of up to {block} values); the limit is {limit}: "
+                "use at most {most} scenarios, or fewer offers",
+                "{scenarios} scenarios over {offers} offers need an estimated {needed} of memory "
+                "(a price factor for every offer in every scenario, {value_bytes} bytes each, "
+                "and {arrays} working arrays of up to {block} values); the limit is {limit}: "
+                "use at most {most} scenarios, or fewer offers",
+                config.scenarios,
+            ).format(
+                scenarios=format_count(config.scenarios),
+                offers=format_count(offers),
+                needed=_gib(needed),
+                value_bytes=BYTES_PER_VALUE,
+                arrays=BLOCK_ARRAYS,
+                block=format_count(BLOCK_VALUES),
+                limit=_gib(limit),
+                most=format_count(scenarios_within(offers, limit)),
+            ),
         )
     return c.errors
 
