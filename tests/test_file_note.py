@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -37,9 +38,11 @@ def render(document: JustificationDocument) -> JustificationDocument:
     return document
 
 
-def requested(user, comparison, capture) -> JustificationDocument:
+def requested(user, comparison, capture, language: str = "en") -> JustificationDocument:
+    """The note rendered; in English by default, as these tests read its English words (the
+    bilingual note, each part in Hindi then in English, is tested at the end)."""
     with capture(execute=False):
-        document = services.document_request(user=user, comparison=comparison)
+        document = services.document_request(user=user, comparison=comparison, language=language)
     return render(document)
 
 
@@ -272,3 +275,16 @@ def test_the_particulars_are_workload_fields_of_the_form_and_the_api(
     form = client.get(reverse("workload_create")).content.decode()
     assert "The file note (what only the department knows)" in form
     assert 'name="gem_reference"' in form and 'name="committees"' in form
+
+
+def test_the_bilingual_note_has_each_part_in_hindi_then_in_english(
+    alice, comparison, django_capture_on_commit_callbacks
+):
+    note = requested(alice, comparison, django_capture_on_commit_callbacks, language="hi-en")
+    text = " ".join(pages_of(note))
+    english = text.index("Note for approval")
+    assert re.search(r"[\u0900-\u097F]", text[:english]), "the Hindi part comes first"
+    for heading in ("Background and need", "Estimated cost", "Approvals sought", ANNEX):
+        assert heading in text, heading
+    # The amounts in words, in both languages, in their parts.
+    assert "In words:" in text and "rupees" in text

@@ -19,10 +19,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
 from django.utils.translation import gettext as _
 
 from procurement import engine, labels
-from procurement.documents.content import TO_BE_FILLED, Clause, tender_clauses
+from procurement.documents.content import TO_BE_FILLED, Clause, procurement_mode, tender_clauses
 from procurement.engine.numbers import (
     DAYS_PER_YEAR,
     ONE,
@@ -32,6 +33,7 @@ from procurement.engine.numbers import (
     round_int,
 )
 from procurement.engine.policy import Instrument, MiiMatchL1Preference, instrument_of
+from procurement.labels import reader_language as language
 from procurement.models import JustificationDocument, Tender
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -69,87 +71,132 @@ SECTION_OF = {
     "model_lifecycle": LIFECYCLE,
 }
 
-# The instruments of the general rules the pack has no clause for, cited as the pack cites its
-# own (issuer: instrument, number and date, paragraph).
-DOE = "Ministry of Finance, Department of Expenditure"
-GFR = "General Financial Rules 2017"
-BID_SECURITY = (
-    engine.Citation(
-        GFR, "Rule 170(i): bid security of 2 % to 5 %, or a bid-securing declaration", issuer=DOE
-    ),
-    engine.Citation(
-        "Office Memorandum",
-        "bid-securing declaration in place of earnest money; micro and small enterprises and "
-        "startups exempt",
-        issuer=DOE,
-        number="F.9/4/2020-PPD",
-        date=dt.date(2020, 11, 12),
-    ),
-)
-PERFORMANCE_SECURITY = engine.Citation(
-    GFR,
-    "Rule 171: performance security of 3 % to 5 %, valid 60 days beyond all contractual "
-    "obligations",
-    issuer=DOE,
-)
-RELAXATION = (
-    engine.Citation(GFR, "Rule 173(i)", issuer=DOE),
-    engine.Citation(
-        "Manual for Procurement of Non-Consultancy Services 2025",
-        "para 5.1.7: relaxation of prior turnover and prior experience for startups and micro "
-        "and small enterprises",
-        issuer=DOE,
-    ),
-)
-MSE_ORDER = engine.Citation(
-    "Public Procurement Policy for Micro and Small Enterprises (MSEs) Order, 2012, as amended",
-    "purchase preference within L1 + 15 % for at least 25 % of the tendered value; exemption "
-    "from tender fee and earnest money",
-    issuer="Ministry of Micro, Small and Medium Enterprises",
-    number="S.O. 5670(E)",
-    date=dt.date(2018, 11, 9),
-)
-CODE_OF_INTEGRITY = engine.Citation(
-    GFR, "Rule 175: Code of Integrity for public procurement", issuer=DOE
-)
-PAYMENT = engine.Citation(GFR, "Rule 172: advance payments", issuer=DOE)
-PRICE_SCHEDULE = engine.Citation(
-    GFR,
-    "Rule 173: the criteria and the method of evaluation, with any discounting, stated in the "
-    "bid document",
-    issuer=DOE,
-)
-DATA_PROTECTION = engine.Citation(
-    "Digital Personal Data Protection Act, 2023",
-    "section 8: a data processor engaged only under a valid contract",
-    issuer="Parliament of India",
-)
-CLOUD_TERMS = engine.Citation(
-    "Guidelines for Government Departments on Contractual Terms related to Cloud Services (2017)",
-    "exit management and transition",
-    issuer="Ministry of Electronics and Information Technology (MeitY)",
-)
-INTEGRITY_PACT = engine.Citation(
-    "Standard Operating Procedure for adoption of the Integrity Pact",
-    "independent external monitors",
-    issuer="Central Vigilance Commission",
-)
-OFFICIAL_LANGUAGES = engine.Citation(
-    "Official Languages Act, 1963", "section 3(3)", issuer="Parliament of India"
-)
+
+def _general_sources() -> dict[str, str]:
+    """The instruments of the general rules the pack has no clause for, cited as the pack cites
+    its own (issuer: instrument, number and date, paragraph), in the reader's language."""
+    doe = _("Ministry of Finance, Department of Expenditure")
+    gfr = _("General Financial Rules 2017")
+    parliament = _("Parliament of India")
+    bid_security = (
+        engine.Citation(
+            gfr,
+            _(
+                "Rule 170(i): bid security of %(low)s %% to %(high)s %%, or a bid-securing "
+                "declaration"
+            )
+            % {"low": 2, "high": 5},
+            issuer=doe,
+        ),
+        engine.Citation(
+            _("Office Memorandum"),
+            _(
+                "bid-securing declaration in place of earnest money; micro and small enterprises "
+                "and startups exempt"
+            ),
+            issuer=doe,
+            number="F.9/4/2020-PPD",
+            date=dt.date(2020, 11, 12),
+        ),
+    )
+    performance_security = engine.Citation(
+        gfr,
+        _(
+            "Rule 171: performance security of %(low)s %% to %(high)s %%, valid %(days)s days "
+            "beyond all contractual obligations"
+        )
+        % {"low": 3, "high": 5, "days": 60},
+        issuer=doe,
+    )
+    relaxation = (
+        engine.Citation(gfr, _("Rule 173(i)"), issuer=doe),
+        engine.Citation(
+            _("Manual for Procurement of Non-Consultancy Services 2025"),
+            _(
+                "para 5.1.7: relaxation of prior turnover and prior experience for startups and "
+                "micro and small enterprises"
+            ),
+            issuer=doe,
+        ),
+    )
+    mse_order = engine.Citation(
+        _(
+            "Public Procurement Policy for Micro and Small Enterprises (MSEs) Order, 2012, as "
+            "amended"
+        ),
+        _(
+            "purchase preference within L1 + %(margin)s %% for at least %(share)s %% of the "
+            "tendered value; exemption from tender fee and earnest money"
+        )
+        % {"margin": 15, "share": 25},
+        issuer=_("Ministry of Micro, Small and Medium Enterprises"),
+        number="S.O. 5670(E)",
+        date=dt.date(2018, 11, 9),
+    )
+    code_of_integrity = engine.Citation(
+        gfr, _("Rule 175: Code of Integrity for public procurement"), issuer=doe
+    )
+    payment = engine.Citation(gfr, _("Rule 172: advance payments"), issuer=doe)
+    price_schedule = engine.Citation(
+        gfr,
+        _(
+            "Rule 173: the criteria and the method of evaluation, with any discounting, stated in "
+            "the bid document"
+        ),
+        issuer=doe,
+    )
+    data_protection = engine.Citation(
+        _("Digital Personal Data Protection Act, 2023"),
+        _("section 8: a data processor engaged only under a valid contract"),
+        issuer=parliament,
+    )
+    cloud_terms = engine.Citation(
+        _(
+            "Guidelines for Government Departments on Contractual Terms related to Cloud "
+            "Services (2017)"
+        ),
+        _("exit management and transition"),
+        issuer=_("Ministry of Electronics and Information Technology (MeitY)"),
+    )
+    integrity_pact = engine.Citation(
+        _("Standard Operating Procedure for adoption of the Integrity Pact"),
+        _("independent external monitors"),
+        issuer=_("Central Vigilance Commission"),
+    )
+    official_languages = engine.Citation(
+        _("Official Languages Act, 1963"), _("section 3(3)"), issuer=parliament
+    )
+    return {
+        "bid_security_sources": "; ".join(c.text() for c in bid_security),
+        "performance_security_source": performance_security.text(),
+        "relaxation_source": "; ".join(c.text() for c in relaxation),
+        "mse_source": mse_order.text(),
+        "integrity_source": code_of_integrity.text(),
+        "integrity_pact_source": integrity_pact.text(),
+        "languages_source": official_languages.text(),
+        "price_schedule_source": price_schedule.text(),
+        "payment_source": payment.text(),
+        "data_protection_source": data_protection.text(),
+        "exit_source": cloud_terms.text(),
+    }
+
+
+def _locale() -> str:
+    """The Babel locale of the reader's language: "en_IN" or "hi_IN"."""
+    return f"{language()}_IN"
 
 
 def indian_datetime(moment: dt.datetime) -> str:
     """A date and time as Indian tenders print them: "05.03.2026, 15:00 hours (IST)"."""
-    local = moment.astimezone(IST)
     return _("%(date)s, %(time)s hours (IST)") % {
-        "date": f"{local:%d.%m.%Y}",
-        "time": f"{local:%H:%M}",
+        "date": format_datetime(moment, "dd.MM.y", tzinfo=IST, locale=_locale()),
+        "time": format_datetime(moment, "HH:mm", tzinfo=IST, locale=_locale()),
     }
 
 
 def indian_date(day: dt.date) -> str:
-    return f"{day:%d.%m.%Y}"
+    """A date as Indian tenders print it: "05.03.2026"."""
+    return format_date(day, "dd.MM.y", locale=_locale())
 
 
 @dataclass(frozen=True)
@@ -217,9 +264,14 @@ class Preference:
 
 def _instrument(instrument: Instrument) -> str:
     words = f"{instrument.issuer}: {instrument.title}"
+    date = indian_date(instrument.date)
     if instrument.number:
-        words += f" No. {instrument.number}"
-    return f"{words} dated {indian_date(instrument.date)}"
+        return _("%(instrument)s No. %(number)s dated %(date)s") % {
+            "instrument": words,
+            "number": instrument.number,
+            "date": date,
+        }
+    return _("%(instrument)s dated %(date)s") % {"instrument": words, "date": date}
 
 
 def preferences(policy: engine.Policy, method: str, value: Decimal | None) -> list[Preference]:
@@ -313,16 +365,13 @@ def bid_document_context(document: JustificationDocument) -> dict[str, Any]:
         "value": value,
         "to_be_filled": TO_BE_FILLED,
         "pass_mark": format_num(tender.pass_mark),
-        "mode": policy.procurement_mode(value) if value is not None else None,
+        "mode": procurement_mode(policy, value),
         "emd": _share(value, tender.emd_pct) if tender.emd_pct is not None else None,
-        "bid_security_sources": "; ".join(c.text() for c in BID_SECURITY),
         "performance_security": _share(value, tender.performance_security_pct),
-        "performance_security_source": PERFORMANCE_SECURITY.text(),
         "turnover": _share(one_year, TURNOVER_SHARE_PCT),
         "turnover_pct": TURNOVER_SHARE_PCT,
         "experience": _share(one_year, EXPERIENCE_SHARE_PCT),
         "experience_pct": EXPERIENCE_SHARE_PCT,
-        "relaxation_source": "; ".join(c.text() for c in RELAXATION),
         "mii": mii,
         "mii_bidders": _mii_bidders(policy, workload, value),
         "mii_source": mii.classification.citation.text() if mii else "",
@@ -332,10 +381,6 @@ def bid_document_context(document: JustificationDocument) -> dict[str, Any]:
             (c.source for clause_id, c in placed if clause_id.startswith("local_content_")), ""
         ),
         "gte_source": mii.gte.citation.text() if mii else "",
-        "mse_source": MSE_ORDER.text(),
-        "integrity_source": CODE_OF_INTEGRITY.text(),
-        "integrity_pact_source": INTEGRITY_PACT.text(),
-        "languages_source": OFFICIAL_LANGUAGES.text(),
         "clauses": clauses,
         "land_border": policy.land_border,
         "quantities": quantities,
@@ -347,7 +392,6 @@ def bid_document_context(document: JustificationDocument) -> dict[str, Any]:
         "tax_recoverable": workload.buyer_gst_registered_business_use,
         "discounted": policy.evaluation.cost_basis == "npv",
         "discount_rate": policy.finance.discount_rate_pct,
-        "price_schedule_source": PRICE_SCHEDULE.text(),
         "method": method,
         "method_source": (
             qcbs.citation if method == "qcbs" else policy.evaluation.l1.citation
@@ -357,14 +401,12 @@ def bid_document_context(document: JustificationDocument) -> dict[str, Any]:
         "financial_weight": Decimal(100) - technical_weight,
         "min_technical_score": qcbs.min_technical_score,
         "preferences": preferences(policy, method, value),
-        "payment_source": PAYMENT.text(),
         "peak_per_minute": peak_per_minute(workload),
         "incident_source": policy.logs_direction.citation.instrument()
         if policy.logs_direction
         else "",
-        "data_protection_source": DATA_PROTECTION.text(),
         "pinned_source": policy.contract_terms.pinned_snapshot.citation.text()
         if policy.contract_terms.pinned_snapshot
         else "",
-        "exit_source": CLOUD_TERMS.text(),
+        **_general_sources(),
     }

@@ -21,22 +21,27 @@ Text is marked for translation so a Hindi edition can follow.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_date
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from procurement import charts, engine, labels, national, selectors, workload_fields
 from procurement.documents import charts as svg
 from procurement.documents.pdf import data_uri
+from procurement.engine import i18n as engine_i18n
 from procurement.engine.numbers import format_lakh_crore
 from procurement.engine.packs import load_pack, pack_names
+from procurement.engine.policy import ProcurementMode
+from procurement.labels import reader_language as language
 from procurement.models import JustificationDocument, Workload
 from procurement.presenters import ComparisonView, comparison_view, expert_notes
 from procurement.signing import stored_signature
@@ -76,7 +81,11 @@ def _from_library(
     if clause is None:
         return None
     source = "; ".join(citation.text() for citation in clause.sources)
-    return Clause(clause.title, clause.text.format_map(values), source, clause.confidence)
+    # The pack's words in the reader's language (the shipped packs' words are in the catalogue:
+    # procurement/engine/packs/messages.py); the placeholders are filled after translation.
+    title = engine_i18n._(clause.title)
+    text = engine_i18n._(clause.text).format_map(values)
+    return Clause(title, text, source, clause.confidence)
 
 
 def _library(policy: engine.Policy) -> dict[str, engine.TenderClause]:
@@ -97,10 +106,10 @@ def _clause_values(policy: engine.Policy, workload: engine.Workload, rule: Any) 
     )
     if rule is not None and rule.required_country:
         values["country"] = _country(rule.required_country)
-        values["locations"] = _and(list(rule.locations))
+        values["locations"] = _and([str(LOCATIONS.get(loc, loc)) for loc in rule.locations])
     if rule is not None and rule.allowed_operator_types:
-        values["operator_types"] = " or ".join(
-            labels.OPERATOR_TYPE.label(o).lower() for o in rule.allowed_operator_types
+        values["operator_types"] = _or(
+            [labels.OPERATOR_TYPE.label(o).lower() for o in rule.allowed_operator_types]
         )
     bar = policy.quality_bar(workload.use_case)
     if bar is not None:
@@ -126,12 +135,31 @@ def _clause_values(policy: engine.Policy, workload: engine.Workload, rule: Any) 
     return values
 
 
+# What must stay in the country, as the residency clause lists it.
+LOCATIONS: dict[str, Any] = {
+    "processing": pgettext_lazy("what must stay in the country", "processing"),
+    "storage": pgettext_lazy("what must stay in the country", "storage"),
+    "logs": pgettext_lazy("what must stay in the country", "logs"),
+}
+
+
 def _country(code: str) -> str:
-    return "India" if code == "IN" else code
+    return _("India") if code == "IN" else code
 
 
 def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    """ "a", "a and b", "a, b and c", in the reader's language."""
+    if len(words) == 1:
+        return words[0]
+    return _("%(items)s and %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
+
+
+def _or(words: list[str]) -> str:
+    """ "a", "a or b", "a or b or c", in the reader's language."""
+    text = words[0]
+    for word in words[1:]:
+        text = _("%(either)s or %(other)s") % {"either": text, "other": word}
+    return text
 
 
 def _applies(tags: tuple[str, ...], applies_to: tuple[str, ...] | None) -> bool:
@@ -233,30 +261,34 @@ GEM_L1_PURCHASE_LIMIT_INR = Decimal(1_000_000)
 # failed (``procurement.engine.codes.OFFER_RULES``): what the catalogue records, as of its dates,
 # never a finding about the company.
 REASONS: dict[str, Any] = {
-    "RESIDENCY": _lazy("Recorded regions outside those the data classification allows"),
-    "CERT_IN_LOGS": _lazy("Logs recorded as kept outside India (CERT-In directions)"),
-    "CLOUD_EMPANELMENT": _lazy("No MeitY cloud empanelment with a current audit recorded"),
-    "CERTIFICATION": _lazy("A required certification not recorded as valid"),
-    "CERTIFICATION_EXPIRY": _lazy("A recorded certification lapses before the contract ends"),
-    "QUALITY": _lazy("No recorded evaluation meeting the quality bar in every language"),
-    "LATENCY": _lazy("Recorded response time slower than required"),
-    "AVAILABILITY": _lazy("Published availability below the requirement"),
-    "LANGUAGES": _lazy("A required language not recorded as supported"),
-    "CONTEXT_WINDOW": _lazy("A typical request does not fit the recorded context window"),
-    "TERMS_TRAINING": _lazy("Published terms do not rule out training on the buyer's data"),
-    "TERMS_RETENTION": _lazy("Published retention longer than allowed"),
-    "TERMS_DEPRECATION_NOTICE": _lazy("Published notice before retiring a model too short"),
-    "TERMS_SHUTDOWN": _lazy("Model announced to shut down before the contract ends"),
-    "TERMS_PINNED": _lazy("Only a floating model version published"),
-    "LAND_BORDER": _lazy("Land-border-country supplier with no registration recorded"),
-    "PRICE_FX": _lazy("Price in a currency with no dated exchange rate"),
-    "PRICE_STALE": _lazy("Published price too old, or dated after the survey date"),
-    "DEMO_DATA": _lazy("Illustrative (demo) data"),
-    "QCBS_MIN_TECHNICAL": _lazy("Recorded technical score below the qualifying minimum"),
-    "SUPPLIER_LOCAL_CONTENT": _lazy("Declared local content too low for who may bid at this value"),
-    "MII_LC_CERTIFICATE": _lazy("Local content not certified as required at this value"),
+    "RESIDENCY": gettext_lazy("Recorded regions outside those the data classification allows"),
+    "CERT_IN_LOGS": gettext_lazy("Logs recorded as kept outside India (CERT-In directions)"),
+    "CLOUD_EMPANELMENT": gettext_lazy("No MeitY cloud empanelment with a current audit recorded"),
+    "CERTIFICATION": gettext_lazy("A required certification not recorded as valid"),
+    "CERTIFICATION_EXPIRY": gettext_lazy(
+        "A recorded certification lapses before the contract ends"
+    ),
+    "QUALITY": gettext_lazy("No recorded evaluation meeting the quality bar in every language"),
+    "LATENCY": gettext_lazy("Recorded response time slower than required"),
+    "AVAILABILITY": gettext_lazy("Published availability below the requirement"),
+    "LANGUAGES": gettext_lazy("A required language not recorded as supported"),
+    "CONTEXT_WINDOW": gettext_lazy("A typical request does not fit the recorded context window"),
+    "TERMS_TRAINING": gettext_lazy("Published terms do not rule out training on the buyer's data"),
+    "TERMS_RETENTION": gettext_lazy("Published retention longer than allowed"),
+    "TERMS_DEPRECATION_NOTICE": gettext_lazy("Published notice before retiring a model too short"),
+    "TERMS_SHUTDOWN": gettext_lazy("Model announced to shut down before the contract ends"),
+    "TERMS_PINNED": gettext_lazy("Only a floating model version published"),
+    "LAND_BORDER": gettext_lazy("Land-border-country supplier with no registration recorded"),
+    "PRICE_FX": gettext_lazy("Price in a currency with no dated exchange rate"),
+    "PRICE_STALE": gettext_lazy("Published price too old, or dated after the survey date"),
+    "DEMO_DATA": gettext_lazy("Illustrative (demo) data"),
+    "QCBS_MIN_TECHNICAL": gettext_lazy("Recorded technical score below the qualifying minimum"),
+    "SUPPLIER_LOCAL_CONTENT": gettext_lazy(
+        "Declared local content too low for who may bid at this value"
+    ),
+    "MII_LC_CERTIFICATE": gettext_lazy("Local content not certified as required at this value"),
 }
-UNPRICED = _lazy("Could not be priced for this requirement")
+UNPRICED = gettext_lazy("Could not be priced for this requirement")
 
 
 @dataclass(frozen=True)
@@ -345,7 +377,8 @@ def _lowered(words: str) -> str:
 
 
 def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """ "1 October 2026" in the reader's language ("1 अक्टूबर 2026")."""
+    return format_date(day, "d MMMM y", locale=f"{language()}_IN")
 
 
 def _reference(view: ComparisonView) -> engine.OfferResult | None:
@@ -378,7 +411,7 @@ def _survey(view: ComparisonView, listings: dict[str, engine.Offer]) -> list[Sur
     return sorted(rows, key=lambda row: (row.nominal_total_inr, row.offer.name))
 
 
-TO_BE_FILLED = _lazy("[to be filled]")
+TO_BE_FILLED = gettext_lazy("[to be filled]")
 
 
 def particulars(workload: Workload) -> dict[str, str]:
@@ -398,6 +431,13 @@ def particulars(workload: Workload) -> dict[str, str]:
         else:
             entered[row.name] = text
     return entered
+
+
+def procurement_mode(policy: engine.Policy, value: Decimal | None) -> ProcurementMode | None:
+    """The mode of procurement the estimated value allows, its name in the reader's language
+    (the pack's words, as the clauses)."""
+    mode = policy.procurement_mode(value) if value is not None else None
+    return None if mode is None else dataclasses.replace(mode, mode=engine_i18n._(mode.mode))
 
 
 def _chart_images(figures: dict[str, charts.Figure | None]) -> tuple[dict[str, str], str]:
@@ -422,7 +462,11 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
     comparison = document.comparison
     snapshot = comparison.snapshot_document()
     inputs = engine.load_inputs(snapshot["inputs"], snapshot["engine_version"])
-    view = comparison_view(engine.load_results(snapshot["results"]))
+    view = comparison_view(
+        selectors.reader_results(
+            engine.load_results(snapshot["results"]), comparison.fingerprint, lambda: snapshot
+        )
+    )
     results = view.results
     workload = inputs.workload
     policy = inputs.policy
@@ -465,7 +509,7 @@ def document_context(document: JustificationDocument) -> dict[str, Any]:
         "category": _lowered(labels.PROCUREMENT_CATEGORY.label(workload.procurement_category)),
         "policy": policy,
         "value": value,
-        "mode": policy.procurement_mode(value) if value is not None else None,
+        "mode": procurement_mode(policy, value),
         "purchase": purchase,
         # The service approved for purchase, else the catalogue's L1 the note proposes.
         "purchase_offer": view.offers.get(approved.offer_id) if approved else view.awarded,

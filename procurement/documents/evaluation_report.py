@@ -25,10 +25,14 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User as Account
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from procurement import engine, labels, selectors
 from procurement.documents.bid_document import indian_date, indian_datetime
 from procurement.engine.numbers import format_count, format_indian, format_inr, format_pct
+from procurement.engine.words import rupees_in_words
+from procurement.labels import reader_language as language
 from procurement.models import Bid, Comparison, Decision, JustificationDocument, Tender
 from procurement.presenters import Plain
 
@@ -175,6 +179,7 @@ class AwardLines:
     recommended: str
     mechanism: str
     price_paid: str
+    price_paid_words: str
     price_paid_nominal: str
     price_of: str
     premium: str
@@ -340,6 +345,13 @@ def _financial(results: engine.ComparisonResult, plain: Plain) -> tuple[Financia
     )
 
 
+def _reply(*, accepts: bool) -> str:
+    """A bidder's reply to an invitation to match L1, in a word."""
+    if accepts:
+        return pgettext("reply to an invitation to match L1", "Accepted")
+    return pgettext("reply to an invitation to match L1", "Declined")
+
+
 def _preferences(
     tender: Tender, results: engine.ComparisonResult, plain: Plain, as_of: dt.datetime
 ) -> tuple[PreferenceLine, ...]:
@@ -357,18 +369,18 @@ def _preferences(
             if reply is not None and reply.recorded_at > as_of:
                 reply = None
             if reply is not None:
-                answer = "Accepted" if reply.accepts else "Declined"
+                answer = _reply(accepts=reply.accepts)
                 on = indian_date(reply.replied_on)
             elif r.answer == "stated":
-                answer, on = ("Accepted" if r.accepted else "Declined"), NOT_GIVEN
+                answer, on = _reply(accepts=r.accepted), NOT_GIVEN
             else:
-                answer, on = "No reply yet", NOT_GIVEN
+                answer, on = _("No reply yet"), NOT_GIVEN
             rounds.append(
                 RoundLine(
                     round=r.round,
                     bidder=plain(r.offer_id),
                     evaluated_cost=format_inr(r.evaluated_cost_inr),
-                    invited_on=_day(invitation.issued_at) if invitation else "Not invited yet",
+                    invited_on=_day(invitation.issued_at) if invitation else _("Not invited yet"),
                     reply=answer,
                     replied_on=on,
                 )
@@ -390,25 +402,29 @@ def _award(results: engine.ComparisonResult, plain: Plain) -> AwardLines:
     if award.offer_id is None:
         return AwardLines(
             found=False,
-            recommended="No bid can be recommended: none of the qualified bids is eligible.",
+            recommended=_("No bid can be recommended: none of the qualified bids is eligible."),
             mechanism=labels.MECHANISM.label(award.mechanism),
             price_paid=NOT_GIVEN,
+            price_paid_words=NOT_GIVEN,
             price_paid_nominal=NOT_GIVEN,
             price_of=NOT_GIVEN,
             premium=plain(results.recommendation.premium_statement),
         )
     if award.price_offer_id in (None, award.offer_id):
-        price_of = f"{plain(award.offer_id)}'s own evaluated price"
+        price_of = _("%(bidder)s's own evaluated price") % {"bidder": plain(award.offer_id)}
     else:
-        price_of = (
-            f"the evaluated price of {plain(award.price_offer_id)}, which {plain(award.offer_id)} "
-            "matched"
-        )
+        price_of = _("the evaluated price of %(l1)s, which %(bidder)s matched") % {
+            "l1": plain(award.price_offer_id),
+            "bidder": plain(award.offer_id),
+        }
     return AwardLines(
         found=True,
         recommended=plain(award.offer_id),
         mechanism=labels.MECHANISM.label(award.mechanism),
         price_paid=_inr(award.cost_inr),
+        price_paid_words=NOT_GIVEN
+        if award.cost_inr is None
+        else rupees_in_words(award.cost_inr, language()),
         price_paid_nominal=_inr(award.nominal_inr),
         price_of=price_of,
         premium=plain(results.recommendation.premium_statement),
@@ -423,7 +439,7 @@ def _decision(
     decided = decision.decided_at is not None and decision.decided_at <= as_of
     status = decision.status if decided else Decision.Status.PROPOSED
     return DecisionLines(
-        status=Decision.Status(status).label,
+        status=str(Decision.Status(status).label),
         awarded=plain(decision.offer_id),
         follows_recommendation=decision.follows_recommendation,
         reason=decision.reason,
@@ -448,19 +464,21 @@ def _method(results: engine.ComparisonResult, inputs: engine.SnapshotInputs) -> 
         technical = inputs.workload.qcbs_technical_weight_pct
         if technical is None:
             technical = qcbs.technical_weight_pct
-        weights = (
-            f"Technical score weighted {format_pct(technical)}, financial score "
-            f"{format_pct(Decimal(100) - technical)}; the minimum qualifying technical score "
-            f"is {format_indian(qcbs.min_technical_score)}."
-        )
+        weights = _(
+            "Technical score weighted %(technical)s, financial score %(financial)s; the minimum "
+            "qualifying technical score is %(minimum)s."
+        ) % {
+            "technical": format_pct(technical),
+            "financial": format_pct(Decimal(100) - technical),
+            "minimum": format_indian(qcbs.min_technical_score),
+        }
     if results.cost_basis == "npv":
-        basis = (
-            "Present value of the whole term, taxes included, discounted at "
-            f"{format_pct(inputs.policy.finance.discount_rate_pct)} a year as the bid document "
-            "states"
-        )
+        basis = _(
+            "Present value of the whole term, taxes included, discounted at %(rate)s a year as "
+            "the bid document states"
+        ) % {"rate": format_pct(inputs.policy.finance.discount_rate_pct)}
     else:
-        basis = "Nominal rupees over the whole term, taxes included"
+        basis = _("Nominal rupees over the whole term, taxes included")
     return weights, basis
 
 
@@ -474,6 +492,7 @@ def evaluation_report_view(
     if evaluation is None or evaluation.tender_id != tender.pk:
         raise ValueError(f"tender {tender.pk} has no evaluation of its bids to report")
     as_of = as_of or timezone.now()
+    # The engine's sentences in the reader's language; the figures are the stored ones.
     results = selectors.comparison_results(evaluation)
     inputs = selectors.comparison_inputs(evaluation)
     bids = selectors.opened_bids(tender)
@@ -503,7 +522,8 @@ def evaluation_report_view(
         method=labels.EVALUATION_METHOD.label(results.evaluation_method),
         weights=weights,
         cost_basis=basis,
-        policy_pack=f"{pack.title}, version {pack.version}",
+        policy_pack=_("%(title)s, version %(version)s")
+        % {"title": pack.title, "version": pack.version},
         evaluated_on=indian_datetime(evaluation.created_at),
         financial=_financial(results, plain),
         preferences=_preferences(tender, results, plain, as_of),

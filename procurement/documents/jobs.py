@@ -37,13 +37,13 @@ from celery import current_app
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
 from procurement.audit import audit_record
 from procurement.documents.bid_document import bid_document_context
+from procurement.documents.bilingual import BILINGUAL, render_bilingual, render_in
 from procurement.documents.content import document_context
 from procurement.documents.evaluation_report import evaluation_report_context
 from procurement.documents.pdf import render_pdf
@@ -166,24 +166,25 @@ def document_pdf(document: JustificationDocument) -> bytes:
     snapshot attached: the bids' terms as evaluated, for replay)."""
     comparison = document.comparison
     attachments: dict[str, tuple[bytes, str]] = {}
-    with translation.override(document.language):
-        if document.kind == JustificationDocument.Kind.BID_DOCUMENT:
-            html = render_to_string("documents/bid_document.html", bid_document_context(document))
-        elif document.kind == JustificationDocument.Kind.EVALUATION_REPORT:
-            html = render_to_string(
-                "documents/evaluation_report.html", evaluation_report_context(document)
-            )
-            attachments[f"evaluation-{comparison.fingerprint[:12]}-snapshot.json"] = (
-                comparison.snapshot.encode("utf-8"),
-                "Snapshot of the evaluation: every input and result; SHA-256 fingerprint "
-                f"{comparison.fingerprint}",
-            )
-        else:
-            html = render_to_string("documents/justification.html", document_context(document))
-            attachments[f"comparison-{comparison.pk}-snapshot.json"] = (
-                comparison.snapshot.encode("utf-8"),
-                f"Snapshot of every input and result; SHA-256 fingerprint {comparison.fingerprint}",
-            )
+    if document.kind == JustificationDocument.Kind.BID_DOCUMENT:
+        template, context = "documents/bid_document.html", bid_document_context
+    elif document.kind == JustificationDocument.Kind.EVALUATION_REPORT:
+        template, context = "documents/evaluation_report.html", evaluation_report_context
+        attachments[f"evaluation-{comparison.fingerprint[:12]}-snapshot.json"] = (
+            comparison.snapshot.encode("utf-8"),
+            "Snapshot of the evaluation: every input and result; SHA-256 fingerprint "
+            f"{comparison.fingerprint}",
+        )
+    else:
+        template, context = "documents/justification.html", document_context
+        attachments[f"comparison-{comparison.pk}-snapshot.json"] = (
+            comparison.snapshot.encode("utf-8"),
+            f"Snapshot of every input and result; SHA-256 fingerprint {comparison.fingerprint}",
+        )
+    if document.language == BILINGUAL:
+        html = render_bilingual(template, lambda: context(document))
+    else:  # a document requested in one language before documents were bilingual
+        html = render_in(document.language, template, lambda: context(document))
     rendered = render_pdf(html, attachments=attachments, when=document.requested_at)
     if rendered.refused:
         logger.warning("document %s: refused to fetch %s", document.pk, rendered.refused)
