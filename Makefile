@@ -31,10 +31,10 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 # Debian packages: Pango for WeasyPrint, Chromium to export the PDF's charts (and drive the
 # browser tests), Lohit Devanagari as the documents' Hindi font; qpdf checks PDFs in the tests.
-RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium fonts-lohit-deva
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium fonts-lohit-deva gettext
 SYSTEM_PACKAGES := $(RUN_PACKAGES) qpdf
 
-.PHONY: help run test install install-dev node-modules system-packages static lint check vendor clean
+.PHONY: help run test install install-dev node-modules system-packages static lint check vendor clean messages messages-extract i18n-check
 
 help:
 	@echo "make run    set up everything, load the demo data and serve http://127.0.0.1:8000/"
@@ -55,6 +55,21 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
+
+# The Hindi message catalogue, compiled for Django and the engine (git-ignored; msgfmt is GNU
+# gettext's). `make messages-extract` refreshes the .po from the code after strings change.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+locale/%.mo: locale/%.po
+	msgfmt --check -o $@ $<
+messages: $(CATALOGUES)
+messages-extract: install-dev
+	$(TEST_ENV) $(MANAGE) makemessages --locale hi --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'tests/*'
+
+# Every user-visible string is marked and translated: the template scan and msgfmt's statistics.
+i18n-check: install-dev
+	$(BIN)/python scripts/i18n_check.py templates
+	$(BIN)/python scripts/i18n_check.py catalogue
 
 # npm's devDependencies as package-lock.json pins them: the tests need axe-core (the accessibility
 # test injects it into pages; it is never served); `make vendor` copies the rest into static/.
@@ -87,6 +102,7 @@ run: install static $(LOCAL_ENV)
 		echo "SNAPSHOT_SIGNING_KEY=$$($(NEW_SIGNING_KEY))" >> $(LOCAL_ENV); \
 		echo "Added a generated snapshot signing key to $(LOCAL_ENV)."; }
 	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(RUN_PACKAGES)"
+	@$(MAKE) --no-print-directory messages
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) load_demo
 	@echo
@@ -112,7 +128,7 @@ system-packages:
 		fi; \
 	fi
 
-test: install-dev node-modules static system-packages
+test: install-dev node-modules static system-packages messages
 	$(TEST_ENV) $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 lint: install-dev

@@ -27,6 +27,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
@@ -77,7 +79,7 @@ class ServiceUnavailable(exceptions.APIException):
     """Redis (the cache, the request budgets, the task broker) cannot be reached."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = (
+    default_detail = gettext_lazy(
         "A service this request needs (the cache and task queue) is unreachable just now. "
         "Nothing was changed; try again in a minute."
     )
@@ -131,7 +133,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
 def too_big_message() -> str:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return f"The request body is larger than {limit:,} bytes, the most this server reads."
+    return _("The request body is larger than %(limit)s bytes, the most this server reads.") % {
+        "limit": f"{limit:,}"
+    }
 
 
 def _api(request: HttpRequest) -> bool:
@@ -141,7 +145,7 @@ def _api(request: HttpRequest) -> bool:
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's 404 for a URL no route matches: JSON under /api/, the HTML page elsewhere."""
     if _api(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
@@ -154,7 +158,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         context = {"message": too_big_message()}
         return render(request, "too_large.html", context, status=413)
     if _api(request):
-        return JsonResponse({"detail": "Bad request."}, status=400)
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
     return defaults.bad_request(request, exception)
 
 
@@ -162,7 +166,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Django's 500: JSON under /api/, the HTML page elsewhere."""
     if _api(request):
         return JsonResponse(
-            {"detail": "Server error: the request failed on our side."},
+            {"detail": _("Server error: the request failed on our side.")},
             status=500,
         )
     return defaults.server_error(request)
@@ -209,11 +213,11 @@ class StrictDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value: Any) -> Any:
         if not isinstance(value, str) or not re.match(self.pattern, value):
-            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+05:30, in 2000–2099")
+            self.fail("invalid", format=_("YYYY-MM-DDThh:mm:ss+05:30, in 2000–2099"))
         try:
             return super().to_internal_value(value)
         except OverflowError:
-            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+05:30, in 2000–2099")
+            self.fail("invalid", format=_("YYYY-MM-DDThh:mm:ss+05:30, in 2000–2099"))
 
 
 class StrictDateTimeFieldExtension(OpenApiSerializerFieldExtension):
@@ -292,8 +296,11 @@ class RangedDecimalField(serializers.DecimalField):
             super().to_internal_value(data)  # DRF's own message, when it has one
             self.run_validators(Decimal(data))
             raise serializers.ValidationError(
-                f"Write the number with digits and at most one point, e.g. 12.50 "
-                f"(no plus sign, exponent or leading zero): {data!r}."
+                _(
+                    "Write the number with digits and at most one point, e.g. 12.50 "
+                    "(no plus sign, exponent or leading zero): %(value)s."
+                )
+                % {"value": repr(data)}
             )
         return super().validate_empty_values(data)
 
@@ -314,7 +321,7 @@ def json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) ->
         return None  # the field's own allow_null decides
     if isinstance(field, serializers.ListField):
         if not isinstance(value, list):
-            return ["Must be a list."]
+            return [_("Must be a list.")]
         items = {i: json_type_error(field.child, item) for i, item in enumerate(value)}
         return {i: problem for i, problem in items.items() if problem} or None
     problem = _scalar_type_error(field, value)
@@ -323,14 +330,14 @@ def json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) ->
 
 def _scalar_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
     if isinstance(field, serializers.BooleanField):
-        return None if isinstance(value, bool) else "Must be true or false."
+        return None if isinstance(value, bool) else _("Must be true or false.")
     if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
         whole = isinstance(value, int) and not isinstance(value, bool)
-        return None if whole else "Must be a whole number."
+        return None if whole else _("Must be a whole number.")
     if isinstance(field, serializers.DecimalField):
-        return None if isinstance(value, str) else 'Must be a decimal string, e.g. "12.50".'
+        return None if isinstance(value, str) else _('Must be a decimal string, e.g. "12.50".')
     if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.DateField):
-        return None if isinstance(value, str) else "Must be a string."
+        return None if isinstance(value, str) else _("Must be a string.")
     return None
 
 
@@ -347,9 +354,9 @@ class StrictSerializer(serializers.Serializer[Any]):
             for name, value in data.items():
                 field = self.fields.get(name)
                 if field is None:
-                    refused[str(name)] = ["Unknown field."]
+                    refused[str(name)] = [_("Unknown field.")]
                 elif field.read_only:
-                    refused[str(name)] = ["Read-only field: the server sets it."]
+                    refused[str(name)] = [_("Read-only field: the server sets it.")]
                 elif problem := json_type_error(field, value):
                     refused[str(name)] = problem
         try:
@@ -372,12 +379,14 @@ class EmptyRequestSerializer(StrictSerializer):
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField(help_text="What went wrong, in plain words.")
+    detail = serializers.CharField(help_text=gettext_lazy("What went wrong, in plain words."))
 
 
 class ThrottledSerializer(ErrorSerializer):
     retry_after = serializers.IntegerField(
-        help_text="Seconds to wait before the next request (also in the Retry-After header)."
+        help_text=gettext_lazy(
+            "Seconds to wait before the next request (also in the Retry-After header)."
+        )
     )
 
 

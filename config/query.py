@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import django_filters
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
@@ -28,7 +29,7 @@ def one_value(request: Request, name: str) -> str:
     """The parameter's value; a parameter given twice is refused (which one was meant?)."""
     values = request.query_params.getlist(name)
     if len(values) > 1:
-        _refuse(name, "Give this parameter once.")
+        _refuse(name, _("Give this parameter once."))
     return str(values[0])
 
 
@@ -55,13 +56,13 @@ class StrictFilterBackend(DjangoFilterBackend):
         ):
             return
         if value == "":
-            _refuse(name, "Give a value, or leave the parameter out.")
+            _refuse(name, _("Give a value, or leave the parameter out."))
         if isinstance(query_filter, django_filters.DateFilter) and not ISO_DATE.fullmatch(value):
-            _refuse(name, "Enter a date as YYYY-MM-DD.")
+            _refuse(name, _("Enter a date as YYYY-MM-DD."))
         if isinstance(query_filter, django_filters.BooleanFilter) and value not in BOOLEAN:
-            _refuse(name, "Enter true or false.")
+            _refuse(name, _("Enter true or false."))
         if isinstance(query_filter, django_filters.NumberFilter) and not WHOLE.fullmatch(value):
-            _refuse(name, "Enter a whole number.")
+            _refuse(name, _("Enter a whole number."))
 
 
 BOOLEAN = ("true", "false")
@@ -78,7 +79,10 @@ class StrictOrderingFilter(OrderingFilter):
         value = one_value(request, self.ordering_param)
         choices = self.choices(view)
         if value not in choices:
-            _refuse(self.ordering_param, f"Order by one of: {', '.join(choices)}.")
+            _refuse(
+                self.ordering_param,
+                _("Order by one of: %(choices)s.") % {"choices": ", ".join(choices)},
+            )
         return [value]
 
     @staticmethod
@@ -102,7 +106,7 @@ class StrictPageNumberPagination(PageNumberPagination):
         given = self.page_query_param in request.query_params
         number = one_value(request, self.page_query_param) if given else None
         if number is not None and not (number.isascii() and number.isdigit() and int(number)):
-            _refuse(self.page_query_param, "Enter a page number from 1.")
+            _refuse(self.page_query_param, _("Enter a page number from 1."))
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

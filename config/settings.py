@@ -208,9 +208,14 @@ MIDDLEWARE = [
     # Against BREACH: Django masks the CSRF token and, since 4.2, pads what GZip compresses.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie the switcher sets, else Accept-Language, else English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's own language, wherever they sign in (pages only; the API follows
+    # Accept-Language).
+    "procurement.language.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -239,6 +244,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -385,7 +391,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-in"
+# Every page in English and Hindi (Official Languages Act, 1963, s. 3(3)). The language is chosen
+# by the switcher on every page and kept in a cookie, and for a signed-in person also on their
+# account (procurement.language); an API client asks with Accept-Language. URLs do not change.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("hi", "हिंदी")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True

@@ -22,6 +22,7 @@ from procurement.api.views import (
     PolicyPackViewSet,
     WorkloadViewSet,
 )
+from procurement.language import switch as language_switch
 from procurement.views import SignInView
 from providers.api import FxRateViewSet, OfferingViewSet, ProviderViewSet
 from providers.views import home
@@ -148,6 +149,7 @@ urlpatterns = [
     path("catalogue/", include("providers.urls")),
     path("", include("procurement.urls")),
     path("accounts/login/", SignInView.as_view(), name="login"),
+    path("language/", language_switch, name="language_switch"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
 
 from procurement import labels, platform, services
@@ -102,7 +104,7 @@ class UserWithDepartmentAdmin(UserAdmin[User]):
     list_filter = ("is_staff", "is_superuser", "is_active", "groups", "membership__department")
     list_select_related = ("membership__department",)
 
-    @admin.display(description="Department", ordering="membership__department__name")
+    @admin.display(description=_("Department"), ordering="membership__department__name")
     def department(self, user: Any) -> str:
         membership = getattr(user, "membership", None)
         return membership.department.name if membership else "—"
@@ -113,8 +115,10 @@ class PolicyPackForm(forms.ModelForm[PolicyPack]):
 
     document = EngineJSONField(
         widget=forms.Textarea(attrs={"rows": 30, "cols": 120, "class": "vLargeTextField"}),
-        help_text="The policy in the engine's JSON format (docs/engine.md). Every rule carries "
-        "its citation and confidence.",
+        help_text=_(
+            "The policy in the engine's JSON format (docs/engine.md). Every rule carries "
+            "its citation and confidence."
+        ),
     )
 
     class Meta:
@@ -166,7 +170,7 @@ class PolicyPackAdmin(admin.ModelAdmin[PolicyPack]):
         )
 
     @admin.action(
-        description="Propose publishing the selected drafts (another person approves)",
+        description=_("Propose publishing the selected drafts (another person approves)"),
         permissions=["publish"],
     )
     def propose_publication(self, request: HttpRequest, queryset: QuerySet[PolicyPack]) -> None:
@@ -175,12 +179,15 @@ class PolicyPackAdmin(admin.ModelAdmin[PolicyPack]):
             try:
                 platform.pack_publication_propose(user=request.user, pack=pack, summary=summary)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{pack}: {_messages(error)}", messages.ERROR)
+                self.message_user(request, _refused(pack, error), messages.ERROR)
             else:
                 self.message_user(
                     request,
-                    f"Proposed publishing {pack}: another person of the policy authority "
-                    "approves it under Change proposals.",
+                    gettext(
+                        "Proposed publishing %(pack)s: another person of the policy authority "
+                        "approves it under Change proposals."
+                    )
+                    % {"pack": pack},
                     messages.SUCCESS,
                 )
 
@@ -188,16 +195,20 @@ class PolicyPackAdmin(admin.ModelAdmin[PolicyPack]):
         return request.user.has_perm("procurement.publish_policypack")
 
     @admin.action(
-        description="Start a new draft version from the selected pack", permissions=["add"]
+        description=_("Start a new draft version from the selected pack"), permissions=["add"]
     )
     def new_version(self, request: HttpRequest, queryset: QuerySet[PolicyPack]) -> None:
         for pack in queryset:
             try:
                 draft = services.policy_pack_new_version(user=request.user, source=pack)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{pack}: {_messages(error)}", messages.ERROR)
+                self.message_user(request, _refused(pack, error), messages.ERROR)
             else:
-                self.message_user(request, f"Created draft {draft}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("Created draft %(draft)s.") % {"draft": draft},
+                    messages.SUCCESS,
+                )
 
 
 def _messages(error: ValidationError | PermissionDenied) -> str:
@@ -206,27 +217,32 @@ def _messages(error: ValidationError | PermissionDenied) -> str:
     return str(error)
 
 
+def _refused(subject: object, error: ValidationError | PermissionDenied) -> str:
+    """What was refused, then why: "India default v3: …"."""
+    return gettext("%(subject)s: %(reasons)s") % {"subject": subject, "reasons": _messages(error)}
+
+
 class ChangeProposalForm(forms.ModelForm[ChangeProposal]):
     """A proposal of one kind; only that kind's fields are used. Checked as the service will
     check it, so a refusal names its field."""
 
     scope_use_cases = forms.MultipleChoiceField(
-        label="Use cases covered",
+        label=_("Use cases covered"),
         choices=labels.USE_CASE.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="For a grant with a scope and a term: the use cases its scores count for.",
+        help_text=_("For a grant with a scope and a term: the use cases its scores count for."),
     )
     scope_languages = forms.MultipleChoiceField(
-        label="Languages covered",
+        label=_("Languages covered"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="For a grant with a scope and a term: the languages its scores count for.",
+        help_text=_("For a grant with a scope and a term: the languages its scores count for."),
     )
     expires_on = forms.DateField(
-        label="Expires on",
+        label=_("Expires on"),
         required=False,
-        help_text="For a grant with a scope: the last day it counts (three years at most).",
+        help_text=_("For a grant with a scope: the last day it counts (three years at most)."),
     )
 
     class Meta:
@@ -245,11 +261,13 @@ class ChangeProposalForm(forms.ModelForm[ChangeProposal]):
         )
         widgets = {"catalogue": forms.Textarea(attrs={"rows": 20, "cols": 120})}
         help_texts = {
-            "policy_pack": "For a publication: the draft version to publish, as it stands now.",
-            "catalogue": "For a catalogue change: a fragment in the catalogue-file format "
-            "(docs/catalogue.md) with the records to add or change, in full. Prices and FX rates "
-            "take effect today or later; one already on file is never changed.",
-            "accredited": "For an accreditation: Yes grants it, No withdraws it.",
+            "policy_pack": _("For a publication: the draft version to publish, as it stands now."),
+            "catalogue": _(
+                "For a catalogue change: a fragment in the catalogue-file format "
+                "(docs/catalogue.md) with the records to add or change, in full. Prices and FX "
+                "rates take effect today or later; one already on file is never changed."
+            ),
+            "accredited": _("For an accreditation: Yes grants it, No withdraws it."),
         }
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -279,7 +297,7 @@ class ChangeProposalForm(forms.ModelForm[ChangeProposal]):
         }
         missing = [name for name in required.get(kind, ()) if cleaned.get(name) in (None, "")]
         for name in missing:
-            self.add_error(name, "This kind of change needs it.")
+            self.add_error(name, gettext("This kind of change needs it."))
         if not kind or missing or self.errors:
             return cleaned
         try:
@@ -368,17 +386,21 @@ class ChangeProposalAdmin(admin.ModelAdmin[ChangeProposal]):
             )
         obj.pk = proposal.pk
 
-    @admin.action(description="Approve the selected proposals", permissions=["decide"])
+    @admin.action(description=_("Approve the selected proposals"), permissions=["decide"])
     def approve(self, request: HttpRequest, queryset: QuerySet[ChangeProposal]) -> None:
         for proposal in queryset:
             try:
                 platform.change_approve(user=request.user, proposal=proposal)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{proposal}: {_messages(error)}", messages.ERROR)
+                self.message_user(request, _refused(proposal, error), messages.ERROR)
             else:
-                self.message_user(request, f"Approved: {proposal}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("Approved: %(proposal)s.") % {"proposal": proposal},
+                    messages.SUCCESS,
+                )
 
-    @admin.action(description="Reject the selected proposals", permissions=["decide"])
+    @admin.action(description=_("Reject the selected proposals"), permissions=["decide"])
     def reject(
         self, request: HttpRequest, queryset: QuerySet[ChangeProposal]
     ) -> HttpResponse | None:
@@ -390,7 +412,7 @@ class ChangeProposalAdmin(admin.ModelAdmin[ChangeProposal]):
                 "admin/procurement/changeproposal/reject.html",
                 {
                     **self.admin_site.each_context(request),
-                    "title": "Reject proposals",
+                    "title": gettext("Reject proposals"),
                     "proposals": queryset,
                     "asked": "confirm" in request.POST,
                     "opts": self.model._meta,
@@ -400,9 +422,13 @@ class ChangeProposalAdmin(admin.ModelAdmin[ChangeProposal]):
             try:
                 platform.change_reject(user=request.user, proposal=proposal, note=note)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{proposal}: {_messages(error)}", messages.ERROR)
+                self.message_user(request, _refused(proposal, error), messages.ERROR)
             else:
-                self.message_user(request, f"Rejected: {proposal}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("Rejected: %(proposal)s.") % {"proposal": proposal},
+                    messages.SUCCESS,
+                )
         return None
 
 
@@ -449,10 +475,10 @@ class ShareTargetForm(forms.ModelForm[ShareTarget]):
         model = ShareTarget
         fields = ("target_pct", "by_date", "source_note", "source_url")
         labels = {
-            "target_pct": "Target share on domestic operators in India (%)",
-            "by_date": "To be reached by",
-            "source_note": "Source: the decision that sets it",
-            "source_url": "Source's web address",
+            "target_pct": _("Target share on domestic operators in India (%)"),
+            "by_date": _("To be reached by"),
+            "source_note": _("Source: the decision that sets it"),
+            "source_url": _("Source's web address"),
         }
 
     def clean(self) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procurement.audit import audit_record
 from procurement.models import Department, DepartmentAPIKey, Membership
@@ -88,7 +89,7 @@ def _person(user: AbstractBaseUser | AnonymousUser) -> tuple[Department, User]:
     """The department of a signed-in person (not a key's account), and the person."""
     department = department_of(user)
     if department is None or not isinstance(user, User) or hasattr(user, "api_key"):
-        raise PermissionDenied("Only a person of the department manages its API keys.")
+        raise PermissionDenied(_("Only a person of the department manages its API keys."))
     return department, user
 
 
@@ -130,7 +131,7 @@ def get_api_key_for_user(user: AbstractBaseUser | AnonymousUser, prefix: str) ->
             _keys_of(user).select_related("service_user", "person").get(prefix=prefix)
         )
     except DepartmentAPIKey.DoesNotExist:
-        raise Http404("No such API key.") from None
+        raise Http404(_("No such API key.")) from None
     return api_key
 
 
@@ -215,28 +216,31 @@ def _clean_request(
     roles = sorted(set(roles))
     errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Name the key after the system that uses it, e.g. 'HMIS integration'."
+        errors["name"] = _("Name the key after the system that uses it, e.g. 'HMIS integration'.")
     elif len(name) > 50:
-        errors["name"] = "A key's name has at most 50 characters."
+        errors["name"] = _("A key's name has at most %(limit)s characters.") % {"limit": 50}
     if person is None:
-        errors["person"] = "Choose the person who answers for what the key does."
+        errors["person"] = _("Choose the person who answers for what the key does.")
     if not roles:
-        errors["roles"] = "Give the key at least one role."
+        errors["roles"] = _("Give the key at least one role.")
     elif not set(roles) <= set(KEY_ROLES):
-        errors["roles"] = f"A key may only hold these roles: {', '.join(KEY_ROLES)}."
+        errors["roles"] = _("A key may only hold these roles: %(roles)s.") % {
+            "roles": ", ".join(KEY_ROLES)
+        }
     elif person is not None:
         missing_issuer = set(roles) - person_roles(issuer)
         missing_person = set(roles) - person_roles(person)
         if missing_issuer:
-            errors["roles"] = (
-                "You cannot grant a role you do not hold yourself: "
-                f"{', '.join(sorted(missing_issuer))}."
-            )
+            errors["roles"] = _("You cannot grant a role you do not hold yourself: %(roles)s.") % {
+                "roles": ", ".join(sorted(missing_issuer))
+            }
         elif missing_person:
-            errors["roles"] = (
-                f"{person.get_full_name() or person.get_username()} does not hold: "
-                f"{', '.join(sorted(missing_person))}. A key acts with at most its holder's roles."
-            )
+            errors["roles"] = _(
+                "%(person)s does not hold: %(roles)s. A key acts with at most its holder's roles."
+            ) % {
+                "person": person.get_full_name() or person.get_username(),
+                "roles": ", ".join(sorted(missing_person)),
+            }
     if errors:
         raise ValidationError(errors)
     return name, roles
@@ -262,10 +266,10 @@ def api_key_create(
     department, admin = _person(admin)
     others = person is not None and person.pk != admin.pk
     if others and not admin.has_perm("procurement.add_departmentapikey"):
-        raise PermissionDenied("Only a key administrator issues keys to other persons.")
+        raise PermissionDenied(_("Only a key administrator issues keys to other persons."))
     if person is not None and not api_key_persons(admin).filter(pk=person.pk).exists():
         raise ValidationError(
-            {"person": "Choose an active person of your department (not another key)."}
+            {"person": _("Choose an active person of your department (not another key).")}
         )
     name, roles = _clean_request(admin, person, name, roles)
     api_key = DepartmentAPIKey(name=name, department=department, created_by=admin, person=person)
@@ -302,12 +306,12 @@ def api_key_revoke(
     administrator revokes any key of the department, a holder their own."""
     department, admin = _person(admin)
     if api_key.department_id != department.pk:
-        raise PermissionDenied("Not your department's API key.")
+        raise PermissionDenied(_("Not your department's API key."))
     if api_key.person_id != admin.pk and not admin.has_perm("procurement.change_departmentapikey"):
-        raise PermissionDenied("Only a key administrator or the key's holder revokes it.")
+        raise PermissionDenied(_("Only a key administrator or the key's holder revokes it."))
     locked: DepartmentAPIKey = DepartmentAPIKey.objects.select_for_update().get(pk=api_key.pk)
     if locked.revoked:
-        raise ValidationError("This key is already revoked.")
+        raise ValidationError(_("This key is already revoked."))
     locked.revoked = True
     locked.save(update_fields=["revoked"])
     get_user_model().objects.filter(pk=locked.service_user_id).update(is_active=False)

@@ -28,6 +28,8 @@ from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from procurement import engine, mapping, selectors, services
 from procurement.audit import audit_record
@@ -58,7 +60,7 @@ def offer_id_of(bid: Bid) -> str:
 def _require(user: User, permission: str, tender: Tender) -> tuple[Department, Account]:
     department, person = selectors.require_role(user, permission)
     if tender.department_id != department.pk:
-        raise PermissionDenied("Not your department's tender.")
+        raise PermissionDenied(_("Not your department's tender."))
     return department, person
 
 
@@ -122,23 +124,24 @@ def evaluation_run(*, user: User, tender: Tender) -> Comparison:
     department, person = _require(user, "procurement.add_comparison", tender)
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     if not BidOpening.objects.filter(tender=tender).exists():
-        raise ValidationError("The bids are not opened yet.", code=CONFLICT)
+        raise ValidationError(_("The bids are not opened yet."), code=CONFLICT)
     if selectors.tender_award(tender) is not None:
         raise ValidationError(
-            "The award is proposed on the evaluation as it stands: it is not evaluated again.",
+            _("The award is proposed on the evaluation as it stands: it is not evaluated again."),
             code=CONFLICT,
         )
     bids = list(Bid.objects.filter(tender=tender).select_related("technical_result"))
     missing = [b.bidder_name for b in bids if not hasattr(b, "technical_result")]
     if missing:
         raise ValidationError(
-            "Record the technical result of every bid first: " + ", ".join(missing) + ".",
+            _("Record the technical result of every bid first: %(bidders)s.")
+            % {"bidders": ", ".join(missing)},
             code=CONFLICT,
         )
     qualified = [b for b in bids if b.technical_result.qualified]
     if not qualified:
         raise ValidationError(
-            "No bid qualified technically: there is nothing to evaluate.", code=CONFLICT
+            _("No bid qualified technically: there is nothing to evaluate."), code=CONFLICT
         )
     planning = tender.planning_decision.comparison
     w = selectors.comparison_inputs(planning).workload
@@ -147,7 +150,8 @@ def evaluation_run(*, user: User, tender: Tender) -> Comparison:
         averaged = selectors.technical_scores(tender)
         if not averaged:
             raise ValidationError(
-                "Every member of the committee submits their marks first (QCBS).", code=CONFLICT
+                _("Every member of the committee submits their marks first (QCBS)."),
+                code=CONFLICT,
             )
         members = len(selectors.committee_of(tender))
         scores = tuple(
@@ -168,7 +172,12 @@ def evaluation_run(*, user: User, tender: Tender) -> Comparison:
         result = engine.compare(
             w, offers, policy, fx, today, match_replies=replies, technical_scores=scores
         )
-    except engine.EngineValidationError as error:
+    except engine.EngineValidationError:
+        error = services.refusal_in_reader_language(
+            lambda: engine.compare(
+                w, offers, policy, fx, today, match_replies=replies, technical_scores=scores
+            )
+        )
         raise ValidationError(
             {"bids": [f"{path}: {message}" for path, message in error.as_pairs()]}
         ) from None
@@ -241,15 +250,17 @@ def invitation_issue(*, user: User, tender: Tender) -> MatchInvitation:
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     evaluation = selectors.latest_evaluation(tender)
     if evaluation is None:
-        raise ValidationError("Evaluate the bids first.", code=CONFLICT)
+        raise ValidationError(_("Evaluate the bids first."), code=CONFLICT)
     waiting = awaited(tender)
     if waiting is not None:
         raise ValidationError(
-            f"Record {waiting.bid.bidder_name}'s reply to the invitation first.", code=CONFLICT
+            _("Record %(bidder)s's reply to the invitation first.")
+            % {"bidder": waiting.bid.bidder_name},
+            code=CONFLICT,
         )
     due = due_invitation(tender, evaluation)
     if due is None:
-        raise ValidationError("No invitation to match L1 is due.", code=CONFLICT)
+        raise ValidationError(_("No invitation to match L1 is due."), code=CONFLICT)
     invitation = MatchInvitation.objects.create(
         tender=tender,
         bid=due.bid,
@@ -279,21 +290,21 @@ def invitation_reply(
     department, person = _require(user, "procurement.add_decision", tender)
     MatchInvitation.objects.select_for_update().filter(pk=invitation.pk).values_list("pk").get()
     if MatchInvitationReply.objects.filter(invitation=invitation).exists():
-        raise ValidationError("This reply is recorded already.", code=CONFLICT)
+        raise ValidationError(_("This reply is recorded already."), code=CONFLICT)
     issued = timezone.localdate(invitation.issued_at)
     if replied_on < issued:
         raise ValidationError(
             {
                 "replied_on": ValidationError(
-                    f"The invitation was issued on {issued:%d %b %Y}: a reply is dated on or "
-                    "after it.",
+                    _("The invitation was issued on %(date)s: a reply is dated on or after it.")
+                    % {"date": date_format(issued, "d M Y")},
                     code=CONFLICT,
                 )
             }
         )
     if replied_on > timezone.localdate():
         raise ValidationError(
-            {"replied_on": ValidationError("A reply is recorded once received.", code=CONFLICT)}
+            {"replied_on": ValidationError(_("A reply is recorded once received."), code=CONFLICT)}
         )
     MatchInvitationReply.objects.create(
         invitation=invitation, accepts=accepts, replied_on=replied_on, recorded_by=person
@@ -321,10 +332,10 @@ def award_propose(*, user: User, tender: Tender, offer_id: str = "", reason: str
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     evaluation = selectors.latest_evaluation(tender)
     if evaluation is None:
-        raise ValidationError("Evaluate the bids first.", code=CONFLICT)
+        raise ValidationError(_("Evaluate the bids first."), code=CONFLICT)
     if awaited(tender) is not None or due_invitation(tender, evaluation) is not None:
         raise ValidationError(
-            "Finish the invitations to match L1 first: the award follows the replies.",
+            _("Finish the invitations to match L1 first: the award follows the replies."),
             code=CONFLICT,
         )
     if Decision.objects.filter(
@@ -332,7 +343,7 @@ def award_propose(*, user: User, tender: Tender, offer_id: str = "", reason: str
         status__in=[Decision.Status.PROPOSED, Decision.Status.APPROVED],
     ).exists():
         raise ValidationError(
-            "This tender already has an award awaiting or holding approval.", code=CONFLICT
+            _("This tender already has an award awaiting or holding approval."), code=CONFLICT
         )
     chosen = offer_id or evaluation.recommended_offer_id
     return services.decision_propose(
@@ -354,25 +365,27 @@ def contract_sign(
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     award = selectors.tender_award(tender)
     if award is None or award.status != Decision.Status.APPROVED:
-        raise ValidationError("The contract is signed after the award's approval.", code=CONFLICT)
+        raise ValidationError(
+            _("The contract is signed after the award's approval."), code=CONFLICT
+        )
     if ContractSigning.objects.filter(tender=tender).exists():
-        raise ValidationError("The contract is recorded as signed already.", code=CONFLICT)
+        raise ValidationError(_("The contract is recorded as signed already."), code=CONFLICT)
     errors: dict[str, object] = {}
     reference = reference.strip()
     if not reference:
-        errors["reference"] = "Give the contract's number on the file."
+        errors["reference"] = _("Give the contract's number on the file.")
     elif len(reference) > 120:
-        errors["reference"] = "Keep it to 120 characters."
+        errors["reference"] = _("Keep it to %(limit)s characters.") % {"limit": 120}
     assert award.decided_at is not None
     approved_on = timezone.localdate(award.decided_at)
     if signed_on < approved_on:
         errors["signed_on"] = ValidationError(
-            f"The award was approved on {approved_on:%d %b %Y}: the contract is signed on or "
-            "after it.",
+            _("The award was approved on %(date)s: the contract is signed on or after it.")
+            % {"date": date_format(approved_on, "d M Y")},
             code=CONFLICT,
         )
     elif signed_on > timezone.localdate():
-        errors["signed_on"] = ValidationError("Record a contract once signed.", code=CONFLICT)
+        errors["signed_on"] = ValidationError(_("Record a contract once signed."), code=CONFLICT)
     if errors:
         raise ValidationError(errors)
     signing = ContractSigning.objects.create(

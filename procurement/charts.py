@@ -15,6 +15,10 @@ import datetime as dt
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
 from procurement import engine, national
 from procurement.engine.numbers import (
     format_count,
@@ -115,7 +119,9 @@ def _tco_figure(view: ComparisonView) -> Figure | None:
     if not view.awarded or not view.awarded.tco:
         return None
     tco = view.awarded.tco
-    years = [f"Year {y.year}" for y in tco.years] + ["Exit"]
+    years = [_("Year %(year)s") % {"year": y.year} for y in tco.years] + [
+        pgettext("contract cost chart", "Exit")
+    ]
 
     def bar(name: str, values: list[Decimal], color: str) -> dict[str, Any]:
         return {
@@ -131,13 +137,21 @@ def _tco_figure(view: ComparisonView) -> Figure | None:
     stacks = [y.usage_inr + y.one_time_inr + y.tax_inr for y in tco.years]
     return {
         "data": [
-            bar("Usage", [y.usage_inr for y in tco.years] + [Decimal(0)], NAVY),
             bar(
-                "One-time",
+                pgettext("contract cost chart", "Usage"),
+                [y.usage_inr for y in tco.years] + [Decimal(0)],
+                NAVY,
+            ),
+            bar(
+                pgettext("contract cost chart", "One-time"),
                 [y.one_time_inr for y in tco.years] + [tco.exit_fee_inr],
                 ORANGE,
             ),
-            bar("Tax", [y.tax_inr for y in tco.years] + [tco.exit_tax_inr], GREEN),
+            bar(
+                pgettext("contract cost chart", "Tax"),
+                [y.tax_inr for y in tco.years] + [tco.exit_tax_inr],
+                GREEN,
+            ),
         ],
         "layout": _layout(
             barmode="stack",
@@ -173,29 +187,49 @@ def _cost_quality_figure(view: ComparisonView) -> Figure | None:
                 "color": color,
                 "line": {"width": 1.5, "color": "#222"},
             },
-            "hovertemplate": "%{text}<br>%{customdata}, quality %{y}<extra>" + label + "</extra>",
+            # Plotly fills in %{…}: the offer's name, its cost and its quality score.
+            "hovertemplate": _("%(offer)s<br>%(cost)s, quality %(score)s")
+            % {"offer": "%{text}", "cost": "%{customdata}", "score": "%{y}"}
+            + "<extra>"
+            + label
+            + "</extra>",
         }
 
-    basis = "present value" if view.results.cost_basis == "npv" else "nominal"
+    if view.results.cost_basis == "npv":
+        cost_title = _("Evaluated cost (present value, ₹)")
+    else:
+        cost_title = _("Evaluated cost (nominal, ₹)")
     return {
         "data": [
             series(
-                "Eligible",
+                pgettext("chart legend", "Eligible"),
                 [o for o in points if o.eligible and o.offer_id != award],
                 "circle",
                 NAVY,
             ),
-            series("Excluded", [o for o in points if not o.eligible], "x", RED, size=9),
+            series(
+                pgettext("chart legend", "Excluded"),
+                [o for o in points if not o.eligible],
+                "x",
+                RED,
+                size=9,
+            ),
             # Last, so drawn on top of every other marker, and larger than them.
-            series("Recommended", [o for o in points if o.offer_id == award], "star", GOLD, 20),
+            series(
+                pgettext("chart legend", "Recommended"),
+                [o for o in points if o.offer_id == award],
+                "star",
+                GOLD,
+                20,
+            ),
         ],
         "layout": _layout(
             xaxis={
-                "title": {"text": f"Evaluated cost ({basis}, ₹)"},
+                "title": {"text": cost_title},
                 **rupee_axis(list(costs.values()), from_zero=False),
             },
             yaxis={
-                "title": {"text": "Certified quality score"},
+                "title": {"text": _("Certified quality score")},
                 "range": [0, 100],
                 "automargin": True,
             },
@@ -221,12 +255,15 @@ def _awards_figure(view: ComparisonView) -> Figure | None:
                 "y": [wrap(view.offers[f.offer_id].name) for f in frequencies],
                 "hovertext": [view.offers[f.offer_id].name for f in frequencies],
                 "marker": {"color": NAVY},
-                "hovertemplate": "%{hovertext}: %{x:.1f} % of scenarios<extra></extra>",
+                # Plotly fills in %{…}: the offer's name and its share of the scenarios.
+                "hovertemplate": _("%(offer)s: %(share)s %% of scenarios")
+                % {"offer": "%{hovertext}", "share": "%{x:.1f}"}
+                + "<extra></extra>",
             }
         ],
         "layout": _layout(
             height=max(240, 60 + 70 * len(frequencies)),
-            xaxis={"title": {"text": "Share of scenarios won (%)"}, "range": [0, 100]},
+            xaxis={"title": {"text": _("Share of scenarios won (%)")}, "range": [0, 100]},
             yaxis={"automargin": True},
         ),
     }
@@ -235,9 +272,9 @@ def _awards_figure(view: ComparisonView) -> Figure | None:
 # The transparency page's figures ---------------------------------------------------------------
 
 BUCKETS = (
-    ("domestic_pct", "Domestic operators in India", NAVY),
-    ("foreign_in_india_pct", "Foreign operators in India", ORANGE),
-    ("abroad_pct", "Abroad", RED),
+    ("domestic_pct", gettext_lazy("Domestic operators in India"), NAVY),
+    ("foreign_in_india_pct", gettext_lazy("Foreign operators in India"), ORANGE),
+    ("abroad_pct", pgettext_lazy("where inferences run", "Abroad"), RED),
 )
 PERCENT_AXIS = {
     "range": [0, 100],
@@ -292,7 +329,7 @@ def _trend_figure(figure: national.Figure, target: ShareTarget | None) -> Figure
             "type": "scatter",
             "mode": "lines+markers",
             "fill": "tozeroy",
-            "name": "Share on domestic operators in India",
+            "name": _("Share on domestic operators in India"),
             "x": [national.quarter_label(row["quarter"]) for row in rows],
             "y": [str(row["domestic_pct"]) for row in rows],
             "customdata": [format_pct(row["domestic_pct"]) for row in rows],
@@ -306,19 +343,25 @@ def _trend_figure(figure: national.Figure, target: ShareTarget | None) -> Figure
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": f"Target: {format_pct(target.target_pct)} by {target.by_date:%d %b %Y}",
+                "name": _("Target: %(share)s by %(date)s")
+                % {
+                    "share": format_pct(target.target_pct),
+                    "date": date_format(target.by_date, "d M Y"),
+                },
                 "x": [labels_[0], end],
                 "y": [str(target.target_pct), str(target.target_pct)],
                 "customdata": [format_pct(target.target_pct)] * 2,
                 "line": {"color": GREEN, "dash": "dash", "width": 3},
-                "hovertemplate": "Target: %{customdata}<extra></extra>",
+                # Plotly fills in %{customdata}: the target share.
+                "hovertemplate": _("Target: %(share)s") % {"share": "%{customdata}"}
+                + "<extra></extra>",
             }
         )
     return {
         "data": data,
         "layout": _layout(
             xaxis={"type": "category", "categoryarray": labels_, "automargin": True},
-            yaxis={"title": {"text": "Share of inferences (%)"}, **PERCENT_AXIS},
+            yaxis={"title": {"text": _("Share of inferences (%)")}, **PERCENT_AXIS},
             legend={"orientation": "h", "y": -0.25},
         ),
     }
@@ -339,19 +382,19 @@ def _buckets_figure(figure: national.Figure) -> Figure | None:
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": name,
+                "name": str(name),
                 "y": names,
                 "x": [str(row[key]) for row in rows],
                 "customdata": [format_pct(row[key]) for row in rows],
                 "marker": {"color": color},
-                "hovertemplate": "%{y}: %{customdata}<extra>" + name + "</extra>",
+                "hovertemplate": "%{y}: %{customdata}<extra>" + str(name) + "</extra>",
             }
             for key, name, color in BUCKETS
         ],
         "layout": _layout(
             barmode="stack",
             height=max(240, 90 + 48 * len(rows)),
-            xaxis={"title": {"text": "Share of inferences (%)"}, **PERCENT_AXIS},
+            xaxis={"title": {"text": _("Share of inferences (%)")}, **PERCENT_AXIS},
             yaxis={"automargin": True, "autorange": "reversed"},
             legend={"orientation": "h", "y": -0.3},
         ),
@@ -379,8 +422,8 @@ def _spending_figure(figure: national.Figure) -> Figure | None:
     amounts = [row[key] for row in rows for key in ("committed_inr", "premium_paid_inr")]
     return {
         "data": [
-            bar("committed_inr", "Rupees committed (nominal)", NAVY),
-            bar("premium_paid_inr", "Premium paid for the domestic shift", ORANGE),
+            bar("committed_inr", _("Rupees committed (nominal)"), NAVY),
+            bar("premium_paid_inr", _("Premium paid for the domestic shift"), ORANGE),
         ],
         "layout": _layout(
             barmode="group",
@@ -406,7 +449,12 @@ def _usage_figure(figure: national.Figure) -> Figure | None:
             "y": [row[key] for row in rows],
             "customdata": [format_count(row[key]) for row in rows],
             "marker": {"color": color},
-            "hovertemplate": "%{x}: %{customdata} requests<extra>" + name + "</extra>",
+            # Plotly fills in %{…}: the quarter and the number of requests.
+            "hovertemplate": _("%(quarter)s: %(count)s requests")
+            % {"quarter": "%{x}", "count": "%{customdata}"}
+            + "<extra>"
+            + name
+            + "</extra>",
         }
 
     counts = [
@@ -414,13 +462,13 @@ def _usage_figure(figure: national.Figure) -> Figure | None:
     ]
     return {
         "data": [
-            bar("projected_requests", "Projected", NAVY),
-            bar("actual_requests", "Reported", GREEN),
+            bar("projected_requests", pgettext("requests chart", "Projected"), NAVY),
+            bar("actual_requests", pgettext("requests chart", "Reported"), GREEN),
         ],
         "layout": _layout(
             barmode="group",
             xaxis={"type": "category", "automargin": True},
-            yaxis={"title": {"text": "Requests"}, **count_axis(counts)},
+            yaxis={"title": {"text": pgettext("requests chart", "Requests")}, **count_axis(counts)},
             legend={"orientation": "h", "y": -0.25},
         ),
     }

@@ -32,6 +32,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrPromise
 
 from procurement import labels, notifications
 from procurement.audit import audit_record, same_person
@@ -74,6 +77,14 @@ KIND: dict[type, str] = {
     Measurement: "measurement",
     DomainNote: "domain_note",
 }
+# What a second review of each kind of submission is told.
+REVIEWED_ALREADY: dict[str, StrPromise] = {
+    "evaluation": gettext_lazy("This evaluation has been reviewed already."),
+    "benchmark": gettext_lazy("This benchmark has been reviewed already."),
+    "provider_change": gettext_lazy("This provider change has been reviewed already."),
+    "measurement": gettext_lazy("This measurement has been reviewed already."),
+    "domain_note": gettext_lazy("This domain note has been reviewed already."),
+}
 # How long an accepted score stands after its run, and how old a run may be when submitted.
 VALID_DAYS = 365
 Reviewable = EvaluationSubmission | Benchmark | ProviderChange | Measurement | DomainNote
@@ -84,10 +95,10 @@ def member_evaluator(user: User, permission: str) -> tuple[Account, Evaluator]:
     """The person acting and the evaluator organisation they act for; PermissionDenied unless
     they are an active member holding ``permission``."""
     if not isinstance(user, Account) or not user.is_active or not user.has_perm(permission):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
     membership = EvaluatorMember.objects.select_related("evaluator").filter(user=user).first()
     if membership is None:
-        raise PermissionDenied("Only members of an evaluator organisation submit evaluations.")
+        raise PermissionDenied(_("Only members of an evaluator organisation submit evaluations."))
     return user, membership.evaluator
 
 
@@ -100,11 +111,12 @@ def status_of(submission: Reviewable) -> str:
 def _text(errors: dict[str, str], field: str, value: str, limit: int, *, required: bool) -> str:
     value = value.strip()
     if required and not value:
-        errors[field] = "This field is required."
+        errors[field] = _("This field is required.")
     elif len(value) > limit:
-        errors[field] = (
-            f"Keep it to {format_count(limit)} characters (it has {format_count(len(value))})."
-        )
+        errors[field] = _("Keep it to %(limit)s characters (it has %(length)s).") % {
+            "limit": format_count(limit),
+            "length": format_count(len(value)),
+        }
     return value
 
 
@@ -142,13 +154,18 @@ def benchmark_register(*, user: User, values: BenchmarkValues, is_demo: bool = F
     languages = sorted(set(values.languages))
     known = set(Language.objects.filter(code__in=languages).values_list("code", flat=True))
     if not languages:
-        errors["languages"] = "Name the languages the test set covers."
+        errors["languages"] = _("Name the languages the test set covers.")
     elif unknown := sorted(set(languages) - known):
-        errors["languages"] = f"Not a language of the catalogue: {', '.join(unknown)}."
+        errors["languages"] = _("Not a language of the catalogue: %(codes)s.") % {
+            "codes": ", ".join(unknown)
+        }
     if not 1 <= values.items <= 10_000_000:
-        errors["items"] = "Give the number of test items, from 1 to 1,00,00,000."
+        errors["items"] = _("Give the number of test items, from 1 to 1,00,00,000.")
     if not errors and Benchmark.objects.filter(name=name, version=version).exists():
-        errors["version"] = f"{name} {version} is registered already: give a new version."
+        errors["version"] = _("%(name)s %(version)s is registered already: give a new version.") % {
+            "name": name,
+            "version": version,
+        }
     if errors:
         raise ValidationError(errors)
     benchmark = Benchmark(
@@ -202,35 +219,39 @@ def _evaluation_errors(values: EvaluationValues) -> dict[str, str]:
     _text(errors, "model_snapshot", values.model_snapshot, 120, required=True)
     _text(errors, "settings", values.settings, 5000, required=True)
     if values.use_case not in labels.USE_CASE:
-        errors["use_case"] = "Choose a use case from the list."
+        errors["use_case"] = _("Choose a use case from the list.")
     benchmark = values.benchmark
     if status_of(benchmark) != Submission.ACCEPTED:
-        errors["benchmark"] = (
-            f"{benchmark} is not accepted yet: a catalogue steward reviews a benchmark before "
+        errors["benchmark"] = _(
+            "%(benchmark)s is not accepted yet: a catalogue steward reviews a benchmark before "
             "evaluations may name it."
-        )
+        ) % {"benchmark": benchmark}
     elif values.language not in benchmark.languages:
-        errors["language"] = f"{benchmark} does not cover this language."
+        errors["language"] = _("%(benchmark)s does not cover this language.") % {
+            "benchmark": benchmark
+        }
     if values.language not in {lang.code for lang in values.offering.languages.all()}:
-        errors["language"] = f"{values.offering.name} does not offer this language."
+        errors["language"] = _("%(offer)s does not offer this language.") % {
+            "offer": values.offering.name
+        }
     if values.method not in EvaluationSubmission.Method.values:
-        errors["method"] = "Choose a scoring method from the list."
+        errors["method"] = _("Choose a scoring method from the list.")
     elif values.method == EvaluationSubmission.Method.JUDGE_MODEL:
         _text(errors, "judge_model", values.judge_model, 120, required=True)
         _text(errors, "judge_prompt", values.judge_prompt, 5000, required=True)
     if not Decimal(0) <= values.score <= Decimal(100) or values.score != values.score.quantize(
         Decimal("0.01")
     ):
-        errors["score"] = "Give the score from 0 to 100, with at most two decimal places."
+        errors["score"] = _("Give the score from 0 to 100, with at most two decimal places.")
     today = timezone.localdate()
     if values.run_on > today:
-        errors["run_on"] = "The run date cannot be in the future."
+        errors["run_on"] = _("The run date cannot be in the future.")
     elif values.run_on < today - dt.timedelta(days=OLDEST_RUN_DAYS):
-        errors["run_on"] = "The run is more than a year old: run the benchmark again."
+        errors["run_on"] = _("The run is more than a year old: run the benchmark again.")
     if values.has_ties and not values.ties.strip():
-        errors["ties"] = "Say what ties your organisation has to the provider evaluated."
+        errors["ties"] = _("Say what ties your organisation has to the provider evaluated.")
     if len(values.ties) > 2000:
-        errors["ties"] = "Keep it to 2,000 characters."
+        errors["ties"] = _("Keep it to %(limit)s characters.") % {"limit": "2,000"}
     return errors
 
 
@@ -253,17 +274,25 @@ def evaluation_submit(
         errors["item_results"] = str(refused)
     else:
         if computed.count > values.benchmark.items:
-            errors["item_results"] = (
-                f"The results have {format_count(computed.count)} items; {values.benchmark} "
-                f"has {format_count(values.benchmark.items)}."
-            )
+            errors["item_results"] = _(
+                "The results have %(count)s items; %(benchmark)s has %(items)s."
+            ) % {
+                "count": format_count(computed.count),
+                "benchmark": values.benchmark,
+                "items": format_count(values.benchmark.items),
+            }
         if "score" not in errors and not score_agrees(values.score, computed):
-            errors["score"] = (
-                f"The per-item results give {computed.score} (95 % interval {computed.ci_low}–"
-                f"{computed.ci_high}, {format_count(computed.count)} items), not the "
-                f"{values.score} stated: "
-                "a score that disagrees with its results is refused."
-            )
+            errors["score"] = _(
+                "The per-item results give %(score)s (95 %% interval %(low)s–%(high)s, "
+                "%(count)s items), not the %(stated)s stated: a score that disagrees with its "
+                "results is refused."
+            ) % {
+                "score": computed.score,
+                "low": computed.ci_low,
+                "high": computed.ci_high,
+                "count": format_count(computed.count),
+                "stated": values.score,
+            }
     if errors:
         raise ValidationError(errors)
     stored = _store(evidence)
@@ -327,10 +356,10 @@ def member_provider(user: User) -> tuple[Account, Provider]:
         or not user.is_active
         or not user.has_perm("procurement.add_providerchange")
     ):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
     membership = ProviderMember.objects.select_related("provider").filter(user=user).first()
     if membership is None:
-        raise PermissionDenied("Only a provider's members submit changes to its record.")
+        raise PermissionDenied(_("Only a provider's members submit changes to its record."))
     return user, membership.provider
 
 
@@ -347,7 +376,7 @@ def provider_change_effect(change: ProviderChange) -> ChangeEffect:
     """A dry run of ``change`` against the catalogue as it stands (rolled back), for its
     review."""
     try:
-        _, report = provider_change_check(change.provider, change.catalogue)
+        _data, report = provider_change_check(change.provider, change.catalogue)
     except ValidationError as error:
         return ChangeEffect([], [str(m) for m in error.messages])
     counts = [
@@ -365,31 +394,37 @@ def provider_change_check(provider: Provider, catalogue: str) -> tuple[dict[str,
     evaluator's reviewed evaluation. ValidationError on ``catalogue`` naming each problem."""
     data, report = catalogue_change_check(catalogue)
     problems = [
-        f"{key}: a provider's change holds its own record (providers) and new regions only"
+        _("%(section)s: a provider's change holds its own record (providers) and new regions only")
+        % {"section": key}
         for key in ("languages", "evaluators", "fx_rates")
         if data.get(key)
     ]
     problems += [
-        f"providers: {p['slug']}: you may change only {provider.name}'s record"
+        _("providers: %(slug)s: you may change only %(provider)s's record")
+        % {"slug": p["slug"], "provider": provider.name}
         for p in data["providers"]
         if p["slug"] != provider.slug
     ]
     known = set(Region.objects.values_list("code", flat=True))
     problems += [
-        f"regions: {r['code']} is on file already: a steward changes it"
+        _("regions: %(code)s is on file already: a steward changes it") % {"code": r["code"]}
         for r in data.get("regions", [])
         if r["code"] in known
     ]
     problems += [
-        f"offerings: {o['slug']}: quality scores come from evaluators' reviewed evaluations, "
-        "not from a provider's change: leave out its evaluations"
+        _(
+            "offerings: %(slug)s: quality scores come from evaluators' reviewed evaluations, not "
+            "from a provider's change: leave out its evaluations"
+        )
+        % {"slug": o["slug"]}
         for p in data["providers"]
         for o in p.get("offerings", [])
         if o.get("evaluations")
     ]
     others = dict(Offering.objects.exclude(provider=provider).values_list("slug", "provider__name"))
     problems += [
-        f"offerings: {o['slug']} is {others[o['slug']]}'s"
+        _("offerings: %(slug)s is %(provider)s's")
+        % {"slug": o["slug"], "provider": others[o["slug"]]}
         for p in data["providers"]
         for o in p.get("offerings", [])
         if o["slug"] in others
@@ -397,7 +432,7 @@ def provider_change_check(provider: Provider, catalogue: str) -> tuple[dict[str,
     if problems:
         raise ValidationError({"catalogue": problems})
     if not report.changed:
-        raise ValidationError({"catalogue": "It changes nothing in the catalogue."})
+        raise ValidationError({"catalogue": _("It changes nothing in the catalogue.")})
     return data, report
 
 
@@ -448,15 +483,15 @@ def member_contributor(user: User, permission: str) -> tuple[Account, Contributo
     """The person acting and their contributor record (affiliation); PermissionDenied unless
     they hold ``permission`` and are registered."""
     if not isinstance(user, Account) or not user.is_active or not user.has_perm(permission):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
     contributor = Contributor.objects.filter(user=user).first()
     if contributor is None:
-        raise PermissionDenied("Only registered practitioners and domain experts publish here.")
+        raise PermissionDenied(_("Only registered practitioners and domain experts publish here."))
     return user, contributor
 
 
 def _store(evidence: Evidence) -> EvidenceFile:
-    stored, _ = EvidenceFile.objects.get_or_create(
+    stored, _created = EvidenceFile.objects.get_or_create(
         sha256=evidence.sha256,
         defaults={
             "name": evidence.name,
@@ -482,13 +517,33 @@ class MeasurementValues:
     method: str
 
 
-# The measures a practitioner may report, with their bounds and how they are written.
-MEASURES: dict[str, tuple[Decimal, Decimal, str]] = {
-    "p50_latency_ms": (Decimal(1), Decimal(3_600_000), "milliseconds, from 1 to 36,00,000"),
-    "p95_latency_ms": (Decimal(1), Decimal(3_600_000), "milliseconds, from 1 to 36,00,000"),
-    "tokens_per_second": (Decimal("0.1"), Decimal(100_000), "tokens a second, up to 1,00,000"),
-    "availability_pct": (Decimal(0), Decimal(100), "a percentage from 0 to 100"),
-    "observed_inr_per_mtok": (Decimal("0.01"), Decimal(10_000_000), "rupees, up to 1 crore"),
+# The measures a practitioner may report, with their bounds and what a value outside them is told.
+MEASURES: dict[str, tuple[Decimal, Decimal, StrPromise]] = {
+    "p50_latency_ms": (
+        Decimal(1),
+        Decimal(3_600_000),
+        gettext_lazy("Give milliseconds, from 1 to 36,00,000."),
+    ),
+    "p95_latency_ms": (
+        Decimal(1),
+        Decimal(3_600_000),
+        gettext_lazy("Give milliseconds, from 1 to 36,00,000."),
+    ),
+    "tokens_per_second": (
+        Decimal("0.1"),
+        Decimal(100_000),
+        gettext_lazy("Give tokens a second, up to 1,00,000."),
+    ),
+    "availability_pct": (
+        Decimal(0),
+        Decimal(100),
+        gettext_lazy("Give a percentage from 0 to 100."),
+    ),
+    "observed_inr_per_mtok": (
+        Decimal("0.01"),
+        Decimal(10_000_000),
+        gettext_lazy("Give rupees, up to 1 crore."),
+    ),
 }
 MEASUREMENT_PERIOD_DAYS = 366
 
@@ -498,25 +553,25 @@ def _measurement_errors(values: MeasurementValues) -> dict[str, str]:
     _text(errors, "method", values.method, 2000, required=True)
     today = timezone.localdate()
     if values.period_end > today:
-        errors["period_end"] = "The period cannot end in the future."
+        errors["period_end"] = _("The period cannot end in the future.")
     if values.period_start > values.period_end:
-        errors["period_start"] = "The period starts after it ends."
+        errors["period_start"] = _("The period starts after it ends.")
     elif (values.period_end - values.period_start).days >= MEASUREMENT_PERIOD_DAYS:
-        errors["period_start"] = "Report a period of a year at most."
+        errors["period_start"] = _("Report a period of a year at most.")
     if not 1 <= values.requests <= 4_000_000_000:
-        errors["requests"] = "Give the number of requests measured, at least 1."
+        errors["requests"] = _("Give the number of requests measured, at least 1.")
     given = {name: getattr(values, name) for name in MEASURES if getattr(values, name) is not None}
     if not given:
-        errors["p95_latency_ms"] = (
+        errors["p95_latency_ms"] = _(
             "Report at least one measure: latency, throughput, availability or the price paid."
         )
     for name, value in given.items():
-        low, high, words = MEASURES[name]
+        low, high, refusal = MEASURES[name]
         if not low <= Decimal(value) <= high:
-            errors[name] = f"Give {words}."
+            errors[name] = str(refusal)
     p50, p95 = values.p50_latency_ms, values.p95_latency_ms
     if p50 is not None and p95 is not None and p50 > p95 and "p50_latency_ms" not in errors:
-        errors["p50_latency_ms"] = "The median (p50) cannot exceed the p95 latency."
+        errors["p50_latency_ms"] = _("The median (p50) cannot exceed the p95 latency.")
     return errors
 
 
@@ -573,25 +628,27 @@ class DomainNoteValues:
 def _note_errors(values: DomainNoteValues) -> dict[str, str]:
     errors: dict[str, str] = {}
     if values.use_case not in labels.USE_CASE:
-        errors["use_case"] = "Choose a use case from the list."
+        errors["use_case"] = _("Choose a use case from the list.")
     if values.rule and values.rule not in codes.OFFER_RULES:
-        errors["rule"] = "Choose a rule from the list, or none."
+        errors["rule"] = _("Choose a rule from the list, or none.")
     _text(errors, "title", values.title, 200, required=True)
     _text(errors, "body", values.body, 4000, required=True)
     if not values.sources:
-        errors["sources"] = "Name at least one source, with its web address."
+        errors["sources"] = _("Name at least one source, with its web address.")
     elif len(values.sources) > 10:
-        errors["sources"] = "Name at most 10 sources."
+        errors["sources"] = _("Name at most %(most)s sources.") % {"most": 10}
     else:
         url = URLValidator(schemes=["http", "https"])
         for number, source in enumerate(values.sources, start=1):
             if not source.get("title", "").strip():
-                errors["sources"] = f"Source {number}: give its title."
+                errors["sources"] = _("Source %(number)s: give its title.") % {"number": number}
                 break
             try:
                 url(source.get("url", ""))
             except ValidationError:
-                errors["sources"] = f"Source {number}: give its web address (http or https)."
+                errors["sources"] = _(
+                    "Source %(number)s: give its web address (http or https)."
+                ) % {"number": number}
                 break
     return errors
 
@@ -630,8 +687,10 @@ def _promote(measurement: Measurement, today: dt.date) -> None:
     """A measurement's p95 latency becomes the catalogue's, which the latency gate reads."""
     if measurement.p95_latency_ms is None:
         raise ValidationError(
-            "This measurement has no p95 latency, the only measure the catalogue takes: return "
-            "it, or leave it community-reported."
+            _(
+                "This measurement has no p95 latency, the only measure the catalogue takes: "
+                "return it, or leave it community-reported."
+            )
         )
     offering = Offering.objects.select_for_update().get(pk=measurement.offering_id)
     offering.p95_latency_ms = measurement.p95_latency_ms
@@ -659,7 +718,10 @@ def _method_text(submission: EvaluationSubmission) -> str:
 
 def _accept_evaluation(submission: EvaluationSubmission, today: dt.date) -> QualityEvaluation:
     if status_of(submission.benchmark) != Submission.ACCEPTED:
-        raise ValidationError(f"{submission.benchmark} is not accepted: review it first.")
+        raise ValidationError(
+            _("%(benchmark)s is not accepted: review it first.")
+            % {"benchmark": submission.benchmark}
+        )
     evaluation = QualityEvaluation(
         offering=submission.offering,
         evaluator=submission.evaluator,
@@ -678,8 +740,10 @@ def _accept_evaluation(submission: EvaluationSubmission, today: dt.date) -> Qual
             evaluation.save()
     except IntegrityError as clash:
         raise ValidationError(
-            "The catalogue already has this evaluator's score of this offer for this use case "
-            "and language on that date."
+            _(
+                "The catalogue already has this evaluator's score of this offer for this use case "
+                "and language on that date."
+            )
         ) from clash
     return evaluation
 
@@ -709,14 +773,16 @@ def submission_review(
     else:
         own = False
     if same_person(steward, locked.submitted_by) or own:
-        raise PermissionDenied("A steward does not review their own organisation's submission.")
+        raise PermissionDenied(_("A steward does not review their own organisation's submission."))
     if Review.objects.filter(**{kind: locked}).exists():
-        raise ValidationError(f"This {kind.replace('_', ' ')} has been reviewed already.")
+        raise ValidationError(str(REVIEWED_ALREADY[kind]))
     reasons = reasons.strip()
     if not accept and not reasons:
-        raise ValidationError({"reasons": "Say why it is returned, so the evaluator can act."})
+        raise ValidationError({"reasons": _("Say why it is returned, so the evaluator can act.")})
     if len(reasons) > 2000:
-        raise ValidationError({"reasons": "Keep the reasons to 2,000 characters."})
+        raise ValidationError(
+            {"reasons": _("Keep the reasons to %(limit)s characters.") % {"limit": "2,000"}}
+        )
     today = timezone.localdate()
     quality = None
     if accept and isinstance(locked, EvaluationSubmission):

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from procurement import community, labels, selectors
@@ -121,7 +122,9 @@ def community_benchmark(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _require_member(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission) or selectors.evaluator_of(request.user) is None:
-        raise PermissionDenied("Only members of an evaluator organisation submit to the catalogue.")
+        raise PermissionDenied(
+            _("Only members of an evaluator organisation submit to the catalogue.")
+        )
 
 
 @login_required
@@ -149,7 +152,11 @@ def community_benchmark_submit(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{benchmark} is submitted: a catalogue steward reviews it.")
+            messages.success(
+                request,
+                _("%(benchmark)s is submitted: a catalogue steward reviews it.")
+                % {"benchmark": benchmark},
+            )
             return redirect("community_benchmark", benchmark.pk)
     return render(
         request,
@@ -177,7 +184,7 @@ def community_evaluation_submit(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(
-                request, "The evaluation is submitted: a catalogue steward reviews it."
+                request, _("The evaluation is submitted: a catalogue steward reviews it.")
             )
             return redirect("community_evaluation", submission.pk)
     return render(
@@ -197,7 +204,7 @@ def community_submissions(request: HttpRequest) -> HttpResponse:
     contributor = selectors.contributor_of(request.user)
     if evaluator is None and contributor is None:
         raise PermissionDenied(
-            "Only evaluators' members, practitioners and domain experts have submissions."
+            _("Only evaluators' members, practitioners and domain experts have submissions.")
         )
     evaluations, benchmarks = selectors.own_submissions(request.user)
     measurements, notes = selectors.own_contributions(request.user)
@@ -227,7 +234,7 @@ def community_review(request: HttpRequest) -> HttpResponse:
 
 def _require_steward(request: HttpRequest) -> None:
     if not selectors.is_steward(request.user):
-        raise PermissionDenied("Only catalogue stewards review the community's submissions.")
+        raise PermissionDenied(_("Only catalogue stewards review the community's submissions."))
 
 
 def _review(request: HttpRequest, submission: community.Reviewable, target: str) -> HttpResponse:
@@ -244,10 +251,15 @@ def _review(request: HttpRequest, submission: community.Reviewable, target: str)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            done = ("Accepted.", "Returned, with your reasons.")
             if isinstance(submission, Measurement):
-                done = ("Promoted to the catalogue.", "Withdrawn, with your reasons.")
-            messages.success(request, done[0] if accept else done[1])
+                done = (
+                    _("Promoted to the catalogue.")
+                    if accept
+                    else _("Withdrawn, with your reasons.")
+                )
+            else:
+                done = _("Accepted.") if accept else _("Returned, with your reasons.")
+            messages.success(request, done)
     else:
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect(target, submission.pk)
@@ -318,7 +330,7 @@ def community_provider_change_submit(request: HttpRequest) -> HttpResponse:
         not request.user.has_perm("procurement.add_providerchange")
         or selectors.provider_of(request.user) is None
     ):
-        raise PermissionDenied("Only a provider's members submit changes to its record.")
+        raise PermissionDenied(_("Only a provider's members submit changes to its record."))
     posted = request.method == "POST"
     form = ProviderChangeForm(request.POST, request.FILES) if posted else ProviderChangeForm()
     if posted and form.is_valid():
@@ -333,7 +345,7 @@ def community_provider_change_submit(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The change is submitted: a catalogue steward reviews it.")
+            messages.success(request, _("The change is submitted: a catalogue steward reviews it."))
             return redirect("community_provider_change", change.pk)
     return render(
         request,
@@ -357,7 +369,7 @@ def community_provider_change_review(request: HttpRequest, pk: int) -> HttpRespo
 def _require_contributor(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission) or selectors.contributor_of(request.user) is None:
         raise PermissionDenied(
-            "Only registered practitioners publish measurements, and domain experts notes."
+            _("Only registered practitioners publish measurements, and domain experts notes.")
         )
 
 
@@ -377,7 +389,7 @@ def community_measurement_submit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "The measurement is published on the offer's page as community-reported.",
+                _("The measurement is published on the offer's page as community-reported."),
             )
             return redirect("community_measurement", measurement.pk)
     return render(
@@ -431,7 +443,7 @@ def community_domain_note_submit(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The note is submitted: a catalogue steward reviews it.")
+            messages.success(request, _("The note is submitted: a catalogue steward reviews it."))
             return redirect("community_domain_note", note.pk)
     return render(
         request,

@@ -31,6 +31,7 @@ from typing import Any
 from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from procurement import selectors
 from procurement.audit import audit_record
@@ -56,12 +57,12 @@ ITEM_REMARK_LIMIT = 500
 
 def _own(department: Department, tender: Tender) -> None:
     if tender.department_id != department.pk:
-        raise PermissionDenied("Not your department's tender.")
+        raise PermissionDenied(_("Not your department's tender."))
 
 
 def _member(tender: Tender, person: Account) -> None:
     if not CommitteeMember.objects.filter(tender=tender, member=person).exists():
-        raise PermissionDenied("Only the members of this tender's evaluation committee do this.")
+        raise PermissionDenied(_("Only the members of this tender's evaluation committee do this."))
 
 
 def _name(person: Account) -> str:
@@ -75,7 +76,7 @@ def _lock(tender: Tender) -> None:
 def _opened(tender: Tender) -> None:
     if not BidOpening.objects.filter(tender=tender).exists():
         raise ValidationError(
-            "The technical evaluation begins once the bids are opened.", code=CONFLICT
+            _("The technical evaluation begins once the bids are opened."), code=CONFLICT
         )
 
 
@@ -92,7 +93,10 @@ def committee_appoint(*, user: User, tender: Tender, member: Account) -> Committ
     _lock(tender)
     if MarkSheet.objects.filter(tender=tender).exists():
         raise ValidationError(
-            "The committee has begun marking: no member is appointed after the first mark sheet.",
+            _(
+                "The committee has begun marking: no member is appointed after the first mark "
+                "sheet."
+            ),
             code=CONFLICT,
         )
     same_department = Membership.objects.filter(user=member, department=department).exists()
@@ -101,8 +105,10 @@ def committee_appoint(*, user: User, tender: Tender, member: Account) -> Committ
         raise ValidationError(
             {
                 "member": ValidationError(
-                    "Choose an active person of your department who holds the tender "
-                    "evaluation committee role.",
+                    _(
+                        "Choose an active person of your department who holds the tender "
+                        "evaluation committee role."
+                    ),
                     code="invalid",
                 )
             }
@@ -111,7 +117,9 @@ def committee_appoint(*, user: User, tender: Tender, member: Account) -> Committ
         raise ValidationError(
             {
                 "member": ValidationError(
-                    f"{_name(member)} is on this tender's committee already.", code=CONFLICT
+                    _("%(member)s is on this tender's committee already.")
+                    % {"member": _name(member)},
+                    code=CONFLICT,
                 )
             }
         )
@@ -143,31 +151,43 @@ def compliance_notes(tender: Tender, bid: Bid, items: list[tuple[str, str]]) -> 
     """What the bid itself says about some items, for the committee's form: an exemption or a
     relaxation it claims (MSE, startup), the certificate it carries, whether its supplier is
     from a land-border country."""
-    keys = {key for key, _ in items}
+    keys = {key for key, _label in items}
     notes: dict[str, str] = {}
-    claims = [
-        name
-        for name, held in (("a micro or small enterprise", bid.mse), ("a startup", bid.startup))
-        if held
-    ]
-    if claims and "bid_security" in keys:
-        notes["bid_security"] = f"Exempt: the bidder declares itself {' and '.join(claims)}."
-    if claims and "qualification" in keys:
-        notes["qualification"] = (
-            f"Relaxed: the bidder declares itself {' and '.join(claims)} (prior turnover and "
+    if bid.mse and bid.startup:
+        exempt = _("Exempt: the bidder declares itself a micro or small enterprise and a startup.")
+        relaxed = _(
+            "Relaxed: the bidder declares itself a micro or small enterprise and a startup (prior "
+            "turnover and experience relaxed)."
+        )
+    elif bid.mse:
+        exempt = _("Exempt: the bidder declares itself a micro or small enterprise.")
+        relaxed = _(
+            "Relaxed: the bidder declares itself a micro or small enterprise (prior turnover and "
             "experience relaxed)."
         )
-    if "local_content_certificate" in keys:
-        notes["local_content_certificate"] = (
-            f"The bid declares {format_pct(bid.local_content_pct)} local content, "
-            f"{bid.get_local_content_certificate_display().lower()}."
+    else:
+        exempt = _("Exempt: the bidder declares itself a startup.")
+        relaxed = _(
+            "Relaxed: the bidder declares itself a startup (prior turnover and experience relaxed)."
         )
+    claims = bid.mse or bid.startup
+    if claims and "bid_security" in keys:
+        notes["bid_security"] = exempt
+    if claims and "qualification" in keys:
+        notes["qualification"] = relaxed
+    if "local_content_certificate" in keys:
+        notes["local_content_certificate"] = _(
+            "The bid declares %(share)s local content, %(certificate)s."
+        ) % {
+            "share": format_pct(bid.local_content_pct),
+            "certificate": bid.get_local_content_certificate_display().lower(),
+        }
     provider = bid.offer.get("provider") if isinstance(bid.offer, dict) else None
     if "land_border" in keys and isinstance(provider, dict):
         if provider.get("land_border_country"):
-            notes["land_border"] = "The bid's supplier is from a country sharing a land border."
+            notes["land_border"] = _("The bid's supplier is from a country sharing a land border.")
         else:
-            notes["land_border"] = (
+            notes["land_border"] = _(
                 "Not applicable: the bid's supplier is not from a country sharing a land border."
             )
     return notes
@@ -196,25 +216,34 @@ def _checklist(
     item, or a malformed one, is an error of the ``checklist`` field."""
     labels = dict(items)
     if not isinstance(checklist, list) or not all(isinstance(row, dict) for row in checklist):
-        errors["checklist"] = "Give the checklist as a list of items, each met or not."
+        errors["checklist"] = _("Give the checklist as a list of items, each met or not.")
         return []
     given: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
     for row in checklist:
         key = row.get("item")
         if not isinstance(key, str) or key not in labels:
-            problems.append(f"“{key}” is not an item of this tender's checklist.")
+            problems.append(
+                _("“%(item)s” is not an item of this tender's checklist.") % {"item": key}
+            )
         elif key in given:
-            problems.append(f"{labels[key]}: given twice.")
+            problems.append(_("%(item)s: given twice.") % {"item": labels[key]})
         elif not isinstance(row.get("met"), bool):
-            problems.append(f"{labels[key]}: say whether it is met.")
+            problems.append(_("%(item)s: say whether it is met.") % {"item": labels[key]})
         elif not isinstance(row.get("remark", ""), str):
-            problems.append(f"{labels[key]}: the remark is text.")
+            problems.append(_("%(item)s: the remark is text.") % {"item": labels[key]})
         elif len(row.get("remark", "").strip()) > ITEM_REMARK_LIMIT:
-            problems.append(f"{labels[key]}: keep the remark to {ITEM_REMARK_LIMIT} characters.")
+            problems.append(
+                _("%(item)s: keep the remark to %(limit)s characters.")
+                % {"item": labels[key], "limit": ITEM_REMARK_LIMIT}
+            )
         else:
             given[key] = row
-    problems += [f"{label}: say whether it is met." for key, label in items if key not in given]
+    problems += [
+        _("%(item)s: say whether it is met.") % {"item": label}
+        for key, label in items
+        if key not in given
+    ]
     # A refused row is counted once: as refused, not also as missing.
     problems = list(dict.fromkeys(problems))
     if problems:
@@ -226,7 +255,7 @@ def _checklist(
             "met": given[key]["met"],
             "remark": given[key].get("remark", "").strip(),
         }
-        for key, _ in items
+        for key, _label in items
     ]
 
 
@@ -245,23 +274,25 @@ def technical_result_record(
     _opened(tender)
     if TechnicalResult.objects.filter(bid=bid).exists():
         raise ValidationError(
-            f"The technical result of {bid.bidder_name}'s bid is recorded already; it is never "
-            "edited.",
+            _("The technical result of %(bidder)s's bid is recorded already; it is never edited.")
+            % {"bidder": bid.bidder_name},
             code=CONFLICT,
         )
     errors: dict[str, Any] = {}
     score = _decimal(benchmark_score)
     if score is None:
-        errors["benchmark_score"] = "Give the benchmark score, a number from 0 to 100."
+        errors["benchmark_score"] = _("Give the benchmark score, a number from 0 to 100.")
     elif not Decimal(0) <= score <= Decimal(100):
-        errors["benchmark_score"] = "Give the benchmark score from 0 to 100."
+        errors["benchmark_score"] = _("Give the benchmark score from 0 to 100.")
     elif _beyond_hundredths(score):
-        errors["benchmark_score"] = "Give the benchmark score to two decimal places at most."
+        errors["benchmark_score"] = _("Give the benchmark score to two decimal places at most.")
     rows = _checklist(compliance_items(tender), checklist, errors)
     if not isinstance(remark, str):
-        errors["remark"] = "The remark is text."
+        errors["remark"] = _("The remark is text.")
     elif len(remark.strip()) > REMARK_LIMIT:
-        errors["remark"] = f"Keep the remark to {REMARK_LIMIT:,} characters."
+        errors["remark"] = _("Keep the remark to %(limit)s characters.") % {
+            "limit": f"{REMARK_LIMIT:,}"
+        }
     if errors:
         raise ValidationError(errors)
     assert score is not None
@@ -313,30 +344,33 @@ def marking_refusal(tender: Tender, method: str | None = None) -> str | None:
     """Why the tender's committee cannot enter marks now (a sentence), or None when it can.
     ``method`` is the tender's evaluation method when the caller has read it already."""
     if (method or selectors.evaluation_method(tender)) != "qcbs":
-        return (
+        return _(
             "Marks are not used for this tender: it is evaluated by the lowest price (L1) among "
             "the technically qualified bids."
         )
     if not BidOpening.objects.filter(tender=tender).exists():
-        return "Marks are entered once the bids are opened and every bid's technical result is in."
+        return _(
+            "Marks are entered once the bids are opened and every bid's technical result is in."
+        )
     if not tender.technical_criteria:
-        return (
+        return _(
             "This tender was published without technical criteria (its department's policy "
             "pack had none then): marks cannot be entered."
         )
     if CommitteeMember.objects.filter(tender=tender).count() < MIN_QCBS_COMMITTEE:
-        return (
-            f"A committee of at least {MIN_QCBS_COMMITTEE} members marks a QCBS tender: "
-            "appoint another member first."
-        )
+        return _(
+            "A committee of at least %(members)s members marks a QCBS tender: appoint another "
+            "member first."
+        ) % {"members": MIN_QCBS_COMMITTEE}
     pending = Bid.objects.filter(tender=tender, technical_result__isnull=True)
     if pending.exists():
         names = ", ".join(
             pending.order_by("received_at", "pk").values_list("bidder_name", flat=True)
         )
-        return (
-            f"Marks are entered once every bid's technical result is recorded (waiting: {names})."
-        )
+        return _(
+            "Marks are entered once every bid's technical result is recorded (waiting: "
+            "%(bidders)s)."
+        ) % {"bidders": names}
     return None
 
 
@@ -350,44 +384,54 @@ def _marks(tender: Tender, marks: Any, errors: dict[str, Any]) -> dict[str, dict
         .order_by("received_at", "pk")
     )
     if not isinstance(marks, dict) or not all(isinstance(v, dict) for v in marks.values()):
-        errors["marks"] = "Give the marks as {bid: {criterion: marks}}."
+        errors["marks"] = _("Give the marks as {bid: {criterion: marks}}.")
         return {}
     given = {str(key): value for key, value in marks.items()}
     known = {str(bid.pk): bid for bid in bids}
     stray = [key for key in given if key not in known]
     if stray:
-        errors["marks"] = [f"“{key}” is not a bid of this tender." for key in stray]
+        errors["marks"] = [
+            _("“%(bid)s” is not a bid of this tender.") % {"bid": key} for key in stray
+        ]
     clean: dict[str, dict[str, str]] = {}
     names = {c.criterion_id: c.name for c in criteria}
     for bid in bids:
         row = given.get(str(bid.pk))
         if not bid.technical_result.qualified:
             if row:
-                errors[f"marks.{bid.pk}"] = (
-                    f"{bid.bidder_name}: the bid did not qualify technically, so it is not marked."
-                )
+                errors[f"marks.{bid.pk}"] = _(
+                    "%(bidder)s: the bid did not qualify technically, so it is not marked."
+                ) % {"bidder": bid.bidder_name}
             continue
         row = row or {}
         unknown = [str(key) for key in row if str(key) not in names]
         if unknown:
             errors[f"marks.{bid.pk}"] = [
-                f"{bid.bidder_name}: “{key}” is not a criterion of this tender." for key in unknown
+                _("%(bidder)s: “%(criterion)s” is not a criterion of this tender.")
+                % {"bidder": bid.bidder_name, "criterion": key}
+                for key in unknown
             ]
         clean[str(bid.pk)] = {}
         for criterion in criteria:
             field = mark_field(bid.pk, criterion.criterion_id)
-            head = f"{bid.bidder_name}, {criterion.name}"
+            head = {"bidder": bid.bidder_name, "criterion": criterion.name}
             raw = row.get(criterion.criterion_id)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
-                errors[field] = f"{head}: give a mark."
+                errors[field] = _("%(bidder)s, %(criterion)s: give a mark.") % head
                 continue
             mark = _decimal(raw)
             if mark is None:
-                errors[field] = f"{head}: give a number, e.g. 7.5."
+                errors[field] = _("%(bidder)s, %(criterion)s: give a number, e.g. 7.5.") % head
             elif not Decimal(0) <= mark <= criterion.max_marks:
-                errors[field] = f"{head}: give a mark from 0 to {format_num(criterion.max_marks)}."
+                errors[field] = _("%(bidder)s, %(criterion)s: give a mark from 0 to %(most)s.") % {
+                    **head,
+                    "most": format_num(criterion.max_marks),
+                }
             elif _beyond_hundredths(mark):
-                errors[field] = f"{head}: give the mark to two decimal places at most."
+                errors[field] = (
+                    _("%(bidder)s, %(criterion)s: give the mark to two decimal places at most.")
+                    % head
+                )
             else:
                 clean[str(bid.pk)][criterion.criterion_id] = f"{mark:.2f}"
     return clean
@@ -409,7 +453,7 @@ def marks_submit(*, user: User, tender: Tender, marks: Any) -> MarkSheet:
         raise ValidationError(refusal, code=CONFLICT)
     if MarkSheet.objects.filter(tender=tender, member=person).exists():
         raise ValidationError(
-            "You have submitted your mark sheet; it is never edited.", code=CONFLICT
+            _("You have submitted your mark sheet; it is never edited."), code=CONFLICT
         )
     errors: dict[str, Any] = {}
     clean = _marks(tender, marks, errors)

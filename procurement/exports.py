@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -49,7 +51,9 @@ MONEY_FORMAT = '[>=10000000]"₹"##\\,##\\,##\\,##0.00;[>=100000]"₹"##\\,##\\,
 COUNT_FORMAT = "[>=10000000]##\\,##\\,##\\,##0;[>=100000]##\\,##\\,##0;##,##0"
 DATE_FORMAT = "dd-mm-yyyy"
 
-DEMO_MARK = "DEMO DATA: figures are illustrative and must not be used for a real tender."
+DEMO_MARK = gettext_lazy(
+    "DEMO DATA: figures are illustrative and must not be used for a real tender."
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Table:
     headings: tuple[str, ...]
     rows: tuple[tuple[Value, ...], ...]
     widths: tuple[int, ...]  # column widths in the workbook, in characters
+    filtered: bool = True  # whether the sheet's header row gets the spreadsheet's filters
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ class ComparisonExport:
 
 
 def _yes(value: bool) -> str:
-    return "Yes" if value else "No"
+    return _("Yes") if value else _("No")
 
 
 def _sentence(words: str) -> str:
@@ -109,95 +114,114 @@ def _price_sources(inputs: engine.SnapshotInputs) -> Mapping[str, engine.Price]:
 def _source(price: engine.Price | None) -> tuple[str, dt.date | None]:
     if price is None:
         return "", None
-    source = price.source_url or "no source recorded"
-    if price.is_demo and "demo" not in source.lower():
-        source += " (demo data)"
+    source = price.source_url or _("no source recorded")
+    if price.is_demo and "demo" not in price.source_url.lower():
+        source = _("%(source)s (demo data)") % {"source": source}
     return source, price.checked_on
 
 
 def _summary(comparison: Comparison, view: presenters.ComparisonView) -> Table:
     results = view.results
     award = view.award
-    basis = "NPV" if results.cost_basis == "npv" else "nominal"
+    npv = results.cost_basis == "npv"
     pack = comparison.policy_pack
     rows: list[tuple[Value, ...]] = []
     if comparison.uses_demo_data:
-        rows.append(("Demo data", DEMO_MARK, ""))
+        rows.append((_("Demo data"), str(DEMO_MARK), ""))
     rows += [
-        ("Workload", comparison.workload.title, ""),
-        ("Decision date", comparison.decision_date, ""),
-        ("Compared on", comparison.created_at.date(), ""),
-        ("Policy pack", f"{pack.title}, version {pack.version}", ""),
+        (_("Workload"), comparison.workload.title, ""),
+        (_("Decision date"), comparison.decision_date, ""),
+        (_("Compared on"), comparison.created_at.date(), ""),
         (
-            "Evaluation",
-            labels.EVALUATION_METHOD.label(results.evaluation_method),
-            f"Costs compared at {'present value (NPV)' if basis == 'NPV' else 'nominal value'}, "
-            "taxes included.",
+            _("Policy pack"),
+            _("%(pack)s, version %(version)s") % {"pack": pack.title, "version": pack.version},
+            "",
         ),
-        ("Offers compared", comparison.offer_count, ""),
-        ("Offers eligible", comparison.eligible_count, ""),
+        (
+            _("Evaluation"),
+            labels.EVALUATION_METHOD.label(results.evaluation_method),
+            _("Costs compared at present value (NPV), taxes included.")
+            if npv
+            else _("Costs compared at nominal value, taxes included."),
+        ),
+        (_("Offers compared"), comparison.offer_count, ""),
+        (_("Offers eligible"), comparison.eligible_count, ""),
     ]
     if view.awarded is not None:
         rows += [
             (
-                "Recommendation",
-                f"Award to {view.awarded.name}",
-                f"Provider: {view.awarded.provider_name}.",
+                _("Recommendation"),
+                _("Award to %(offer)s") % {"offer": view.awarded.name},
+                _("Provider: %(provider)s.") % {"provider": view.awarded.provider_name},
             ),
-            ("Mechanism", _sentence(view.mechanism), ""),
-            (f"Cost the buyer pays, {basis} with tax", _money(award.cost_inr), ""),
+            (_("Mechanism"), _sentence(view.mechanism), ""),
+            (
+                _("Cost the buyer pays, NPV with tax")
+                if npv
+                else _("Cost the buyer pays, nominal with tax"),
+                _money(award.cost_inr),
+                "",
+            ),
         ]
-        if basis == "NPV":
-            rows.append(("Cost the buyer pays, nominal with tax", _money(award.nominal_inr), ""))
+        if npv:
+            rows.append((_("Cost the buyer pays, nominal with tax"), _money(award.nominal_inr), ""))
         rows += [
             (
-                "Premium paid",
+                _("Premium paid"),
                 Money(award.premium_paid_inr),
                 view.plain(results.recommendation.premium_statement),
             ),
             (
-                "Runner-up",
-                _name(view, results.recommendation.runner_up_offer_id) or "None",
-                "" if view.runner_up else "No other offer is eligible.",
+                _("Runner-up"),
+                _name(view, results.recommendation.runner_up_offer_id)
+                or pgettext("no runner-up", "None"),
+                "" if view.runner_up else _("No other offer is eligible."),
             ),
         ]
     else:
-        rows.append(("Recommendation", "No award: no offer passes every rule.", ""))
+        rows.append((_("Recommendation"), _("No award: no offer passes every rule."), ""))
     estimate = results.estimated_value
-    rows.append(
-        (
-            "Estimated value",
-            _money(estimate.amount_inr),
-            {
-                "officer": "Entered by the officer.",
-                "derived": "Derived: the nominal cost with tax of "
-                f"{_name(view, estimate.basis_offer_id)}, the cheapest offer that passes every "
-                "rule not depending on value.",
-            }.get(estimate.source, "Unknown."),
-        )
-    )
+    if estimate.source == "officer":
+        estimate_note = _("Entered by the officer.")
+    elif estimate.source == "derived":
+        estimate_note = _(
+            "Derived: the nominal cost with tax of %(offer)s, the cheapest offer that passes "
+            "every rule not depending on value."
+        ) % {"offer": _name(view, estimate.basis_offer_id)}
+    else:
+        estimate_note = _("Unknown.")
+    rows.append((_("Estimated value"), _money(estimate.amount_inr), estimate_note))
     for fx in results.fx_used:
-        demo = " (demo data)" if fx.is_demo else ""
+        if fx.is_demo:
+            fx_note = _("Rate of %(date)s (demo data). Source: %(source)s")
+        else:
+            fx_note = _("Rate of %(date)s. Source: %(source)s")
         rows.append(
             (
-                f"Exchange rate: rupees per {fx.currency}",
+                _("Exchange rate: rupees per %(currency)s") % {"currency": fx.currency},
                 fx.rate_to_inr,
-                f"Rate of {fx.date:%d-%m-%Y}{demo}. Source: {fx.source}",
+                fx_note % {"date": f"{fx.date:%d-%m-%Y}", "source": fx.source},
             )
         )
     rows += [
         (
-            "Snapshot fingerprint",
+            _("Snapshot fingerprint"),
             comparison.fingerprint,
-            "SHA-256 of the stored snapshot: /verify/ checks a copy against it.",
+            _("SHA-256 of the stored snapshot: /verify/ checks a copy against it."),
         ),
         (
-            "Figures",
-            "Rupees, exact to the paisa, as stored with the comparison.",
-            "The comparison page, this file and its CSV show the same figures.",
+            _("Figures"),
+            _("Rupees, exact to the paisa, as stored with the comparison."),
+            _("The comparison page, this file and its CSV show the same figures."),
         ),
     ]
-    return Table("Summary", ("Item", "Value", "Note"), tuple(rows), (36, 60, 90))
+    return Table(
+        pgettext("sheet of the comparison's workbook", "Summary"),
+        (_("Item"), _("Value"), _("Note")),
+        tuple(rows),
+        (36, 60, 90),
+        filtered=False,
+    )
 
 
 def _money(amount: Decimal | None) -> Money | None:
@@ -233,7 +257,7 @@ def _tco(view: presenters.ComparisonView, prices: Mapping[str, engine.Price]) ->
         rows.append(
             (
                 *head,
-                "Exit",
+                pgettext("contract year", "Exit"),
                 None,
                 None,
                 Money(tco.exit_fee_inr),
@@ -248,7 +272,7 @@ def _tco(view: presenters.ComparisonView, prices: Mapping[str, engine.Price]) ->
         rows.append(
             (
                 *head,
-                "Total",
+                pgettext("contract year", "Total"),
                 tco.total_requests,
                 Money(tco.usage_total_inr),
                 Money(tco.one_time_total_inr),
@@ -261,25 +285,25 @@ def _tco(view: presenters.ComparisonView, prices: Mapping[str, engine.Price]) ->
             )
         )
     headings = (
-        "Offer",
-        "Provider",
-        "Eligible",
-        "Rank",
-        "Contract year",
-        "Requests",
-        "Usage, before tax (₹)",
-        "One-time (₹)",
-        "Tax (₹)",
-        "Total with tax, nominal (₹)",
-        "Discount factor",
-        "Present value (₹)",
-        "Rupees per unit of the price currency",
-        "Price currency",
-        "Price source",
-        "Price checked on",
+        _("Offer"),
+        _("Provider"),
+        pgettext("column: the offer is eligible", "Eligible"),
+        _("Rank"),
+        _("Contract year"),
+        _("Requests"),
+        _("Usage, before tax (₹)"),
+        _("One-time (₹)"),
+        _("Tax (₹)"),
+        _("Total with tax, nominal (₹)"),
+        _("Discount factor"),
+        _("Present value (₹)"),
+        _("Rupees per unit of the price currency"),
+        _("Price currency"),
+        _("Price source"),
+        _("Price checked on"),
     )
     widths = (48, 24, 9, 6, 13, 14, 18, 16, 16, 20, 14, 18, 16, 10, 48, 14)
-    return Table("TCO by year", headings, tuple(rows), widths)
+    return Table(_("TCO by year"), headings, tuple(rows), widths)
 
 
 def _quality_evidence(offer: engine.OfferResult, plain: presenters.Plain) -> str:
@@ -292,7 +316,6 @@ def _quality_evidence(offer: engine.OfferResult, plain: presenters.Plain) -> str
 
 def _ranking(view: presenters.ComparisonView, prices: Mapping[str, engine.Price]) -> Table:
     results = view.results
-    basis = "NPV" if results.cost_basis == "npv" else "nominal"
     rows: list[tuple[Value, ...]] = []
     for offer in view.eligible:
         tco = offer.tco
@@ -302,7 +325,7 @@ def _ranking(view: presenters.ComparisonView, prices: Mapping[str, engine.Price]
                 offer.rank,
                 offer.name,
                 offer.provider_name,
-                "Recommended award" if offer.offer_id == view.award.offer_id else "",
+                _("Recommended award") if offer.offer_id == view.award.offer_id else "",
                 _money(offer.evaluated_cost_inr),
                 _money(tco.nominal_total_inr if tco else None),
                 _money(tco.npv_inr if tco else None),
@@ -320,27 +343,29 @@ def _ranking(view: presenters.ComparisonView, prices: Mapping[str, engine.Price]
             )
         )
     headings = (
-        "Rank",
-        "Offer",
-        "Provider",
-        "Recommendation",
-        f"Evaluated cost, {basis} with tax (₹)",
-        "Total with tax, nominal (₹)",
-        "Present value, NPV (₹)",
-        "Technical score (of 100)",
-        "Financial score",
-        "Combined score",
-        "Make in India class",
-        "Where it runs",
-        "Operated by",
-        "Pricing",
-        "Cost per 1,000 requests, all in (₹)",
-        "Price source",
-        "Price checked on",
-        "Quality evidence (evaluator and dates)",
+        _("Rank"),
+        _("Offer"),
+        _("Provider"),
+        _("Recommendation"),
+        _("Evaluated cost, NPV with tax (₹)")
+        if results.cost_basis == "npv"
+        else _("Evaluated cost, nominal with tax (₹)"),
+        _("Total with tax, nominal (₹)"),
+        _("Present value, NPV (₹)"),
+        _("Technical score (of 100)"),
+        _("Financial score"),
+        _("Combined score"),
+        _("Make in India class"),
+        _("Where it runs"),
+        _("Operated by"),
+        _("Pricing"),
+        _("Cost per 1,000 requests, all in (₹)"),
+        _("Price source"),
+        _("Price checked on"),
+        _("Quality evidence (evaluator and dates)"),
     )
     widths = (6, 48, 24, 18, 20, 20, 20, 12, 10, 10, 14, 26, 48, 24, 16, 48, 14, 90)
-    return Table("Ranking", headings, tuple(rows), widths)
+    return Table(_("Ranking"), headings, tuple(rows), widths)
 
 
 def _eligibility(view: presenters.ComparisonView) -> Table:
@@ -362,24 +387,24 @@ def _eligibility(view: presenters.ComparisonView) -> Table:
         )
 
     for gate in view.results.gates:
-        rows.append(outcome_row("All offers (the whole procurement)", "", "", gate))
+        rows.append(outcome_row(_("All offers (the whole procurement)"), "", "", gate))
     for row in view.matrix:
         offer = row.offer
         for outcome in offer.outcomes:
             rows.append(outcome_row(offer.name, offer.provider_name, _yes(offer.eligible), outcome))
     headings = (
-        "Offer",
-        "Provider",
-        "Eligible",
-        "Rule",
-        "Applied to",
-        "Outcome",
-        "Reason",
-        "Authority",
-        "How sure the pack is of it",
+        _("Offer"),
+        _("Provider"),
+        pgettext("column: the offer is eligible", "Eligible"),
+        _("Rule"),
+        _("Applied to"),
+        _("Outcome"),
+        _("Reason"),
+        _("Authority"),
+        _("How sure the pack is of it"),
     )
     widths = (48, 24, 9, 48, 14, 10, 90, 70, 30)
-    return Table("Eligibility", headings, tuple(rows), widths)
+    return Table(_("Eligibility"), headings, tuple(rows), widths)
 
 
 def comparison_export(comparison: Comparison) -> ComparisonExport:
@@ -447,7 +472,7 @@ def _write_sheet(book: Workbook, table: Table, first: bool) -> None:
     for index, width in enumerate(table.widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    if table.rows and table.title != "Summary":
+    if table.rows and table.filtered:
         sheet.auto_filter.ref = sheet.dimensions
 
 
@@ -504,12 +529,12 @@ def figure_csv(figure: national.Figure) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([figure.title])
-    writer.writerow(["As of", figure.as_of.isoformat() if figure.as_of else "none yet"])
-    writer.writerow(["Definition", figure.definition])
-    writer.writerow(["Suppression", figure.suppression])
-    writer.writerow(["Demo data", "yes" if figure.demo else "no"])
+    writer.writerow([_("As of"), figure.as_of.isoformat() if figure.as_of else _("none yet")])
+    writer.writerow([_("Definition"), figure.definition])
+    writer.writerow([_("Suppression"), figure.suppression])
+    writer.writerow([_("Demo data"), _("yes") if figure.demo else _("no")])
     for note in figure.notes:
-        writer.writerow(["Note", note])
+        writer.writerow([_("Note"), note])
     writer.writerow([])
     writer.writerow([column.label for column in figure.columns])
     writer.writerows([_figure_cell(row, c) for c in figure.columns] for row in figure.rows)

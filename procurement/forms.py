@@ -26,6 +26,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.fields import InvalidJSONInput
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from procurement import engine, labels, national, usage, workload_fields
 from procurement.community import DomainNoteValues, EvaluationValues, MeasurementValues
@@ -54,7 +56,8 @@ class EngineJSONField(forms.JSONField):
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             try:
-                engine.check_json_depth(value)
+                with labels.engine_in_reader_language():
+                    engine.check_json_depth(value)
             except engine.EngineValidationError as exc:
                 raise ValidationError(exc.errors[0].message, code="too_deep") from None
         return super().to_python(value)
@@ -157,29 +160,37 @@ def _error_messages(row: Field, message: str) -> dict[str, str]:
     ``BootstrapMixin``): what to enter, and the allowed range where it has one."""
     limits = workload_fields.closed_range(row)
     ranged = _escape(message) if limits is not None else ""
-    what = {
-        "int": "Enter a whole number",
-        "decimal": "Enter a number",
-        "date": "Enter a date",
-        "choice": "Choose one of the options",
-        "choices": "Tick at least one",
-        "bool": "",
-        "text": "Fill this in",
-    }[row.kind if row.kind in ("int", "decimal", "date", "choice", "choices", "bool") else "text"]
-    if row.kind == "decimal" and str(row.spec.unit) == "₹":
-        what = "Enter an amount in rupees, e.g. 1,50,00,000 or 1.5 crore"
-    if row.kind == "date":
-        what = "Enter a date as day, month and year"
-    required = ranged or f"{what}."
-    invalid = f"{what}. {ranged}".strip()
+    kind = row.kind if row.kind in ("int", "decimal", "date", "choice", "choices") else "text"
+    if row.kind == "bool":
+        what = ""
+    elif row.kind == "decimal" and str(row.spec.unit) == "₹":
+        what = gettext("Enter an amount in rupees, e.g. 1,50,00,000 or 1.5 crore.")
+    elif row.kind == "date":
+        what = gettext("Enter a date as day, month and year.")
+    else:
+        what = {
+            "int": gettext("Enter a whole number."),
+            "decimal": gettext("Enter a number."),
+            "choice": gettext("Choose one of the options."),
+            "choices": gettext("Tick at least one."),
+            "text": gettext("Fill this in."),
+        }[kind]
+    places = row.spec.places
     return {
-        "required": required,
-        "invalid": invalid,
-        "invalid_choice": "“%(value)s” is not one of the options: choose one from the list.",
-        "max_decimal_places": f"Use at most {row.spec.places} decimal places."
+        "required": ranged or what,
+        "invalid": f"{what} {ranged}".strip(),
+        "invalid_choice": gettext(
+            "“%(value)s” is not one of the options: choose one from the list."
+        ),
+        "max_decimal_places": ngettext(
+            "Use at most %(places)s decimal place.",
+            "Use at most %(places)s decimal places.",
+            places,
+        )
+        % {"places": places}
         if row.kind == "decimal"
         else "",
-        "max_length": "Use at most %(limit_value)d characters (this has %(show_value)d).",
+        "max_length": gettext("Use at most %(limit_value)d characters (this has %(show_value)d)."),
     }
 
 
@@ -219,7 +230,7 @@ def workload_form_field(row: Field, *, max_length: int | None = None) -> forms.F
     if row.kind == "choice":
         choices = workload_fields.choices(row)
         if row.optional:
-            choices = [("", "The policy's default"), *choices]
+            choices = [("", gettext("The policy's default")), *choices]
         return forms.ChoiceField(choices=choices, **common)
     if row.kind == "choices":
         return forms.MultipleChoiceField(
@@ -277,7 +288,7 @@ class BootstrapMixin(forms.BaseForm):
                 css = "form-control"
             widget.attrs["class"] = css + (" is-invalid" if name in errors else "")
 
-    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
@@ -294,12 +305,20 @@ class BootstrapMixin(forms.BaseForm):
                 continue
             label = str(self.fields[name].label or name)
             # "Contract term (years): …", but "What is it for? Choose …".
-            head = f"{label} " if label.endswith("?") else f"{label}: "
+            if label.endswith("?"):
+                template = pgettext("a field's label, then its error", "%(label)s %(message)s")
+            else:
+                template = pgettext("a field's label, then its error", "%(label)s: %(message)s")
+            head = template % {"label": label, "message": ""}
             kept: list[ValidationError] = []
             seen: set[str] = set()
             for problem in errors[name].as_data():
                 for text in problem.messages:
-                    worded = text if text.startswith(head) else f"{head}{text}"
+                    worded = (
+                        text
+                        if text.startswith(head)
+                        else template % {"label": label, "message": text}
+                    )
                     if worded not in seen:
                         seen.add(worded)
                         kept.append(ValidationError(worded, code=problem.code))
@@ -351,10 +370,11 @@ class WorkloadForm(BootstrapMixin, forms.ModelForm[Workload]):
         start = self.fields["start_date"]
         default_start = financial_year_start_after(dt.date.today() + START_LEAD)
         row = workload_fields.field("start_date")
-        start.help_text = (
-            f"{row.spec.help} Proposed: {workload_fields.display(row, default_start)}, the first "
-            "financial year that starts at least three months from today."
-        )
+        proposed = gettext(
+            "Proposed: %(date)s, the first financial year that starts at least three months "
+            "from today."
+        ) % {"date": workload_fields.display(row, default_start)}
+        start.help_text = f"{row.spec.help} {proposed}"
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("start_date", default_start)
             for row in workload_fields.fields():
@@ -379,24 +399,27 @@ class WorkloadForm(BootstrapMixin, forms.ModelForm[Workload]):
 
 class DecisionProposeForm(BootstrapMixin, forms.Form):
     offer_id = forms.ChoiceField(
-        label="Award to",
+        label=_("Award to"),
         error_messages={
-            "required": "Choose the offer to award the contract to.",
-            "invalid_choice": "“%(value)s” is not an offer of this comparison: choose one "
-            "from the list.",
+            "required": _("Choose the offer to award the contract to."),
+            "invalid_choice": _(
+                "“%(value)s” is not an offer of this comparison: choose one from the list."
+            ),
         },
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when the award departs from the recommendation; it goes on file.",
+        help_text=_("Required when the award departs from the recommendation; it goes on file."),
     )
     restricted = forms.BooleanField(
-        label="Restricted: count this award in the national totals only (e.g. security)",
+        label=_("Restricted: count this award in the national totals only (e.g. security)"),
         required=False,
-        help_text="A restricted award is never shown by sector, use case, buyer type or "
-        "ministry on the public figures. Checked by default for defence and security.",
+        help_text=_(
+            "A restricted award is never shown by sector, use case, buyer type or "
+            "ministry on the public figures. Checked by default for defence and security."
+        ),
     )
 
     def __init__(self, *args: Any, offers: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -409,10 +432,10 @@ class DecisionProposeForm(BootstrapMixin, forms.Form):
 
 class DecisionReviewForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when you return the proposal.",
+        help_text=_("Required when you return the proposal."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -437,19 +460,19 @@ class ScenarioForm(forms.Form):
 
     DEFAULT_PREMIUM = 10
     since = forms.CharField(
-        label="Awards decided since",
+        label=_("Awards decided since"),
         max_length=7,
-        error_messages={"required": "Give the quarter as YYYY-Qn, for example 2026-Q3."},
+        error_messages={"required": _("Give the quarter as YYYY-Qn, for example 2026-Q3.")},
     )
     premium = WholePercentField(
-        label="Transition premium (%)",
+        label=_("Transition premium (%)"),
         min_value=0,
         max_value=national.PREMIUM_MAX,
         error_messages={
-            "required": "Give the premium as a whole percent from 0 to 100.",
-            "invalid": "Give the premium as a whole percent from 0 to 100.",
-            "min_value": "Give the premium as a whole percent from 0 to 100.",
-            "max_value": "Give the premium as a whole percent from 0 to 100.",
+            "required": _("Give the premium as a whole percent from 0 to 100."),
+            "invalid": _("Give the premium as a whole percent from 0 to 100."),
+            "min_value": _("Give the premium as a whole percent from 0 to 100."),
+            "max_value": _("Give the premium as a whole percent from 0 to 100."),
         },
     )
 
@@ -461,7 +484,7 @@ class ScenarioForm(forms.Form):
     def clean_since(self) -> str:
         since = str(self.cleaned_data["since"]).strip()
         if national.parse_quarter(since) is None:
-            raise ValidationError("Give the quarter as YYYY-Qn, for example 2026-Q3.")
+            raise ValidationError(gettext("Give the quarter as YYYY-Qn, for example 2026-Q3."))
         return since
 
 
@@ -470,23 +493,37 @@ class UsageUploadForm(BootstrapMixin, forms.Form):
     none, by ``services.usage_upload``."""
 
     file = forms.FileField(
-        label="CSV file",
-        help_text="Columns award, quarter, requests, input_tokens, output_tokens, invoiced_inr "
-        "and note (a header row first, as in the template). Numbers may be grouped (2,00,000). "
-        f"At most {usage.MAX_UPLOAD_BYTES // (1024 * 1024)} MB and "
-        f"{format_count(usage.MAX_ROWS)} rows.",
+        label=_("CSV file"),
         error_messages={
-            "required": "Choose the CSV file to upload (at most 10 MB).",
-            "empty": "The file is empty: start from the template.",
+            "required": _("Choose the CSV file to upload (at most 10 MB)."),
+            "empty": _("The file is empty: start from the template."),
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Its limits are numbers in the words: put together in the reader's language.
+        self.fields["file"].help_text = gettext(
+            "Columns award, quarter, requests, input_tokens, output_tokens, invoiced_inr and "
+            "note (a header row first, as in the template). Numbers may be grouped (2,00,000). "
+            "At most %(megabytes)s MB and %(rows)s rows."
+        ) % {
+            "megabytes": usage.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "rows": format_count(usage.MAX_ROWS),
+        }
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > usage.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"The file is larger than {usage.MAX_UPLOAD_BYTES // (1024 * 1024)} MB: split it "
-                f"into files of at most {format_count(usage.MAX_ROWS)} rows."
+                gettext(
+                    "The file is larger than %(megabytes)s MB: split it into files of at most "
+                    "%(rows)s rows."
+                )
+                % {
+                    "megabytes": usage.MAX_UPLOAD_BYTES // (1024 * 1024),
+                    "rows": format_count(usage.MAX_ROWS),
+                }
             )
         return upload
 
@@ -505,7 +542,8 @@ class EvidenceFileField(forms.FileField):
         if upload.size > MAX_EVIDENCE_BYTES:
             megabytes = Decimal(upload.size) / (1024 * 1024)
             raise ValidationError(
-                f"{upload.name} is {megabytes:.1f} MB: evidence files are limited to 10 MB."
+                gettext("%(name)s is %(megabytes)s MB: evidence files are limited to 10 MB.")
+                % {"name": upload.name, "megabytes": f"{megabytes:.1f}"}
             )
         try:
             return evidence_check(upload.name or "", upload.read())
@@ -522,35 +560,39 @@ class ItemResultsField(forms.FileField):
         if upload is None:
             return None
         if upload.size > MAX_EVIDENCE_BYTES:
-            raise ValidationError("The per-item results are limited to 10 MB.")
+            raise ValidationError(gettext("The per-item results are limited to 10 MB."))
         return upload.read()
 
 
 class BenchmarkForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label="Benchmark name", max_length=120)
-    version = forms.CharField(label="Version", max_length=40, help_text="For example 2026.1.")
+    name = forms.CharField(label=_("Benchmark name"), max_length=120)
+    version = forms.CharField(label=_("Version"), max_length=40, help_text=_("For example 2026.1."))
     description = forms.CharField(
-        label="What it tests",
+        label=_("What it tests"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     languages = forms.MultipleChoiceField(
-        label="Languages covered", widget=forms.CheckboxSelectMultiple
+        label=_("Languages covered"), widget=forms.CheckboxSelectMultiple
     )
-    items = forms.IntegerField(label="Number of test items", min_value=1, max_value=10_000_000)
-    licence = forms.CharField(label="Licence", max_length=120, help_text="For example CC BY 4.0.")
+    items = forms.IntegerField(label=_("Number of test items"), min_value=1, max_value=10_000_000)
+    licence = forms.CharField(
+        label=_("Licence"), max_length=120, help_text=_("For example CC BY 4.0.")
+    )
     url = forms.URLField(
-        label="Where it is published",
+        label=_("Where it is published"),
         max_length=500,
         assume_scheme="https",
-        help_text="The benchmark's card: how it was built, by whom, and how to obtain it.",
+        help_text=_("The benchmark's card: how it was built, by whom, and how to obtain it."),
     )
     held_out = forms.BooleanField(
-        label="The test set is held out of public training data",
+        label=_("The test set is held out of public training data"),
         required=False,
-        help_text="Tick only if the items are not published in full anywhere a model could "
-        "have been trained on them.",
+        help_text=_(
+            "Tick only if the items are not published in full anywhere a model could "
+            "have been trained on them."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -560,66 +602,73 @@ class BenchmarkForm(BootstrapMixin, forms.Form):
 
 
 class EvaluationForm(BootstrapMixin, forms.Form):
-    offering = forms.ChoiceField(label="Offer evaluated")
+    offering = forms.ChoiceField(label=_("Offer evaluated"))
     model_snapshot = forms.CharField(
-        label="Model version",
+        label=_("Model version"),
         max_length=120,
-        help_text="The model snapshot as the provider names it, for example "
-        "llama-3.1-70b-instruct-2024-07-23.",
+        help_text=_(
+            "The model snapshot as the provider names it, for example "
+            "llama-3.1-70b-instruct-2024-07-23."
+        ),
     )
-    use_case = forms.ChoiceField(label="Use case", choices=labels.USE_CASE.choices)
-    language = forms.ChoiceField(label="Language")
+    use_case = forms.ChoiceField(label=_("Use case"), choices=labels.USE_CASE.choices)
+    language = forms.ChoiceField(label=_("Language"))
     benchmark = forms.ChoiceField(
-        label="Benchmark", help_text="Only benchmarks a catalogue steward has accepted."
+        label=_("Benchmark"), help_text=_("Only benchmarks a catalogue steward has accepted.")
     )
-    method = forms.ChoiceField(label="Scoring method", choices=EvaluationSubmission.Method.choices)
+    method = forms.ChoiceField(
+        label=_("Scoring method"), choices=EvaluationSubmission.Method.choices
+    )
     judge_model = forms.CharField(
-        label="Judge model and version",
+        label=_("Judge model and version"),
         max_length=120,
         required=False,
-        help_text="Only for a judge model, for example gpt-4o-2024-08-06.",
+        help_text=_("Only for a judge model, for example gpt-4o-2024-08-06."),
     )
     judge_prompt = forms.CharField(
-        label="Judge prompt",
+        label=_("Judge prompt"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     settings = forms.CharField(
-        label="Prompts and settings",
+        label=_("Prompts and settings"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="System prompt, number of examples shown, temperature, maximum output tokens.",
+        help_text=_("System prompt, number of examples shown, temperature, maximum output tokens."),
     )
     score = forms.DecimalField(
-        label="Score (0–100)", min_value=0, max_value=100, max_digits=5, decimal_places=2
+        label=_("Score (0–100)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
-    run_on = forms.DateField(label="Run date", widget=forms.DateInput(attrs={"type": "date"}))
+    run_on = forms.DateField(label=_("Run date"), widget=forms.DateInput(attrs={"type": "date"}))
     has_ties = forms.BooleanField(
-        label="My organisation has ties to this provider",
+        label=_("My organisation has ties to this provider"),
         required=False,
-        help_text="Funding, contracts, shared staff or ownership in the last three years.",
+        help_text=_("Funding, contracts, shared staff or ownership in the last three years."),
     )
     ties = forms.CharField(
-        label="The ties",
+        label=_("The ties"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence = EvidenceFileField(
-        label="Evidence file",
-        help_text="The evaluation report: PDF, CSV or JSON, at most 10 MB.",
+        label=_("Evidence file"),
+        help_text=_("The evaluation report: PDF, CSV or JSON, at most 10 MB."),
         error_messages={
-            "required": "Choose the evaluation report: a PDF, CSV or JSON file of at most 10 MB."
+            "required": _("Choose the evaluation report: a PDF, CSV or JSON file of at most 10 MB.")
         },
     )
     item_results = ItemResultsField(
-        label="Per-item results (JSON Lines)",
+        label=_("Per-item results (JSON Lines)"),
         error_messages={
-            "required": "Choose the per-item results: a JSON Lines file of at most 10 MB."
+            "required": _("Choose the per-item results: a JSON Lines file of at most 10 MB.")
         },
-        help_text='One line per test item: {"id": "q-001", "score": 1}, a score from 0 to 1. '
-        "The product recomputes the score and its 95 % interval from them.",
+        help_text=_(
+            # xgettext:no-python-format
+            'One line per test item: {"id": "q-001", "score": 1}, a score from 0 to 1. '
+            "The product recomputes the score and its 95 % interval from them."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -666,11 +715,11 @@ class EvaluationForm(BootstrapMixin, forms.Form):
 
 class ReviewForm(BootstrapMixin, forms.Form):
     reasons = forms.CharField(
-        label="Reasons",
+        label=_("Reasons"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed to return it: say what the evaluator must change.",
+        help_text=_("Needed to return it: say what the evaluator must change."),
     )
 
 
@@ -678,22 +727,24 @@ class ProviderChangeForm(BootstrapMixin, forms.Form):
     """A provider's change to its own record, as a catalogue-file fragment (docs/catalogue.md)."""
 
     summary = forms.CharField(
-        label="What changes and why",
+        label=_("What changes and why"),
         max_length=500,
-        help_text="For example: a new price from 1 January, as on our public price page.",
+        help_text=_("For example: a new price from 1 January, as on our public price page."),
     )
     catalogue = forms.CharField(
-        label="The change, in the catalogue format",
+        label=_("The change, in the catalogue format"),
         max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 16, "class": "font-monospace"}),
-        help_text="Your provider's record with the offers it changes, each price with its "
-        "source and the date it takes effect (today or later); earlier prices stay on file. "
-        "New regions with their operator; certifications with their evidence.",
+        help_text=_(
+            "Your provider's record with the offers it changes, each price with its "
+            "source and the date it takes effect (today or later); earlier prices stay on file. "
+            "New regions with their operator; certifications with their evidence."
+        ),
     )
     evidence = EvidenceFileField(
-        label="Evidence file (optional)",
+        label=_("Evidence file (optional)"),
         required=False,
-        help_text="A certificate or a price sheet: PDF, CSV or JSON, at most 10 MB.",
+        help_text=_("A certificate or a price sheet: PDF, CSV or JSON, at most 10 MB."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -704,28 +755,30 @@ class ProviderChangeForm(BootstrapMixin, forms.Form):
 class MeasurementForm(BootstrapMixin, forms.Form):
     """A practitioner's measurement of an offer in use: at least one measure."""
 
-    offering = forms.ChoiceField(label="Offer measured")
+    offering = forms.ChoiceField(label=_("Offer measured"))
     period_start = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}), help_text="First day."
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("First day.")
     )
     period_end = forms.DateField(
-        label="To", widget=forms.DateInput(attrs={"type": "date"}), help_text="Last day."
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Last day.")
     )
-    requests = forms.IntegerField(label="Requests measured", min_value=1, max_value=4_000_000_000)
+    requests = forms.IntegerField(
+        label=_("Requests measured"), min_value=1, max_value=4_000_000_000
+    )
     p50_latency_ms = forms.IntegerField(
-        label="Median latency (p50), milliseconds", required=False, min_value=1
+        label=_("Median latency (p50), milliseconds"), required=False, min_value=1
     )
     p95_latency_ms = forms.IntegerField(
-        label="p95 latency, milliseconds",
+        label=_("p95 latency, milliseconds"),
         required=False,
         min_value=1,
-        help_text="95 in 100 requests answered within this time, end to end.",
+        help_text=_("95 in 100 requests answered within this time, end to end."),
     )
     tokens_per_second = forms.DecimalField(
-        label="Output tokens a second", required=False, max_digits=9, decimal_places=1
+        label=_("Output tokens a second"), required=False, max_digits=9, decimal_places=1
     )
     availability_pct = forms.DecimalField(
-        label="Availability over the period (%)",
+        label=_("Availability over the period (%)"),
         required=False,
         min_value=0,
         max_value=100,
@@ -733,23 +786,23 @@ class MeasurementForm(BootstrapMixin, forms.Form):
         decimal_places=3,
     )
     observed_inr_per_mtok = forms.DecimalField(
-        label="Price paid, ₹ per million tokens",
+        label=_("Price paid, ₹ per million tokens"),
         required=False,
         max_digits=14,
         decimal_places=2,
-        help_text="Input and output tokens together, from your invoices, before GST.",
+        help_text=_("Input and output tokens together, from your invoices, before GST."),
     )
     method = forms.CharField(
-        label="How you measured",
+        label=_("How you measured"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Where the client ran, the region called, the request mix, the tools used.",
+        help_text=_("Where the client ran, the region called, the request mix, the tools used."),
     )
     evidence = EvidenceFileField(
-        label="Evidence file",
-        help_text="Your measurement log or report: PDF, CSV or JSON, at most 10 MB.",
+        label=_("Evidence file"),
+        help_text=_("Your measurement log or report: PDF, CSV or JSON, at most 10 MB."),
         error_messages={
-            "required": "Choose the evidence: a PDF, CSV or JSON file of at most 10 MB."
+            "required": _("Choose the evidence: a PDF, CSV or JSON file of at most 10 MB.")
         },
     )
 
@@ -784,32 +837,37 @@ class DomainNoteForm(BootstrapMixin, forms.Form):
     """A domain expert's note on a use case, with its sources (one a line: title, then the
     web address)."""
 
-    use_case = forms.ChoiceField(label="Use case", choices=labels.USE_CASE.choices)
+    use_case = forms.ChoiceField(label=_("Use case"), choices=labels.USE_CASE.choices)
     rule = forms.ChoiceField(
-        label="The rule it bears on (optional)",
+        label=_("The rule it bears on (optional)"),
         required=False,
-        help_text="For example data residency, or the quality bar.",
+        help_text=_("For example data residency, or the quality bar."),
     )
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
-        label="The note",
+        label=_("The note"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Why this use case needs domestic inference or a quality bar: the risks, the "
-        "law, the evidence. Officers read it beside their comparison.",
+        help_text=_(
+            "Why this use case needs domestic inference or a quality bar: the risks, the "
+            "law, the evidence. Officers read it beside their comparison."
+        ),
     )
     sources = forms.CharField(
-        label="Sources",
+        label=_("Sources"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One a line: the title, a space, then its web address, for example "
-        "“Digital Personal Data Protection Act, 2023 https://www.meity.gov.in/…”.",
+        help_text=_(
+            "One a line: the title, a space, then its web address, for example "
+            "“Digital Personal Data Protection Act, 2023 https://www.meity.gov.in/…”."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         rules = sorted((code, labels.rule(code)) for code in codes.OFFER_RULES)
-        self._choices("rule", [("", "None"), *sorted(rules, key=lambda choice: choice[1])])
+        none = pgettext("no rule", "None")
+        self._choices("rule", [("", none), *sorted(rules, key=lambda choice: choice[1])])
         self.style()
 
     def clean_sources(self) -> list[dict[str, str]]:
@@ -820,7 +878,8 @@ class DomainNoteForm(BootstrapMixin, forms.Form):
             title, _, url = line.strip().rpartition(" ")
             if not title.strip():
                 raise ValidationError(
-                    f"Line {number}: give the title, a space, then the web address."
+                    gettext("Line %(number)s: give the title, a space, then the web address.")
+                    % {"number": number}
                 )
             sources.append({"title": title.strip(), "url": url})
         return sources
@@ -840,62 +899,68 @@ class TenderForm(BootstrapMixin, forms.Form):
     """The particulars of a tender published from an approved planning decision."""
 
     reference = forms.CharField(
-        label="Tender number", max_length=120, help_text="As on the file, e.g. DOH/IT/2026/17."
+        label=_("Tender number"),
+        max_length=120,
+        help_text=_("As on the file, e.g. DOH/IT/2026/17."),
     )
-    title = forms.CharField(label="Title", max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=300)
     bid_deadline = forms.DateTimeField(
-        label="Bids due by",
+        label=_("Bids due by"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="At least three weeks from today (GFR 2017 Rule 161(iii)).",
+        help_text=_("At least three weeks from today (GFR 2017 Rule 161(iii))."),
     )
     opening_at = forms.DateTimeField(
-        label="Bids opened at",
+        label=_("Bids opened at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="At or after the deadline, within a week.",
+        help_text=_("At or after the deadline, within a week."),
     )
     benchmark_description = forms.CharField(
-        label="The buyer's test set",
+        label=_("The buyer's test set"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What it holds, its size and languages; kept from bidders until the test.",
+        help_text=_("What it holds, its size and languages; kept from bidders until the test."),
     )
     benchmark_rubric = forms.CharField(
-        label="How answers are scored",
+        label=_("How answers are scored"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     pass_mark = forms.DecimalField(
-        label="Pass mark (0–100)", min_value=0, max_value=100, max_digits=5, decimal_places=2
+        label=_("Pass mark (0–100)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
-    price_basis = forms.ChoiceField(label="Prices quoted as", choices=Tender.PriceBasis.choices)
+    price_basis = forms.ChoiceField(label=_("Prices quoted as"), choices=Tender.PriceBasis.choices)
     reference_tokeniser = forms.CharField(
-        label="Reference tokeniser",
+        label=_("Reference tokeniser"),
         max_length=120,
         required=False,
-        help_text="Only when prices are per million tokens, e.g. the tokeniser's name and version.",
+        help_text=_(
+            "Only when prices are per million tokens, e.g. the tokeniser's name and version."
+        ),
     )
-    bid_security = forms.ChoiceField(label="Bid security", choices=Tender.BidSecurity.choices)
+    bid_security = forms.ChoiceField(label=_("Bid security"), choices=Tender.BidSecurity.choices)
     emd_pct = forms.DecimalField(
-        label="EMD, % of the estimate",
+        # xgettext:no-python-format
+        label=_("EMD, % of the estimate"),
         required=False,
         max_digits=4,
         decimal_places=2,
-        help_text="2 % to 5 % (GFR 2017 Rule 170(i)); MSEs and startups are exempt.",
+        help_text=_("2 % to 5 % (GFR 2017 Rule 170(i)); MSEs and startups are exempt."),
     )
     performance_security_pct = forms.DecimalField(
-        label="Performance security, % of the contract value",
+        # xgettext:no-python-format
+        label=_("Performance security, % of the contract value"),
         max_digits=4,
         decimal_places=2,
         initial=Decimal(5),
-        help_text="3 % to 5 % (GFR 2017 Rule 171).",
+        help_text=_("3 % to 5 % (GFR 2017 Rule 171)."),
     )
     integrity_pact = forms.BooleanField(
-        label="The Integrity Pact applies",
+        label=_("The Integrity Pact applies"),
         required=False,
-        help_text="Where your ministry has adopted it, above its threshold.",
+        help_text=_("Where your ministry has adopted it, above its threshold."),
     )
     price_revision_cap_pct = forms.DecimalField(
-        label="Yearly price revision cap (%)",
+        label=_("Yearly price revision cap (%)"),
         max_digits=5,
         decimal_places=2,
         initial=Decimal(5),
@@ -929,34 +994,41 @@ class BidForm(BootstrapMixin, forms.Form):
     """A bid received, for one of the offers of the planning comparison's market survey (the
     API takes any offer's terms): the bid's prices in rupees replace the surveyed ones."""
 
-    bidder_name = forms.CharField(label="Bidder", max_length=200)
+    bidder_name = forms.CharField(label=_("Bidder"), max_length=200)
     offer = forms.ChoiceField(
-        label="The offer bid",
-        help_text="As surveyed for the estimate: its regions, terms and certifications.",
+        label=_("The offer bid"),
+        help_text=_("As surveyed for the estimate: its regions, terms and certifications."),
     )
     input_per_mtok = forms.DecimalField(
-        label="₹ per million input tokens", required=False, min_value=0, decimal_places=4
+        label=_("₹ per million input tokens"), required=False, min_value=0, decimal_places=4
     )
     output_per_mtok = forms.DecimalField(
-        label="₹ per million output tokens", required=False, min_value=0, decimal_places=4
+        label=_("₹ per million output tokens"), required=False, min_value=0, decimal_places=4
     )
     gpu_hour_price = forms.DecimalField(
-        label="₹ per GPU-hour (dedicated capacity)", required=False, min_value=0, decimal_places=4
+        label=_("₹ per GPU-hour (dedicated capacity)"),
+        required=False,
+        min_value=0,
+        decimal_places=4,
     )
     local_content_pct = forms.DecimalField(
-        label="Local content (%)", min_value=0, max_value=100, max_digits=5, decimal_places=2
+        label=_("Local content (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
     local_content_certificate = forms.ChoiceField(
-        label="Local content certified by", choices=Bid.Certificate.choices
+        label=_("Local content certified by"), choices=Bid.Certificate.choices
     )
     local_content_location = forms.CharField(
-        label="Where the value is added", max_length=200, help_text="Make in India, para 9(a)."
+        label=_("Where the value is added"),
+        max_length=200,
+        help_text=_("Make in India, para 9(a)."),
     )
-    mse = forms.BooleanField(label="A micro or small enterprise", required=False)
-    udyam_number = forms.CharField(label="Udyam registration number", max_length=40, required=False)
-    startup = forms.BooleanField(label="A startup recognised by DPIIT", required=False)
+    mse = forms.BooleanField(label=_("A micro or small enterprise"), required=False)
+    udyam_number = forms.CharField(
+        label=_("Udyam registration number"), max_length=40, required=False
+    )
+    startup = forms.BooleanField(label=_("A startup recognised by DPIIT"), required=False)
     received_at = forms.DateTimeField(
-        label="Received at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Received at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
     def __init__(self, *args: Any, offers: list[engine.Offer], **kwargs: Any) -> None:
@@ -999,10 +1071,10 @@ class CommitteeForm(BootstrapMixin, forms.Form):
     """An officer appoints a member of the tender's evaluation committee."""
 
     member = PersonChoiceField(
-        label="Member",
+        label=_("Member"),
         queryset=Account.objects.none(),
-        empty_label="Choose a person",
-        help_text="A person of your department who holds the tender evaluation committee role.",
+        empty_label=_("Choose a person"),
+        help_text=_("A person of your department who holds the tender evaluation committee role."),
     )
 
     def __init__(self, *args: Any, candidates: QuerySet[Account], **kwargs: Any) -> None:
@@ -1013,16 +1085,29 @@ class CommitteeForm(BootstrapMixin, forms.Form):
         self.style()
 
 
-MET_CHOICES = [("yes", "Met"), ("no", "Not met")]
+MET_CHOICES = [("yes", _("Met")), ("no", _("Not met"))]
+
+
+# The notes that stand as an item's remark until the member changes it: an exemption or a
+# relaxation the bid claims, an item that does not apply. Read from the notes in English (in
+# another language a note starts with other words): ``prefilled_notes``.
+PREFILLED_NOTES = ("Exempt", "Relaxed", "Not applicable")
+
+
+def prefilled_notes(english_notes: dict[str, str]) -> set[str]:
+    """The items whose note is the remark's first words, from the notes written in English."""
+    return {key for key, note in english_notes.items() if note.startswith(PREFILLED_NOTES)}
 
 
 class TechnicalResultForm(BootstrapMixin, forms.Form):
     """A bid's technical result: the benchmark score and each compliance item met or not. The
-    ranges and the checklist's rules are the service's (``evaluation.technical_result_record``)."""
+    ranges and the checklist's rules are the service's (``evaluation.technical_result_record``).
+    ``notes``: what the bid says about an item, in the reader's language; ``prefilled``: the
+    items whose note is also the remark's first words (``prefilled_notes``)."""
 
     benchmark_score = forms.DecimalField(
-        label="Benchmark score (0–100)",
-        help_text="The bid's score on the buyer's benchmark, to two decimals at most.",
+        label=_("Benchmark score (0–100)"),
+        help_text=_("The bid's score on the buyer's benchmark, to two decimals at most."),
     )
 
     def __init__(
@@ -1030,6 +1115,7 @@ class TechnicalResultForm(BootstrapMixin, forms.Form):
         *args: Any,
         items: list[tuple[str, str]],
         notes: dict[str, str],
+        prefilled: set[str] | frozenset[str] = frozenset(),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -1041,16 +1127,16 @@ class TechnicalResultForm(BootstrapMixin, forms.Form):
                 choices=MET_CHOICES,
                 widget=forms.RadioSelect,
                 help_text=note,
-                error_messages={"required": "Say whether it is met."},
+                error_messages={"required": _("Say whether it is met.")},
             )
             self.fields[f"remark-{key}"] = forms.CharField(
-                label=f"Remark on: {label}",
+                label=gettext("Remark on: %(item)s") % {"item": label},
                 max_length=500,
                 required=False,
-                initial=note if note.startswith(("Exempt", "Relaxed", "Not applicable")) else "",
+                initial=note if key in prefilled else "",
             )
         self.fields["remark"] = forms.CharField(
-            label="Remark on the bid",
+            label=_("Remark on the bid"),
             max_length=4000,
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
@@ -1081,7 +1167,8 @@ class MarksForm(BootstrapMixin, forms.Form):
                 self.fields[self.name_of(bid.pk, criterion.criterion_id)] = forms.DecimalField(
                     label=f"{bid.bidder_name}, {criterion.name}",
                     required=False,
-                    help_text=f"0 to {format_num(criterion.max_marks)} marks.",
+                    help_text=gettext("0 to %(most)s marks.")
+                    % {"most": format_num(criterion.max_marks)},
                 )
         self.style()
 
@@ -1119,18 +1206,18 @@ class MarksForm(BootstrapMixin, forms.Form):
             self.add_error(fields.get(name), messages)
 
 
-REPLY_CHOICES = [("accepts", "Accepts to match L1"), ("declines", "Declines")]
+REPLY_CHOICES = [("accepts", _("Accepts to match L1")), ("declines", _("Declines"))]
 
 
 class InvitationReplyForm(BootstrapMixin, forms.Form):
     """A bidder's reply to an invitation to match L1, as received (``awarding``)."""
 
     answer = forms.ChoiceField(
-        label="Reply", choices=REPLY_CHOICES, widget=forms.RadioSelect, required=True
+        label=_("Reply"), choices=REPLY_CHOICES, widget=forms.RadioSelect, required=True
     )
     replied_on = forms.DateField(
-        label="Date of the reply",
-        help_text="The date on the bidder's letter or e-mail, not later than today.",
+        label=_("Date of the reply"),
+        help_text=_("The date on the bidder's letter or e-mail, not later than today."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -1142,13 +1229,15 @@ class InvitationReplyForm(BootstrapMixin, forms.Form):
 class AwardProposalForm(BootstrapMixin, forms.Form):
     """The officer proposes the evaluation's award, or another eligible bid with a reason."""
 
-    offer_id = forms.ChoiceField(label="Award to", required=True)
+    offer_id = forms.ChoiceField(label=_("Award to"), required=True)
     reason = forms.CharField(
-        label="Reason, if the award departs from the evaluation",
+        label=_("Reason, if the award departs from the evaluation"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed only when you choose a bid other than the evaluation's; it goes on file.",
+        help_text=_(
+            "Needed only when you choose a bid other than the evaluation's; it goes on file."
+        ),
     )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -1162,10 +1251,10 @@ class AwardProposalForm(BootstrapMixin, forms.Form):
 class ContractForm(BootstrapMixin, forms.Form):
     """The contract signed with the awarded bidder."""
 
-    reference = forms.CharField(label="Contract number", max_length=120)
+    reference = forms.CharField(label=_("Contract number"), max_length=120)
     signed_on = forms.DateField(
-        label="Signed on",
-        help_text="On or after the award's approval, not later than today.",
+        label=_("Signed on"),
+        help_text=_("On or after the award's approval, not later than today."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from procurement import api_keys, selectors
@@ -26,8 +28,8 @@ from procurement.forms import BootstrapMixin
 from procurement.roles import APPROVER, OFFICER
 
 ROLE_LABELS = {
-    OFFICER: "Procurement officer — workloads, comparisons, proposals and documents",
-    APPROVER: "Approver — approves or returns proposals (not one its holder proposed)",
+    OFFICER: _("Procurement officer — workloads, comparisons, proposals and documents"),
+    APPROVER: _("Approver — approves or returns proposals (not one its holder proposed)"),
 }
 
 
@@ -39,33 +41,39 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class APIKeyForm(BootstrapMixin, forms.Form):
     person = PersonChoiceField(
-        label="Held by",
+        label=_("Held by"),
         queryset=get_user_model().objects.none(),
-        help_text="The person who answers for what the key does. The key acts with at most "
-        "their roles, and loses a role when they do.",
+        help_text=_(
+            "The person who answers for what the key does. The key acts with at most "
+            "their roles, and loses a role when they do."
+        ),
         error_messages={
-            "required": "Choose the person who answers for what the key does.",
-            "invalid_choice": "Choose an active person of your department.",
+            "required": _("Choose the person who answers for what the key does."),
+            "invalid_choice": _("Choose an active person of your department."),
         },
     )
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=50,
-        help_text="The system that will use it, e.g. “HMIS integration”. Shown in audit events.",
+        help_text=_("The system that will use it, e.g. “HMIS integration”. Shown in audit events."),
         error_messages={
-            "required": "Name the system that will use the key, in at most 50 characters.",
-            "max_length": "Use at most %(limit_value)d characters (this has %(show_value)d).",
+            "required": _("Name the system that will use the key, in at most 50 characters."),
+            "max_length": _("Use at most %(limit_value)d characters (this has %(show_value)d)."),
         },
     )
     roles = forms.MultipleChoiceField(
-        label="Roles",
+        label=_("Roles"),
         choices=[(role, ROLE_LABELS[role]) for role in api_keys.KEY_ROLES],
         widget=forms.CheckboxSelectMultiple,
-        help_text="Give a key only what its system needs, and only roles both you and its "
-        "holder hold. Its holder cannot approve their own proposals with it.",
+        help_text=_(
+            "Give a key only what its system needs, and only roles both you and its "
+            "holder hold. Its holder cannot approve their own proposals with it."
+        ),
         error_messages={
-            "required": "Give the key at least one role.",
-            "invalid_choice": "“%(value)s” is not a role a key can hold: tick roles from the list.",
+            "required": _("Give the key at least one role."),
+            "invalid_choice": _(
+                "“%(value)s” is not a role a key can hold: tick roles from the list."
+            ),
         },
     )
 
@@ -79,7 +87,7 @@ class APIKeyForm(BootstrapMixin, forms.Form):
 
 def _require_department(request: HttpRequest) -> None:
     if selectors.department_of(request.user) is None:
-        raise PermissionDenied("API keys belong to a department, and you are in none.")
+        raise PermissionDenied(gettext("API keys belong to a department, and you are in none."))
 
 
 @login_required
@@ -128,5 +136,9 @@ def api_key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Revoked “{key.name}” ({key.prefix}). It no longer works.")
+        messages.success(
+            request,
+            gettext("Revoked “%(name)s” (%(prefix)s). It no longer works.")
+            % {"name": key.name, "prefix": key.prefix},
+        )
     return redirect("api_key_list")

@@ -9,13 +9,16 @@ disagree with the engine about which values exist or what they are called.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import get_args
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from procurement import engine
 from procurement.engine import codes
+from procurement.engine import i18n as engine_i18n
 
 Words = str | Promise
 
@@ -53,9 +56,10 @@ class Labels(Mapping[str, str]):
         return str(self._words.get(value, value))
 
     @property
-    def choices(self) -> list[tuple[str, str]]:
-        """``(value, words)`` pairs for a Django field's ``choices``."""
-        return [(value, str(words)) for value, words in self._words.items()]
+    def choices(self) -> list[tuple[str, Words]]:
+        """``(value, words)`` pairs for a Django field's ``choices``: the words stay lazy, so a
+        field declared at import time shows them in the reader's language."""
+        return list(self._words.items())
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -286,7 +290,7 @@ def operator(name: str, ownership: str, country: str) -> str:
 
 
 def language(code: str) -> str:
-    """The English name of a language by its code (the code itself if unknown)."""
+    """A language's name in the reader's language, by its code (the code itself if unknown)."""
     return str(LANGUAGE.get(code, code))
 
 
@@ -295,4 +299,18 @@ def languages(codes: tuple[str, ...] | list[str]) -> str:
     names = [language(code) for code in codes]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " " + str(_("and")) + " " + names[-1]
+    return str(_("%(items)s and %(last)s")) % {"items": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def reader_language() -> str:
+    """The language of the page, email or answer being written: "en" or "hi" (English outside
+    a request)."""
+    return (translation.get_language() or "en").split("-")[0]
+
+
+@contextmanager
+def engine_in_reader_language() -> Iterator[None]:
+    """The engine's messages (validation errors, labels) in the reader's language inside the
+    block. Never around a computation whose results are stored: those are English."""
+    with engine_i18n.language(reader_language()):
+        yield

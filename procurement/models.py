@@ -108,8 +108,8 @@ class PolicyPack(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     slug = models.SlugField(max_length=80, help_text="The pack's id, e.g. 'india-default'.")
     version = models.PositiveIntegerField()
@@ -159,14 +159,14 @@ class ChangeProposal(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PACK_PUBLICATION = "pack_publication", "Publish a policy pack version"
-        CATALOGUE = "catalogue", "Change the catalogue"
-        ACCREDITATION = "accreditation", "Grant or withdraw an evaluator's accreditation"
+        PACK_PUBLICATION = "pack_publication", _("Publish a policy pack version")
+        CATALOGUE = "catalogue", _("Change the catalogue")
+        ACCREDITATION = "accreditation", _("Grant or withdraw an evaluator's accreditation")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Awaiting approval"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PROPOSED = "proposed", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
@@ -233,8 +233,8 @@ class Workload(models.Model):
     """
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ARCHIVED = "archived", "Archived"
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="workloads")
     title = models.CharField(max_length=200)
@@ -444,9 +444,9 @@ class Decision(transitions.TransitionOnly):
     transition_rule = staticmethod(transitions.decision_change)
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Awaiting approval"
-        APPROVED = "approved", "Approved"
-        RETURNED = "returned", "Returned to the officer"
+        PROPOSED = "proposed", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned to the officer")
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="decisions")
     comparison = models.ForeignKey(Comparison, on_delete=models.PROTECT, related_name="decisions")
@@ -575,15 +575,15 @@ class JustificationDocument(transitions.TransitionOnly):
     transition_rule = staticmethod(transitions.document_change)
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     class Kind(models.TextChoices):
-        FILE_NOTE = "file_note", "File note"
-        BID_DOCUMENT = "bid_document", "Bid document"
-        EVALUATION_REPORT = "evaluation_report", "Bid evaluation committee report"
+        FILE_NOTE = "file_note", _("File note")
+        BID_DOCUMENT = "bid_document", _("Bid document")
+        EVALUATION_REPORT = "evaluation_report", _("Bid evaluation committee report")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
@@ -595,7 +595,10 @@ class JustificationDocument(transitions.TransitionOnly):
     tender = models.ForeignKey(
         "Tender", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
-    language = models.CharField(max_length=5, default="en")
+    # "hi-en": one PDF in Hindi and English (procurement.documents.bilingual), as the Official
+    # Languages Act, 1963, s. 3(3) requires of tender documents; "en" or "hi": a document
+    # requested in one language before documents were bilingual.
+    language = models.CharField(max_length=5, default="hi-en")
     # Set once, at insert: a document requested once the award is approved is the file's final
     # version; earlier ones are drafts, and read as superseded once a final one exists.
     final = models.BooleanField(default=False)
@@ -1613,3 +1616,17 @@ class ContractSigning(models.Model):
 
     def __str__(self) -> str:
         return f"Contract {self.reference}"
+
+
+class AccountLanguage(models.Model):
+    """The language a person chose with the switcher, so that every page they open, on any
+    device, is in it (procurement.language). A preference, not a record: it is overwritten."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from babel.dates import format_date
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+from django_stubs_ext import StrOrPromise
 
 from procurement import labels
 from procurement.engine import ComparisonResult
@@ -37,20 +40,22 @@ DIMENSIONS = ("sector", "use_case", "body_type", "ministry")
 SCENARIO_DIMENSIONS = (NATIONAL, "sector")
 PREMIUM_MAX = 100
 MIN_DEPARTMENTS = 3
-SUPPRESSION_RULE = (
+# The suppression rule and the scenario's definition are English (pages and tests quote them as
+# they are); marked for translation here and translated where shown: ``gettext(SUPPRESSION_RULE)``.
+SUPPRESSION_RULE = gettext_noop(
     "A figure built from fewer than 3 departments is not published (shown as “suppressed”), "
     "here and in every download, so that no department's contracts can be read off a total. "
     "Awards a department marks restricted (for example for security) count in the national "
     "totals only, never by sector, use case, buyer type or ministry."
 )
-USAGE_DEFINITION = (
+USAGE_DEFINITION = gettext_lazy(
     "Projected requests are what the awarded contracts that reported expected to serve in the "
     "quarter (their contract year's projection, spread evenly over its days); actual requests, "
     "tokens and rupees invoiced are their departments' latest report for the quarter. A contract "
     "is in force in a quarter when any of its days falls in it; one that has not reported for a "
     "quarter that has ended is counted as not reported."
 )
-SCENARIO_DEFINITION = (
+SCENARIO_DEFINITION = gettext_noop(
     "A policy scenario, never a change to any award: had every award decided since the quarter "
     "chosen applied a transition premium of p % (a domestic offer wins when it costs at most p % "
     "more than the award that stood), the awards whose smallest such premium is at most p % "
@@ -66,10 +71,10 @@ FIGURE_OF_DIMENSION = {
     "ministry": "by-ministry",
 }
 DIMENSION_TITLES = {
-    "sector": _("By sector"),
-    "use_case": _("By use case"),
-    "body_type": _("By type of buyer"),
-    "ministry": _("By ministry or parent body"),
+    "sector": gettext_lazy("By sector"),
+    "use_case": gettext_lazy("By use case"),
+    "body_type": gettext_lazy("By type of buyer"),
+    "ministry": gettext_lazy("By ministry or parent body"),
 }
 ONE_HUNDRED = Decimal(100)
 # The public dashboard's address, as the comparison page and the file note link to it.
@@ -122,10 +127,14 @@ def quarters_between(first: dt.date, last: dt.date) -> list[str]:
 
 
 def quarter_label(quarter: str) -> str:
-    """ "Jul–Sep 2026" (the months, never a code)."""
+    """ "Jul–Sep 2026" (the months, never a code), in the reader's language."""
     start, end = quarter_bounds(quarter)
     last = end - dt.timedelta(days=1)
-    return f"{start:%b}–{last:%b} {start.year}"
+    code = labels.reader_language()
+    if code == "en":
+        return f"{start:%b}–{last:%b} {start.year}"
+    months = (format_date(day, "MMMM", locale=f"{code}_IN") for day in (start, last))
+    return "{}–{} {}".format(*months, start.year)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -154,7 +163,7 @@ def projected_in_quarter(start: dt.date, yearly: list[int], quarter: str) -> int
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: StrOrPromise  # in the reader's language when read (module-level tables are lazy)
     kind: str  # "text", "count", "inr", "pct"
 
 
@@ -169,7 +178,7 @@ class Figure:
     rows: list[dict[str, Any]]
     as_of: dt.datetime | None
     demo: bool
-    suppression: str = SUPPRESSION_RULE
+    suppression: str = field(default_factory=lambda: _(SUPPRESSION_RULE))
     notes: tuple[str, ...] = field(default=())
 
 
@@ -197,17 +206,19 @@ def _nominal(cell: TransparencyCell) -> Decimal:
 
 
 SHARE_COLUMNS = (
-    Column("awards", "Awards", "count"),
-    Column("departments", "Departments", "count"),
-    Column("domestic_pct", "Share on domestic operators in India (%)", "pct"),
-    Column("foreign_in_india_pct", "Share on foreign operators in India (%)", "pct"),
-    Column("abroad_pct", "Share abroad (%)", "pct"),
-    Column("inferences", "Inferences projected over the contracts", "count"),
-    Column("domestic_inferences", "Of which on domestic operators in India", "count"),
-    Column("committed_inr", "Rupees committed (nominal)", "inr"),
-    Column("committed_npv_inr", "Rupees committed (present value)", "inr"),
-    Column("domestic_committed_inr", "Of which to domestic operators in India", "inr"),
-    Column("premium_paid_inr", "Premium paid for the domestic shift", "inr"),
+    Column("awards", gettext_lazy("Awards"), "count"),
+    Column("departments", gettext_lazy("Departments"), "count"),
+    Column("domestic_pct", gettext_lazy("Share on domestic operators in India (%)"), "pct"),
+    Column("foreign_in_india_pct", gettext_lazy("Share on foreign operators in India (%)"), "pct"),
+    Column("abroad_pct", gettext_lazy("Share abroad (%)"), "pct"),
+    Column("inferences", gettext_lazy("Inferences projected over the contracts"), "count"),
+    Column("domestic_inferences", gettext_lazy("Of which on domestic operators in India"), "count"),
+    Column("committed_inr", gettext_lazy("Rupees committed (nominal)"), "inr"),
+    Column("committed_npv_inr", gettext_lazy("Rupees committed (present value)"), "inr"),
+    Column(
+        "domestic_committed_inr", gettext_lazy("Of which to domestic operators in India"), "inr"
+    ),
+    Column("premium_paid_inr", gettext_lazy("Premium paid for the domestic shift"), "inr"),
 )
 
 
@@ -278,10 +289,11 @@ def trend() -> Figure:
         )
     return Figure(
         name="trend",
-        title=str(_("The national share, quarter by quarter")),
-        definition=DEFINITION
-        + " Each quarter counts every award approved up to the end of that quarter.",
-        columns=(Column("label", "Quarter of decision", "text"), *SHARE_COLUMNS),
+        title=_("The national share, quarter by quarter"),
+        definition=_(DEFINITION)
+        + " "
+        + _("Each quarter counts every award approved up to the end of that quarter."),
+        columns=(Column("label", _("Quarter of decision"), "text"), *SHARE_COLUMNS),
         rows=rows,
         as_of=_as_of(cells),
         demo=any(c.is_demo for c in cells),
@@ -302,9 +314,9 @@ def spending() -> Figure:
     ]
     return Figure(
         name="spending",
-        title=str(_("Rupees committed and premium paid, by quarter of decision")),
-        definition=DEFINITION + " Each quarter counts the awards approved in it.",
-        columns=(Column("label", "Quarter of decision", "text"), *SHARE_COLUMNS),
+        title=_("Rupees committed and premium paid, by quarter of decision"),
+        definition=_(DEFINITION) + " " + _("Each quarter counts the awards approved in it."),
+        columns=(Column("label", _("Quarter of decision"), "text"), *SHARE_COLUMNS),
         rows=rows,
         as_of=_as_of(cells),
         demo=any(c.is_demo for c in cells),
@@ -318,7 +330,7 @@ def _key_label(dimension: str, key: str) -> str:
         return str(Department.BodyType(key).label)
     if dimension == "use_case":
         return labels.USE_CASE.label(key)
-    return key or str(_("No ministry named"))
+    return key or _("No ministry named")
 
 
 def by(dimension: str) -> Figure:
@@ -337,7 +349,7 @@ def by(dimension: str) -> Figure:
     return Figure(
         name=FIGURE_OF_DIMENSION[dimension],
         title=str(DIMENSION_TITLES[dimension]),
-        definition=DEFINITION + " Restricted awards are not counted here.",
+        definition=_(DEFINITION) + " " + _("Restricted awards are not counted here."),
         columns=(Column("label", str(DIMENSION_TITLES[dimension]), "text"), *SHARE_COLUMNS),
         rows=rows,
         as_of=_as_of(cells),
@@ -346,15 +358,22 @@ def by(dimension: str) -> Figure:
 
 
 USAGE_COLUMNS = (
-    Column("label", "Quarter served", "text"),
-    Column("contracts_in_force", "Contracts in force", "count"),
-    Column("contracts_reported", "Contracts that reported", "count"),
-    Column("contracts_not_reported", "Contracts that have not reported", "count"),
-    Column("projected_requests", "Requests projected (contracts that reported)", "count"),
-    Column("actual_requests", "Requests reported", "count"),
-    Column("actual_pct_of_projected", "Reported as % of projected", "pct"),
-    Column("actual_tokens", "Tokens reported", "count"),
-    Column("invoiced_inr", "Rupees invoiced", "inr"),
+    Column("label", gettext_lazy("Quarter served"), "text"),
+    Column("contracts_in_force", gettext_lazy("Contracts in force"), "count"),
+    Column("contracts_reported", gettext_lazy("Contracts that reported"), "count"),
+    Column("contracts_not_reported", gettext_lazy("Contracts that have not reported"), "count"),
+    Column(
+        "projected_requests", gettext_lazy("Requests projected (contracts that reported)"), "count"
+    ),
+    Column("actual_requests", gettext_lazy("Requests reported"), "count"),
+    Column(
+        "actual_pct_of_projected",
+        # xgettext:no-python-format
+        gettext_lazy("Reported as % of projected"),
+        "pct",
+    ),
+    Column("actual_tokens", gettext_lazy("Tokens reported"), "count"),
+    Column("invoiced_inr", gettext_lazy("Rupees invoiced"), "inr"),
 )
 
 
@@ -391,26 +410,26 @@ def usage(today: dt.date | None = None) -> Figure:
         rows.append(row)
     return Figure(
         name="usage",
-        title=str(_("Projected and actual use, by quarter served")),
-        definition=USAGE_DEFINITION,
+        title=_("Projected and actual use, by quarter served"),
+        definition=str(USAGE_DEFINITION),
         columns=USAGE_COLUMNS,
         rows=rows,
         as_of=_as_of(cells),
         demo=TransparencyCell.objects.filter(is_demo=True).exists(),
         notes=(
-            "The number of contracts that have not reported is given once a quarter has ended.",
+            _("The number of contracts that have not reported is given once a quarter has ended."),
         ),
     )
 
 
 SCENARIO_COLUMNS = (
-    Column("label", "Where", "text"),
-    Column("awards", "Awards since then", "count"),
-    Column("departments", "Departments", "count"),
-    Column("domestic_pct", "Domestic share as awarded (%)", "pct"),
-    Column("scenario_domestic_pct", "Domestic share with the premium (%)", "pct"),
-    Column("awards_moved", "Awards that would have moved", "count"),
-    Column("extra_inr", "Extra rupees (nominal, over the contracts)", "inr"),
+    Column("label", gettext_lazy("Where"), "text"),
+    Column("awards", gettext_lazy("Awards since then"), "count"),
+    Column("departments", gettext_lazy("Departments"), "count"),
+    Column("domestic_pct", gettext_lazy("Domestic share as awarded (%)"), "pct"),
+    Column("scenario_domestic_pct", gettext_lazy("Domestic share with the premium (%)"), "pct"),
+    Column("awards_moved", gettext_lazy("Awards that would have moved"), "count"),
+    Column("extra_inr", gettext_lazy("Extra rupees (nominal, over the contracts)"), "inr"),
 )
 
 
@@ -426,11 +445,9 @@ def scenario(since: str, premium_pct: int) -> Figure:
     cells = list(TransparencyCell.objects.filter(dimension__in=SCENARIO_DIMENSIONS))
     return Figure(
         name="scenario",
-        title=str(
-            _("If every award since %(quarter)s had applied a transition premium of %(pct)s %%")
-            % {"quarter": quarter_label(since), "pct": premium_pct}
-        ),
-        definition=SCENARIO_DEFINITION,
+        title=_("If every award since %(quarter)s had applied a transition premium of %(pct)s %%")
+        % {"quarter": quarter_label(since), "pct": premium_pct},
+        definition=_(SCENARIO_DEFINITION),
         columns=SCENARIO_COLUMNS,
         rows=rows,
         as_of=_as_of(cells),
@@ -447,7 +464,7 @@ def _scenario_keys() -> list[str]:
 
 
 def _scenario_row(dimension: str, key: str, since: str, premium_pct: int) -> dict[str, Any]:
-    label = str(_("India")) if dimension == NATIONAL else _key_label(dimension, key)
+    label = _("India") if dimension == NATIONAL else _key_label(dimension, key)
     cells = list(
         TransparencyCell.objects.filter(dimension=dimension, key=key, quarter__gte=since)
         .exclude(quarter="")

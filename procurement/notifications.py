@@ -8,7 +8,8 @@ The services hand these functions to ``transaction.on_commit`` with the decision
 message leaves only for a decision that was stored. Sending never undoes or fails a decision: a
 mail server that refuses or does not answer (``EMAIL_TIMEOUT``) is logged, and the decision
 stands; the inbox shows it either way. The backend and the SMTP server are settings
-(``config/settings.py``: console under ``make run``, in-memory in the tests).
+(``config/settings.py``: console under ``make run``, in-memory in the tests). Each email is
+written in its recipient's language, the one they chose with the switcher (English if none).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from django.contrib.auth.models import User as Account
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from procurement import selectors
 from procurement.audit import person_of
 from procurement.models import (
+    AccountLanguage,
     Accreditation,
     Benchmark,
     Decision,
@@ -61,9 +64,16 @@ def _context(decision: Decision) -> dict[str, Any]:
     }
 
 
+def _language(person: Account) -> str:
+    """The language the person chose with the switcher (kept on their account), else English."""
+    code = AccountLanguage.objects.filter(user=person).values_list("language", flat=True).first()
+    return code or str(settings.LANGUAGE_CODE)
+
+
 def _message(template: str, context: dict[str, Any], to: Account) -> EmailMessage:
-    """One email to one person (no one sees who else received it)."""
-    subject, _, body = render_to_string(template, context).partition("\n")
+    """One email to one person (no one sees who else received it), in their own language."""
+    with translation.override(_language(to)):
+        subject, _, body = render_to_string(template, context).partition("\n")
     # A subject is one line, whatever a title holds.
     return EmailMessage(subject=" ".join(subject.split()), body=body.lstrip("\n"), to=[to.email])
 

@@ -27,6 +27,9 @@ from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrPromise
 
 from procurement import labels
 from procurement.audit import audit_record, canonical, same_person, sha256
@@ -44,8 +47,19 @@ PERMISSION: dict[str, str] = {
     Kind.CATALOGUE: "procurement.change_catalogue",
     Kind.ACCREDITATION: "procurement.accredit_evaluator",
 }
-# Kinds of catalogue record that are dated observations: never rewritten, only added.
-HISTORY = {"prices": "price", "fx rates": "FX rate", "evaluations": "quality score"}
+# Kinds of catalogue record that are dated observations: never rewritten, only added; and what
+# a change that would rewrite some of them is told.
+HISTORY: dict[str, StrPromise] = {
+    "prices": gettext_lazy(
+        "it would change %(count)s price(s) already on file: add a new dated one instead"
+    ),
+    "fx rates": gettext_lazy(
+        "it would change %(count)s FX rate(s) already on file: add a new dated one instead"
+    ),
+    "evaluations": gettext_lazy(
+        "it would change %(count)s quality score(s) already on file: add a new dated one instead"
+    ),
+}
 
 
 def _pack_sha256(pack: PolicyPack) -> str:
@@ -66,9 +80,11 @@ def _record(proposal: ChangeProposal, user: Account, verb: str, payload: dict[st
 def _summary(summary: str) -> str:
     summary = summary.strip()
     if not summary:
-        raise ValidationError({"summary": "Say what changes and why; it goes on file."})
+        raise ValidationError({"summary": _("Say what changes and why; it goes on file.")})
     if len(summary) > 500:
-        raise ValidationError({"summary": "Keep the summary to 500 characters."})
+        raise ValidationError(
+            {"summary": _("Keep the summary to %(limit)s characters.") % {"limit": 500}}
+        )
     return summary
 
 
@@ -89,7 +105,7 @@ def _propose(user: User, kind: str, summary: str, **content: Any) -> ChangePropo
 
 def _draft_check(pack: PolicyPack) -> None:
     if pack.is_published:
-        raise ValidationError({"policy_pack": "This version is already published."})
+        raise ValidationError({"policy_pack": _("This version is already published.")})
     policy_document_check(pack.document)
 
 
@@ -100,7 +116,7 @@ def pack_publication_check(pack: PolicyPack) -> None:
     if ChangeProposal.objects.filter(
         policy_pack=pack, status=ChangeProposal.Status.PROPOSED
     ).exists():
-        raise ValidationError({"policy_pack": "Its publication is already awaiting approval."})
+        raise ValidationError({"policy_pack": _("Its publication is already awaiting approval.")})
 
 
 @transaction.atomic
@@ -128,7 +144,7 @@ def _publish(proposal: ChangeProposal, approver: Account) -> dict[str, Any]:
     pack = PolicyPack.objects.select_for_update().get(pk=proposal.policy_pack_id or 0)
     _draft_check(pack)
     if _pack_sha256(pack) != proposal.pack_document_sha256:
-        raise ValidationError("The draft changed after it was proposed: propose it again.")
+        raise ValidationError(_("The draft changed after it was proposed: propose it again."))
     pack.status = PolicyPack.Status.PUBLISHED
     pack.published_by = approver
     pack.published_at = timezone.now()
@@ -148,8 +164,11 @@ def catalogue_change_check(text: str) -> tuple[dict[str, Any], LoadReport]:
         raise ValidationError({"catalogue": [str(p) for p in error.problems]}) from None
     accredited = dict(Evaluator.objects.values_list("slug", "accredited"))
     problems = [
-        f"evaluators: {e['slug']}: accreditation is granted or withdrawn by the accreditation "
-        "authority, not in a catalogue change"
+        _(
+            "evaluators: %(slug)s: accreditation is granted or withdrawn by the accreditation "
+            "authority, not in a catalogue change"
+        )
+        % {"slug": e["slug"]}
         for e in data.get("evaluators", [])
         if e["accredited"] != accredited.get(e["slug"], False)
     ]
@@ -158,7 +177,8 @@ def catalogue_change_check(text: str) -> tuple[dict[str, Any], LoadReport]:
     for fx in data.get("fx_rates", []):
         if (fx["currency"], fx["date"]) not in fx_on_file and fx["date"] < today:
             problems.append(
-                f"fx_rates: a new {fx['currency']} rate is dated {fx['date']}, before today"
+                _("fx_rates: a new %(currency)s rate is dated %(date)s, before today")
+                % {"currency": fx["currency"], "date": fx["date"]}
             )
     prices_on_file = {
         (slug, day.isoformat())
@@ -170,15 +190,17 @@ def catalogue_change_check(text: str) -> tuple[dict[str, Any], LoadReport]:
                 day = price["effective_from"]
                 if (offering["slug"], day) not in prices_on_file and day < today:
                     problems.append(
-                        f"{offering['slug']}: a new price is effective {day}, before today: a "
-                        "change takes effect today or later"
+                        _(
+                            "%(offer)s: a new price is effective %(date)s, before today: a change "
+                            "takes effect today or later"
+                        )
+                        % {"offer": offering["slug"], "date": day}
                     )
     if problems:
         raise ValidationError({"catalogue": problems})
     report = catalogue_load(data, dry_run=True)
     rewritten = [
-        f"it would change {counts[UPDATED]} {HISTORY[kind]}(s) already on file: add a new "
-        "dated one instead"
+        str(HISTORY[kind]) % {"count": counts[UPDATED]}
         for kind, counts in report.counts.items()
         if kind in HISTORY and counts[UPDATED]
     ]
@@ -194,9 +216,9 @@ def _counts(report: LoadReport) -> dict[str, dict[str, int]]:
 @transaction.atomic
 def catalogue_change_propose(*, user: User, catalogue: str, summary: str) -> ChangeProposal:
     require_platform(user, PERMISSION[Kind.CATALOGUE])
-    _, report = catalogue_change_check(catalogue)
+    _data, report = catalogue_change_check(catalogue)
     if not report.changed:
-        raise ValidationError({"catalogue": "It changes nothing in the catalogue."})
+        raise ValidationError({"catalogue": _("It changes nothing in the catalogue.")})
     proposal = _propose(user, Kind.CATALOGUE, summary, catalogue=catalogue)
     _record(
         proposal,
@@ -208,7 +230,7 @@ def catalogue_change_propose(*, user: User, catalogue: str, summary: str) -> Cha
 
 
 def _apply_catalogue(proposal: ChangeProposal) -> dict[str, Any]:
-    data, _ = catalogue_change_check(proposal.catalogue)
+    data, _report = catalogue_change_check(proposal.catalogue)
     report = catalogue_load(data)
     return {"sha256": sha256(proposal.catalogue), "loaded": _counts(report)}
 
@@ -220,8 +242,11 @@ def accreditation_check(evaluator: Evaluator, accredited: bool, *, scoped: bool 
     """A grant without a scope (the catalogue's flag) or a withdrawal must change the flag; a
     scoped grant (a term for some use cases and languages) may renew or widen one."""
     if evaluator.accredited == accredited and not (accredited and scoped):
-        state = "accredited" if accredited else "not accredited"
-        raise ValidationError({"accredited": f"{evaluator.name} is already {state}."})
+        if accredited:
+            message = _("%(evaluator)s is already accredited.")
+        else:
+            message = _("%(evaluator)s is already not accredited.")
+        raise ValidationError({"accredited": message % {"evaluator": evaluator.name}})
 
 
 MAX_ACCREDITATION_YEARS = 3
@@ -234,23 +259,25 @@ def accreditation_scope_check(
     the term ends after today and within MAX_ACCREDITATION_YEARS."""
     errors: dict[str, str] = {}
     if not use_cases:
-        errors["use_cases"] = "Name at least one use case the accreditation covers."
+        errors["use_cases"] = _("Name at least one use case the accreditation covers.")
     elif unknown := sorted(set(use_cases) - set(labels.USE_CASE)):
-        errors["use_cases"] = f"Not a use case: {', '.join(unknown)}."
+        errors["use_cases"] = _("Not a use case: %(codes)s.") % {"codes": ", ".join(unknown)}
     known = set(Language.objects.filter(code__in=languages).values_list("code", flat=True))
     if not languages:
-        errors["languages"] = "Name at least one language the accreditation covers."
+        errors["languages"] = _("Name at least one language the accreditation covers.")
     elif unknown := sorted(set(languages) - known):
-        errors["languages"] = f"Not a language of the catalogue: {', '.join(unknown)}."
+        errors["languages"] = _("Not a language of the catalogue: %(codes)s.") % {
+            "codes": ", ".join(unknown)
+        }
     today = timezone.localdate()
     if expires_on is None:
-        errors["expires_on"] = "Give the date the accreditation expires."
+        errors["expires_on"] = _("Give the date the accreditation expires.")
     elif expires_on <= today:
-        errors["expires_on"] = "The accreditation must run past today."
+        errors["expires_on"] = _("The accreditation must run past today.")
     elif expires_on > today + dt.timedelta(days=366 * MAX_ACCREDITATION_YEARS):
-        errors["expires_on"] = (
-            f"An accreditation runs {MAX_ACCREDITATION_YEARS} years at most: renew it then."
-        )
+        errors["expires_on"] = _(
+            "An accreditation runs %(years)s years at most: renew it then."
+        ) % {"years": MAX_ACCREDITATION_YEARS}
     if errors:
         raise ValidationError(errors)
 
@@ -276,14 +303,20 @@ def accreditation_propose(
     accreditation_check(evaluator, accredited, scoped=scoped)
     accreditation = accreditation.strip()
     if accredited and not accreditation:
-        raise ValidationError({"accreditation": "Name the scheme it is accredited under."})
+        raise ValidationError({"accreditation": _("Name the scheme it is accredited under.")})
     if len(accreditation) > 200:
-        raise ValidationError({"accreditation": "Keep it to 200 characters."})
+        raise ValidationError(
+            {"accreditation": _("Keep it to %(limit)s characters.") % {"limit": 200}}
+        )
     scope: dict[str, Any] = {}
     if scoped:
         if not accredited:
             raise ValidationError(
-                {"accredited": "A withdrawal ends every accreditation: give it no scope or term."}
+                {
+                    "accredited": _(
+                        "A withdrawal ends every accreditation: give it no scope or term."
+                    )
+                }
             )
         use_cases, languages = sorted(set(use_cases or ())), sorted(set(languages or ()))
         accreditation_scope_check(use_cases, languages, expires_on)
@@ -331,7 +364,9 @@ def _accredit(proposal: ChangeProposal) -> dict[str, Any]:
         assert proposal.expires_on is not None
         today = timezone.localdate()
         if proposal.expires_on <= today:
-            raise ValidationError("The proposed term has ended: propose the accreditation again.")
+            raise ValidationError(
+                _("The proposed term has ended: propose the accreditation again.")
+            )
         Accreditation.objects.create(
             evaluator=evaluator,
             use_cases=proposal.scope_use_cases,
@@ -355,9 +390,12 @@ def _decide(user: User, proposal: ChangeProposal, status: str, note: str) -> Cha
     locked = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
     checker = require_platform(user, PERMISSION[locked.kind])
     if same_person(checker, locked.proposed_by):
-        raise PermissionDenied("The person who proposed a change cannot also decide on it.")
+        raise PermissionDenied(_("The person who proposed a change cannot also decide on it."))
     if locked.status != ChangeProposal.Status.PROPOSED:
-        raise ValidationError(f"This proposal is already {locked.get_status_display().lower()}.")
+        raise ValidationError(
+            _("This proposal is already %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     note = note.strip()
     applied: dict[str, Any] = {}
     if status == ChangeProposal.Status.APPROVED:
@@ -368,7 +406,7 @@ def _decide(user: User, proposal: ChangeProposal, status: str, note: str) -> Cha
         else:
             applied = _accredit(locked)
     elif not note:
-        raise ValidationError({"note": "Say why it is rejected, so the proposer can act on it."})
+        raise ValidationError({"note": _("Say why it is rejected, so the proposer can act on it.")})
     locked.status = status
     locked.decided_by = checker
     locked.decided_at = timezone.now()
@@ -399,11 +437,16 @@ def share_target_check(*, target_pct: Decimal, by_date: dt.date, source_note: st
     today, with its source named."""
     problems = {}
     if not Decimal(0) <= target_pct <= Decimal(100):
-        problems["target_pct"] = "A share is between 0 and 100 %."
+        problems["target_pct"] = _("A share is between %(low)s and %(high)s %%.") % {
+            "low": 0,
+            "high": 100,
+        }
     if by_date <= timezone.localdate():
-        problems["by_date"] = "The date to reach the target is after today."
+        problems["by_date"] = _("The date to reach the target is after today.")
     if not source_note.strip():
-        problems["source_note"] = "Name the decision that sets the target; it is published with it."
+        problems["source_note"] = _(
+            "Name the decision that sets the target; it is published with it."
+        )
     if problems:
         raise ValidationError(problems)
 

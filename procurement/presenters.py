@@ -20,7 +20,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel.dates import format_date
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from procurement import engine, labels
 from procurement.engine.numbers import format_count, format_inr, format_pct
@@ -36,26 +39,39 @@ _REGION = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+ \(([^(),]+), ([A-Z]{2})\)")
 _QUOTED = re.compile(r"'([a-z0-9_]+)'")
 _LANGUAGE_LIST = re.compile(r"\(([a-z]{2}(?:, [a-z]{2})*)\)")
 _COUNTRY = re.compile(r"\b(?:in|from|of) ([A-Z]{2})\b")
+# Library and rounding-mode names in the engine's sentences, and the words a reader gets instead.
 _LIBRARY_WORDS = (
-    ("float64 (NumPy)", "floating-point arithmetic"),
-    ("float64", "floating-point"),
-    ("ROUND_HALF_UP", "halves rounded up"),
+    ("float64 (NumPy)", gettext_lazy("floating-point arithmetic")),
+    ("float64", gettext_lazy("floating-point")),
+    ("ROUND_HALF_UP", gettext_lazy("halves rounded up")),
 )
 _MECHANISM_SENTENCE = {
-    "l1": "It wins on least cost (L1): of the offers that pass every rule, it has the lowest "
-    "evaluated cost.",
-    "qcbs": "It wins on quality and cost (QCBS): of the offers that pass every rule, it has the "
-    "best combined score of certified quality and cost.",
-    "mii_match_l1": "It wins through the Make in India purchase preference: a Class-I local "
-    "supplier within the margin matched the lowest eligible price (L1) and takes the whole "
-    "contract at that price.",
-    "price_evaluation_factor": "It wins after the price evaluation factor on foreign offers was "
-    "applied to the evaluated costs.",
-    "transition_premium": "It wins through the buying authority's transition premium for "
-    "domestic infrastructure, within the premium its policy allows over the lowest eligible cost.",
-    "tie_band": "It wins within the tie band: its cost is close enough to the lowest that the "
-    "pack's tie rule prefers it.",
-    "none": "No award is made.",
+    "l1": gettext_lazy(
+        "It wins on least cost (L1): of the offers that pass every rule, it has the lowest "
+        "evaluated cost."
+    ),
+    "qcbs": gettext_lazy(
+        "It wins on quality and cost (QCBS): of the offers that pass every rule, it has the best "
+        "combined score of certified quality and cost."
+    ),
+    "mii_match_l1": gettext_lazy(
+        "It wins through the Make in India purchase preference: a Class-I local supplier within "
+        "the margin matched the lowest eligible price (L1) and takes the whole contract at that "
+        "price."
+    ),
+    "price_evaluation_factor": gettext_lazy(
+        "It wins after the price evaluation factor on foreign offers was applied to the "
+        "evaluated costs."
+    ),
+    "transition_premium": gettext_lazy(
+        "It wins through the buying authority's transition premium for domestic infrastructure, "
+        "within the premium its policy allows over the lowest eligible cost."
+    ),
+    "tie_band": gettext_lazy(
+        "It wins within the tie band: its cost is close enough to the lowest that the pack's tie "
+        "rule prefers it."
+    ),
+    "none": gettext_lazy("No award is made."),
 }
 
 
@@ -94,7 +110,8 @@ class Plain:
         if not text:
             return text
         for words, plain in _LIBRARY_WORDS:
-            text = text.replace(words, plain)
+            if words in text:
+                text = text.replace(words, str(plain))
         if self._ids:
             text = self._ids.sub(lambda m: self._names[m.group(1)], text)
         text = _REGION.sub(lambda m: f"{m.group(1)}, {labels.country(m.group(2))}", text)
@@ -137,7 +154,10 @@ def _date(match: re.Match[str]) -> str:
         day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return match.group(0)
-    return f"{day.day} {day:%b %Y}"
+    code = labels.reader_language()
+    if code == "en":
+        return f"{day.day} {day:%b %Y}"
+    return format_date(day, "d MMMM y", locale=f"{code}_IN")
 
 
 @dataclass(frozen=True)
@@ -296,76 +316,127 @@ def _summary(
     eligible = sum(1 for o in results.offers if o.eligible)
     if awarded is None:
         return Summary(
-            winner="No award can be recommended: none of the "
-            f"{format_count(total)} offers compared passes every rule.",
-            mechanism="“Why the other offers are out” lists the rules that exclude them; revise "
-            "the workload or the policy and compare again.",
+            winner=_(
+                "No award can be recommended: none of the %(total)s offers compared passes every "
+                "rule."
+            )
+            % {"total": format_count(total)},
+            mechanism=_(
+                "“Why the other offers are out” lists the rules that exclude them; revise the "
+                "workload or the policy and compare again."
+            ),
             pays="",
             domestic="",
             robustness="",
         )
     award = results.recommendation.award
     term = len(awarded.tco.years) if awarded.tco else 0
-    cost = format_inr(award.cost_inr or Decimal(0))
-    nominal = format_inr(award.nominal_inr or Decimal(0))
+    amounts = {
+        "cost": format_inr(award.cost_inr or Decimal(0)),
+        "nominal": format_inr(award.nominal_inr or Decimal(0)),
+        "term": term,
+        "premium": format_inr(award.premium_paid_inr),
+        "premium_pct": format_pct(award.premium_paid_pct),
+        "l1": raw_l1,
+    }
     if results.cost_basis == "npv":
-        pays = (
-            f"The buyer pays {cost} in present value, taxes included ({nominal} in nominal "
-            f"rupees over the {term}-year term)"
+        if award.premium_paid_inr:
+            pays = _(
+                "The buyer pays %(cost)s in present value, taxes included (%(nominal)s in nominal "
+                "rupees over the %(term)s-year term): a premium of %(premium)s (%(premium_pct)s) "
+                "over the lowest eligible offer, %(l1)s."
+            )
+        else:
+            pays = _(
+                "The buyer pays %(cost)s in present value, taxes included (%(nominal)s in nominal "
+                "rupees over the %(term)s-year term), with no premium over the lowest eligible "
+                "offer: %(premium)s (%(premium_pct)s)."
+            )
+    elif award.premium_paid_inr:
+        pays = _(
+            "The buyer pays %(nominal)s, taxes included, over the %(term)s-year term: a premium "
+            "of %(premium)s (%(premium_pct)s) over the lowest eligible offer, %(l1)s."
         )
     else:
-        pays = f"The buyer pays {nominal}, taxes included, over the {term}-year term"
-    if award.premium_paid_inr:
-        pays += (
-            f": a premium of {format_inr(award.premium_paid_inr)} "
-            f"({format_pct(award.premium_paid_pct)}) over the lowest eligible offer, {raw_l1}."
-        )
-    else:
-        pays += (
-            ", with no premium over the lowest eligible offer: "
-            f"{format_inr(award.premium_paid_inr)} ({format_pct(award.premium_paid_pct)})."
+        pays = _(
+            "The buyer pays %(nominal)s, taxes included, over the %(term)s-year term, with no "
+            "premium over the lowest eligible offer: %(premium)s (%(premium_pct)s)."
         )
     domestic = ""
     if (share := results.domestic_share) is not None:
-        domestic = (
-            f"{format_pct(share.domestic_operator_pct)} of its "
-            f"{format_count(share.total_inferences)} inferences over the term run on domestic "
-            "infrastructure (regions of an Indian-owned operator in India)"
-        )
-        others = []
-        if share.foreign_operator_in_country_inferences:
-            others.append(
-                f"{format_pct(share.foreign_operator_in_country_pct)} with a foreign operator "
-                "in India"
+        shares = {
+            "domestic": format_pct(share.domestic_operator_pct),
+            "inferences": format_count(share.total_inferences),
+            "foreign": format_pct(share.foreign_operator_in_country_pct),
+            "abroad": format_pct(share.abroad_pct),
+        }
+        foreign, abroad = share.foreign_operator_in_country_inferences, share.abroad_inferences
+        if foreign and abroad:
+            domestic = _(
+                "%(domestic)s of its %(inferences)s inferences over the term run on domestic "
+                "infrastructure (regions of an Indian-owned operator in India), %(foreign)s with "
+                "a foreign operator in India and %(abroad)s abroad."
             )
-        if share.abroad_inferences:
-            others.append(f"{format_pct(share.abroad_pct)} abroad")
-        domestic += (", " + " and ".join(others) if others else "") + "."
+        elif foreign:
+            domestic = _(
+                "%(domestic)s of its %(inferences)s inferences over the term run on domestic "
+                "infrastructure (regions of an Indian-owned operator in India), %(foreign)s with "
+                "a foreign operator in India."
+            )
+        elif abroad:
+            domestic = _(
+                "%(domestic)s of its %(inferences)s inferences over the term run on domestic "
+                "infrastructure (regions of an Indian-owned operator in India), %(abroad)s "
+                "abroad."
+            )
+        else:
+            domestic = _(
+                "%(domestic)s of its %(inferences)s inferences over the term run on domestic "
+                "infrastructure (regions of an Indian-owned operator in India)."
+            )
+        domestic %= shares
     if (sensitivity := results.sensitivity) is None:
-        robustness = "No sensitivity analysis was run, so its robustness is not measured."
+        robustness = _("No sensitivity analysis was run, so its robustness is not measured.")
     else:
         changes = Decimal(sensitivity.probability_recommendation_changes)
-        verdict = (
-            "robust"
-            if changes < ROBUST
-            else "fairly robust"
-            if changes < FAIRLY_ROBUST
-            else "fragile"
+        if changes < ROBUST:
+            robustness = _(
+                "The recommendation is robust: across %(scenarios)s scenarios of demand growth, "
+                "exchange rate and prices, it changes in %(share)s of them."
+            )
+        elif changes < FAIRLY_ROBUST:
+            robustness = _(
+                "The recommendation is fairly robust: across %(scenarios)s scenarios of demand "
+                "growth, exchange rate and prices, it changes in %(share)s of them."
+            )
+        else:
+            robustness = _(
+                "The recommendation is fragile: across %(scenarios)s scenarios of demand growth, "
+                "exchange rate and prices, it changes in %(share)s of them."
+            )
+        robustness %= {
+            "scenarios": format_count(sensitivity.scenarios),
+            "share": format_pct(changes * 100),
+        }
+    if eligible == 1:
+        winner = _(
+            "Award to %(offer)s: it is the only offer that passes every rule, of %(total)s "
+            "compared."
         )
-        robustness = (
-            f"The recommendation is {verdict}: across {format_count(sensitivity.scenarios)} "
-            "scenarios of demand growth, exchange rate and prices, it changes in "
-            f"{format_pct(changes * 100)} of them."
+    else:
+        winner = _(
+            "Award to %(offer)s: it ranks first of the %(eligible)s offers that pass every rule, "
+            "of %(total)s compared."
         )
-    ranks = (
-        "it is the only offer that passes every rule"
-        if eligible == 1
-        else f"it ranks first of the {format_count(eligible)} offers that pass every rule"
-    )
     return Summary(
-        winner=f"Award to {awarded.name}: {ranks}, of {format_count(total)} compared.",
-        mechanism=_MECHANISM_SENTENCE[award.mechanism],
-        pays=pays,
+        winner=winner
+        % {
+            "offer": awarded.name,
+            "eligible": format_count(eligible),
+            "total": format_count(total),
+        },
+        mechanism=str(_MECHANISM_SENTENCE[award.mechanism]),
+        pays=pays % amounts,
         domestic=domestic,
         robustness=robustness,
     )
@@ -443,52 +514,62 @@ def policy_rules(policy: engine.Policy) -> list[PolicyRuleRow]:
     terms = policy.contract_terms
     finance = policy.finance
     named: list[tuple[str, object]] = [
-        ("Logs kept in the country (CERT-In)", policy.logs_direction),
-        ("Commercial cloud must be MeitY-empanelled", policy.cloud_empanelment),
+        (_("Logs kept in the country (CERT-In)"), policy.logs_direction),
+        (_("Commercial cloud must be MeitY-empanelled"), policy.cloud_empanelment),
     ]
     named += [
-        (f"{labels.CERTIFICATION_KIND.label(r.kind)} certification", r)
+        (
+            _("%(kind)s certification") % {"kind": labels.CERTIFICATION_KIND.label(r.kind)},
+            r,
+        )
         for r in policy.certifications.required
     ]
     named += [
-        ("Certification valid for the whole contract", policy.certifications.expiry),
-        ("Quality bar", policy.quality),
-        ("No training on Buyer Data", terms.training),
-        ("Longest retention of Buyer Data", terms.max_retention),
-        ("Notice before a model is retired", terms.min_deprecation_notice),
-        ("Model shut down during the contract", terms.shutdown),
-        ("Dated model versions", terms.pinned_snapshot),
+        (_("Certification valid for the whole contract"), policy.certifications.expiry),
+        (_("Quality bar"), policy.quality),
+        (_("No training on Buyer Data"), terms.training),
+        (_("Longest retention of Buyer Data"), terms.max_retention),
+        (_("Notice before a model is retired"), terms.min_deprecation_notice),
+        (_("Model shut down during the contract"), terms.shutdown),
+        (_("Dated model versions"), terms.pinned_snapshot),
     ]
     if policy.mii is not None:
         mii = policy.mii
         named += [
-            ("Make in India: classes of local supplier", mii.classification),
-            ("Make in India: small purchases exempt", mii.exemption),
-            ("Global tender enquiry", mii.gte),
-            ("Local content certificate", mii.lc_certificate),
-            ("Only Class-I suppliers", mii.only_class_i),
+            (_("Make in India: classes of local supplier"), mii.classification),
+            (_("Make in India: small purchases exempt"), mii.exemption),
+            (_("Global tender enquiry"), mii.gte),
+            (_("Local content certificate"), mii.lc_certificate),
+            (_("Only Class-I suppliers"), mii.only_class_i),
         ]
-    named.append(("Bidders from countries sharing a land border", policy.land_border))
-    named += [(f"Mode of procurement: {mode.mode}", mode) for mode in policy.procurement_modes]
+    named.append((_("Bidders from countries sharing a land border"), policy.land_border))
     named += [
-        ("Award at the lowest evaluated cost (L1)", evaluation.l1),
-        ("Quality and cost based selection", evaluation.qcbs),
-        ("Cap on the technical weight", evaluation.qcbs.max_weight),
-        ("Cap for non-consultancy services", evaluation.qcbs.ncs_cap),
-        ("Ties", evaluation.tie),
-        ("Estimated value", evaluation.estimated_value),
+        (_("Mode of procurement: %(mode)s") % {"mode": mode.mode}, mode)
+        for mode in policy.procurement_modes
     ]
-    named += [(f"Tax: {rule.levy}", rule) for rule in policy.taxes.rules]
     named += [
-        ("Input tax credit", policy.taxes.input_tax_credit),
-        (f"Discount rate ({finance.discount_rate_pct} % a year)", finance.discount_rate),
+        (_("Award at the lowest evaluated cost (L1)"), evaluation.l1),
+        (_("Quality and cost based selection"), evaluation.qcbs),
+        (_("Cap on the technical weight"), evaluation.qcbs.max_weight),
+        (_("Cap for non-consultancy services"), evaluation.qcbs.ncs_cap),
+        (pgettext("policy rule", "Ties"), evaluation.tie),
+        (_("Estimated value"), evaluation.estimated_value),
+    ]
+    named += [(_("Tax: %(levy)s") % {"levy": rule.levy}, rule) for rule in policy.taxes.rules]
+    named += [
+        (_("Input tax credit"), policy.taxes.input_tax_credit),
         (
-            f"Expected rupee depreciation ({finance.expected_inr_depreciation_pct} % a year)",
+            _("Discount rate (%(pct)s %% a year)") % {"pct": finance.discount_rate_pct},
+            finance.discount_rate,
+        ),
+        (
+            _("Expected rupee depreciation (%(pct)s %% a year)")
+            % {"pct": finance.expected_inr_depreciation_pct},
             finance.depreciation,
         ),
-        ("Use of dedicated capacity", finance.utilisation),
-        ("What counts as domestic infrastructure", policy.domestic_infrastructure),
-        ("Age of prices and exchange rates", policy.data_quality),
+        (_("Use of dedicated capacity"), finance.utilisation),
+        (_("What counts as domestic infrastructure"), policy.domestic_infrastructure),
+        (_("Age of prices and exchange rates"), policy.data_quality),
     ]
     return [
         PolicyRuleRow(

@@ -14,7 +14,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -35,8 +37,11 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from procurement import engine, labels
+from procurement.engine import i18n as engine_i18n
+from procurement.engine.codec import to_jsonable
 from procurement.engine.numbers import format_lakh_crore, format_pct, round_half_up
 from procurement.models import (
     Accreditation,
@@ -91,7 +96,7 @@ def require_role(user: User, permission: str) -> tuple[Department, Account]:
     department service makes first."""
     department = department_of(user)
     if department is None or not isinstance(user, Account) or not user.has_perm(permission):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
     return department, user
 
 
@@ -309,13 +314,16 @@ def department_approvers(department: Department) -> QuerySet[Account]:
 
 
 def get_workload_for_user(user: User, pk: int) -> Workload:
-    return _get(user, workload_rows(), pk, "No such workload.")
+    return _get(user, workload_rows(), pk, _("No such workload."))
 
 
 def get_comparison_for_user(user: User, pk: int) -> Comparison:
     """A comparison of the user's department, with its stored results."""
     return _get(
-        user, comparison_rows().select_related("results", "department"), pk, "No such comparison."
+        user,
+        comparison_rows().select_related("results", "department"),
+        pk,
+        _("No such comparison."),
     )
 
 
@@ -326,15 +334,15 @@ def comparison_export_rows() -> QuerySet[Comparison]:
 
 
 def get_comparison_export_for_user(user: User, pk: int) -> Comparison:
-    return _get(user, comparison_export_rows(), pk, "No such comparison.")
+    return _get(user, comparison_export_rows(), pk, _("No such comparison."))
 
 
 def get_decision_for_user(user: User, pk: int) -> Decision:
-    return _get(user, decision_rows(), pk, "No such decision.")
+    return _get(user, decision_rows(), pk, _("No such decision."))
 
 
 def get_document_for_user(user: User, pk: Any) -> JustificationDocument:
-    return _get(user, document_rows(), pk, "No such document.")
+    return _get(user, document_rows(), pk, _("No such document."))
 
 
 def document_pdf_for_user(user: User, pk: Any) -> JustificationDocument:
@@ -342,12 +350,12 @@ def document_pdf_for_user(user: User, pk: Any) -> JustificationDocument:
     ready = JustificationDocument.objects.select_related("comparison__workload", "tender").filter(
         status=JustificationDocument.Status.READY
     )
-    return _get(user, ready, pk, "No such document ready to download.")
+    return _get(user, ready, pk, _("No such document ready to download."))
 
 
 def comparison_snapshot_for_user(user: User, pk: int) -> Comparison:
     """A comparison of the user's department with its stored snapshot text."""
-    return _get(user, Comparison.objects.all(), pk, "No such comparison.")
+    return _get(user, Comparison.objects.all(), pk, _("No such comparison."))
 
 
 def latest_checkpoints(count: int) -> list[ChainCheckpoint]:
@@ -371,8 +379,9 @@ def documents_of(comparison: Comparison) -> list[JustificationDocument]:
 
 def document_superseded_by(document: JustificationDocument) -> JustificationDocument | None:
     """The final version that supersedes a draft file note: a ready final file note of the same
-    comparison, requested later (None for a final document, or while none is ready). Derived
-    when read; an issued document is never changed to say so."""
+    comparison, requested later, in whichever language (a draft of one language, from before
+    notes were bilingual, is superseded by the bilingual final); None for a final document, or
+    while none is ready. Derived when read; an issued document is never changed to say so."""
     if document.final:
         return None
     return (
@@ -380,7 +389,6 @@ def document_superseded_by(document: JustificationDocument) -> JustificationDocu
         .filter(
             comparison_id=document.comparison_id,
             kind=JustificationDocument.Kind.FILE_NOTE,
-            language=document.language,
             final=True,
             status=JustificationDocument.Status.READY,
             requested_at__gt=document.requested_at,
@@ -465,9 +473,64 @@ def comparison_detail(rows: QuerySet[Comparison], pk: Any) -> tuple[dict[str, An
     return dict(zip(SUMMARY_COLUMNS, summary, strict=True)), ComparisonResults.unpack(json_zlib)
 
 
+def reader_results_json(rows: QuerySet[Comparison], pk: Any, stored: bytes) -> bytes:
+    """The stored results' canonical JSON (the API's ``results``); for a reader in another
+    language, the same results with the engine's sentences in it (:func:`reader_results`): the
+    figures, codes and ids are the stored ones, the fingerprint vouches for the English."""
+    if labels.reader_language() == engine_i18n.DEFAULT:
+        return stored
+    comparison = rows.filter(pk=pk).only("fingerprint", "snapshot").get()
+    results = reader_results(
+        engine.load_results(json.loads(stored)),
+        comparison.fingerprint,
+        comparison.snapshot_document,
+    )
+    return engine.canonical_json(to_jsonable(results))
+
+
 def comparison_results(comparison: Comparison) -> engine.ComparisonResult:
-    """The engine's results of a comparison, as stored at insert, in the engine's types."""
-    return engine.load_results(json.loads(comparison.results.json()))
+    """The engine's results of a comparison, as stored at insert, in the engine's types, with
+    the engine's sentences in the reader's language (:func:`reader_results`)."""
+    stored = engine.load_results(json.loads(comparison.results.json()))
+    return reader_results(stored, comparison.fingerprint, comparison.snapshot_document)
+
+
+# The last results recomputed in another language, by (fingerprint, language): a page in Hindi
+# is read again and again (htmx, the PDF's two renderings), each recomputation takes ~0.3 s.
+_TRANSLATED: OrderedDict[tuple[str, str], engine.ComparisonResult | None] = OrderedDict()
+_TRANSLATED_KEPT = 32
+_TRANSLATED_LOCK = threading.Lock()
+
+
+def reader_results(
+    stored: engine.ComparisonResult,
+    fingerprint: str,
+    snapshot: Callable[[], Mapping[str, Any]],
+) -> engine.ComparisonResult:
+    """``stored`` (a comparison's results as stored, in English) with the engine's sentences in
+    the reader's language: recomputed from the ``snapshot`` in that language
+    (:func:`procurement.engine.results_in`), its figures checked equal to the stored ones. In
+    English, or when today's engine does not reproduce the stored figures, the stored results
+    themselves. The engine version stays the stored one: it is the engine that computed them."""
+    code = labels.reader_language()
+    if code == engine_i18n.DEFAULT:
+        return stored
+    key = (fingerprint, code)
+    with _TRANSLATED_LOCK:
+        known = key in _TRANSLATED
+        translated = _TRANSLATED.get(key)
+    if not known:
+        try:
+            translated = engine.results_in(snapshot(), code)
+        except engine.EngineValidationError:
+            translated = None
+        with _TRANSLATED_LOCK:
+            _TRANSLATED[key] = translated
+            while len(_TRANSLATED) > _TRANSLATED_KEPT:
+                _TRANSLATED.popitem(last=False)
+    if translated is None:
+        return stored
+    return dataclasses.replace(translated, engine_version=stored.engine_version)
 
 
 def comparison_inputs(comparison: Comparison) -> engine.SnapshotInputs:
@@ -486,7 +549,7 @@ def published_pack(slug: str, on: dt.date | None = None) -> PolicyPack:
         packs = packs.filter(effective_from__lte=on)
     pack = packs.order_by("-effective_from", "-version").first()
     if pack is None:
-        raise PolicyPack.DoesNotExist("No published policy pack is in force.")
+        raise PolicyPack.DoesNotExist(_("No published policy pack is in force."))
     return pack
 
 
@@ -515,7 +578,7 @@ def get_policy_pack(slug: str, version: int) -> PolicyPack:
             slug=slug, version=version
         )
     except PolicyPack.DoesNotExist:
-        raise Http404("No such policy pack version.") from None
+        raise Http404(_("No such policy pack version.")) from None
 
 
 def policy_pack_other_versions(pack: PolicyPack) -> list[int]:
@@ -593,7 +656,7 @@ def submissions_visible_to(user: User) -> QuerySet[EvaluationSubmission]:
 def get_submission_for_user(user: User, pk: int) -> EvaluationSubmission:
     found = submissions_visible_to(user).filter(pk=pk).first()
     if found is None:
-        raise Http404("No such evaluation.")
+        raise Http404(_("No such evaluation."))
     return found
 
 
@@ -608,7 +671,7 @@ def benchmarks_visible_to(user: User) -> QuerySet[Benchmark]:
 def get_benchmark_for_user(user: User, pk: int) -> Benchmark:
     found = benchmarks_visible_to(user).filter(pk=pk).first()
     if found is None:
-        raise Http404("No such benchmark.")
+        raise Http404(_("No such benchmark."))
     return found
 
 
@@ -669,7 +732,7 @@ def provider_changes_visible_to(user: User) -> QuerySet[ProviderChange]:
 def get_provider_change_for_user(user: User, pk: int) -> ProviderChange:
     found = provider_changes_visible_to(user).filter(pk=pk).first()
     if found is None:
-        raise Http404("No such change.")
+        raise Http404(_("No such change."))
     return found
 
 
@@ -678,7 +741,7 @@ def provider_profile(user: User, slug: str) -> tuple[Provider, list[ProviderChan
     history (accepted ones for everyone)."""
     provider = Provider.objects.filter(slug=slug).first()
     if provider is None:
-        raise Http404("No such provider.")
+        raise Http404(_("No such provider."))
     return provider, list(provider_changes_visible_to(user).filter(provider=provider)[:200])
 
 
@@ -710,7 +773,7 @@ def evaluator_page(
     evaluations."""
     evaluator = Evaluator.objects.filter(slug=slug).first()
     if evaluator is None:
-        raise Http404("No such evaluator.")
+        raise Http404(_("No such evaluator."))
     names = dict(Language.objects.values_list("code", "name"))
     accreditations = [
         AccreditationRow(
@@ -797,7 +860,7 @@ def get_measurement_for_user(user: User, pk: int) -> Measurement:
     published = Q(review__isnull=True) | Q(review__outcome="accepted")
     found = _published_or_own(user, measurement_rows(), published).filter(pk=pk).first()
     if found is None:
-        raise Http404("No such measurement.")
+        raise Http404(_("No such measurement."))
     return found
 
 
@@ -810,7 +873,7 @@ def get_domain_note_for_user(user: User, pk: int) -> DomainNote:
     published = Q(review__outcome="accepted")
     found = _published_or_own(user, domain_note_rows(), published).filter(pk=pk).first()
     if found is None:
-        raise Http404("No such note.")
+        raise Http404(_("No such note."))
     return found
 
 
@@ -977,7 +1040,7 @@ def tender_list(user: User) -> QuerySet[Tender]:
 
 
 def get_tender_for_user(user: User, pk: Any) -> Tender:
-    return _get(user, tender_rows(), pk, "No such tender.")
+    return _get(user, tender_rows(), pk, _("No such tender."))
 
 
 def opening_of(tender: Tender) -> BidOpening | None:
@@ -1006,7 +1069,7 @@ def opened_bids(tender: Tender) -> list[Bid]:
     """The bids of an opened tender, in the order received; ValidationError while sealed (a
     caller that asks before the opening is a bug, never a page that shows them)."""
     if opening_of(tender) is None:
-        raise ValidationError("The bids are sealed until they are opened.")
+        raise ValidationError(_("The bids are sealed until they are opened."))
     return list(
         Bid.objects.filter(tender=tender).select_related("provider").order_by("received_at", "pk")
     )
@@ -1416,48 +1479,60 @@ def compliance_items(tender: Tender) -> list[tuple[str, str]]:
     estimate = comparison_results(comparison).estimated_value.amount_inr
     items: list[tuple[str, str]] = []
     if tender.bid_security == Tender.BidSecurity.EMD and tender.emd_pct is not None:
-        security = (
-            f"Earnest money deposit of {format_pct(tender.emd_pct)} of the estimate furnished"
-        )
+        security = _(
+            "Earnest money deposit of %(share)s of the estimate furnished (micro and small "
+            "enterprises and startups are exempt)"
+        ) % {"share": format_pct(tender.emd_pct)}
     else:
-        security = "Bid-securing declaration signed"
-    items.append(
-        ("bid_security", f"{security} (micro and small enterprises and startups are exempt)")
-    )
+        security = _(
+            "Bid-securing declaration signed (micro and small enterprises and startups are exempt)"
+        )
+    items.append(("bid_security", security))
     if tender.integrity_pact:
-        items.append(("integrity_pact", "Integrity Pact signed"))
+        items.append(("integrity_pact", _("Integrity Pact signed")))
     threshold = policy.mii.lc_certificate_above_inr if policy.mii is not None else None
     if threshold is not None and estimate is not None and estimate > threshold:
         items.append(
             (
                 "local_content_certificate",
-                "Local content certified by the statutory auditor or cost accountant (the "
-                f"estimate, {format_lakh_crore(estimate)}, is above "
-                f"{format_lakh_crore(threshold, None)})",
+                _(
+                    "Local content certified by the statutory auditor or cost accountant (the "
+                    "estimate, %(estimate)s, is above %(threshold)s)"
+                )
+                % {
+                    "estimate": format_lakh_crore(estimate),
+                    "threshold": format_lakh_crore(threshold, None),
+                },
             )
         )
     else:
         items.append(
             (
                 "local_content_certificate",
-                "Local content self-certified in the bid document's form, with where the value "
-                "is added",
+                _(
+                    "Local content self-certified in the bid document's form, with where the "
+                    "value is added"
+                ),
             )
         )
     if policy.land_border is not None:
         items.append(
             (
                 "land_border",
-                "A bidder from a country sharing a land border with India is registered with "
-                "the competent authority (GFR 2017 Rule 144(xi))",
+                _(
+                    "A bidder from a country sharing a land border with India is registered "
+                    "with the competent authority (GFR 2017 Rule 144(xi))"
+                ),
             )
         )
-    items.append(("data_protection", "The data-protection schedule accepted"))
+    items.append(("data_protection", _("The data-protection schedule accepted")))
     items.append(
         (
             "qualification",
-            "Turnover and experience documents furnished (relaxed for micro and small "
-            "enterprises and startups)",
+            _(
+                "Turnover and experience documents furnished (relaxed for micro and small "
+                "enterprises and startups)"
+            ),
         )
     )
     return items

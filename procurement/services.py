@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +20,13 @@ from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from procurement import engine, national, notifications, summary, usage, workload_fields
+from procurement import engine, labels, national, notifications, summary, usage, workload_fields
 from procurement.audit import audit_record, person_of
+from procurement.documents.bilingual import BILINGUAL
 from procurement.documents.jobs import document_enqueue
 from procurement.engine.bounds import MAX_MONEY
 from procurement.engine.numbers import format_count, format_inr
@@ -53,19 +57,28 @@ from procurement.workload_fields import WorkloadValues
 SENSITIVITY = engine.SensitivityConfig(scenarios=2_000, seed=20_261_126)
 # The code of a refusal by the object's state, not the input (the API answers it 409).
 CONFLICT = "conflict"
-OFFER_NOT_ELIGIBLE = "Choose one of the offers that passed every rule."
-REASON_NEEDED = "Say why the award departs from the recommendation; it goes on file."
+OFFER_NOT_ELIGIBLE = gettext_lazy("Choose one of the offers that passed every rule.")
+REASON_NEEDED = gettext_lazy("Say why the award departs from the recommendation; it goes on file.")
+# What a person is told about another department's row, by the kind of row.
+NOT_YOURS = {
+    "workload": gettext_lazy("Not your department's workload."),
+    "comparison": gettext_lazy("Not your department's comparison."),
+    "decision": gettext_lazy("Not your department's decision."),
+    "award": gettext_lazy("Not your department's award."),
+}
 
 
 def require_platform(user: User, permission: str) -> Account:
     """A person of a platform role — one who belongs to no department — holding ``permission``;
     PermissionDenied else. Data every department shares is changed only by such persons."""
     if not isinstance(user, Account) or not user.is_active or not user.has_perm(permission):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
     if department_of(user) is not None:
         raise PermissionDenied(
-            "Data every department shares is changed by the platform's roles, which belong to "
-            "no department."
+            _(
+                "Data every department shares is changed by the platform's roles, which belong "
+                "to no department."
+            )
         )
     return user
 
@@ -74,15 +87,30 @@ def adopted_pack(department: Department) -> PolicyPack:
     """The policy pack version ``department`` has adopted; ValidationError if none."""
     if department.adopted_pack is None:
         raise ValidationError(
-            "Your department has not adopted a policy pack version yet: its administrator or a "
-            "policy officer adopts one on the policy pack's page."
+            _(
+                "Your department has not adopted a policy pack version yet: its administrator or "
+                "a policy officer adopts one on the policy pack's page."
+            )
         )
     return department.adopted_pack
 
 
 def _own(department: Department, owner_id: int, what: str) -> None:
+    """PermissionDenied unless the row (a ``what`` of ``NOT_YOURS``) is the department's."""
     if owner_id != department.pk:
-        raise PermissionDenied(f"Not your department's {what}.")
+        raise PermissionDenied(str(NOT_YOURS[what]))
+
+
+def refusal_in_reader_language(compare: Callable[[], object]) -> engine.EngineValidationError:
+    """The engine's refusal of a computation whose results would be stored (so run in English,
+    the language they are stored in), written again in the reader's language: the same call
+    under it, which the engine refuses at the same check, before any result."""
+    try:
+        with labels.engine_in_reader_language():
+            compare()
+    except engine.EngineValidationError as error:
+        return error
+    raise AssertionError("the engine refused a computation in English only")
 
 
 # Workloads ----------------------------------------------------------------------------------
@@ -93,11 +121,13 @@ def workload_check(values: WorkloadValues, pack: PolicyPack | None) -> None:
     as a conflict (the department's state, not the input), when the policy pack version the
     department adopted refuses it (e.g. a QCBS weight above its cap)."""
     workload = workload_input(values)
-    problems = engine.validate_workload(workload)
-    code = None
-    if not problems and pack is not None:
-        problems = engine.validate_against_policy(workload, engine.load_policy(pack.document))
-        code = CONFLICT
+    with labels.engine_in_reader_language():  # only checks: nothing of it is stored
+        problems = engine.validate_workload(workload)
+        code = None
+        if not problems and pack is not None:
+            policy = engine.load_policy(pack.document)
+            problems = engine.validate_against_policy(workload, policy)
+            code = CONFLICT
     if problems:
         errors: dict[str, list[ValidationError]] = {}
         for problem in problems:
@@ -152,7 +182,8 @@ def workload_update(*, user: User, workload: Workload, values: WorkloadValues) -
     locked = Workload.objects.select_for_update().get(pk=workload.pk)
     if locked.status == Workload.Status.ARCHIVED:
         raise ValidationError(
-            "An archived workload cannot be edited: restore it first, or copy it.", code=CONFLICT
+            _("An archived workload cannot be edited: restore it first, or copy it."),
+            code=CONFLICT,
         )
     before = workload_fields.as_dict(workload_fields.values_of(locked))
     _save(locked, values)
@@ -193,7 +224,9 @@ def workload_unarchive(*, user: User, workload: Workload) -> Workload:
     _own(department, workload.department_id, "workload")
     locked = Workload.objects.select_for_update().get(pk=workload.pk)
     if locked.status != Workload.Status.ARCHIVED:
-        raise ValidationError(f"“{locked.title}” is not archived.", code=CONFLICT)
+        raise ValidationError(
+            _("“%(title)s” is not archived.") % {"title": locked.title}, code=CONFLICT
+        )
     locked.status = Workload.Status.ACTIVE
     locked.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -235,7 +268,8 @@ def comparison_run(
     _own(department, workload.department_id, "workload")
     if workload.status == Workload.Status.ARCHIVED:
         raise ValidationError(
-            "An archived workload cannot be compared: restore it first, or copy it.", code=CONFLICT
+            _("An archived workload cannot be compared: restore it first, or copy it."),
+            code=CONFLICT,
         )
     decision_date = decision_date or timezone.localdate()
     pack = adopted_pack(department)
@@ -245,9 +279,15 @@ def comparison_run(
         raise ValidationError(
             {
                 "decision_date": ValidationError(
-                    f"The policy pack version your department adopted ({pack.slug} version "
-                    f"{pack.version}) is in force from {pack.effective_from:%d %b %Y}: the "
-                    "decision date is before it.",
+                    _(
+                        "The policy pack version your department adopted (%(pack)s version "
+                        "%(version)s) is in force from %(date)s: the decision date is before it."
+                    )
+                    % {
+                        "pack": pack.slug,
+                        "version": pack.version,
+                        "date": date_format(pack.effective_from, "d M Y"),
+                    },
                     code=CONFLICT,
                 )
             }
@@ -258,7 +298,12 @@ def comparison_run(
         result = engine.compare(
             *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY
         )
-    except engine.EngineValidationError as error:
+    except engine.EngineValidationError:
+        error = refusal_in_reader_language(
+            lambda: engine.compare(
+                *inputs, decision_date, match_replies=replies, sensitivity=SENSITIVITY
+            )
+        )
         # The workload was valid when saved and the declines are strings: what the engine
         # refuses is their meeting with today's catalogue and pack (an offer priced above the
         # cost ceiling, an offer not in the catalogue) — a conflict, as every refusal by the
@@ -409,7 +454,8 @@ def decision_propose(
         comparison=comparison, status__in=[Decision.Status.PROPOSED, Decision.Status.APPROVED]
     ).exists():
         raise ValidationError(
-            "This comparison already has a proposal awaiting or holding approval.", code=CONFLICT
+            _("This comparison already has a proposal awaiting or holding approval."),
+            code=CONFLICT,
         )
     decision = Decision.objects.create(
         department=department,
@@ -467,17 +513,21 @@ def _decide(user: User, decision: Decision, status: str, note: str) -> Decision:
     _own(department, decision.department_id, "decision")
     if proposed_by_same_person(user, decision):
         raise PermissionDenied(
-            "The person who proposed an award cannot also approve or return it, whether "
-            "signed in or through any API key they hold."
+            _(
+                "The person who proposed an award cannot also approve or return it, whether "
+                "signed in or through any API key they hold."
+            )
         )
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     if locked.status != Decision.Status.PROPOSED:
         raise ValidationError(
-            f"This decision is already {locked.get_status_display().lower()}.", code=CONFLICT
+            _("This decision is already %(status)s.")
+            % {"status": locked.get_status_display().lower()},
+            code=CONFLICT,
         )
     note = note.strip()
     if status == Decision.Status.RETURNED and not note:
-        raise ValidationError({"note": "Say why it is returned, so the officer can act on it."})
+        raise ValidationError({"note": _("Say why it is returned, so the officer can act on it.")})
     locked.status = status
     locked.decided_by = user
     locked.decided_at = timezone.now()
@@ -520,9 +570,10 @@ def decision_return(*, user: User, decision: Decision, note: str) -> Decision:
 
 @transaction.atomic
 def document_request(
-    *, user: User, comparison: Comparison, language: str = "en"
+    *, user: User, comparison: Comparison, language: str = BILINGUAL
 ) -> JustificationDocument:
-    """Queue the file note (a PDF) of ``comparison`` in ``language``, once.
+    """Queue the file note (a PDF) of ``comparison`` in ``language`` (Hindi and English: one
+    bilingual PDF, as section 3(3) of the Official Languages Act, 1963 requires), once.
 
     Before the award is approved the document is a draft; once it is approved, the final one
     (which the approval itself queues). Idempotent per comparison, language and edition: while
@@ -547,7 +598,7 @@ def _document_queue(
     user: Account,
     comparison: Comparison,
     *,
-    language: str = "en",
+    language: str = BILINGUAL,
     final: bool,
 ) -> JustificationDocument:
     """The document of ``comparison`` in ``language`` and edition (draft or final), queued
@@ -597,9 +648,10 @@ def _document_queue(
 def policy_document_check(document: Any) -> engine.Policy:
     """Validate a policy document; ValidationError messages name the JSON path of each problem."""
     if not isinstance(document, dict):
-        raise ValidationError({"document": "The policy must be a JSON object."})
+        raise ValidationError({"document": _("The policy must be a JSON object.")})
     try:
-        return engine.load_policy(document)
+        with labels.engine_in_reader_language():
+            return engine.load_policy(document)
     except engine.EngineValidationError as exc:
         raise ValidationError(
             {"document": [f"{path}: {message}" for path, message in exc.as_pairs()]}
@@ -615,7 +667,7 @@ def policy_pack_save_draft(*, user: User, pack: PolicyPack, document: dict[str, 
         pack.pk
         and PolicyPack.objects.filter(pk=pack.pk, status=PolicyPack.Status.PUBLISHED).exists()
     ):
-        raise ValidationError("A published version never changes: create a new version.")
+        raise ValidationError(_("A published version never changes: create a new version."))
     if (
         pack.pk
         and ChangeProposal.objects.filter(
@@ -623,7 +675,7 @@ def policy_pack_save_draft(*, user: User, pack: PolicyPack, document: dict[str, 
         ).exists()
     ):
         raise ValidationError(
-            "This draft's publication awaits approval: it changes only once that is decided."
+            _("This draft's publication awaits approval: it changes only once that is decided.")
         )
     document = {**document, "pack_id": pack.slug, "version": pack.version}
     policy = policy_document_check(document)
@@ -653,11 +705,14 @@ def policy_pack_adopt(*, user: User, pack: PolicyPack) -> Department:
     comparisons use it from now on (earlier comparisons keep the version they ran under)."""
     department, user = require_role(user, "procurement.adopt_policypack")
     if not PolicyPack.objects.filter(pk=pack.pk, status=PolicyPack.Status.PUBLISHED).exists():
-        raise ValidationError("Only a published version can be adopted.")
+        raise ValidationError(_("Only a published version can be adopted."))
     locked = Department.objects.select_for_update().get(pk=department.pk)
     previous = locked.adopted_pack
     if previous == pack:
-        raise ValidationError(f"Your department already uses {pack.slug} version {pack.version}.")
+        raise ValidationError(
+            _("Your department already uses %(pack)s version %(version)s.")
+            % {"pack": pack.slug, "version": pack.version}
+        )
     locked.adopted_pack = pack
     locked.save(update_fields=["adopted_pack"])
     audit_record(
@@ -681,7 +736,7 @@ def policy_pack_adopt(*, user: User, pack: PolicyPack) -> Department:
 # A quarter's requests or tokens above this (a thousand lakh crore) is a mistake, not a figure.
 MAX_USAGE_COUNT = 10**15
 USAGE_COUNTS = ("requests", "input_tokens", "output_tokens")
-CORRECTION_NOTE = (
+CORRECTION_NOTE = gettext_lazy(
     "This quarter of this award is already reported: say in the note why the figures are "
     "corrected; it goes on file with them."
 )
@@ -708,21 +763,27 @@ def _usage_problems(
     if decision.status != Decision.Status.APPROVED:
         refuse(
             "award",
-            f"Award {decision.pk} is {decision.get_status_display().lower()}, not approved: "
-            "usage is reported only for approved awards.",
+            _(
+                "Award %(award)s is %(status)s, not approved: usage is reported only for approved "
+                "awards."
+            )
+            % {"award": decision.pk, "status": decision.get_status_display().lower()},
             CONFLICT,
         )
     if national.parse_quarter(quarter) is None:
         refuse(
             "quarter",
-            f"“{quarter}” is not a quarter: write it as YYYY-Qn, e.g. 2026-Q3 for July to "
-            "September 2026.",
+            _(
+                "“%(quarter)s” is not a quarter: write it as YYYY-Qn, e.g. 2026-Q3 for July to "
+                "September 2026."
+            )
+            % {"quarter": quarter},
         )
     elif national.quarter_bounds(quarter)[0] > today:
         refuse(
             "quarter",
-            f"{national.quarter_label(quarter)} has not begun: a quarter is reported once it has "
-            "begun.",
+            _("%(quarter)s has not begun: a quarter is reported once it has begun.")
+            % {"quarter": national.quarter_label(quarter)},
             CONFLICT,
         )
     elif decision.status == Decision.Status.APPROVED:
@@ -731,21 +792,27 @@ def _usage_problems(
             last = end - dt.timedelta(days=1)
             refuse(
                 "quarter",
-                f"{national.quarter_label(quarter)} is outside the contract, which runs from "
-                f"{start:%d %b %Y} to {last:%d %b %Y}.",
+                _("%(quarter)s is outside the contract, which runs from %(start)s to %(last)s.")
+                % {
+                    "quarter": national.quarter_label(quarter),
+                    "start": date_format(start, "d M Y"),
+                    "last": date_format(last, "d M Y"),
+                },
                 CONFLICT,
             )
     for name in USAGE_COUNTS:
         value = counts[name]
         if not isinstance(value, int) or isinstance(value, bool):
-            refuse(name, "Must be a whole number.")
+            refuse(name, _("Must be a whole number."))
         elif value < 0:
-            refuse(name, f"Cannot be negative (it is {format_count(value)}).")
+            refuse(
+                name, _("Cannot be negative (it is %(value)s).") % {"value": format_count(value)}
+            )
         elif value > MAX_USAGE_COUNT:
             refuse(
                 name,
-                f"{format_count(value)} is more than {format_count(MAX_USAGE_COUNT)} in one "
-                "quarter: check the figure.",
+                _("%(value)s is more than %(most)s in one quarter: check the figure.")
+                % {"value": format_count(value), "most": format_count(MAX_USAGE_COUNT)},
             )
     if (
         not errors.keys() & set(USAGE_COUNTS)
@@ -754,26 +821,34 @@ def _usage_problems(
     ):
         refuse(
             "requests",
-            "Tokens are reported with no requests: give the number of requests served, or 0 "
-            "tokens.",
+            _(
+                "Tokens are reported with no requests: give the number of requests served, or 0 "
+                "tokens."
+            ),
         )
     if not isinstance(invoiced_inr, Decimal) or not invoiced_inr.is_finite():
-        refuse("invoiced_inr", "Must be an amount in rupees, e.g. 125000.50.")
+        refuse("invoiced_inr", _("Must be an amount in rupees, e.g. 125000.50."))
     elif invoiced_inr < 0:
-        refuse("invoiced_inr", f"Cannot be negative (it is {format_inr(invoiced_inr, None)}).")
+        refuse(
+            "invoiced_inr",
+            _("Cannot be negative (it is %(value)s).") % {"value": format_inr(invoiced_inr, None)},
+        )
     elif invoiced_inr.as_tuple().exponent < -2:  # type: ignore[operator]
         refuse(
-            "invoiced_inr", f"{invoiced_inr} has more than two decimal places: rupees and paise."
+            "invoiced_inr",
+            _("%(amount)s has more than two decimal places: rupees and paise.")
+            % {"amount": invoiced_inr},
         )
     elif invoiced_inr > MAX_MONEY:
         refuse(
             "invoiced_inr",
-            f"{format_inr(invoiced_inr)} is more than {format_inr(MAX_MONEY)}: check the figure.",
+            _("%(amount)s is more than %(most)s: check the figure.")
+            % {"amount": format_inr(invoiced_inr), "most": format_inr(MAX_MONEY)},
         )
     if len(note) > UsageReport._meta.get_field("note").max_length:  # type: ignore[operator]
-        refuse("note", "At most 1,000 characters.")
+        refuse("note", _("At most 1,000 characters."))
     elif earlier is not None and not note:
-        refuse("note", CORRECTION_NOTE, CONFLICT)
+        refuse("note", str(CORRECTION_NOTE), CONFLICT)
     return errors
 
 
@@ -906,8 +981,11 @@ def _usage_rows_problems(
                 usage.RowProblem(
                     row.row,
                     "award",
-                    f"No award {row.award} in your department: copy the award's number from "
-                    "the template or the awards page.",
+                    _(
+                        "No award %(award)s in your department: copy the award's number from the "
+                        "template or the awards page."
+                    )
+                    % {"award": row.award},
                 )
             )
             continue
@@ -917,8 +995,11 @@ def _usage_rows_problems(
                 usage.RowProblem(
                     row.row,
                     "quarter",
-                    f"Award {row.award} and {row.quarter} are already in row {first}: one row per "
-                    "award and quarter.",
+                    _(
+                        "Award %(award)s and %(quarter)s are already in row %(row)s: one row per "
+                        "award and quarter."
+                    )
+                    % {"award": row.award, "quarter": row.quarter, "row": first},
                 )
             )
             continue
@@ -958,7 +1039,7 @@ def usage_upload(*, user: User, rows: Sequence[usage.UsageRow]) -> list[UsageRep
     named by its row and column."""
     department, account = require_role(user, "procurement.add_usagereport")
     if not rows:
-        raise ValidationError("The file has no rows of usage.")
+        raise ValidationError(_("The file has no rows of usage."))
     problems, awards, latest = _usage_rows_problems(department, rows, lock=True)
     if problems:
         raise ValidationError([ValidationError(str(problem)) for problem in problems])

@@ -18,8 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
-from procurement import engine
+from procurement import engine, labels
 
 GENERATE = (
     "python -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())'"
@@ -160,27 +161,25 @@ def snapshot_file_verify(content: bytes) -> SnapshotVerdict:
     """Check a snapshot file's fingerprint and signature (without recomputing its results)."""
     product_key = published_key()
     if len(content) > MAX_SNAPSHOT_BYTES:
-        return SnapshotVerdict(
-            (
-                f"The file is larger than {MAX_SNAPSHOT_BYTES // (1024 * 1024)} MB; a snapshot "
-                "of the whole catalogue is far smaller.",
-            ),
-            None,
-            product_key,
-        )
-    try:
-        document = engine.load_json(content, path="file")
-    except engine.EngineValidationError as error:
-        reason = "; ".join(message for _, message in error.as_pairs())
-        return SnapshotVerdict((f"The file is not readable JSON ({reason}).",), None, product_key)
-    if not isinstance(document, dict):
-        return SnapshotVerdict(("The file is JSON but not a snapshot.",), None, product_key)
-    try:
-        return SnapshotVerdict((), engine.verify_snapshot(document), product_key)
-    except engine.EngineValidationError as error:
-        problems = tuple(f"{path}: {message}" for path, message in error.as_pairs()[:5])
-        return SnapshotVerdict(problems, None, product_key)
-    except TypeError:
-        # A number where the snapshot has none.
-        problem = "The file is not a snapshot this page can check."
-        return SnapshotVerdict((problem,), None, product_key)
+        too_large = _(
+            "The file is larger than %(mb)s MB; a snapshot of the whole catalogue is far smaller."
+        ) % {"mb": MAX_SNAPSHOT_BYTES // (1024 * 1024)}
+        return SnapshotVerdict((too_large,), None, product_key)
+    with labels.engine_in_reader_language():
+        try:
+            document = engine.load_json(content, path="file")
+        except engine.EngineValidationError as error:
+            reason = "; ".join(message for _path, message in error.as_pairs())
+            unreadable = _("The file is not readable JSON (%(reason)s).") % {"reason": reason}
+            return SnapshotVerdict((unreadable,), None, product_key)
+        if not isinstance(document, dict):
+            return SnapshotVerdict((_("The file is JSON but not a snapshot."),), None, product_key)
+        try:
+            return SnapshotVerdict((), engine.verify_snapshot(document), product_key)
+        except engine.EngineValidationError as error:
+            problems = tuple(f"{path}: {message}" for path, message in error.as_pairs()[:5])
+            return SnapshotVerdict(problems, None, product_key)
+        except TypeError:
+            # A number where the snapshot has none.
+            problem = _("The file is not a snapshot this page can check.")
+            return SnapshotVerdict((problem,), None, product_key)

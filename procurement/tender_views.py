@@ -20,7 +20,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from procurement import awarding, evaluation, selectors, tendering
@@ -35,6 +37,7 @@ from procurement.forms import (
     TechnicalResultForm,
     TenderForm,
     add_service_errors,
+    prefilled_notes,
 )
 from procurement.models import Bid, Decision, MatchInvitation, Tender
 
@@ -60,7 +63,7 @@ def tender_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish the tender of an approved planning decision (an officer of its department)."""
     decision = selectors.get_decision_for_user(request.user, pk)
     if not request.user.has_perm("procurement.add_tender"):
-        raise PermissionDenied("Only procurement officers publish tenders.")
+        raise PermissionDenied(_("Only procurement officers publish tenders."))
     posted = request.method == "POST"
     initial = {"title": decision.comparison.workload.title}
     form = TenderForm(request.POST) if posted else TenderForm(initial=initial)
@@ -72,7 +75,9 @@ def tender_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Tender {tender.reference} is published.")
+            messages.success(
+                request, _("Tender %(reference)s is published.") % {"reference": tender.reference}
+            )
             return redirect("tender_detail", tender.pk)
     return render(
         request,
@@ -129,7 +134,7 @@ def _technical_context(request: HttpRequest, tender: Tender) -> dict[str, object
                 row,
                 [
                     (
-                        labels.get(item["item"], "An item no longer listed"),
+                        labels.get(item["item"], _("An item no longer listed")),
                         item["met"],
                         item["remark"],
                     )
@@ -159,7 +164,7 @@ def bid_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a bid received for one of the surveyed offers (an officer of the department)."""
     tender = selectors.get_tender_for_user(request.user, pk)
     if not request.user.has_perm("procurement.add_bid"):
-        raise PermissionDenied("Only procurement officers record bids.")
+        raise PermissionDenied(_("Only procurement officers record bids."))
     offers = list(selectors.comparison_inputs(tender.planning_decision.comparison).offers)
     posted = request.method == "POST"
     form = BidForm(request.POST, offers=offers) if posted else BidForm(offers=offers)
@@ -185,7 +190,7 @@ def bid_record(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The bid is recorded, sealed until the opening.")
+            messages.success(request, _("The bid is recorded, sealed until the opening."))
             return redirect("tender_detail", tender.pk)
     return render(
         request,
@@ -204,7 +209,11 @@ def tender_open(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{opening.bids} bids opened.")
+        messages.success(
+            request,
+            ngettext("%(count)s bid opened.", "%(count)s bids opened.", opening.bids)
+            % {"count": opening.bids},
+        )
     return redirect("tender_detail", tender.pk)
 
 
@@ -230,7 +239,7 @@ def committee_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     """Appoint a member of the tender's evaluation committee (an officer of its department)."""
     tender = selectors.get_tender_for_user(request.user, pk)
     if not request.user.has_perm("procurement.add_committeemember"):
-        raise PermissionDenied("Only procurement officers appoint the evaluation committee.")
+        raise PermissionDenied(_("Only procurement officers appoint the evaluation committee."))
     form = CommitteeForm(request.POST, candidates=selectors.committee_candidates(tender))
     if form.is_valid():
         member = form.cleaned_data["member"]
@@ -240,7 +249,9 @@ def committee_appoint(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             name = member.get_full_name() or member.get_username()
-            messages.success(request, f"{name} is appointed to the evaluation committee.")
+            messages.success(
+                request, _("%(name)s is appointed to the evaluation committee.") % {"name": name}
+            )
     else:
         messages.error(request, " ".join(message for _, message in form.error_summary()))
     return redirect(_technical_anchor(tender))
@@ -253,23 +264,29 @@ def technical_result(request: HttpRequest, pk: int, bid_pk: int) -> HttpResponse
     tender = selectors.get_tender_for_user(request.user, pk)
     bid = get_object_or_404(Bid, tender=tender, pk=bid_pk)
     if not request.user.has_perm("procurement.add_technicalresult"):
-        raise PermissionDenied("Only the evaluation committee records technical results.")
+        raise PermissionDenied(_("Only the evaluation committee records technical results."))
     if selectors.opening_of(tender) is None:
         # Before the opening a bid is sealed: its page would show its bidder.
-        messages.error(request, "The technical evaluation begins once the bids are opened.")
+        messages.error(request, _("The technical evaluation begins once the bids are opened."))
         return redirect(_technical_anchor(tender))
     if not selectors.is_appointed(tender, request.user):
-        raise PermissionDenied("Only the members of this tender's evaluation committee do this.")
+        raise PermissionDenied(_("Only the members of this tender's evaluation committee do this."))
     if hasattr(bid, "technical_result"):
-        messages.info(request, f"The technical result of {bid.bidder_name}'s bid is recorded.")
+        messages.info(
+            request,
+            _("The technical result of %(bidder)s's bid is recorded.")
+            % {"bidder": bid.bidder_name},
+        )
         return redirect(_technical_anchor(tender))
     items = evaluation.compliance_items(tender)
     notes = evaluation.compliance_notes(tender, bid, items)
+    with translation.override("en"):
+        prefilled = prefilled_notes(evaluation.compliance_notes(tender, bid, items))
     posted = request.method == "POST"
     form = (
-        TechnicalResultForm(request.POST, items=items, notes=notes)
+        TechnicalResultForm(request.POST, items=items, notes=notes, prefilled=prefilled)
         if posted
-        else TechnicalResultForm(items=items, notes=notes)
+        else TechnicalResultForm(items=items, notes=notes, prefilled=prefilled)
     )
     if posted and form.is_valid():
         try:
@@ -283,7 +300,10 @@ def technical_result(request: HttpRequest, pk: int, bid_pk: int) -> HttpResponse
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"The technical result of {bid.bidder_name} is recorded.")
+            messages.success(
+                request,
+                _("The technical result of %(bidder)s is recorded.") % {"bidder": bid.bidder_name},
+            )
             return redirect(_technical_anchor(tender))
     return render(
         request,
@@ -300,7 +320,7 @@ def technical_marks(request: HttpRequest, pk: int) -> HttpResponse:
     and the averaged scores once every member has submitted (``selectors.technical_stage``)."""
     tender = selectors.get_tender_for_user(request.user, pk)
     if request.method == "POST" and not request.user.has_perm("procurement.add_marksheet"):
-        raise PermissionDenied("Only the evaluation committee submits marks.")
+        raise PermissionDenied(_("Only the evaluation committee submits marks."))
     stage = selectors.technical_stage(tender, request.user)
     refusal = evaluation.marking_refusal(tender, stage.method)
     form = None
@@ -318,7 +338,7 @@ def technical_marks(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
-                messages.success(request, "Your mark sheet is submitted.")
+                messages.success(request, _("Your mark sheet is submitted."))
                 return redirect("technical_marks", tender.pk)
     elif request.method == "POST":
         # No form to fill: the service says why (not a member: 403; the tender's state).
@@ -400,7 +420,7 @@ def tender_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The qualified bids are evaluated.")
+        messages.success(request, _("The qualified bids are evaluated."))
     return redirect(_financial_anchor(tender))
 
 
@@ -415,7 +435,9 @@ def invitation_issue(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, f"{invitation.bid.bidder_name} is invited to match L1: record its reply."
+            request,
+            _("%(bidder)s is invited to match L1: record its reply.")
+            % {"bidder": invitation.bid.bidder_name},
         )
     return redirect(_financial_anchor(tender))
 
@@ -426,7 +448,7 @@ def invitation_reply(request: HttpRequest, pk: int, invitation_pk: int) -> HttpR
     """Record a bidder's reply to its invitation; the bids are evaluated again with it."""
     tender = selectors.get_tender_for_user(request.user, pk)
     if not request.user.has_perm("procurement.add_decision"):
-        raise PermissionDenied("Only procurement officers take this step.")
+        raise PermissionDenied(_("Only procurement officers take this step."))
     invitation = get_object_or_404(MatchInvitation, pk=invitation_pk, tender=tender)
     form = InvitationReplyForm(request.POST)
     if form.is_valid():
@@ -440,7 +462,10 @@ def invitation_reply(request: HttpRequest, pk: int, invitation_pk: int) -> HttpR
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{invitation.bid.bidder_name}'s reply is recorded.")
+            messages.success(
+                request,
+                _("%(bidder)s's reply is recorded.") % {"bidder": invitation.bid.bidder_name},
+            )
             return redirect(_financial_anchor(tender))
     messages.error(request, " ".join(message for _, message in form.error_summary()))
     return redirect(_financial_anchor(tender))
@@ -452,7 +477,7 @@ def award_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose the award on the latest evaluation; another person approves or returns it."""
     tender = selectors.get_tender_for_user(request.user, pk)
     if not request.user.has_perm("procurement.add_decision"):
-        raise PermissionDenied("Only procurement officers take this step.")
+        raise PermissionDenied(_("Only procurement officers take this step."))
     evaluation_row = selectors.latest_evaluation(tender)
     results = selectors.comparison_results(evaluation_row) if evaluation_row else None
     choices = (
@@ -472,7 +497,7 @@ def award_propose(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The award is proposed: another person approves it.")
+            messages.success(request, _("The award is proposed: another person approves it."))
             return redirect("decision_detail", pk=decision.pk)
     messages.error(request, " ".join(message for _, message in form.error_summary()))
     return redirect(_financial_anchor(tender))
@@ -484,7 +509,7 @@ def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the contract signed with the awarded bidder."""
     tender = selectors.get_tender_for_user(request.user, pk)
     if not request.user.has_perm("procurement.add_decision"):
-        raise PermissionDenied("Only procurement officers take this step.")
+        raise PermissionDenied(_("Only procurement officers take this step."))
     form = ContractForm(request.POST)
     if form.is_valid():
         try:
@@ -497,7 +522,7 @@ def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The contract is recorded as signed.")
+            messages.success(request, _("The contract is recorded as signed."))
             return redirect(_financial_anchor(tender))
     messages.error(request, " ".join(message for _, message in form.error_summary()))
     return redirect(_financial_anchor(tender))

@@ -32,8 +32,10 @@ from django.contrib.auth.models import User as Account
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from procurement import engine
+from procurement import engine, labels
 from procurement.audit import audit_record
 from procurement.documents.jobs import document_enqueue
 from procurement.engine.codec import parse_as, to_jsonable
@@ -65,15 +67,15 @@ MIN_BID_DAYS = 21
 
 def _own(department: Department, tender: Tender) -> None:
     if tender.department_id != department.pk:
-        raise PermissionDenied("Not your department's tender.")
+        raise PermissionDenied(_("Not your department's tender."))
 
 
 def _text(errors: dict[str, Any], name: str, value: str, limit: int) -> str:
     value = value.strip()
     if not value:
-        errors[name] = "This field is required."
+        errors[name] = _("This field is required.")
     elif len(value) > limit:
-        errors[name] = f"Keep it to {limit:,} characters."
+        errors[name] = _("Keep it to %(limit)s characters.") % {"limit": f"{limit:,}"}
     return value
 
 
@@ -113,32 +115,40 @@ def _tender_errors(values: TenderValues, now: dt.datetime) -> dict[str, Any]:
     if values.bid_deadline - now < dt.timedelta(days=MIN_BID_DAYS):
         conflict(
             "bid_deadline",
-            f"Give bidders at least {MIN_BID_DAYS} days from today (GFR 2017 Rule 161(iii)).",
+            _("Give bidders at least %(days)s days from today (GFR 2017 Rule 161(iii)).")
+            % {"days": MIN_BID_DAYS},
         )
     if values.opening_at < values.bid_deadline:
-        conflict("opening_at", "The bids are opened at or after the deadline.")
+        conflict("opening_at", _("The bids are opened at or after the deadline."))
     elif values.opening_at - values.bid_deadline > dt.timedelta(days=7):
-        conflict("opening_at", "Open the bids within a week of the deadline.")
+        conflict("opening_at", _("Open the bids within a week of the deadline."))
     if not Decimal(0) <= values.pass_mark <= Decimal(100):
-        errors["pass_mark"] = "Give the pass mark from 0 to 100."
+        errors["pass_mark"] = _("Give the pass mark from 0 to 100.")
     if values.price_basis not in Tender.PriceBasis.values:
-        errors["price_basis"] = "Choose how prices are quoted."
+        errors["price_basis"] = _("Choose how prices are quoted.")
     elif values.price_basis == Tender.PriceBasis.REFERENCE_TOKENISER and not (
         values.reference_tokeniser.strip()
     ):
-        conflict("reference_tokeniser", "Name the reference tokeniser prices are counted by.")
+        conflict("reference_tokeniser", _("Name the reference tokeniser prices are counted by."))
     if values.bid_security not in Tender.BidSecurity.values:
-        errors["bid_security"] = "Choose the bid security."
+        errors["bid_security"] = _("Choose the bid security.")
     elif values.bid_security == Tender.BidSecurity.EMD and not (
         values.emd_pct is not None and Decimal(2) <= values.emd_pct <= Decimal(5)
     ):
-        conflict("emd_pct", "EMD is 2 % to 5 % of the estimate (GFR 2017 Rule 170(i)).")
-    if not Decimal(3) <= values.performance_security_pct <= Decimal(5):
-        errors["performance_security_pct"] = (
-            "Performance security is 3 % to 5 % of the contract value (GFR 2017 Rule 171)."
+        conflict(
+            "emd_pct",
+            _("EMD is %(low)s %% to %(high)s %% of the estimate (GFR 2017 Rule 170(i)).")
+            % {"low": 2, "high": 5},
         )
+    if not Decimal(3) <= values.performance_security_pct <= Decimal(5):
+        errors["performance_security_pct"] = _(
+            "Performance security is %(low)s %% to %(high)s %% of the contract value (GFR 2017 "
+            "Rule 171)."
+        ) % {"low": 3, "high": 5}
     if not Decimal(0) <= values.price_revision_cap_pct <= Decimal(25):
-        errors["price_revision_cap_pct"] = "Cap a yearly price revision at 0 % to 25 %."
+        errors["price_revision_cap_pct"] = _(
+            "Cap a yearly price revision at %(low)s %% to %(high)s %%."
+        ) % {"low": 0, "high": 25}
     return errors
 
 
@@ -168,14 +178,14 @@ def tender_create(
     """An officer publishes the tender of their department's approved planning decision."""
     department, person = require_role(user, "procurement.add_tender")
     if decision.department_id != department.pk:
-        raise PermissionDenied("Not your department's decision.")
+        raise PermissionDenied(_("Not your department's decision."))
     Decision.objects.select_for_update().filter(pk=decision.pk).values_list("pk").get()
     if decision.status != Decision.Status.APPROVED:
         raise ValidationError(
-            "A tender is published from an approved planning decision.", code=CONFLICT
+            _("A tender is published from an approved planning decision."), code=CONFLICT
         )
     if Tender.objects.filter(planning_decision=decision).exists():
-        raise ValidationError("This decision has its tender already.", code=CONFLICT)
+        raise ValidationError(_("This decision has its tender already."), code=CONFLICT)
     errors = _tender_errors(values, timezone.now())
     if errors:
         raise ValidationError(errors)
@@ -237,11 +247,13 @@ class BidValues:
 
 def offer_terms(data: Any) -> engine.Offer:
     """The bid's offer terms as the engine reads them; ValidationError naming each field."""
-    try:
-        offer = parse_as(engine.Offer, data, "offer")
-    except EngineValidationError as error:
-        raise ValidationError({"offer": [f"{path}: {m}" for path, m in error.as_pairs()]}) from None
-    problems = validate_offer(offer, "offer")
+    with labels.engine_in_reader_language():
+        try:
+            offer = parse_as(engine.Offer, data, "offer")
+        except EngineValidationError as error:
+            pairs = error.as_pairs()
+            raise ValidationError({"offer": [f"{path}: {m}" for path, m in pairs]}) from None
+        problems = validate_offer(offer, "offer")
     if problems:
         raise ValidationError({"offer": [f"{p.path}: {p.message}" for p in problems]})
     return offer
@@ -258,21 +270,23 @@ def _bid_errors(tender: Tender, values: BidValues, now: dt.datetime) -> dict[str
         errors[name] = ValidationError(message, code=CONFLICT)
 
     if values.received_at > now:
-        conflict("received_at", "A bid is recorded once received, not before.")
+        conflict("received_at", _("A bid is recorded once received, not before."))
     elif values.received_at > tender.bid_deadline:
         conflict(
             "received_at",
-            f"The deadline was {timezone.localtime(tender.bid_deadline):%d %b %Y, %H:%M}: a late "
-            "bid is not accepted.",
+            _("The deadline was %(deadline)s: a late bid is not accepted.")
+            % {"deadline": date_format(timezone.localtime(tender.bid_deadline), "d M Y, H:i")},
         )
     elif values.received_at < tender.published_at.replace(second=0, microsecond=0):
-        conflict("received_at", "The bid is dated before the tender was published.")
+        conflict("received_at", _("The bid is dated before the tender was published."))
     if not Decimal(0) <= values.local_content_pct <= Decimal(100):
-        errors["local_content_pct"] = "Give the local content from 0 % to 100 %."
+        errors["local_content_pct"] = _(
+            "Give the local content from %(low)s %% to %(high)s %%."
+        ) % {"low": 0, "high": 100}
     if values.local_content_certificate not in Bid.Certificate.values:
-        errors["local_content_certificate"] = "Choose who certified the local content."
+        errors["local_content_certificate"] = _("Choose who certified the local content.")
     if values.mse and not values.udyam_number.strip():
-        conflict("udyam_number", "An MSE gives its Udyam registration number.")
+        conflict("udyam_number", _("An MSE gives its Udyam registration number."))
     try:
         offer_terms(values.offer)
     except ValidationError as error:
@@ -308,7 +322,7 @@ def bid_record(*, user: User, tender: Tender, values: BidValues, is_demo: bool =
     _own(department, tender)
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     if BidOpening.objects.filter(tender=tender).exists():
-        raise ValidationError("The bids are opened: no bid is added after.", code=CONFLICT)
+        raise ValidationError(_("The bids are opened: no bid is added after."), code=CONFLICT)
     errors = _bid_errors(tender, values, timezone.now())
     if errors:
         raise ValidationError(errors)
@@ -353,11 +367,11 @@ def tender_open(*, user: User, tender: Tender) -> BidOpening:
     _own(department, tender)
     Tender.objects.select_for_update().filter(pk=tender.pk).values_list("pk").get()
     if BidOpening.objects.filter(tender=tender).exists():
-        raise ValidationError("The bids are opened already.", code=CONFLICT)
+        raise ValidationError(_("The bids are opened already."), code=CONFLICT)
     if timezone.now() < tender.opening_at:
         raise ValidationError(
-            f"The bids open at {timezone.localtime(tender.opening_at):%d %b %Y, %H:%M}, not "
-            "before.",
+            _("The bids open at %(opening)s, not before.")
+            % {"opening": date_format(timezone.localtime(tender.opening_at), "d M Y, H:i")},
             code=CONFLICT,
         )
     bids = list(Bid.objects.filter(tender=tender).order_by("received_at", "pk"))
@@ -437,7 +451,7 @@ def evaluation_report_request(*, user: User, tender: Tender) -> JustificationDoc
     evaluation = latest_evaluation(tender)
     if evaluation is None:
         raise ValidationError(
-            "Evaluate the bids first: the committee's report states an evaluation.",
+            _("Evaluate the bids first: the committee's report states an evaluation."),
             code=CONFLICT,
         )
     existing = (

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_stubs_ext import StrPromise
 
 from procurement import national, selectors
 from procurement.engine.numbers import format_count
@@ -30,13 +33,14 @@ COLUMNS = ("award", "quarter", "requests", "input_tokens", "output_tokens", "inv
 REQUIRED = COLUMNS[:-1]
 # For people reading the file; ignored when it is uploaded.
 REFERENCE = "contract"
-COLUMN_WORDS = {
-    "award": "the award's number",
-    "quarter": "the quarter, e.g. 2026-Q3",
-    "requests": "the number of requests",
-    "input_tokens": "the number of input tokens",
-    "output_tokens": "the number of output tokens",
-    "invoiced_inr": "the rupees invoiced",
+# What an empty cell of each required column is told.
+EMPTY_CELL: dict[str, StrPromise] = {
+    "award": gettext_lazy("empty: write the award's number."),
+    "quarter": gettext_lazy("empty: write the quarter, e.g. 2026-Q3."),
+    "requests": gettext_lazy("empty: write the number of requests (0 if none)."),
+    "input_tokens": gettext_lazy("empty: write the number of input tokens (0 if none)."),
+    "output_tokens": gettext_lazy("empty: write the number of output tokens (0 if none)."),
+    "invoiced_inr": gettext_lazy("empty: write the rupees invoiced (0 if none)."),
 }
 # Plain digits, or digits grouped the Indian way (2,00,000) or in thousands (200,000).
 GROUPED = re.compile(r"\d+|\d{1,2}(,\d{2})*,\d{3}|\d{1,3}(,\d{3})+")
@@ -161,7 +165,11 @@ class RowProblem:
     def __str__(self) -> str:
         if not self.row:
             return self.message
-        return f"Row {self.row}, column {self.column}: {self.message}"
+        return _("Row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 def template_csv(awards: Sequence[AwardUsage]) -> bytes:
@@ -172,7 +180,10 @@ def template_csv(awards: Sequence[AwardUsage]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*COLUMNS, REFERENCE])
     for award in awards:
-        name = f"{award.decision.offer_name} for “{award.decision.comparison.workload.title}”"
+        name = _("%(offer)s for “%(workload)s”") % {
+            "offer": award.decision.offer_name,
+            "workload": award.decision.comparison.workload.title,
+        }
         for quarter in reversed(award.quarters):
             if quarter.report is None:
                 writer.writerow([award.decision.pk, quarter.quarter, "", "", "", "", "", name])
@@ -183,7 +194,9 @@ def _whole(text: str) -> int | str:
     """A whole number, grouped or not; or why the text is not one."""
     sign, digits = ("-", text[1:].strip()) if text.startswith("-") else ("", text)
     if not GROUPED.fullmatch(digits):
-        return f"“{text}” is not a whole number: write digits only, e.g. 200000 or 2,00,000."
+        return _(
+            "“%(text)s” is not a whole number: write digits only, e.g. 200000 or 2,00,000."
+        ) % {"text": text}
     return int(sign + digits.replace(",", ""))
 
 
@@ -191,9 +204,11 @@ def _rupees(text: str) -> Decimal | str:
     """An amount in rupees, grouped or not, with a ₹ sign or not; or why the text is not one."""
     amount = text.removeprefix("₹").strip()
     sign, amount = ("-", amount[1:].strip()) if amount.startswith("-") else ("", amount)
-    whole, _, paise = amount.partition(".")
+    whole, _point, paise = amount.partition(".")
     if not GROUPED.fullmatch(whole) or (paise and not paise.isdigit()):
-        return f"“{text}” is not an amount in rupees: write it like 1,25,000.50 or 125000.50."
+        return _(
+            "“%(text)s” is not an amount in rupees: write it like 1,25,000.50 or 125000.50."
+        ) % {"text": text}
     return Decimal(sign + whole.replace(",", "") + (f".{paise}" if paise else ""))
 
 
@@ -206,8 +221,14 @@ def _header(number: int, names: list[str]) -> tuple[dict[str, int], list[RowProb
             RowProblem(
                 number,
                 ", ".join(missing),
-                f"the header row lacks the column{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(missing)}: the first row names the columns, as the template's does.",
+                ngettext(
+                    "the header row lacks the column %(columns)s: the first row names the "
+                    "columns, as the template's does.",
+                    "the header row lacks the columns %(columns)s: the first row names the "
+                    "columns, as the template's does.",
+                    len(missing),
+                )
+                % {"columns": ", ".join(missing)},
             )
         )
     unknown = [n for n in columns if n and n not in COLUMNS and n != REFERENCE]
@@ -216,8 +237,15 @@ def _header(number: int, names: list[str]) -> tuple[dict[str, int], list[RowProb
             RowProblem(
                 number,
                 ", ".join(unknown),
-                f"the header row names unknown columns ({', '.join(unknown)}): the columns are "
-                f"{', '.join(COLUMNS)} (and {REFERENCE}, which is ignored).",
+                _(
+                    "the header row names unknown columns (%(unknown)s): the columns are "
+                    "%(columns)s (and %(reference)s, which is ignored)."
+                )
+                % {
+                    "unknown": ", ".join(unknown),
+                    "columns": ", ".join(COLUMNS),
+                    "reference": REFERENCE,
+                },
             )
         )
     return columns, problems
@@ -232,8 +260,11 @@ def parse_csv(data: bytes) -> tuple[list[UsageRow], list[RowProblem]]:
             RowProblem(
                 0,
                 "",
-                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: split it into "
-                f"files of at most {format_count(MAX_ROWS)} rows.",
+                _(
+                    "The file is larger than %(size)s MB: split it into files of at most "
+                    "%(rows)s rows."
+                )
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024), "rows": format_count(MAX_ROWS)},
             )
         ]
     try:
@@ -241,7 +272,9 @@ def parse_csv(data: bytes) -> tuple[list[UsageRow], list[RowProblem]]:
     except UnicodeDecodeError:
         return [], [
             RowProblem(
-                0, "", "The file is not UTF-8 text: save it from the spreadsheet as “CSV UTF-8”."
+                0,
+                "",
+                _("The file is not UTF-8 text: save it from the spreadsheet as “CSV UTF-8”."),
             )
         ]
     try:
@@ -252,24 +285,30 @@ def parse_csv(data: bytes) -> tuple[list[UsageRow], list[RowProblem]]:
             if any(cell.strip() for cell in line)
         ]
     except csv.Error as error:
-        return [], [RowProblem(0, "", f"The file is not a readable CSV file ({error}).")]
+        return [], [
+            RowProblem(
+                0, "", _("The file is not a readable CSV file (%(error)s).") % {"error": error}
+            )
+        ]
     if not lines:
-        return [], [RowProblem(0, "", "The file is empty: start from the template.")]
+        return [], [RowProblem(0, "", _("The file is empty: start from the template."))]
     if len(lines) - 1 > MAX_ROWS:
         return [], [
             RowProblem(
                 0,
                 "",
-                f"The file has {format_count(len(lines) - 1)} rows; at most "
-                f"{format_count(MAX_ROWS)} are taken at once: "
-                "split it into several files.",
+                _(
+                    "The file has %(rows)s rows; at most %(most)s are taken at once: split it "
+                    "into several files."
+                )
+                % {"rows": format_count(len(lines) - 1), "most": format_count(MAX_ROWS)},
             )
         ]
     columns, problems = _header(*lines[0])
     if problems:
         return [], problems
     if len(lines) == 1:
-        return [], [RowProblem(0, "", "The file has a header row but no rows of usage.")]
+        return [], [RowProblem(0, "", _("The file has a header row but no rows of usage."))]
     rows = []
     for number, line in lines[1:]:
         values: dict[str, object] = {}
@@ -280,11 +319,7 @@ def parse_csv(data: bytes) -> tuple[list[UsageRow], list[RowProblem]]:
             if column == "note":
                 values[column] = cell
             elif not cell:
-                row_problems.append(
-                    RowProblem(number, column, f"empty: write {COLUMN_WORDS[column]} (0 if none).")
-                    if column not in ("award", "quarter")
-                    else RowProblem(number, column, f"empty: write {COLUMN_WORDS[column]}.")
-                )
+                row_problems.append(RowProblem(number, column, str(EMPTY_CELL[column])))
             elif column == "quarter":
                 values[column] = cell.upper()
             else:

@@ -26,6 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from procurement import (
@@ -60,7 +62,7 @@ def _page(request: HttpRequest, items: QuerySet[Any]) -> Any:
     return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
 
 
-NUL_IN_SEARCH = (
+NUL_IN_SEARCH = gettext_lazy(
     "The search text contains a NUL character, which no name or description can hold: remove "
     "it and search again."
 )
@@ -70,7 +72,7 @@ def _search_text(request: HttpRequest) -> tuple[str, str]:
     """The search box's text, and why it cannot be searched for ("" when it can)."""
     query = request.GET.get("q", "").strip()
     # PostgreSQL's text holds no NUL, and refuses a query that compares with one.
-    return ("", NUL_IN_SEARCH) if "\x00" in query else (query, "")
+    return ("", str(NUL_IN_SEARCH)) if "\x00" in query else (query, "")
 
 
 # Workloads ----------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ def _copied_from(request: HttpRequest) -> Workload | None:
     if not pk:
         return None
     if not pk.isdigit():
-        raise Http404("No such workload.")
+        raise Http404(_("No such workload."))
     return selectors.get_workload_for_user(request.user, int(pk))
 
 
@@ -119,12 +121,12 @@ def workload_create(request: HttpRequest) -> HttpResponse:
     """A new workload: a blank form, or one filled from a workload of the department
     (``?copy=<id>``, titled “Copy of …”), to start a variant of it."""
     if not request.user.has_perm("procurement.add_workload"):
-        raise PermissionDenied("Only procurement officers create workloads.")
+        raise PermissionDenied(_("Only procurement officers create workloads."))
     source = _copied_from(request)
     initial = None
     if source is not None:
         values = model_to_dict(source, fields=workload_fields.FIELD_NAMES)
-        initial = {**values, "title": f"Copy of {source.title}"[:200]}
+        initial = {**values, "title": (_("Copy of %(title)s") % {"title": source.title})[:200]}
     form = WorkloadForm(request.POST or None, initial=initial)
     duplicates: list[Workload] = []
     if request.method == "POST" and form.is_valid():
@@ -137,7 +139,7 @@ def workload_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Workload saved. Run a comparison when you are ready.")
+                messages.success(request, _("Workload saved. Run a comparison when you are ready."))
                 return redirect("workload_detail", pk=workload.pk)
     return render(
         request,
@@ -172,7 +174,7 @@ def workload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
     workload = selectors.get_workload_for_user(request.user, pk)
     if not request.user.has_perm("procurement.change_workload"):
-        raise PermissionDenied("Only procurement officers edit workloads.")
+        raise PermissionDenied(_("Only procurement officers edit workloads."))
     form = WorkloadForm(request.POST or None, instance=workload)
     duplicates: list[Workload] = []
     if request.method == "POST" and form.is_valid():
@@ -184,7 +186,7 @@ def workload_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 messages.success(
-                    request, "Workload updated. Earlier comparisons keep their inputs."
+                    request, _("Workload updated. Earlier comparisons keep their inputs.")
                 )
                 return redirect("workload_detail", pk=workload.pk)
     return render(
@@ -201,14 +203,17 @@ def workload_archive(request: HttpRequest, pk: int) -> HttpResponse:
     workload's page then offers to undo it."""
     workload = selectors.get_workload_for_user(request.user, pk)
     if not request.user.has_perm("procurement.change_workload"):
-        raise PermissionDenied("Only procurement officers archive workloads.")
+        raise PermissionDenied(_("Only procurement officers archive workloads."))
     if request.method == "GET":
         return render(request, "procurement/workload_archive.html", {"workload": workload})
     services.workload_archive(user=request.user, workload=workload)
     messages.success(
         request,
-        f"Archived “{workload.title}”. Its comparisons and decisions stay on record. "
-        "To undo it, restore it below.",
+        _(
+            "Archived “%(title)s”. Its comparisons and decisions stay on record. "
+            "To undo it, restore it below."
+        )
+        % {"title": workload.title},
     )
     return redirect("workload_detail", pk=workload.pk)
 
@@ -222,7 +227,9 @@ def workload_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Restored “{workload.title}”: it is active again.")
+        messages.success(
+            request, _("Restored “%(title)s”: it is active again.") % {"title": workload.title}
+        )
     return redirect("workload_detail", pk=workload.pk)
 
 
@@ -259,7 +266,12 @@ def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _award_choices(view: presenters.ComparisonView) -> list[tuple[str, str]]:
     recommended = view.award.offer_id
     return [
-        (o.offer_id, o.name + (" (recommended)" if o.offer_id == recommended else ""))
+        (
+            o.offer_id,
+            _("%(offer)s (recommended)") % {"offer": o.name}
+            if o.offer_id == recommended
+            else o.name,
+        )
         for o in view.eligible
     ]
 
@@ -349,7 +361,9 @@ def decision_propose(request: HttpRequest, pk: int) -> HttpResponseBase:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Award proposed. An approver of your department reviews it.")
+            messages.success(
+                request, _("Award proposed. An approver of your department reviews it.")
+            )
             return redirect("decision_detail", pk=decision.pk)
     return render(
         request,
@@ -384,6 +398,7 @@ def _decision_context(
 def _review(
     request: HttpRequest, pk: int, action: Callable[..., Decision], done: str
 ) -> HttpResponse:
+    """``done``: the message once the action is done, with ``%(offer)s`` and ``%(title)s``."""
     decision = selectors.get_decision_for_user(request.user, pk)
     form = DecisionReviewForm(request.POST)
     if form.is_valid():
@@ -393,7 +408,7 @@ def _review(
             add_service_errors(form, error)
         else:
             title = decision.comparison.workload.title
-            messages.success(request, f"{done} to {decision.offer_name} for “{title}”.")
+            messages.success(request, done % {"offer": decision.offer_name, "title": title})
             # From the inbox, back to it: the next item is there.
             if request.POST.get("back") == "inbox":
                 return redirect("inbox")
@@ -409,13 +424,23 @@ def _review(
 @login_required
 @require_POST
 def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review(request, pk, services.decision_approve, "Approved the award")
+    return _review(
+        request,
+        pk,
+        services.decision_approve,
+        _("Approved the award to %(offer)s for “%(title)s”."),
+    )
 
 
 @login_required
 @require_POST
 def decision_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review(request, pk, services.decision_return, "Returned to the officer the award")
+    return _review(
+        request,
+        pk,
+        services.decision_return,
+        _("Returned to the officer the award to %(offer)s for “%(title)s”."),
+    )
 
 
 # The inbox ----------------------------------------------------------------------------------
@@ -511,17 +536,17 @@ def _uploaded_pdf_sha256(request: HttpRequest) -> tuple[str, str]:
     (empty when there is none): no file, a file too large, or a file that is not a PDF."""
     upload = request.FILES.get("document")
     if upload is None or not upload.size:
-        return "", "Choose the PDF file of the document to verify."
+        return "", _("Choose the PDF file of the document to verify.")
     if upload.size > MAX_DOCUMENT_BYTES:
-        return "", (
-            f"The file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB: no document this "
-            "product issues is that large, so it did not issue this file."
-        )
+        return "", _(
+            "The file is larger than %(megabytes)s MB: no document this product issues is that "
+            "large, so it did not issue this file."
+        ) % {"megabytes": MAX_DOCUMENT_BYTES // (1024 * 1024)}
     digest = hashlib.sha256()
     first = True
     for chunk in upload.chunks():
         if first and not chunk.startswith(b"%PDF-"):
-            return "", (
+            return "", _(
                 "This file is not a PDF: choose the justification document's PDF file, or check "
                 "a snapshot (JSON) with the form below."
             )
@@ -575,7 +600,7 @@ def snapshot_signing_key(request: HttpRequest) -> HttpResponse:
     published = signing.published_key_document()
     if published is None:
         return JsonResponse(
-            {"detail": "This product has no snapshot signing key configured."}, status=503
+            {"detail": _("This product has no snapshot signing key configured.")}, status=503
         )
     return JsonResponse(published, json_dumps_params={"indent": 2})
 
@@ -658,7 +683,7 @@ def awards(request: HttpRequest) -> HttpResponse:
 
 def _require_reporter(request: HttpRequest) -> None:
     if not request.user.has_perm("procurement.add_usagereport"):
-        raise PermissionDenied("Only procurement officers report usage.")
+        raise PermissionDenied(_("Only procurement officers report usage."))
 
 
 @login_required
@@ -694,11 +719,17 @@ def usage_upload(request: HttpRequest) -> HttpResponse:
             else:
                 count = len(reports)
                 corrections = sum(1 for report in reports if report.corrects_id is not None)
-                messages.success(
-                    request,
-                    f"Stored {count} usage report{'s' if count != 1 else ''}"
-                    + (f" ({corrections} of them corrections)." if corrections else "."),
-                )
+                if corrections:
+                    stored = ngettext(
+                        "Stored %(count)s usage report (%(corrections)s of them corrections).",
+                        "Stored %(count)s usage reports (%(corrections)s of them corrections).",
+                        count,
+                    )
+                else:
+                    stored = ngettext(
+                        "Stored %(count)s usage report.", "Stored %(count)s usage reports.", count
+                    )
+                messages.success(request, stored % {"count": count, "corrections": corrections})
                 return redirect("awards")
     return render(
         request,
@@ -755,8 +786,11 @@ def policy_adopt(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"{department.name} now compares under {pack.title} version {pack.version}. "
-            "Earlier comparisons keep the version they ran under.",
+            _(
+                "%(department)s now compares under %(pack)s version %(version)s. "
+                "Earlier comparisons keep the version they ran under."
+            )
+            % {"department": department.name, "pack": pack.title, "version": pack.version},
         )
     return redirect("policy_detail", slug=slug, version=version)
 
@@ -780,13 +814,16 @@ def policy_diff(request: HttpRequest, slug: str, old: int, new: int) -> HttpResp
 
 # The page's sections after the trend, in order: a figure's name, and what its chart shows.
 TRANSPARENCY_SECTIONS = (
-    ("trend", "A line of the national domestic share by quarter, with the target line"),
-    ("by-sector", "Bars of each sector's share by where inferences run"),
-    ("by-use-case", "Bars of each use case's share by where inferences run"),
-    ("by-buyer-type", "Bars of each type of buyer's share by where inferences run"),
-    ("by-ministry", "Bars of each ministry's share by where inferences run"),
-    ("spending", "Bars of the rupees committed and the premium paid in each quarter"),
-    ("usage", "Bars of the requests projected and reported in each quarter served"),
+    (
+        "trend",
+        gettext_lazy("A line of the national domestic share by quarter, with the target line"),
+    ),
+    ("by-sector", gettext_lazy("Bars of each sector's share by where inferences run")),
+    ("by-use-case", gettext_lazy("Bars of each use case's share by where inferences run")),
+    ("by-buyer-type", gettext_lazy("Bars of each type of buyer's share by where inferences run")),
+    ("by-ministry", gettext_lazy("Bars of each ministry's share by where inferences run")),
+    ("spending", gettext_lazy("Bars of the rupees committed and the premium paid in each quarter")),
+    ("usage", gettext_lazy("Bars of the requests projected and reported in each quarter served")),
 )
 
 
@@ -828,7 +865,7 @@ def _scenario_context(request: HttpRequest, trend: national.Figure) -> dict[str,
         "scenario": scenario,
         "scenario_national": scenario.rows[0] if scenario else None,
         "scenario_table": _table(scenario) if scenario else None,
-        "scenario_definition": national.SCENARIO_DEFINITION,
+        "scenario_definition": _(national.SCENARIO_DEFINITION),
         "scenario_json": reverse("api:transparency-scenario") + "?" + query,
         "scenario_csv": reverse("api:transparency-scenario-csv") + "?" + query,
     }
@@ -870,8 +907,8 @@ def transparency(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "charts": drawn,
             "not_reported": ended[-1] if ended else None,
-            "definition": DEFINITION,
-            "suppression_rule": national.SUPPRESSION_RULE,
+            "definition": _(DEFINITION),
+            "suppression_rule": _(national.SUPPRESSION_RULE),
             "min_departments": national.MIN_DEPARTMENTS,
             "has_demo": headline.demo or any(f.demo for f in figures.values()),
             **context,

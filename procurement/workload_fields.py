@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_typ
 
 from django.core.exceptions import ValidationError
 from django.db.models import BaseConstraint, CheckConstraint, Q
+from django.utils.dateformat import format as format_date
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -563,7 +564,7 @@ def display(row: Field, value: Any) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, dt.date):
-        return f"{value.day} {value:%B %Y}"
+        return format_date(value, "j F Y")  # the month's name in the reader's language
     if isinstance(value, tuple | list):
         if row.spec.labels is not None:
             return ", ".join(row.spec.labels.label(item) for item in value)
@@ -614,12 +615,12 @@ def help_text(row: Field) -> str:
     """The help under a field: its help words, then an example."""
     text = _words(row.spec.help, row) if row.spec.help else ""
     if row.spec.example is not None and row.kind not in ("choice", "choices", "bool"):
-        example = display(row, row.spec.example)
-        text = f"{text} {_('e.g.')} {example}".strip()
+        example = str(_("e.g. %(example)s")) % {"example": display(row, row.spec.example)}
+        text = f"{text} {example}".strip()
     return text
 
 
-def choices(row: Field) -> list[tuple[str, str]]:
+def choices(row: Field) -> list[tuple[str, Words]]:
     """The choices of a choice field, from the engine's enumeration and its labels."""
     assert row.spec.labels is not None, row.name
     return row.spec.labels.choices

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from providers.models import (
     Certification,
@@ -66,15 +67,15 @@ class ReadOnly:
             shown.append((name, {**options, "fields": fields}))
         return shown
 
-    @admin.display(description="Source URL")
+    @admin.display(description=_("Source URL"))
     def source_url_link(self, obj: Any) -> str:
         return _outside_link(obj.source_url)
 
-    @admin.display(description="Website")
+    @admin.display(description=_("Website"))
     def website_link(self, obj: Any) -> str:
         return _outside_link(obj.website)
 
-    @admin.display(description="Evidence URL")
+    @admin.display(description=_("Evidence URL"))
     def evidence_url_link(self, obj: Any) -> str:
         return _outside_link(obj.evidence_url)
 
@@ -150,7 +151,7 @@ class RegionAdmin(ReadOnly, admin.ModelAdmin[Region]):
     fieldsets = (
         (None, {"fields": ("code", "name", "country", "city", "operator_type")}),
         (
-            "Operator: who owns and controls the data-centre region",
+            _("Operator: who owns and controls the data-centre region"),
             {
                 "fields": (
                     "operator_name",
@@ -161,7 +162,7 @@ class RegionAdmin(ReadOnly, admin.ModelAdmin[Region]):
                 )
             },
         ),
-        ("Source", {"fields": ("source_url", "source_note", "checked_on", "is_demo")}),
+        (_("Source"), {"fields": ("source_url", "source_note", "checked_on", "is_demo")}),
     )
 
 
@@ -170,9 +171,12 @@ class PriceRecordInline(ReadOnly, admin.StackedInline[PriceRecord, Offering]):
     extra = 0
     fieldsets = (
         (None, {"fields": ("effective_from", "currency")}),
-        ("Serverless", {"fields": ("input_per_mtok", "cached_input_per_mtok", "output_per_mtok")}),
         (
-            "Dedicated",
+            _("Serverless"),
+            {"fields": ("input_per_mtok", "cached_input_per_mtok", "output_per_mtok")},
+        ),
+        (
+            _("Dedicated"),
             {
                 "fields": (
                     "gpu_hour_price",
@@ -182,8 +186,8 @@ class PriceRecordInline(ReadOnly, admin.StackedInline[PriceRecord, Offering]):
                 )
             },
         ),
-        ("One-time", {"fields": ("onboarding_fee", "exit_fee")}),
-        ("Provenance", {"fields": PROVENANCE_FIELDS}),
+        (_("One-time"), {"fields": ("onboarding_fee", "exit_fee")}),
+        (_("Provenance"), {"fields": PROVENANCE_FIELDS}),
     )
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
@@ -28,20 +30,23 @@ SCHEMA_PATH = Path(__file__).with_name("catalogue.schema.json")
 MAX_REPORTED = 100
 
 PATTERN_MESSAGES = {
-    "^\\d{4}-\\d{2}-\\d{2}$": "must be a date written YYYY-MM-DD",
-    "^[a-z0-9]+(?:[-_][a-z0-9]+)*$": "must be a slug: lower-case letters and digits, - or _",
-    "^[A-Z]{2}$": "must be a two-letter ISO 3166-1 country code such as IN",
-    "^[A-Z]{3}$": "must be a three-letter ISO 4217 currency code such as INR",
-    "^[a-z]{2,3}$": "must be an ISO 639-1 language code such as hi",
+    "^\\d{4}-\\d{2}-\\d{2}$": gettext_lazy("must be a date written YYYY-MM-DD"),
+    "^[a-z0-9]+(?:[-_][a-z0-9]+)*$": gettext_lazy(
+        "must be a slug: lower-case letters and digits, - or _"
+    ),
+    "^[A-Z]{2}$": gettext_lazy("must be a two-letter ISO 3166-1 country code such as IN"),
+    "^[A-Z]{3}$": gettext_lazy("must be a three-letter ISO 4217 currency code such as INR"),
+    "^[a-z]{2,3}$": gettext_lazy("must be an ISO 639-1 language code such as hi"),
 }
-TYPE_NAMES = {
-    "number": "a number",
-    "integer": "a whole number",
-    "string": "text",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "an object",
-    "null": "null",
+# What a value of the wrong JSON type must be instead, by the type the schema names.
+TYPE_MESSAGES = {
+    "number": gettext_lazy("must be a number"),
+    "integer": gettext_lazy("must be a whole number"),
+    "string": gettext_lazy("must be text"),
+    "boolean": gettext_lazy("must be true or false"),
+    "array": gettext_lazy("must be a list"),
+    "object": gettext_lazy("must be an object"),
+    "null": gettext_lazy("must be null"),
 }
 URL_FIELDS = ("source_url", "evidence_url", "website")
 
@@ -89,7 +94,9 @@ def parse_catalogue(text: str) -> dict[str, Any]:
         raise CatalogueError(
             [
                 Problem(
-                    "(file)", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                    "(file)",
+                    _("not valid JSON at line %(line)s, column %(column)s: %(problem)s")
+                    % {"line": exc.lineno, "column": exc.colno, "problem": exc.msg},
                 )
             ]
         ) from None
@@ -121,39 +128,49 @@ def _describe(error: SchemaError) -> Iterator[Problem]:
     if kind == "required":
         for name in expected:
             if isinstance(instance, dict) and name not in instance:
-                yield Problem(format_path([*path, name]), "is required")
+                yield Problem(format_path([*path, name]), _("is required"))
         return
     if kind == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         for name in sorted(set(instance) - allowed):
-            yield Problem(format_path([*path, name]), "is not a field of this record")
+            yield Problem(format_path([*path, name]), _("is not a field of this record"))
         return
     messages: dict[str, Callable[[], str]] = {
-        "minimum": lambda: f"must be ≥ {expected}",
-        "maximum": lambda: f"must be ≤ {expected}",
-        "exclusiveMinimum": lambda: f"must be > {expected}",
-        "type": lambda: (
-            "must be "
-            + " or ".join(
-                TYPE_NAMES.get(t, t)
-                for t in ([expected] if isinstance(expected, str) else expected)
-            )
+        "minimum": lambda: _("must be ≥ %(limit)s") % {"limit": expected},
+        "maximum": lambda: _("must be ≤ %(limit)s") % {"limit": expected},
+        "exclusiveMinimum": lambda: _("must be > %(limit)s") % {"limit": expected},
+        "type": lambda: _type_message(expected),
+        "enum": lambda: _("must be one of: %(values)s") % {"values": ", ".join(map(str, expected))},
+        "const": lambda: _("must be %(value)s") % {"value": json.dumps(expected)},
+        "pattern": lambda: (
+            str(PATTERN_MESSAGES[expected])
+            if expected in PATTERN_MESSAGES
+            else _("must match %(pattern)s") % {"pattern": expected}
         ),
-        "enum": lambda: "must be one of: " + ", ".join(map(str, expected)),
-        "const": lambda: f"must be {json.dumps(expected)}",
-        "pattern": lambda: PATTERN_MESSAGES.get(expected, f"must match {expected}"),
         "format": lambda: (
-            "is not a real calendar date" if expected == "date" else f"is not a valid {expected}"
+            _("is not a real calendar date")
+            if expected == "date"
+            else _("is not a valid %(format)s") % {"format": expected}
         ),
         "minLength": lambda: (
-            "must not be empty" if expected == 1 else f"needs ≥ {expected} characters"
+            _("must not be empty")
+            if expected == 1
+            else _("needs ≥ %(limit)s characters") % {"limit": expected}
         ),
-        "maxLength": lambda: f"must be at most {expected} characters",
-        "minItems": lambda: f"must list at least {expected}",
-        "uniqueItems": lambda: "must not list the same value twice",
+        "maxLength": lambda: _("must be at most %(limit)s characters") % {"limit": expected},
+        "minItems": lambda: _("must list at least %(limit)s") % {"limit": expected},
+        "uniqueItems": lambda: _("must not list the same value twice"),
     }
     describe = messages.get(kind)
     yield Problem(format_path(path), describe() if describe else error.message)
+
+
+def _type_message(expected: str | list[str]) -> str:
+    """What a value of the wrong JSON type must be: one type, or any of several."""
+    types = [expected] if isinstance(expected, str) else expected
+    if len(types) == 1 and types[0] in TYPE_MESSAGES:
+        return str(TYPE_MESSAGES[types[0]])
+    return _("must be one of the types: %(types)s") % {"types": ", ".join(types)}
 
 
 def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
@@ -191,7 +208,7 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
         if provider.get("land_border_country") is False and provider.get("dpiit_registered_until"):
             yield Problem(
                 format_path([*base, "dpiit_registered_until"]),
-                "only bidders from land-border countries need DPIIT registration",
+                _("only bidders from land-border countries need DPIIT registration"),
             )
         own_offerings = {o["slug"] for o in provider.get("offerings", [])}
         for o, offering in enumerate(provider.get("offerings", [])):
@@ -200,7 +217,8 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
             if slug in offerings_seen:
                 yield Problem(
                     format_path([*where, "slug"]),
-                    f"'{slug}' is already used at {offerings_seen[slug]}",
+                    _("'%(slug)s' is already used at %(path)s")
+                    % {"slug": slug, "path": offerings_seen[slug]},
                 )
             offerings_seen.setdefault(slug, format_path(where))
             key = offering.get("litellm_key")
@@ -208,23 +226,29 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
                 if key in litellm_seen:
                     yield Problem(
                         format_path([*where, "litellm_key"]),
-                        f"'{key}' is already used at {litellm_seen[key]}",
+                        _("'%(slug)s' is already used at %(path)s")
+                        % {"slug": key, "path": litellm_seen[key]},
                     )
                 elif litellm_owner.get(key, slug) != slug:
                     yield Problem(
                         format_path([*where, "litellm_key"]),
-                        f"'{key}' already belongs to offering '{litellm_owner[key]}'",
+                        _("'%(key)s' already belongs to offering '%(offer)s'")
+                        % {"key": key, "offer": litellm_owner[key]},
                     )
                 litellm_seen.setdefault(key, format_path(where))
             yield from _provenance_problems(offering, where, needs_source=True)
             for field in ("processing_regions", "storage_regions", "log_regions"):
                 for r, code in enumerate(offering.get(field, [])):
                     if code not in regions:
-                        yield Problem(format_path([*where, field, r]), f"unknown region '{code}'")
+                        yield Problem(
+                            format_path([*where, field, r]),
+                            _("unknown region '%(code)s'") % {"code": code},
+                        )
             for lang_index, code in enumerate(offering["languages"]):
                 if code not in languages:
                     yield Problem(
-                        format_path([*where, "languages", lang_index]), f"unknown language '{code}'"
+                        format_path([*where, "languages", lang_index]),
+                        _("unknown language '%(code)s'") % {"code": code},
                     )
             yield from _duplicates(
                 offering.get("prices", []), [*where, "prices"], lambda r: r["effective_from"]
@@ -242,18 +266,18 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
                 if evaluation["evaluator"] not in evaluators:
                     yield Problem(
                         format_path([*at, "evaluator"]),
-                        f"unknown evaluator '{evaluation['evaluator']}'",
+                        _("unknown evaluator '%(slug)s'") % {"slug": evaluation["evaluator"]},
                     )
                 if evaluation["language"] not in languages:
                     yield Problem(
                         format_path([*at, "language"]),
-                        f"unknown language '{evaluation['language']}'",
+                        _("unknown language '%(code)s'") % {"code": evaluation["language"]},
                     )
                 if evaluation["valid_until"] < evaluation["evaluated_on"]:
                     yield Problem(
                         format_path([*at, "valid_until"]),
-                        f"{evaluation['valid_until']} is before evaluated_on "
-                        f"{evaluation['evaluated_on']}",
+                        _("%(date)s is before evaluated_on %(start)s")
+                        % {"date": evaluation["valid_until"], "start": evaluation["evaluated_on"]},
                     )
         yield from _duplicates(
             provider.get("certifications", []),
@@ -266,17 +290,19 @@ def _semantic_problems(data: dict[str, Any]) -> Iterator[Problem]:
             if cert.get("offering") and cert["offering"] not in own_offerings:
                 yield Problem(
                     format_path([*at, "offering"]),
-                    f"'{cert['offering']}' is not one of this provider's offerings",
+                    _("'%(slug)s' is not one of this provider's offerings")
+                    % {"slug": cert["offering"]},
                 )
             if cert.get("expires_on") and cert["expires_on"] < cert["issued_on"]:
                 yield Problem(
                     format_path([*at, "expires_on"]),
-                    f"{cert['expires_on']} is before issued_on {cert['issued_on']}",
+                    _("%(date)s is before issued_on %(start)s")
+                    % {"date": cert["expires_on"], "start": cert["issued_on"]},
                 )
             if not cert.get("demo") and not (cert.get("evidence_url") or cert.get("source_url")):
                 yield Problem(
                     format_path([*at, "evidence_url"]),
-                    "is required: a certification that is not demo data needs its evidence",
+                    _("is required: a certification that is not demo data needs its evidence"),
                 )
 
 
@@ -287,17 +313,21 @@ def _price_problems(price: dict[str, Any], mode: str, at: list[str | int]) -> It
     if mode == "serverless":
         for field in ("input_per_mtok", "output_per_mtok"):
             if price.get(field) is None:
-                yield Problem(format_path([*at, field]), "is required for a serverless offering")
+                yield Problem(format_path([*at, field]), _("is required for a serverless offering"))
         for field in gpu_fields:
             if price.get(field) is not None:
-                yield Problem(format_path([*at, field]), "does not apply to a serverless offering")
+                yield Problem(
+                    format_path([*at, field]), _("does not apply to a serverless offering")
+                )
     else:
         for field in ("gpu_hour_price", "output_tokens_per_sec_per_gpu", "gpus_per_node"):
             if price.get(field) is None:
-                yield Problem(format_path([*at, field]), "is required for a dedicated offering")
+                yield Problem(format_path([*at, field]), _("is required for a dedicated offering"))
         for field in token_fields:
             if price.get(field) is not None:
-                yield Problem(format_path([*at, field]), "does not apply to a dedicated offering")
+                yield Problem(
+                    format_path([*at, field]), _("does not apply to a dedicated offering")
+                )
 
 
 def _provenance_problems(
@@ -309,15 +339,18 @@ def _provenance_problems(
             try:
                 url_check(record[field])
             except ValidationError:
-                yield Problem(format_path([*at, field]), "must be an http(s) address")
+                yield Problem(format_path([*at, field]), _("must be an http(s) address"))
     if needs_source and not record.get("demo") and not record.get("source_url"):
         yield Problem(
             format_path([*at, "source_url"]),
-            "is required: a figure that is not demo data needs its source (or mark it demo)",
+            _("is required: a figure that is not demo data needs its source (or mark it demo)"),
         )
     checked = record.get("checked_on")
     if checked and dt.date.fromisoformat(checked) > dt.date.today():
-        yield Problem(format_path([*at, "checked_on"]), f"{checked} is in the future")
+        yield Problem(
+            format_path([*at, "checked_on"]),
+            _("%(date)s is in the future") % {"date": checked},
+        )
 
 
 def _duplicates(
@@ -331,6 +364,7 @@ def _duplicates(
             shown = k if isinstance(k, str) else ", ".join(str(x) for x in k if x is not None)
             yield Problem(
                 format_path([*base, i]),
-                f"duplicates {format_path([*base, first[k]])} ({shown})",
+                _("duplicates %(path)s (%(key)s)")
+                % {"path": format_path([*base, first[k]]), "key": shown},
             )
         first.setdefault(k, i)

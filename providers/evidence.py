@@ -30,6 +30,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrPromise
+
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 KINDS = {"pdf": "application/pdf", "csv": "text/csv", "json": "application/json"}
 
@@ -37,7 +41,17 @@ MAX_NAME_CHARACTERS = 120
 MAX_JSON_DEPTH = 64
 
 _MB = 1024 * 1024
-_KIND_LABELS = {"csv": "a CSV file", "json": "a JSON file"}
+# What a file whose name claims ``kind`` but whose content is a PDF is told.
+_NAMED_AS = {
+    "csv": gettext_lazy(
+        "%(name)s is called a CSV file but its content is a PDF: name it .pdf, or upload the file "
+        "it was meant to be."
+    ),
+    "json": gettext_lazy(
+        "%(name)s is called a JSON file but its content is a PDF: name it .pdf, or upload the "
+        "file it was meant to be."
+    ),
+}
 
 # Devices on Windows, whatever the extension after them ("CON.pdf" is the console).
 _WINDOWS_DEVICES = frozenset(
@@ -55,15 +69,46 @@ _BIDI_CONTROLS = frozenset(
 # First bytes of archives and compressed files: ZIP (and what is built on it: .docx, .xlsx, .jar),
 # gzip, 7-Zip, RAR, bzip2 (its magic and the first block's), xz and Zstandard.
 _ARCHIVES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "a ZIP archive"),
-    (b"PK\x05\x06", "a ZIP archive"),
-    (b"PK\x07\x08", "a ZIP archive"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\xfd7zXZ\x00", "an xz-compressed file"),
-    (b"\x28\xb5\x2f\xfd", "a Zstandard-compressed file"),
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"PK\x07\x08", "zip"),
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
 )
+# What an archive or compressed file of each kind is told.
+_ARCHIVE_REFUSALS: dict[str, StrPromise] = {
+    "zip": gettext_lazy(
+        "%(name)s is a ZIP archive. Archives are not accepted: upload the PDF, CSV or JSON file "
+        "itself."
+    ),
+    "gzip": gettext_lazy(
+        "%(name)s is a gzip-compressed file. Archives are not accepted: upload the PDF, CSV or "
+        "JSON file itself."
+    ),
+    "7z": gettext_lazy(
+        "%(name)s is a 7-Zip archive. Archives are not accepted: upload the PDF, CSV or JSON file "
+        "itself."
+    ),
+    "rar": gettext_lazy(
+        "%(name)s is a RAR archive. Archives are not accepted: upload the PDF, CSV or JSON file "
+        "itself."
+    ),
+    "xz": gettext_lazy(
+        "%(name)s is an xz-compressed file. Archives are not accepted: upload the PDF, CSV or "
+        "JSON file itself."
+    ),
+    "zstd": gettext_lazy(
+        "%(name)s is a Zstandard-compressed file. Archives are not accepted: upload the PDF, CSV "
+        "or JSON file itself."
+    ),
+    "bzip2": gettext_lazy(
+        "%(name)s is a bzip2-compressed file. Archives are not accepted: upload the PDF, CSV or "
+        "JSON file itself."
+    ),
+}
 _BZIP2 = re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)")
 
 # A PDF name: a slash, then characters up to the next white space or delimiter.
@@ -96,22 +141,23 @@ def evidence_check(name: str, data: bytes) -> Evidence:
     """``data`` as evidence named ``name``, or :class:`EvidenceRefused` saying what is wrong."""
     kind = _name_check(name)
     if not data:
-        raise EvidenceRefused(f"{name} is empty: upload the file with its content.")
+        raise EvidenceRefused(
+            _("%(name)s is empty: upload the file with its content.") % {"name": name}
+        )
     if len(data) > MAX_EVIDENCE_BYTES:
         raise EvidenceRefused(
-            f"{name} is {_megabytes(len(data))} MB: evidence files are limited to "
-            f"{MAX_EVIDENCE_BYTES // _MB} MB."
+            _("%(name)s is %(size)s MB: evidence files are limited to %(most)s MB.")
+            % {"name": name, "size": _megabytes(len(data)), "most": MAX_EVIDENCE_BYTES // _MB}
         )
     _refuse_archives_and_programs(name, data)
     if data.startswith(b"%PDF-"):
         if kind != "pdf":
-            raise EvidenceRefused(
-                f"{name} is called {_KIND_LABELS[kind]} but its content is a PDF: "
-                "name it .pdf, or upload the file it was meant to be."
-            )
+            raise EvidenceRefused(_NAMED_AS[kind] % {"name": name})
         _pdf_check(name, data)
     elif kind == "pdf":
-        raise EvidenceRefused(f"{name} is called a PDF but its content is not a PDF.")
+        raise EvidenceRefused(
+            _("%(name)s is called a PDF but its content is not a PDF.") % {"name": name}
+        )
     else:
         text = _text(name, data)
         if kind == "json":
@@ -130,50 +176,73 @@ def evidence_check(name: str, data: bytes) -> Evidence:
 def _name_check(name: str) -> str:
     """The kind ("pdf", "csv" or "json") a safe file name claims; refuses any other name."""
     if not name:
-        raise EvidenceRefused("The file has no name: name it, ending in .pdf, .csv or .json.")
+        raise EvidenceRefused(_("The file has no name: name it, ending in .pdf, .csv or .json."))
     shown = _shown(name)
     if len(name) > MAX_NAME_CHARACTERS:
         raise EvidenceRefused(
-            f'The file name "{shown}" is {len(name)} characters long: file names are limited to '
-            f"{MAX_NAME_CHARACTERS} characters."
+            _(
+                'The file name "%(name)s" is %(length)s characters long: file names are limited '
+                "to %(most)s characters."
+            )
+            % {"name": shown, "length": len(name), "most": MAX_NAME_CHARACTERS}
         )
     if any(_is_control(c) for c in name):
         raise EvidenceRefused(
-            f'The file name "{shown}" contains a control character: rename the file and upload '
-            "it again."
+            _(
+                'The file name "%(name)s" contains a control character: rename the file and '
+                "upload it again."
+            )
+            % {"name": shown}
         )
     if "/" in name or "\\" in name:
         raise EvidenceRefused(
-            f'The file name "{shown}" contains a folder path (/ or \\): upload the file under its '
-            "own name alone."
+            _(
+                'The file name "%(name)s" contains a folder path (/ or \\): upload the file under '
+                "its own name alone."
+            )
+            % {"name": shown}
         )
     if ".." in name:
-        raise EvidenceRefused(f'The file name "{shown}" contains "..": rename the file without it.')
+        raise EvidenceRefused(
+            _('The file name "%(name)s" contains "..": rename the file without it.')
+            % {"name": shown}
+        )
     if _FORBIDDEN_CHARACTERS.intersection(name):
         raise EvidenceRefused(
-            f'The file name "{shown}" contains a character file names cannot have '
-            '(< > : " | ? *): rename the file without it.'
+            _(
+                'The file name "%(name)s" contains a character file names cannot have '
+                '(< > : " | ? *): rename the file without it.'
+            )
+            % {"name": shown}
         )
     stem, dot, extension = name.rpartition(".")
     if dot and not stem:
         raise EvidenceRefused(
-            f'The file name "{shown}" is only an extension: give the file a name before it.'
+            _('The file name "%(name)s" is only an extension: give the file a name before it.')
+            % {"name": shown}
         )
     if name[0] in ".-":
         raise EvidenceRefused(
-            f'The file name "{shown}" starts with "{name[0]}": rename the file so that it starts '
-            "with a letter or a digit."
+            _(
+                'The file name "%(name)s" starts with "%(first)s": rename the file so that it '
+                "starts with a letter or a digit."
+            )
+            % {"name": shown, "first": name[0]}
         )
     device = name.split(".", 1)[0].rstrip(" ").upper()
     if device in _WINDOWS_DEVICES:
         raise EvidenceRefused(
-            f'The file name "{shown}" is reserved on Windows ({device}): rename the file.'
+            _('The file name "%(name)s" is reserved on Windows (%(device)s): rename the file.')
+            % {"name": shown, "device": device}
         )
     kind = extension.lower() if dot else ""
     if kind not in KINDS:
         raise EvidenceRefused(
-            f'"{shown}" is not a PDF, CSV or JSON file: evidence files must end in .pdf, .csv '
-            "or .json."
+            _(
+                '"%(name)s" is not a PDF, CSV or JSON file: evidence files must end in .pdf, .csv '
+                "or .json."
+            )
+            % {"name": shown}
         )
     return kind
 
@@ -202,32 +271,38 @@ def _refuse_archives_and_programs(name: str, data: bytes) -> None:
         if data.startswith(signature):
             _refuse_archive(name, what)
     if _BZIP2.match(data):
-        _refuse_archive(name, "a bzip2-compressed file")
+        _refuse_archive(name, "bzip2")
     # A DOS or Windows program starts with "MZ" and a header holding zero bytes; text starting
     # with "MZ" (Mozambique's country code, say) has none.
     if data.startswith(b"\x7fELF") or (data.startswith(b"MZ") and b"\x00" in data[:64]):
         raise EvidenceRefused(
-            f"{name} is a program, not a document: programs are not accepted as evidence."
+            _("%(name)s is a program, not a document: programs are not accepted as evidence.")
+            % {"name": name}
         )
 
 
 def _refuse_archive(name: str, what: str) -> None:
-    raise EvidenceRefused(
-        f"{name} is {what}. Archives are not accepted: upload the PDF, CSV or JSON file itself."
-    )
+    """Refuse ``name``, an archive of the kind ``what`` (a key of ``_ARCHIVE_REFUSALS``)."""
+    raise EvidenceRefused(_ARCHIVE_REFUSALS[what] % {"name": name})
 
 
 def _pdf_check(name: str, data: bytes) -> None:
     if b"%%EOF" not in data[-1024:]:
         raise EvidenceRefused(
-            f"{name} is not a complete PDF: it does not end with %%EOF, so it may have been cut "
-            "short. Save it again and upload it."
+            _(
+                "%(name)s is not a complete PDF: it does not end with %(eof)s, so it may have been "
+                "cut short. Save it again and upload it."
+            )
+            % {"name": name, "eof": "%%EOF"}
         )
     for match in _PDF_NAME.finditer(data):
         if _pdf_name(match.group(1)) in _PDF_ACTIVE_NAMES:
             raise EvidenceRefused(
-                f"{name} contains active content (JavaScript, launch actions or embedded files): "
-                "print it to a new PDF and upload that."
+                _(
+                    "%(name)s contains active content (JavaScript, launch actions or embedded "
+                    "files): print it to a new PDF and upload that."
+                )
+                % {"name": name}
             )
 
 
@@ -242,15 +317,21 @@ def _text(name: str, data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EvidenceRefused(
-            f"{name} is not UTF-8 text (the byte at position {exc.start + 1} is not): save it "
-            "as UTF-8 and upload it again."
+            _(
+                "%(name)s is not UTF-8 text (the byte at position %(position)s is not): save it "
+                "as UTF-8 and upload it again."
+            )
+            % {"name": name, "position": exc.start + 1}
         ) from None
     if "\x00" in text:
-        raise EvidenceRefused(f"{name} contains NUL characters, which text files do not have.")
+        raise EvidenceRefused(
+            _("%(name)s contains NUL characters, which text files do not have.") % {"name": name}
+        )
     lowered = text.lower()
     if lowered.lstrip().startswith("<") or any(markup in lowered for markup in _MARKUP):
         raise EvidenceRefused(
-            f"{name} contains HTML or script: evidence files must hold data only."
+            _("%(name)s contains HTML or script: evidence files must hold data only.")
+            % {"name": name}
         )
     return text
 
@@ -263,7 +344,7 @@ class _DuplicateKey(Exception):
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: set[str] = set()
-    for key, _ in pairs:
+    for key, _value in pairs:
         if key in seen:
             raise _DuplicateKey(key)
         seen.add(key)
@@ -271,7 +352,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _no_constant(constant: str) -> Any:
-    raise ValueError(f"{constant} is not a JSON number")
+    raise ValueError(_("%(constant)s is not a JSON number") % {"constant": constant})
 
 
 def _json_depth(value: Any) -> int:
@@ -289,7 +370,8 @@ def _json_depth(value: Any) -> int:
 
 def _json_check(name: str, text: str) -> None:
     too_deep = EvidenceRefused(
-        f"{name} nests arrays and objects more than {MAX_JSON_DEPTH} levels deep."
+        _("%(name)s nests arrays and objects more than %(most)s levels deep.")
+        % {"name": name, "most": MAX_JSON_DEPTH}
     )
     try:
         value = json.loads(
@@ -300,19 +382,24 @@ def _json_check(name: str, text: str) -> None:
         )
     except _DuplicateKey as exc:
         raise EvidenceRefused(
-            f'{name} has the key "{exc.key[:60]}" twice in one object: which value was meant?'
+            _('%(name)s has the key "%(key)s" twice in one object: which value was meant?')
+            % {"name": name, "key": exc.key[:60]}
         ) from None
     except RecursionError:  # the parser recurses once a level: far deeper than allowed
         raise too_deep from None
     except json.JSONDecodeError as exc:
         raise EvidenceRefused(
-            f"{name} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+            _("%(name)s is not valid JSON: %(problem)s (line %(line)s, column %(column)s).")
+            % {"name": name, "problem": exc.msg, "line": exc.lineno, "column": exc.colno}
         ) from None
     except ValueError as exc:  # NaN or Infinity, or an integer of more than 4 300 digits
-        raise EvidenceRefused(f"{name} is not valid JSON: {exc}.") from None
+        raise EvidenceRefused(
+            _("%(name)s is not valid JSON: %(problem)s.") % {"name": name, "problem": exc}
+        ) from None
     if not isinstance(value, dict | list):
         raise EvidenceRefused(
-            f"{name} must hold an object or an array at its top level, not a single value."
+            _("%(name)s must hold an object or an array at its top level, not a single value.")
+            % {"name": name}
         )
     if _json_depth(value) > MAX_JSON_DEPTH:
         raise too_deep
@@ -331,8 +418,11 @@ def _is_json(text: str) -> bool:
 def _csv_check(name: str, text: str) -> None:
     if _is_json(text):
         raise EvidenceRefused(
-            f"{name} is called a CSV file but its content is JSON: name it .json, or upload the "
-            "CSV file it was meant to be."
+            _(
+                "%(name)s is called a CSV file but its content is JSON: name it .json, or upload "
+                "the CSV file it was meant to be."
+            )
+            % {"name": name}
         )
     rows = 0
     try:
@@ -341,11 +431,18 @@ def _csv_check(name: str, text: str) -> None:
             for column_number, cell in enumerate(row, start=1):
                 if cell.startswith(_FORMULA_STARTS) and not _NEGATIVE_NUMBER.fullmatch(cell):
                     raise EvidenceRefused(
-                        f"{name} has a spreadsheet formula in row {row_number}, column "
-                        f"{column_number} (a cell starting with =, +, -, @, a tab or a carriage "
-                        "return): remove it, or start the cell with ' so it reads as text."
+                        _(
+                            "%(name)s has a spreadsheet formula in row %(row)s, column "
+                            "%(column)s (a cell starting with =, +, -, @, a tab or a carriage "
+                            "return): remove it, or start the cell with ' so it reads as text."
+                        )
+                        % {"name": name, "row": row_number, "column": column_number}
                     )
     except csv.Error as exc:
-        raise EvidenceRefused(f"{name} is not a readable CSV file: {exc}.") from None
+        raise EvidenceRefused(
+            _("%(name)s is not a readable CSV file: %(problem)s.") % {"name": name, "problem": exc}
+        ) from None
     if not rows:
-        raise EvidenceRefused(f"{name} has no rows: a CSV file needs one row at least.")
+        raise EvidenceRefused(
+            _("%(name)s has no rows: a CSV file needs one row at least.") % {"name": name}
+        )

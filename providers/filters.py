@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -37,29 +38,29 @@ def language_filter() -> django_filters.ModelChoiceFilter:
         queryset=Language.objects.all(),
         to_field_name="code",
         method="filter_language",
-        label="Language",
-        help_text="ISO 639-1 code, e.g. hi.",
+        label=_("Language"),
+        help_text=_("ISO 639-1 code, e.g. hi."),
     )
 
 
 class ProviderFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Name")
-    ownership = django_filters.ChoiceFilter(choices=labels.OWNERSHIP.choices)
+    q = django_filters.CharFilter(method="filter_q", label=_("Name"))
+    ownership = django_filters.ChoiceFilter(choices=labels.OWNERSHIP.choices, label=_("Ownership"))
     hosted_in_india = MethodBooleanFilter(
         method="filter_hosted_in_india",
-        label="Hosted in India",
-        help_text="Has an offering processed, stored and logged only in India.",
+        label=_("Hosted in India"),
+        help_text=_("Has an offering processed, stored and logged only in India."),
     )
     certification = django_filters.ChoiceFilter(
         choices=labels.CERTIFICATION_KIND.choices,
         method="filter_certification",
-        label="Certification",
-        help_text="Holds this certification, valid today.",
+        label=_("Certification"),
+        help_text=_("Holds this certification, valid today."),
     )
     pricing_mode = django_filters.ChoiceFilter(
         choices=labels.PRICING_MODE.choices,
         method="filter_pricing_mode",
-        label="Pricing mode",
+        label=_("Pricing mode"),
     )
     language = language_filter()
 
@@ -98,30 +99,36 @@ class ProviderFilter(django_filters.FilterSet):
 
 
 class OfferingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Name or model")
-    provider = django_filters.CharFilter(field_name="provider__slug", label="Provider (slug)")
+    q = django_filters.CharFilter(method="filter_q", label=_("Name or model"))
+    provider = django_filters.CharFilter(field_name="provider__slug", label=_("Provider (slug)"))
     ownership = django_filters.ChoiceFilter(
-        field_name="provider__ownership", choices=labels.OWNERSHIP.choices
+        field_name="provider__ownership",
+        choices=labels.OWNERSHIP.choices,
+        label=_("Provider ownership"),
     )
-    pricing_mode = django_filters.ChoiceFilter(choices=labels.PRICING_MODE.choices)
-    open_weights = django_filters.BooleanFilter()
+    pricing_mode = django_filters.ChoiceFilter(
+        choices=labels.PRICING_MODE.choices, label=_("Pricing mode")
+    )
+    open_weights = django_filters.BooleanFilter(label=_("Open weights"))
     hosted_in_india = MethodBooleanFilter(
         method="filter_hosted_in_india",
-        label="Hosted in India",
-        help_text="Prompts processed, data and logs stored only in India.",
+        label=_("Hosted in India"),
+        help_text=_("Prompts processed, data and logs stored only in India."),
     )
     language = language_filter()
     certification = django_filters.ChoiceFilter(
         choices=labels.CERTIFICATION_KIND.choices,
         method="filter_certification",
-        label="Certification",
-        help_text="Covered by this certification, valid today (provider-wide or for the offering).",
+        label=_("Certification"),
+        help_text=_(
+            "Covered by this certification, valid today (provider-wide or for the offering)."
+        ),
     )
     use_case = django_filters.ChoiceFilter(
         choices=labels.USE_CASE.choices,
         method="filter_use_case",
-        label="Evaluated for",
-        help_text="Has a quality evaluation for this use case.",
+        label=_("Evaluated for"),
+        help_text=_("Has a quality evaluation for this use case."),
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -36,7 +37,7 @@ class OperatorSerializer(serializers.ModelSerializer[Region]):
         source="operator_ownership", choices=labels.OWNERSHIP.choices, read_only=True
     )
     country = serializers.CharField(
-        source="operator_country", read_only=True, help_text="Country of incorporation."
+        source="operator_country", read_only=True, help_text=_("Country of incorporation.")
     )
     source_note = serializers.CharField(source="operator_source_note", read_only=True)
     is_demo = serializers.BooleanField(source="operator_is_demo", read_only=True)
@@ -78,7 +79,7 @@ class CertificationSerializer(serializers.ModelSerializer[Certification]):
         slug_field="slug",
         read_only=True,
         allow_null=True,
-        help_text="The offering it covers; null when it covers the whole provider.",
+        help_text=_("The offering it covers; null when it covers the whole provider."),
     )
     valid_today = serializers.SerializerMethodField()
 
@@ -134,10 +135,10 @@ class OfferingSerializer(serializers.HyperlinkedModelSerializer[Offering]):
     storage_regions = RegionSerializer(many=True, read_only=True)
     log_regions = RegionSerializer(many=True, read_only=True)
     languages = serializers.SlugRelatedField[Language](
-        slug_field="code", many=True, read_only=True, help_text="ISO 639-1 codes."
+        slug_field="code", many=True, read_only=True, help_text=_("ISO 639-1 codes.")
     )
     current_price = serializers.SerializerMethodField(
-        help_text="The price in force today (null if none)."
+        help_text=_("The price in force today (null if none).")
     )
 
     class Meta:
@@ -179,10 +180,10 @@ class OfferingSerializer(serializers.HyperlinkedModelSerializer[Offering]):
 
 
 class OfferingDetailSerializer(OfferingSerializer):
-    prices = PriceSerializer(many=True, read_only=True, help_text="Price history, newest first.")
+    prices = PriceSerializer(many=True, read_only=True, help_text=_("Price history, newest first."))
     evaluations = EvaluationSerializer(many=True, read_only=True)
     certifications = serializers.SerializerMethodField(
-        help_text="Provider-wide certifications and those scoped to this offering."
+        help_text=_("Provider-wide certifications and those scoped to this offering.")
     )
 
     class Meta(OfferingSerializer.Meta):
@@ -204,12 +205,12 @@ class OfferingRefSerializer(serializers.HyperlinkedModelSerializer[Offering]):
 class ProviderSerializer(serializers.HyperlinkedModelSerializer[Provider]):
     url = serializers.HyperlinkedIdentityField(view_name="api:provider-detail", lookup_field="slug")
     mii_class = serializers.CharField(
-        read_only=True, help_text="Make-in-India class from local content."
+        read_only=True, help_text=_("Make-in-India class from local content.")
     )
     serverless_count = serializers.IntegerField(read_only=True)
     dedicated_count = serializers.IntegerField(read_only=True)
     hosts_in_india = serializers.BooleanField(
-        read_only=True, help_text="Has an offering processed, stored and logged only in India."
+        read_only=True, help_text=_("Has an offering processed, stored and logged only in India.")
     )
     valid_certifications = CertificationSerializer(many=True, read_only=True)
 
@@ -240,7 +241,7 @@ class ProviderSerializer(serializers.HyperlinkedModelSerializer[Provider]):
 class ProviderDetailSerializer(ProviderSerializer):
     offerings = OfferingRefSerializer(source="offerings_with_prices", many=True, read_only=True)
     certifications = CertificationSerializer(
-        many=True, read_only=True, help_text="All certifications, valid and expired."
+        many=True, read_only=True, help_text=_("All certifications, valid and expired.")
     )
 
     class Meta(ProviderSerializer.Meta):

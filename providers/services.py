@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from providers.catalogue_format import CatalogueError, Problem
 from providers.litellm import LitellmPrice
@@ -347,7 +348,11 @@ def litellm_prices_import(
                     continue
                 if offering.pricing_mode != "serverless":
                     raise CatalogueError(
-                        [Problem(offering.slug, "a dedicated offering cannot follow a token price")]
+                        [
+                            Problem(
+                                offering.slug, _("a dedicated offering cannot follow a token price")
+                            )
+                        ]
                     )
                 _upsert(
                     report,

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procurement.selectors import offer_measurements
 from providers import selectors
@@ -61,7 +62,7 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         provider = selectors.provider_details(today).get(slug=slug)
     except Provider.DoesNotExist:
-        raise Http404("No provider with that name in the catalogue.") from None
+        raise Http404(_("No provider with that name in the catalogue.")) from None
     offerings = provider.offerings_with_prices
     certifications = list(provider.certifications.all())
     has_demo = provider.is_demo or selectors.any_demo(
@@ -111,7 +112,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         offering = selectors.offering_details(today).get(slug=slug)
     except Offering.DoesNotExist:
-        raise Http404("No offering with that name in the catalogue.") from None
+        raise Http404(_("No offering with that name in the catalogue.")) from None
     prices = list(offering.prices.all())
     evaluations = list(offering.evaluations.all())
     certifications = selectors.covering_certifications(offering)

@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 REQUIRED = {s.strip() for s in os.environ.get("REQUIRE_SERVICES", "").split(",") if s.strip()}
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,11 +48,23 @@ def _missing(service: str) -> str | None:
     return None
 
 
+CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "hi" / "LC_MESSAGES" / "django"
+
+
+def _check_catalogue_compiled() -> None:
+    """The pages and PDFs in Hindi read the compiled catalogue (git-ignored): refuse to run the
+    tests against a missing or stale one rather than fail them one by one."""
+    po, mo = CATALOGUE.with_suffix(".po"), CATALOGUE.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        raise pytest.UsageError(f"{mo} is missing or older than its .po: run `make messages`")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Under pytest-xdist (``make test`` runs two workers), each worker has a test database of its
     own (pytest-django adds the worker's name) and, here, a Redis database of its own: the next
     numbers after REDIS_URL's. Otherwise one worker's Celery tasks, throttle counters and
     ``flushdb`` would reach the other's tests."""
+    _check_catalogue_compiled()
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker.startswith("gw") or not settings.configured or not settings.REDIS_URL:
         return
@@ -90,6 +103,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.fail(f"{reason} — and REQUIRE_SERVICES says {service} must be there")
         if reason:
             pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English: a request in Hindi leaves Hindi active in the thread that
+    served it (Django's test client runs requests in the test's thread)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -126,3 +126,25 @@ def test_formatting_does_not_depend_on_the_callers_decimal_context():
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "sNaN", "not a number"])
 def test_what_is_not_a_finite_number_shows_as_a_dash(value):
     assert inr(value) == money(value, "USD") == lakh_crore(value) == percent(value) == "—"
+
+
+@pytest.mark.parametrize(
+    "amount", ["0", "-0.004", "999", "1000", "676564.5", "12345678.905", "-1234567.5", "1" * 30]
+)
+@pytest.mark.parametrize("code", ["en", "hi"])
+def test_babel_in_both_languages_writes_what_the_engine_writes(amount, code):
+    from django.utils import translation
+
+    from procurement.engine.numbers import format_inr as engine_inr
+
+    with translation.override(code):
+        assert inr(Decimal(amount)) == engine_inr(Decimal(amount))
+
+
+def test_lakh_and_crore_are_words_of_the_pages_language():
+    from django.utils import translation
+
+    with translation.override("hi"):
+        assert lakh_crore(Decimal("16000000")) == "₹1.60 करोड़"
+        assert lakh_crore(Decimal("450000")) == "₹4.50 लाख"
+    assert lakh_crore(Decimal("16000000")) == "₹1.60 crore"

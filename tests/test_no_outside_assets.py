@@ -35,6 +35,7 @@ SHIPPED = pack_data("india-default")["version"]
 NOT_PAGES = {
     "schema": "the OpenAPI document (YAML), checked in test_catalogue_api",
     "logout": "POST only",
+    "language_switch": "POST only",
     "workload_unarchive": "POST only",
     "comparison_create": "POST only",
     "decision_propose": "POST only",

@@ -4,6 +4,7 @@ account (see ``procurement.api_keys``). Sessions keep working for people signed 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -29,15 +30,15 @@ class DepartmentAPIKeyAuthentication(BaseAuthentication):
             return None
         if len(words) != 2:
             raise exceptions.AuthenticationFailed(
-                f"Send the key as 'Authorization: {KEYWORD} <key>'."
+                _("Send the key as 'Authorization: %(keyword)s <key>'.") % {"keyword": KEYWORD}
             )
         try:
             key = words[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("This API key is not valid.") from None
+            raise exceptions.AuthenticationFailed(_("This API key is not valid.")) from None
         api_key = api_key_authenticate(key)
         if api_key is None:
-            raise exceptions.AuthenticationFailed("This API key is not valid, or was revoked.")
+            raise exceptions.AuthenticationFailed(_("This API key is not valid, or was revoked."))
         return api_key.service_user, api_key
 
     def authenticate_header(self, request: Request) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer
@@ -26,7 +28,7 @@ class RolePermission(permissions.IsAuthenticated):
     ``action_permissions``, if any: refused (403) before the body is even read, as the pages
     do. The services check the same permission again; this only answers sooner."""
 
-    message = "Your role does not allow this."
+    message = gettext_lazy("Your role does not allow this.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         needed = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
@@ -97,7 +99,8 @@ class DepartmentScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField[
             if any(getattr(d, "code", None) == "does_not_exist" for d in error.detail):
                 what = self.get_queryset().model._meta.verbose_name
                 raise exceptions.NotFound(
-                    f"{self.field_name}: no {what} {data} in your department."
+                    _("%(field)s: no %(what)s %(id)s in your department.")
+                    % {"field": self.field_name, "what": what, "id": data}
                 ) from None
             raise
 

@@ -31,6 +31,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -66,7 +70,7 @@ class Role:
 
     permission: str | None
     record: Callable[[selectors.User], object | None]
-    refusal: str
+    refusal: StrOrPromise
 
     def held_by(self, user: selectors.User) -> bool:
         if not isinstance(user, Account):
@@ -82,22 +86,22 @@ def _community_record(user: selectors.User) -> object | None:
 EVALUATIONS = Role(
     "procurement.add_evaluationsubmission",
     selectors.evaluator_of,
-    "Only members of an evaluator organisation submit evaluations.",
+    gettext_lazy("Only members of an evaluator organisation submit evaluations."),
 )
 BENCHMARKS = Role(
     "procurement.add_benchmark",
     selectors.evaluator_of,
-    "Only members of an evaluator organisation register benchmarks.",
+    gettext_lazy("Only members of an evaluator organisation register benchmarks."),
 )
 MEASUREMENTS = Role(
     "procurement.add_measurement",
     selectors.contributor_of,
-    "Only registered practitioners publish measurements.",
+    gettext_lazy("Only registered practitioners publish measurements."),
 )
 SUBMISSIONS = Role(
     None,
     _community_record,
-    "Only evaluators' members, practitioners and domain experts have submissions.",
+    gettext_lazy("Only evaluators' members, practitioners and domain experts have submissions."),
 )
 
 
@@ -139,23 +143,26 @@ PUBLIC_READS = ("GET", "HEAD", "OPTIONS")
 
 # What a field whose choices its form reads from the database takes (the schema's words).
 CHOSEN_FROM = {
-    "offering": "The offer's slug, as /api/v1/offerings/ lists it.",
-    "language": "A language's code, e.g. hi.",
-    "languages": "Language codes, e.g. hi and en.",
-    "benchmark": "The id of a benchmark a catalogue steward has accepted "
-    "(/api/v1/community/benchmarks/).",
+    "offering": gettext_lazy("The offer's slug, as /api/v1/offerings/ lists it."),
+    "language": gettext_lazy("A language's code, e.g. hi."),
+    "languages": gettext_lazy("Language codes, e.g. hi and en."),
+    "benchmark": gettext_lazy(
+        "The id of a benchmark a catalogue steward has accepted (/api/v1/community/benchmarks/)."
+    ),
 }
 
 
 def _api_field(name: str, field: forms.Field) -> serializers.Field[Any, Any, Any, Any]:
     """The API field of one form field: its JSON type, limits and words, for the schema and
-    for refusing a JSON value of another type; the form does the checking."""
-    label = str(field.label or name)
-    words = " ".join(w for w in (str(field.help_text or ""), CHOSEN_FROM.get(name, "")) if w)
-    common: dict[str, Any] = {
-        "required": field.required,
-        "help_text": f"{label}: {words}" if words else label,
-    }
+    for refusing a JSON value of another type; the form does the checking. Its words stay lazy
+    (built at import), so the schema is in the reader's language."""
+    label = field.label if field.label is not None else name
+    # A form's texts are lazy: only an empty plain string is left out, none is read here.
+    words = [w for w in (field.help_text, CHOSEN_FROM.get(name, "")) if not isinstance(w, str) or w]
+    help_text: StrOrPromise = label
+    if words:
+        help_text = format_lazy("{}: " + " ".join("{}" for _word in words), label, *words)
+    common: dict[str, Any] = {"required": field.required, "help_text": help_text}
     if isinstance(field, forms.FileField):
         return serializers.FileField(**common)
     if isinstance(field, forms.BooleanField):
@@ -233,15 +240,15 @@ def parse(request: Request, form_class: type[F], shape: type[serializers.Seriali
     given twice, of another JSON type than ``shape`` gives it, or refused by the form."""
     data = request.data
     if not isinstance(data, Mapping):
-        raise exceptions.ValidationError({NON_FIELD: ["Send the fields as one JSON object."]})
+        raise exceptions.ValidationError({NON_FIELD: [_("Send the fields as one JSON object.")]})
     fields = shape().fields
     refused: dict[str, Any] = {}
     for key in data:
         field = fields.get(key)
         if field is None:
-            refused[str(key)] = ["Unknown field."]
+            refused[str(key)] = [_("Unknown field.")]
         elif hasattr(data, "getlist") and len(data.getlist(key)) > 1:
-            refused[str(key)] = ["Give this field once."]
+            refused[str(key)] = [_("Give this field once.")]
         elif not hasattr(data, "getlist") and (problem := json_type_error(field, data[key])):
             refused[str(key)] = problem
     if refused:
@@ -282,11 +289,13 @@ class StatusMixin(serializers.Serializer[Any]):
     selectors' rows, so a list makes no query a row)."""
 
     status = serializers.SerializerMethodField(
-        help_text="submitted: awaiting a catalogue steward's review; accepted; returned (with "
-        "the steward's reasons)."
+        help_text=gettext_lazy(
+            "submitted: awaiting a catalogue steward's review; accepted; returned (with "
+            "the steward's reasons)."
+        )
     )
     reasons = serializers.SerializerMethodField(
-        help_text="Why a steward returned it; null unless returned."
+        help_text=gettext_lazy("Why a steward returned it; null unless returned.")
     )
 
     def get_status(self, submission: Any) -> str:
@@ -299,7 +308,9 @@ class StatusMixin(serializers.Serializer[Any]):
 
 
 class OfferRefSerializer(serializers.ModelSerializer[Offering]):
-    provider = serializers.CharField(source="provider.name", help_text="The provider's name.")
+    provider = serializers.CharField(
+        source="provider.name", help_text=gettext_lazy("The provider's name.")
+    )
 
     class Meta:
         model = Offering
@@ -324,23 +335,27 @@ class AccreditationSerializer(serializers.ModelSerializer[Accreditation]):
         fields = ["scheme", "use_cases", "languages", "granted_on", "expires_on"]
 
     use_cases = serializers.ListField(
-        child=serializers.CharField(), help_text="The use cases it covers (codes)."
+        child=serializers.CharField(), help_text=gettext_lazy("The use cases it covers (codes).")
     )
     languages = serializers.ListField(
-        child=serializers.CharField(), help_text="The languages it covers (codes)."
+        child=serializers.CharField(), help_text=gettext_lazy("The languages it covers (codes).")
     )
 
 
 class CommunityEvaluatorSerializer(serializers.ModelSerializer[Evaluator]):
     accreditations = serializers.SerializerMethodField(
-        help_text="Its accreditations in force today: each a scope (use cases × languages) "
-        "and a term. A score counts towards a quality bar only within one of them."
+        help_text=gettext_lazy(
+            "Its accreditations in force today: each a scope (use cases × languages) "
+            "and a term. A score counts towards a quality bar only within one of them."
+        )
     )
     accepted_evaluations = serializers.IntegerField(
-        source="accepted", help_text="Evaluations of it a catalogue steward accepted."
+        source="accepted", help_text=gettext_lazy("Evaluations of it a catalogue steward accepted.")
     )
-    website = serializers.CharField(help_text="Its web site; empty when the catalogue has none.")
-    page = serializers.SerializerMethodField(help_text="Its page on the site.")
+    website = serializers.CharField(
+        help_text=gettext_lazy("Its web site; empty when the catalogue has none.")
+    )
+    page = serializers.SerializerMethodField(help_text=gettext_lazy("Its page on the site."))
 
     class Meta:
         model = Evaluator
@@ -370,16 +385,21 @@ class CommunityEvaluatorSerializer(serializers.ModelSerializer[Evaluator]):
 class CommunityEvaluationSerializer(StatusMixin, serializers.ModelSerializer[EvaluationSubmission]):
     offering = OfferRefSerializer()
     evaluator = EvaluatorRefSerializer()
-    language = serializers.CharField(source="language_id", help_text="The language's code.")
+    language = serializers.CharField(
+        source="language_id", help_text=gettext_lazy("The language's code.")
+    )
     benchmark = BenchmarkRefSerializer()
     evidence_sha256 = serializers.CharField(
-        source="evidence.sha256", help_text="The SHA-256 of the evidence file, in hex."
+        source="evidence.sha256",
+        help_text=gettext_lazy("The SHA-256 of the evidence file, in hex."),
     )
-    evidence_url = serializers.SerializerMethodField(help_text="Where to download the evidence.")
+    evidence_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Where to download the evidence.")
+    )
     item_results_url = serializers.SerializerMethodField(
-        help_text="Where to download the per-item results (JSON Lines)."
+        help_text=gettext_lazy("Where to download the per-item results (JSON Lines).")
     )
-    page = serializers.SerializerMethodField(help_text="Its page on the site.")
+    page = serializers.SerializerMethodField(help_text=gettext_lazy("Its page on the site."))
 
     class Meta:
         model = EvaluationSubmission
@@ -415,10 +435,24 @@ class CommunityEvaluationSerializer(StatusMixin, serializers.ModelSerializer[Eva
             "is_demo",
         ]
         extra_kwargs = {
-            "recomputed_score": {"help_text": "The score recomputed from the per-item results."},
-            "ci_low": {"help_text": "The 95 % interval of the recomputed score: its low end."},
-            "ci_high": {"help_text": "The 95 % interval of the recomputed score: its high end."},
-            "interval_method": {"help_text": "wilson (right or wrong items) or normal."},
+            "recomputed_score": {
+                "help_text": gettext_lazy("The score recomputed from the per-item results.")
+            },
+            "ci_low": {
+                "help_text": gettext_lazy(
+                    # xgettext:no-python-format
+                    "The 95 % interval of the recomputed score: its low end."
+                )
+            },
+            "ci_high": {
+                "help_text": gettext_lazy(
+                    # xgettext:no-python-format
+                    "The 95 % interval of the recomputed score: its high end."
+                )
+            },
+            "interval_method": {
+                "help_text": gettext_lazy("wilson (right or wrong items) or normal.")
+            },
         }
 
     def get_evidence_url(self, submission: EvaluationSubmission) -> str:
@@ -433,7 +467,7 @@ class CommunityEvaluationSerializer(StatusMixin, serializers.ModelSerializer[Eva
 
 class BenchmarkSerializer(StatusMixin, serializers.ModelSerializer[Benchmark]):
     evaluator = EvaluatorRefSerializer()
-    page = serializers.SerializerMethodField(help_text="Its page on the site.")
+    page = serializers.SerializerMethodField(help_text=gettext_lazy("Its page on the site."))
 
     class Meta:
         model = Benchmark
@@ -456,7 +490,8 @@ class BenchmarkSerializer(StatusMixin, serializers.ModelSerializer[Benchmark]):
         ]
 
     languages = serializers.ListField(
-        child=serializers.CharField(), help_text="The languages the test set covers (codes)."
+        child=serializers.CharField(),
+        help_text=gettext_lazy("The languages the test set covers (codes)."),
     )
 
     def get_page(self, benchmark: Benchmark) -> str:
@@ -465,16 +500,21 @@ class BenchmarkSerializer(StatusMixin, serializers.ModelSerializer[Benchmark]):
 
 class MeasurementSerializer(StatusMixin, serializers.ModelSerializer[Measurement]):
     status = serializers.SerializerMethodField(
-        help_text="submitted: published on the offer's page as community-reported; accepted: "
-        "its p95 latency promoted to the catalogue by a steward; returned: withdrawn, with the "
-        "steward's reasons."
+        help_text=gettext_lazy(
+            "submitted: published on the offer's page as community-reported; accepted: "
+            "its p95 latency promoted to the catalogue by a steward; returned: withdrawn, with the "
+            "steward's reasons."
+        )
     )
     offering = OfferRefSerializer()
     evidence_sha256 = serializers.CharField(
-        source="evidence.sha256", help_text="The SHA-256 of the evidence file, in hex."
+        source="evidence.sha256",
+        help_text=gettext_lazy("The SHA-256 of the evidence file, in hex."),
     )
-    evidence_url = serializers.SerializerMethodField(help_text="Where to download the evidence.")
-    page = serializers.SerializerMethodField(help_text="Its page on the site.")
+    evidence_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Where to download the evidence.")
+    )
+    page = serializers.SerializerMethodField(help_text=gettext_lazy("Its page on the site."))
 
     class Meta:
         model = Measurement
@@ -517,16 +557,20 @@ PAGES = {
 
 class OwnSubmissionSerializer(StatusMixin, serializers.Serializer[Any]):
     kind = serializers.SerializerMethodField(
-        help_text="evaluation, benchmark (an evaluator organisation's), measurement or "
-        "domain_note (the person's own)."
+        help_text=gettext_lazy(
+            "evaluation, benchmark (an evaluator organisation's), measurement or "
+            "domain_note (the person's own)."
+        )
     )
     id = serializers.IntegerField()
-    title = serializers.CharField(source="__str__", help_text="What it is, in words.")
+    title = serializers.CharField(source="__str__", help_text=gettext_lazy("What it is, in words."))
     submitted_at = serializers.DateTimeField()
     reviewed_at = serializers.SerializerMethodField(
-        help_text="When a steward accepted or returned it; null while it awaits review."
+        help_text=gettext_lazy(
+            "When a steward accepted or returned it; null while it awaits review."
+        )
     )
-    page = serializers.SerializerMethodField(help_text="Its page on the site.")
+    page = serializers.SerializerMethodField(help_text=gettext_lazy("Its page on the site."))
 
     def get_kind(self, submission: Model) -> str:
         return community.KIND[type(submission)]

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -23,7 +24,7 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class WorkloadFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Title or description contains")
+    q = django_filters.CharFilter(method="filter_q", label=_("Title or description contains"))
     status = django_filters.ChoiceFilter(choices=Workload.Status.choices)
     use_case = django_filters.ChoiceFilter(choices=labels.USE_CASE.choices)
 
@@ -36,8 +37,8 @@ class WorkloadFilter(django_filters.FilterSet):
 
 
 class ComparisonFilter(django_filters.FilterSet):
-    workload = IdFilter(field_name="workload_id", label="Workload id")
-    mechanism = django_filters.CharFilter(label="Award mechanism, e.g. l1 or transition_premium")
+    workload = IdFilter(field_name="workload_id", label=_("Workload id"))
+    mechanism = django_filters.CharFilter(label=_("Award mechanism, e.g. l1 or transition_premium"))
     decided_after = django_filters.DateFilter(field_name="decision_date", lookup_expr="gte")
     decided_before = django_filters.DateFilter(field_name="decision_date", lookup_expr="lte")
 
@@ -47,7 +48,7 @@ class ComparisonFilter(django_filters.FilterSet):
 
 
 class DecisionFilter(django_filters.FilterSet):
-    comparison = IdFilter(field_name="comparison_id", label="Comparison id")
+    comparison = IdFilter(field_name="comparison_id", label=_("Comparison id"))
     status = django_filters.ChoiceFilter(choices=Decision.Status.choices)
 
     class Meta:
@@ -56,7 +57,7 @@ class DecisionFilter(django_filters.FilterSet):
 
 
 class DocumentFilter(django_filters.FilterSet):
-    comparison = IdFilter(field_name="comparison_id", label="Comparison id")
+    comparison = IdFilter(field_name="comparison_id", label=_("Comparison id"))
     status = django_filters.ChoiceFilter(choices=JustificationDocument.Status.choices)
 
     class Meta:

@@ -11,6 +11,7 @@ from typing import Any
 
 import simplejson
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
@@ -186,7 +187,7 @@ class OcdsView(APIView):
 def _day(request: Request, name: str) -> dt.date | None:
     values = request.query_params.getlist(name)
     if len(values) > 1:
-        raise exceptions.ValidationError({name: ["Give this parameter once."]})
+        raise exceptions.ValidationError({name: [_("Give this parameter once.")]})
     if not values:
         return None
     try:
@@ -195,7 +196,7 @@ def _day(request: Request, name: str) -> dt.date | None:
     except ValueError:
         pass
     raise exceptions.ValidationError(
-        {name: ["Give a day from 2000-01-01 to 2099-12-31 as YYYY-MM-DD, e.g. 2026-04-01."]}
+        {name: [_("Give a day from 2000-01-01 to 2099-12-31 as YYYY-MM-DD, e.g. 2026-04-01.")]}
     )
 
 
@@ -271,7 +272,10 @@ class BulkReleasesView(OcdsView):
         steps = ocds.releases_dated(first, last) if first <= last else []
         if not steps:
             return Response(
-                {"detail": f"No release is dated from {first} to {last}."},
+                {
+                    "detail": _("No release is dated from %(first)s to %(last)s.")
+                    % {"first": first, "last": last}
+                },
                 status=status.HTTP_404_NOT_FOUND,
                 headers=headers,
             )

@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from procurement import engine
+from procurement import engine, labels
 
 
 class DepthLimitedJSONParser(JSONParser):
@@ -34,8 +35,11 @@ class DepthLimitedJSONParser(JSONParser):
             # Like DRF, only a text encoding: bytes.decode refuses bz2_codec and its kind.
             text = stream.read().decode(encoding)
         except (LookupError, UnicodeError):
-            raise ParseError(f"JSON parse error - the body is not {encoding} text") from None
+            raise ParseError(
+                _("JSON parse error - the body is not %(encoding)s text") % {"encoding": encoding}
+            ) from None
         try:
-            return engine.load_json(text, path="body")
+            with labels.engine_in_reader_language():
+                return engine.load_json(text, path="body")
         except engine.EngineValidationError as exc:
-            raise ParseError(f"JSON parse error - {exc}") from None
+            raise ParseError(_("JSON parse error - %(problem)s") % {"problem": exc}) from None

@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -82,7 +84,8 @@ def workload_serializer_field(row: Field) -> serializers.Field[Any, Any, Any, An
     child: serializers.Field[Any, Any, Any, Any]
     if row.spec.labels is None:
         child = serializers.RegexField(
-            r"^[a-z]{2}$", error_messages={"invalid": "Use a two-letter ISO 639-1 code, e.g. hi."}
+            r"^[a-z]{2}$",
+            error_messages={"invalid": gettext_lazy("Use a two-letter ISO 639-1 code, e.g. hi.")},
         )
     else:
         child = serializers.ChoiceField(choices=workload_fields.choices(row))
@@ -130,8 +133,8 @@ class WorkloadSerializer(StrictSerializer, serializers.ModelSerializer[Workload]
         unknown = set(value) - known
         if unknown:
             raise serializers.ValidationError(
-                f"Unknown language code(s): {', '.join(sorted(unknown))}. "
-                "See the languages of /api/v1/offerings/."
+                _("Unknown language code(s): %(codes)s. See the languages of /api/v1/offerings/.")
+                % {"codes": ", ".join(sorted(unknown))}
             )
         return value
 
@@ -185,7 +188,8 @@ class PolicyPackSerializer(serializers.ModelSerializer[PolicyPack]):
 
 class PolicyPackDetailSerializer(PolicyPackSerializer):
     document = serializers.JSONField(
-        read_only=True, help_text="The policy in the engine's JSON format, with its citations."
+        read_only=True,
+        help_text=gettext_lazy("The policy in the engine's JSON format, with its citations."),
     )
 
     class Meta(PolicyPackSerializer.Meta):
@@ -199,23 +203,29 @@ class ComparisonCreateSerializer(StrictSerializer):
     """Which workload to compare, and on which date's rules and prices."""
 
     workload = DepartmentScopedPrimaryKeyRelatedField(
-        queryset=Workload.objects.all(), help_text="A workload of your department."
+        queryset=Workload.objects.all(), help_text=gettext_lazy("A workload of your department.")
     )
     decision_date = StrictDateField(
-        required=False, help_text="The date the rules and prices are taken at (default: today)."
+        required=False,
+        help_text=gettext_lazy("The date the rules and prices are taken at (default: today)."),
     )
     match_declines = serializers.ListField(
         child=serializers.CharField(min_length=1, max_length=200, trim_whitespace=False),
         required=False,
         max_length=100,
-        help_text="Offer ids of Class-I suppliers assumed to decline an invitation to match L1 "
-        "(Make in India Order para 3A(c)); every other invited supplier is assumed to accept.",
+        help_text=gettext_lazy(
+            "Offer ids of Class-I suppliers assumed to decline an invitation to match L1 "
+            "(Make in India Order para 3A(c)); every other invited supplier is assumed to accept."
+        ),
     )
 
     def validate_decision_date(self, value: Any) -> Any:
         dates = bounds.PLANNING_DATES
         if not dates.contains(value):
-            raise serializers.ValidationError(f"Enter a date {dates.describe()}.")
+            raise serializers.ValidationError(
+                _("Enter a date between %(earliest)s and %(latest)s.")
+                % {"earliest": dates.earliest.isoformat(), "latest": dates.latest.isoformat()}
+            )
         return value
 
 
@@ -227,7 +237,9 @@ class ComparisonSerializer(serializers.Serializer[Comparison]):
     url = serializers.HyperlinkedIdentityField(view_name="api:comparison-detail")
     snapshot_url = serializers.HyperlinkedIdentityField(
         view_name="api:comparison-snapshot",
-        help_text="The stored snapshot: every input and the results, as canonical JSON.",
+        help_text=gettext_lazy(
+            "The stored snapshot: every input and the results, as canonical JSON."
+        ),
     )
     workload = serializers.IntegerField(source="workload_id", read_only=True)
     workload_title = serializers.CharField(source="workload.title", read_only=True)
@@ -235,21 +247,24 @@ class ComparisonSerializer(serializers.Serializer[Comparison]):
     decision_date = serializers.DateField(read_only=True)
     fingerprint = serializers.CharField(
         read_only=True,
-        help_text="SHA-256 of the snapshot's canonical JSON without its fingerprint key; "
-        "printed on every page of the justification PDF.",
+        help_text=gettext_lazy(
+            "SHA-256 of the snapshot's canonical JSON without its fingerprint key; "
+            "printed on every page of the justification PDF."
+        ),
     )
     engine_version = serializers.CharField(read_only=True)
     offer_count = serializers.IntegerField(read_only=True)
     eligible_count = serializers.IntegerField(read_only=True)
     recommended_offer_id = serializers.CharField(
-        read_only=True, help_text="Empty when no offer passed every rule."
+        read_only=True, help_text=gettext_lazy("Empty when no offer passed every rule.")
     )
     recommended_name = serializers.CharField(read_only=True)
     recommended_total_inr = serializers.DecimalField(
         max_digits=30, decimal_places=2, read_only=True, allow_null=True
     )
     mechanism = serializers.CharField(
-        read_only=True, help_text="How the award was made, e.g. l1 or transition_premium."
+        read_only=True,
+        help_text=gettext_lazy("How the award was made, e.g. l1 or transition_premium."),
     )
     uses_demo_data = serializers.BooleanField(read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
@@ -308,13 +323,18 @@ def comparison_summary(values: Mapping[str, Any], request: Request | None) -> di
 
 class ComparisonDetailSerializer(ComparisonSerializer):
     """The summary and the engine's results. The API writes the results exactly as they were
-    stored at insert (``ComparisonResults``), without parsing them; this class documents it."""
+    stored at insert (``ComparisonResults``), without parsing them (in English; for a reader
+    in Hindi, selectors.reader_results_json); this class documents it."""
 
     results = serializers.JSONField(
         read_only=True,
-        help_text="The engine's results exactly as stored: eligibility of every offer with "
-        "reasons and citations, TCO by year, the recommendation, preferences and "
-        "sensitivity. Schema: `results` in docs/snapshot.schema.json.",
+        help_text=gettext_lazy(
+            "The engine's results exactly as stored: eligibility of every offer with "
+            "reasons and citations, TCO by year, the recommendation, preferences and "
+            "sensitivity. Schema: `results` in docs/snapshot.schema.json. With "
+            "`Accept-Language: hi` the sentences (messages, explanation, statements) are in "
+            "Hindi, recomputed from the snapshot; every figure, code and id is as stored."
+        ),
     )
 
 
@@ -357,23 +377,28 @@ class DecisionProposeSerializer(StrictSerializer):
     """The award an officer proposes."""
 
     comparison = DepartmentScopedPrimaryKeyRelatedField(
-        queryset=Comparison.objects.defer("snapshot"), help_text="A comparison of your department."
+        queryset=Comparison.objects.defer("snapshot"),
+        help_text=gettext_lazy("A comparison of your department."),
     )
     offer_id = serializers.CharField(
-        max_length=120, help_text="The offer to award: one that passed every rule."
+        max_length=120, help_text=gettext_lazy("The offer to award: one that passed every rule.")
     )
     reason = serializers.CharField(
         max_length=MAX_TEXT,
         allow_blank=True,
         required=False,
         default="",
-        help_text="Required when the award departs from the recommendation; it goes on file.",
+        help_text=gettext_lazy(
+            "Required when the award departs from the recommendation; it goes on file."
+        ),
     )
     restricted = serializers.BooleanField(
         required=False,
-        help_text="Count this award in the national totals only (e.g. security): the public "
-        "figures never show it by sector, use case, buyer type or ministry. Left out: true for "
-        "a department of a restricted sector (defence and security), false otherwise.",
+        help_text=gettext_lazy(
+            "Count this award in the national totals only (e.g. security): the public "
+            "figures never show it by sector, use case, buyer type or ministry. Left out: true for "
+            "a department of a restricted sector (defence and security), false otherwise."
+        ),
     )
 
 
@@ -385,15 +410,19 @@ class DecisionReviewSerializer(StrictSerializer):
         allow_blank=True,
         required=False,
         default="",
-        help_text="Required to return a proposal; optional to approve it.",
+        help_text=gettext_lazy("Required to return a proposal; optional to approve it."),
     )
 
 
 class PingSerializer(serializers.Serializer[Any]):
-    user = serializers.CharField(help_text="The caller's user name (`api-<prefix>` for a key).")
-    department = serializers.CharField(allow_null=True, help_text="The caller's department.")
+    user = serializers.CharField(
+        help_text=gettext_lazy("The caller's user name (`api-<prefix>` for a key).")
+    )
+    department = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("The caller's department.")
+    )
     api_key = serializers.CharField(
-        allow_null=True, help_text="The name of the key used, or null for a session."
+        allow_null=True, help_text=gettext_lazy("The name of the key used, or null for a session.")
     )
 
 
@@ -404,33 +433,38 @@ class DocumentSerializer(serializers.ModelSerializer[JustificationDocument]):
     """A justification document: its rendering status, and where to download it once ready."""
 
     status_url = serializers.HyperlinkedIdentityField(
-        view_name="api:document-detail", help_text="Poll this until `status` is ready or failed."
+        view_name="api:document-detail",
+        help_text=gettext_lazy("Poll this until `status` is ready or failed."),
     )
     download_url = serializers.SerializerMethodField(
-        help_text="The PDF, once `status` is ready (null before)."
+        help_text=gettext_lazy("The PDF, once `status` is ready (null before).")
     )
     comparison = serializers.IntegerField(source="comparison_id", read_only=True)
     fingerprint = serializers.CharField(
         source="comparison.fingerprint",
         read_only=True,
-        help_text="The comparison's fingerprint, printed in every footer of the PDF.",
+        help_text=gettext_lazy("The comparison's fingerprint, printed in every footer of the PDF."),
     )
     final = serializers.BooleanField(
         read_only=True,
-        help_text="The final file note, requested once the award was approved (the approval "
-        "requests it); false for a draft, which a ready final version supersedes.",
+        help_text=gettext_lazy(
+            "The final file note, requested once the award was approved (the approval "
+            "requests it); false for a draft, which a ready final version supersedes."
+        ),
     )
     kind = serializers.ChoiceField(
         choices=JustificationDocument.Kind.choices,
         read_only=True,
-        help_text="file_note: the pre-tender file note of the comparison; bid_document: the "
-        "bid document of a tender (its comparison is the tender's planning comparison).",
+        help_text=gettext_lazy(
+            "file_note: the pre-tender file note of the comparison; bid_document: the "
+            "bid document of a tender (its comparison is the tender's planning comparison)."
+        ),
     )
     tender = serializers.IntegerField(
         source="tender_id",
         read_only=True,
         allow_null=True,
-        help_text="The tender of a bid document; null for a file note.",
+        help_text=gettext_lazy("The tender of a bid document; null for a file note."),
     )
 
     class Meta:
@@ -473,13 +507,19 @@ class AwardSerializer(serializers.ModelSerializer[Decision]):
     url = serializers.HyperlinkedIdentityField(view_name="api:award-detail")
     usage_url = serializers.HyperlinkedIdentityField(
         view_name="api:award-usage",
-        help_text="GET: the award's usage reports; POST: report a quarter.",
+        help_text=gettext_lazy("GET: the award's usage reports; POST: report a quarter."),
     )
     workload = serializers.CharField(
-        source="comparison.workload.title", read_only=True, help_text="The workload's title."
+        source="comparison.workload.title",
+        read_only=True,
+        help_text=gettext_lazy("The workload's title."),
     )
-    contract_start = serializers.SerializerMethodField(help_text="The contract's first day.")
-    contract_end = serializers.SerializerMethodField(help_text="The contract's last day.")
+    contract_start = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The contract's first day.")
+    )
+    contract_end = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The contract's last day.")
+    )
 
     class Meta:
         model = Decision
@@ -516,7 +556,7 @@ class UsageReportSerializer(serializers.ModelSerializer[UsageReport]):
         source="corrects_id",
         read_only=True,
         allow_null=True,
-        help_text="The earlier report of the same quarter this one corrects, if any.",
+        help_text=gettext_lazy("The earlier report of the same quarter this one corrects, if any."),
     )
     reported_by = serializers.SerializerMethodField()
 
@@ -549,10 +589,14 @@ class UsageReportCreateSerializer(StrictSerializer):
     quarter = serializers.RegexField(
         national.QUARTER_PATTERN,
         max_length=7,
-        help_text="The quarter served, e.g. 2026-Q3 (July to September 2026): one that has "
-        "begun, within the contract.",
+        help_text=gettext_lazy(
+            "The quarter served, e.g. 2026-Q3 (July to September 2026): one that has "
+            "begun, within the contract."
+        ),
         error_messages={
-            "invalid": "Write the quarter as YYYY-Qn, e.g. 2026-Q3 for July to September 2026."
+            "invalid": gettext_lazy(
+                "Write the quarter as YYYY-Qn, e.g. 2026-Q3 for July to September 2026."
+            )
         },
     )
     requests = serializers.IntegerField(min_value=0, max_value=services.MAX_USAGE_COUNT)
@@ -563,12 +607,14 @@ class UsageReportCreateSerializer(StrictSerializer):
         decimal_places=2,
         min_value=Decimal(0),
         max_value=bounds.MAX_MONEY,
-        help_text='Rupees invoiced for the quarter, as a decimal string, e.g. "1250000.00".',
+        help_text=gettext_lazy(
+            'Rupees invoiced for the quarter, as a decimal string, e.g. "1250000.00".'
+        ),
     )
     note = serializers.CharField(
         max_length=1_000,
         allow_blank=True,
         required=False,
         default="",
-        help_text="Required for a correction: why the figures change.",
+        help_text=gettext_lazy("Required for a correction: why the figures change."),
     )

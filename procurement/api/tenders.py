@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
@@ -92,11 +94,11 @@ BID_RECORD_EXAMPLE = {
 class TenderSerializer(serializers.ModelSerializer[Tender]):
     url = serializers.HyperlinkedIdentityField(view_name="api:tender-detail")
     bids_received = serializers.SerializerMethodField(
-        help_text="How many bids arrived (known before the opening; nothing else is)."
+        help_text=gettext_lazy("How many bids arrived (known before the opening; nothing else is).")
     )
     opened_at = serializers.SerializerMethodField()
     bids_sha256 = serializers.SerializerMethodField(
-        help_text="The fingerprint of the bids as opened; null until the opening."
+        help_text=gettext_lazy("The fingerprint of the bids as opened; null until the opening.")
     )
 
     class Meta:
@@ -143,12 +145,15 @@ class TenderCreateSerializer(StrictSerializer):
     """A tender published from an approved planning decision of your department."""
 
     planning_decision = DepartmentScopedPrimaryKeyRelatedField(
-        queryset=Decision.objects.all(), help_text="An approved decision of your department."
+        queryset=Decision.objects.all(),
+        help_text=gettext_lazy("An approved decision of your department."),
     )
     reference = serializers.CharField(max_length=120)
     title = serializers.CharField(max_length=300)
-    bid_deadline = StrictDateTimeField(help_text="At least 21 days from now.")
-    opening_at = StrictDateTimeField(help_text="At or after the deadline, within 7 days.")
+    bid_deadline = StrictDateTimeField(help_text=gettext_lazy("At least 21 days from now."))
+    opening_at = StrictDateTimeField(
+        help_text=gettext_lazy("At or after the deadline, within 7 days.")
+    )
     benchmark_description = serializers.CharField(max_length=TEXT)
     benchmark_rubric = serializers.CharField(max_length=TEXT)
     pass_mark = RangedDecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
@@ -193,7 +198,9 @@ class BidRecordSerializer(StrictSerializer):
     format (the same fields as a catalogue offer: see a comparison's snapshot, inputs.offers)."""
 
     bidder_name = serializers.CharField(max_length=200)
-    offer = serializers.DictField(help_text="The offer's terms, in the engine's offer format.")
+    offer = serializers.DictField(
+        help_text=gettext_lazy("The offer's terms, in the engine's offer format.")
+    )
     local_content_pct = RangedDecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100
     )
@@ -202,7 +209,7 @@ class BidRecordSerializer(StrictSerializer):
     mse = serializers.BooleanField()
     udyam_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     startup = serializers.BooleanField()
-    received_at = StrictDateTimeField(help_text="Not after the deadline.")
+    received_at = StrictDateTimeField(help_text=gettext_lazy("Not after the deadline."))
 
 
 class BidRecordedSerializer(serializers.Serializer[Any]):
@@ -283,10 +290,12 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Department
         tender = self.get_object()
         if request.method == "GET":
             if selectors.opening_of(tender) is None:
-                raise ValidationError("The bids are sealed until they are opened.", code=CONFLICT)
+                raise ValidationError(
+                    _("The bids are sealed until they are opened."), code=CONFLICT
+                )
             return Response(BidSerializer(selectors.opened_bids(tender), many=True).data)
         if not request.user.has_perm("procurement.add_bid"):
-            raise exceptions.PermissionDenied("Your role does not allow this.")
+            raise exceptions.PermissionDenied(_("Your role does not allow this."))
         data = self.parse(BidRecordSerializer)
         bid = tendering.bid_record(
             user=request.user,

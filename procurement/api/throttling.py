@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 from rest_framework import permissions, status
 from rest_framework.exceptions import APIException
@@ -38,7 +39,7 @@ class BudgetUnavailable(APIException):
     config.api's ServiceUnavailable: DRF imports this module while config.api is loading.)"""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = (
+    default_detail = _(
         "The service that counts request budgets is unreachable, so changes are refused for now "
         "(reading still works). Nothing was changed; try again in a minute."
     )
@@ -57,7 +58,7 @@ def count_in_window(key: str, seconds: int) -> tuple[int, int]:
             pipe.set(full_key, 0, ex=seconds, nx=True)
             pipe.incr(full_key)
             pipe.ttl(full_key)
-            _, count, left = pipe.execute()
+            _opened, count, left = pipe.execute()
         return int(count), max(int(left), 1)
     while True:
         cache.add(key, 0, timeout=seconds)

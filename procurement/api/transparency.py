@@ -11,6 +11,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions
@@ -24,7 +26,7 @@ from procurement.forms import ScenarioForm
 
 DEFAULT_PREMIUM = ScenarioForm.DEFAULT_PREMIUM
 SCENARIO = "scenario"
-SCENARIO_TITLE = "If every award since a quarter had applied a transition premium"
+SCENARIO_TITLE = gettext_lazy("If every award since a quarter had applied a transition premium")
 HOST = "https://procure.example.gov.in/api/v1"
 
 _ROW_EXAMPLE = {
@@ -159,7 +161,7 @@ def scenario_arguments(request: Request) -> tuple[str, int]:
     for name in ("since", "premium"):
         values = request.query_params.getlist(name)
         if len(values) > 1:
-            raise exceptions.ValidationError({name: ["Give this parameter once."]})
+            raise exceptions.ValidationError({name: [_("Give this parameter once.")]})
         if values:
             data[name] = values[0]
     if "since" not in data:
@@ -226,7 +228,7 @@ class TransparencyIndexView(PublicView):
         figures.append(
             entry(
                 SCENARIO,
-                SCENARIO_TITLE,
+                str(SCENARIO_TITLE),
                 "api:transparency-scenario",
                 "api:transparency-scenario-csv",
             )

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -187,8 +188,11 @@ class WorkloadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
             # Every field sent passed its own checks: what is refused is the workload they make
             # with the values stored (e.g. both token counts zero) — a conflict with its state.
             raise DjangoValidationError(
-                "With the values stored, this change would make a workload the product refuses: "
-                + " ".join(error.messages),
+                _(
+                    "With the values stored, this change would make a workload the product "
+                    "refuses: %(problems)s"
+                )
+                % {"problems": " ".join(error.messages)},
                 code=CONFLICT,
             ) from None
         return Response(self.get_serializer(workload).data)
@@ -277,10 +281,12 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
     def retrieve(self, request: Request, pk: str) -> HttpResponse:
         """The summary and the results stored at insert (a detail route of the router), read
         from the caller's department's comparisons in one query."""
-        found = selectors.comparison_detail(self.get_queryset(), pk)
+        rows = self.get_queryset()
+        found = selectors.comparison_detail(rows, pk)
         if found is None:
-            raise Http404("No Comparison matches the given query.")
-        return self.detail_response(*found)
+            raise Http404(_("No Comparison matches the given query."))
+        summary, results = found
+        return self.detail_response(summary, selectors.reader_results_json(rows, pk, results))
 
     @extend_schema(
         summary="Run a comparison (procurement officer)",
@@ -312,7 +318,10 @@ class ComparisonViewSet(mixins.ListModelMixin, DepartmentScopedViewSet):
             match_declines=data.get("match_declines", ()),
         )
         values = selectors.comparison_summary_values(comparison)
-        return self.detail_response(values, comparison.results.json(), created=True)
+        results = selectors.reader_results_json(
+            Comparison.objects.all(), comparison.pk, comparison.results.json()
+        )
+        return self.detail_response(values, results, created=True)
 
     @extend_schema(
         operation_id="comparisons_documents",
@@ -690,7 +699,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Departme
         if document.status != JustificationDocument.Status.READY:
             state = document.get_status_display().lower()
             return Response(
-                {"detail": f"The document is not ready: it is {state}."},
+                {"detail": _("The document is not ready: it is %(state)s.") % {"state": state}},
                 status=status.HTTP_409_CONFLICT,
             )
         pdf, sha256 = document.issued()

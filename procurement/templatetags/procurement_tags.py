@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from procurement import engine, labels, presenters
+from procurement.engine import i18n as engine_i18n
 from procurement.engine.policy import CLAUSE_PLACEHOLDERS, confidence_label
 
 register = template.Library()
@@ -85,7 +86,8 @@ def needs_demo_badge(offer: Any) -> bool:
 @register.filter
 def confidence_words(code: str) -> str:
     """What a confidence tag of a policy pack means (P: primary text seen, …)."""
-    return confidence_label(code)
+    with labels.engine_in_reader_language():
+        return confidence_label(code)
 
 
 @register.filter
@@ -101,7 +103,11 @@ def operator_type_label(code: str) -> str:
 @register.filter
 def clause_marked(text: str) -> str:
     """A library clause as the pack holds it, each placeholder shown as what fills it in the
-    tender, in square brackets ("… in [the country the data must stay in] …")."""
-    return re.sub(
-        r"\{(\w+)\}", lambda m: f"[{CLAUSE_PLACEHOLDERS.get(m.group(1), m.group(1))}]", text
-    )
+    tender, in square brackets ("… in [the country the data must stay in] …"), in the reader's
+    language (a shipped pack's words are in the catalogue: engine/packs/messages.py)."""
+    with labels.engine_in_reader_language():
+        return re.sub(
+            r"\{(\w+)\}",
+            lambda m: f"[{engine_i18n._(CLAUSE_PLACEHOLDERS.get(m.group(1), m.group(1)))}]",
+            engine_i18n._(text),
+        )

@@ -1,28 +1,31 @@
 """Template filters for numbers and provenance, shared by every page.
 
-The filters are the template face of the product's one number formatter,
-``procurement.engine.numbers`` (``format_indian``, ``format_inr``, ``format_count``,
-``format_lakh_crore``): exact from ``Decimal`` (never through ``float``), whatever the number of
-digits, rounded half up once, in Indian digit grouping (₹1,23,45,678.00; 21,90,00,000) for every
-currency, as the ``en_IN`` locale writes them. Anything that is not a finite number shows as "—".
+Numbers are written by Babel in the page's locale, ``en_IN`` or ``hi_IN`` (both group digits the
+Indian way with Latin digits: ₹1,23,45,678.00; 21,90,00,000), after the engine's one rounding
+rule (half up, once, exact from ``Decimal``, never through ``float``); tests/test_formatting.py
+checks that Babel and the engine's own ``format_indian`` (used in its sentences) agree. Words
+("lakh", "crore") come from the engine's formatter in the page's language. Anything that is not
+a finite number shows as "—".
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from babel.numbers import format_decimal
 from django import template
+from django.utils.translation import gettext, pgettext
 
+from procurement.engine import i18n as engine_i18n
 from procurement.engine.numbers import (
     exact_product,
-    format_count,
-    format_indian,
-    format_inr,
     format_lakh_crore,
     round_half_up,
     without_trailing_zeros,
 )
+from procurement.engine.words import rupees_in_words
+from procurement.labels import reader_language as language
 
 register = template.Library()
 
@@ -39,9 +42,28 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def format_indian(number: Decimal, places: int) -> str:
+    """``12345678.9`` → ``1,23,45,678.90`` in the page's locale (Babel ``en_IN``/``hi_IN``):
+    rounded half up to ``places`` first, so Babel only writes the digits; never "-0"."""
+    rounded = round_half_up(number, places)
+    if rounded.is_zero():
+        rounded = rounded.copy_abs()
+    pattern = "#,##,##0" + ("." + "0" * places if places else "")
+    # Babel quantizes in the thread's decimal context: give it every digit the number has.
+    with localcontext() as context:
+        context.prec = max(context.prec, len(rounded.as_tuple().digits) + places + 2)
+        return format_decimal(rounded, format=pattern, locale=f"{language()}_IN")
+
+
 def indian_digits(number: Decimal, places: int = 2) -> str:
     """``12345678.9`` → ``1,23,45,678.90``: rounded half up to ``places``, Indian grouping."""
     return format_indian(number, places)
+
+
+def format_inr(number: Decimal, places: int = 2) -> str:
+    """``12345678.9`` → ``₹1,23,45,678.90``; ``-5`` → ``-₹5.00``."""
+    text = format_indian(number, places)
+    return f"-₹{text[1:]}" if text.startswith("-") else f"₹{text}"
 
 
 def significant_places(number: Decimal, minimum: int = 2, maximum: int = 6) -> int:
@@ -55,7 +77,7 @@ def significant_places(number: Decimal, minimum: int = 2, maximum: int = 6) -> i
 def count(value: Any) -> str:
     """A whole number with Indian grouping: ``219000000`` → ``21,90,00,000``."""
     number = _decimal(value)
-    return "—" if number is None else format_count(number)
+    return "—" if number is None else format_indian(number, 0)
 
 
 @register.filter
@@ -89,14 +111,30 @@ def lakh_crore(value: Any) -> str:
     """Large rupee sums the way officers read them: ``₹4.50 lakh``, ``₹1.23 crore``,
     ``₹2.50 lakh crore``."""
     number = _decimal(value)
-    return "—" if number is None else format_lakh_crore(number)
+    if number is None:
+        return "—"
+    with engine_i18n.language(language()):
+        return format_lakh_crore(number)
 
 
 @register.filter
 def lakh_crore_short(value: Any) -> str:
     """The short reading: ``₹50 lakh``, ``₹1.5 crore`` (two decimals at most, no trailing zeros)."""
     number = _decimal(value)
-    return "—" if number is None else format_lakh_crore(number, None)
+    if number is None:
+        return "—"
+    with engine_i18n.language(language()):
+        return format_lakh_crore(number, None)
+
+
+@register.filter
+def in_words(value: Any) -> str:
+    """A rupee sum in words in the page's language, the Indian way: ``16000000`` → "one crore
+    sixty lakh rupees" / "एक करोड़ साठ लाख रुपये" (rounded half up to the paisa)."""
+    number = _decimal(value)
+    if number is None or number < 0:
+        return "—"
+    return rupees_in_words(number, language())
 
 
 @register.filter
@@ -133,10 +171,13 @@ def price_in_rupees(context: template.Context, price: Any) -> dict[str, Any]:
     currency = price.currency
     rate = _rate(context, currency)
     if price.gpu_hour_price is not None:
-        parts = [(price.gpu_hour_price, "per GPU-hour")]
+        parts = [(price.gpu_hour_price, gettext("per GPU-hour"))]
     else:
-        parts = [(price.input_per_mtok, "in"), (price.cached_input_per_mtok, "cached")]
-        parts += [(price.output_per_mtok, "out per 10 lakh tokens")]
+        parts = [
+            (price.input_per_mtok, pgettext("a price of input tokens", "in")),
+            (price.cached_input_per_mtok, pgettext("a price of cached input tokens", "cached")),
+            (price.output_per_mtok, gettext("out per 10 lakh tokens")),
+        ]
     return {
         "foreign": currency != "INR",
         "symbol": CURRENCY_SYMBOLS.get(currency, currency),
