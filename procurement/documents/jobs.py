@@ -159,11 +159,14 @@ def _fail(document: JustificationDocument, message: str) -> None:
     ).update(status=Status.FAILED, error=message, finished_at=timezone.now())
 
 
-def document_pdf(document: JustificationDocument) -> bytes:
-    """The PDF of a document: a file note (the justification template, with the snapshot
-    attached), a tender's bid document (which goes to bidders: no snapshot, whose market
-    survey names providers) or a tender's bid evaluation committee report (its evaluation's
-    snapshot attached: the bids' terms as evaluated, for replay)."""
+def document_html(
+    document: JustificationDocument,
+) -> tuple[str, dict[str, tuple[bytes, str]]]:
+    """The HTML of a document and the files attached to its PDF: a file note (the justification
+    template, with the snapshot attached), a tender's bid document (which goes to bidders: no
+    snapshot, whose market survey names providers) or a tender's bid evaluation committee
+    report (its evaluation's snapshot attached: the bids' terms as evaluated, for replay). In
+    Hindi and English (documents/bilingual.py), or in the one language of an older request."""
     comparison = document.comparison
     attachments: dict[str, tuple[bytes, str]] = {}
     if document.kind == JustificationDocument.Kind.BID_DOCUMENT:
@@ -185,6 +188,12 @@ def document_pdf(document: JustificationDocument) -> bytes:
         html = render_bilingual(template, lambda: context(document))
     else:  # a document requested in one language before documents were bilingual
         html = render_in(document.language, template, lambda: context(document))
+    return html, attachments
+
+
+def document_pdf(document: JustificationDocument) -> bytes:
+    """The PDF/A of a document (:func:`document_html`)."""
+    html, attachments = document_html(document)
     rendered = render_pdf(html, attachments=attachments, when=document.requested_at)
     if rendered.refused:
         logger.warning("document %s: refused to fetch %s", document.pk, rendered.refused)
