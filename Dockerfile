@@ -7,10 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_DATA_DIR=/app/var
 
 WORKDIR /app
-# WeasyPrint's Pango, fonts (Latin and Devanagari), and Chromium for exporting charts.
+# WeasyPrint's Pango, fonts (Latin and Devanagari), Chromium for exporting charts, and GNU
+# gettext's msgfmt to compile the Hindi catalogue.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       fonts-dejavu-core fonts-lohit-deva chromium \
+       fonts-dejavu-core fonts-lohit-deva chromium gettext \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --home-dir /home/app app
 
@@ -18,8 +19,10 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
-# Static files are collected, compressed and hashed at build time; whitenoise serves them.
-RUN DJANGO_DEBUG=1 python manage.py collectstatic --noinput --verbosity 0 \
+# Static files are collected, compressed and hashed at build time; whitenoise serves them. The
+# Hindi catalogue is compiled (the .mo is not in git).
+RUN msgfmt --check -o locale/hi/LC_MESSAGES/django.mo locale/hi/LC_MESSAGES/django.po \
+    && DJANGO_DEBUG=1 python manage.py collectstatic --noinput --verbosity 0 \
     && chown -R app:app /app/var
 
 USER app
