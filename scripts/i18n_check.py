@@ -44,10 +44,14 @@ def allowed_words() -> frozenset[str]:
 
 
 def latin_words(text: str, allowed: frozenset[str]) -> list[str]:
-    """The Latin-script words of ``text`` the allow-list does not name (trailing dots ignored)."""
+    """The Latin-script words of ``text`` the allow-list does not name (trailing dots ignored).
+    A token with a digit in it is an identifier or a code (gpt-4o-2024-08-06, q-001, p95), not
+    a word, and is not counted."""
     found = []
     for match in _WORD.finditer(text):
         word = match.group(0).rstrip(".-/")
+        if any(c.isdigit() for c in word):
+            continue
         if word and word not in allowed and word.lower() not in allowed:
             found.append(word)
     return found

@@ -93,3 +93,25 @@ def test_a_tender_through_its_award_in_hindi(client, alice, bob, demo_catalogue,
     }
     found = _read_in_hindi(client, pages)
     assert not found, _listing(found)
+
+
+def test_the_communitys_pages_in_hindi(client, demo_catalogue, policy_pack):
+    from procurement import community
+    from tests.community import make_community
+
+    people = make_community()
+    people.accredit()
+    evaluation = people.submit()
+    community.submission_review(user=people.stewards[0], submission=evaluation, accept=True)
+    pages = {
+        "community": "/community/",
+        "evaluator": f"/community/evaluators/{people.evaluator.slug}/",
+        "evaluation": f"/community/evaluations/{evaluation.pk}/",
+        "benchmark": f"/community/benchmarks/{people.benchmark.pk}/",
+    }
+    found = _read_in_hindi(client, pages)
+    client.force_login(people.member)
+    found |= _read_in_hindi(client, {"new evaluation": "/community/evaluations/new/"})
+    client.force_login(people.stewards[1])
+    found |= _read_in_hindi(client, {"review list": "/community/review/"})
+    assert not found, _listing(found)
