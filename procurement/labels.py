@@ -296,10 +296,14 @@ def language(code: str) -> str:
 
 def languages(codes: tuple[str, ...] | list[str]) -> str:
     """ "English", "English and Hindi", "English, Hindi and Tamil"."""
-    names = [language(code) for code in codes]
-    if len(names) <= 1:
-        return "".join(names)
-    return str(_("%(items)s and %(last)s")) % {"items": ", ".join(names[:-1]), "last": names[-1]}
+    return and_words([language(code) for code in codes])
+
+
+def and_words(words: list[str]) -> str:
+    """ "a", "a and b", "a, b and c", in the reader's language."""
+    if len(words) <= 1:
+        return "".join(words)
+    return str(_("%(items)s and %(last)s")) % {"items": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def reader_language() -> str:

@@ -32,12 +32,13 @@ from babel.dates import format_date
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from procurement import charts, engine, labels, national, selectors, workload_fields
 from procurement.documents import charts as svg
 from procurement.documents.pdf import data_uri
 from procurement.engine import i18n as engine_i18n
+from procurement.engine.eligibility import location_name, or_list
 from procurement.engine.numbers import format_lakh_crore
 from procurement.engine.packs import load_pack, pack_names
 from procurement.engine.policy import ProcurementMode
@@ -106,11 +107,14 @@ def _clause_values(policy: engine.Policy, workload: engine.Workload, rule: Any) 
     )
     if rule is not None and rule.required_country:
         values["country"] = _country(rule.required_country)
-        values["locations"] = _and([str(LOCATIONS.get(loc, loc)) for loc in rule.locations])
+        with labels.engine_in_reader_language():
+            locations = [location_name(loc) for loc in rule.locations]
+        values["locations"] = labels.and_words(locations)
     if rule is not None and rule.allowed_operator_types:
-        values["operator_types"] = _or(
-            [labels.OPERATOR_TYPE.label(o).lower() for o in rule.allowed_operator_types]
-        )
+        with labels.engine_in_reader_language():
+            values["operator_types"] = or_list(
+                [labels.OPERATOR_TYPE.label(o).lower() for o in rule.allowed_operator_types]
+            )
     bar = policy.quality_bar(workload.use_case)
     if bar is not None:
         values["min_score"] = str(bar)
@@ -135,31 +139,8 @@ def _clause_values(policy: engine.Policy, workload: engine.Workload, rule: Any) 
     return values
 
 
-# What must stay in the country, as the residency clause lists it.
-LOCATIONS: dict[str, Any] = {
-    "processing": pgettext_lazy("what must stay in the country", "processing"),
-    "storage": pgettext_lazy("what must stay in the country", "storage"),
-    "logs": pgettext_lazy("what must stay in the country", "logs"),
-}
-
-
 def _country(code: str) -> str:
     return _("India") if code == "IN" else code
-
-
-def _and(words: list[str]) -> str:
-    """ "a", "a and b", "a, b and c", in the reader's language."""
-    if len(words) == 1:
-        return words[0]
-    return _("%(items)s and %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
-
-
-def _or(words: list[str]) -> str:
-    """ "a", "a or b", "a or b or c", in the reader's language."""
-    text = words[0]
-    for word in words[1:]:
-        text = _("%(either)s or %(other)s") % {"either": text, "other": word}
-    return text
 
 
 def _applies(tags: tuple[str, ...], applies_to: tuple[str, ...] | None) -> bool:

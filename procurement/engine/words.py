@@ -1,11 +1,11 @@
 """Rupee amounts in words, in English and in Hindi, in the Indian numbering system.
 
 Tender documents, award notices and file notes state an amount in figures and in words, and
-Official Languages Act 1963 s. 3(3) documents are issued in Hindi and English
-(../shared/POLICY-RULES.md §11), so both languages need the words. The Indian system groups
-digits as thousand (10^3), lakh (10^5) and crore (10^7); above ninety-nine crore the count of
-crores is itself written in words, so crore may repeat: 12,00,00,00,000 is "one thousand two
-hundred crore" and 10^16 is "one hundred crore crore".
+Official Languages Act 1963 s. 3(3) documents are issued in Hindi and English, so both
+languages need the words. The Indian system groups digits as thousand (10^3), lakh (10^5) and
+crore (10^7); above ninety-nine crore the count of crores is itself written in words, so crore
+may repeat: 12,00,00,00,000 is "one thousand two hundred crore" and 10^16 is "one hundred crore
+crore".
 
 The amount is first rounded to the paisa with ROUND_HALF_UP (the engine's one rounding rule for
 money, docs/engine.md); rupees and paise are then written separately: 1234567.89 is "twelve lakh
